@@ -1,0 +1,51 @@
+import { doctor } from './doctor.ts';
+import { migrate } from './migrate.ts';
+import { say } from './output.ts';
+
+/**
+ * `npm run entente -- <area> <verb>`: the administration command (DESIGN.md, CLI contract).
+ * Commands that open the data refuse while a server holds an embedded data directory.
+ */
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
+  doctor: { run: doctor, help: say('vérifie l’installation et dit quoi corriger', 'checks the installation and says what to fix') },
+  migrate: { run: migrate, help: say('applique les migrations de toutes les bases', 'applies the migrations of every database') },
+};
+
+/** Commands of the contract that later issues deliver; named so that nobody thinks they are typos. */
+const LATER: Record<string, string> = {
+  idp: 'identity federation',
+  oidc: 'identity federation',
+  kms: 'sovereign data plane',
+  issuers: 'verifiable credentials',
+  trust: 'verifiable credentials',
+  audit: 'sovereign data plane',
+  export: 'sovereign data plane',
+  import: 'comments, sharing, search and import/export',
+  backup: 'sovereign data plane',
+  restore: 'sovereign data plane',
+  spaces: 'sovereign data plane',
+  skills: 'digital skills',
+};
+
+function usage(): void {
+  console.log(say('Usage : npm run entente -- <commande>', 'Usage: npm run entente -- <command>'));
+  for (const [name, command] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(10)} ${command.help}`);
+}
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === 'help' || name === '--help' || name === '-h') {
+  usage();
+  process.exit(name ? 0 : 1);
+}
+const command = COMMANDS[name];
+if (!command) {
+  const later = LATER[name];
+  console.error(
+    later
+      ? say(`« ${name} » n’est pas encore disponible : il arrive avec le chantier « ${later} ».`, `"${name}" is not available yet: it arrives with the "${later}" issue.`)
+      : say(`Commande inconnue : « ${name} ».`, `Unknown command: "${name}".`),
+  );
+  usage();
+  process.exit(2);
+}
+process.exitCode = await command.run(args);

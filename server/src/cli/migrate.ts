@@ -1,0 +1,24 @@
+import { migrateStores } from '../platform/db/stores.ts';
+import { openDataForCommand } from './open-data.ts';
+import { say } from './output.ts';
+
+export async function migrate(): Promise<number> {
+  const data = await openDataForCommand('migrate');
+  if (!data) return 1;
+  try {
+    for (const { store, applied } of await migrateStores(data.stores)) {
+      console.log(
+        applied.length === 0
+          ? say(`✓ ${store} : à jour`, `✓ ${store}: up to date`)
+          : say(`✓ ${store} : ${applied.length} migration(s) appliquée(s)`, `✓ ${store}: ${applied.length} migration(s) applied`),
+      );
+      for (const name of applied) console.log(`    ${name}`);
+    }
+    return 0;
+  } catch (error) {
+    console.error(say(`✗ Échec de la migration : ${(error as Error).message}`, `✗ Migration failed: ${(error as Error).message}`));
+    return 1;
+  } finally {
+    await data.close();
+  }
+}

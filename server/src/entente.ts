@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Config, usesEmbeddedDatabase } from './config.ts';
+import { type Cells, openCells } from './platform/cells/cells.ts';
+import { createAuditLog, type AuditLog } from './platform/audit/audit-log.ts';
+import { acquireDataDirLock, type DataDirLock } from './platform/db/data-dir-lock.ts';
+import { migrateStores, openStores, type Stores } from './platform/db/stores.ts';
+import { createHttpApp, type App } from './platform/http/app.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { createReadiness } from './platform/readiness.ts';
+import { loadServerSecret } from './platform/secret.ts';
+import { seedDemoData } from './identity/demo-data.ts';
+import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
+import { createEventBus, type EventBus } from './platform/events/index.ts';
+import { JobRunner, OutboxRegistry, registerOutboxReconciliation } from './platform/jobs/index.ts';
+import { createMailer, type Mailer, registerDemoOutboxPage } from './platform/mail/index.ts';
+import { registerSessionResolution } from './identity/http-session.ts';
+import { identityRoutes } from './identity/routes.ts';
+import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
+import { COLLAB_PATH, type CollabAuthenticate, type CollabServer, createCollabServer } from './workspace/collab/collab-server.ts';
+
+/**
+ * Composition: configuration → platform (lock, stores, services) → modules → HTTP. Used by
+ * main.ts (the server), the tests (a real server on a random port) and the benchmarks.
+ */
+export interface EntenteOptions {
+  config: Config;
+  logger?: Logger;
+  /** Built web app to serve; defaults to web/dist when it exists. null: API only. */
+  webDist?: string | null;
+  collabAuthenticate?: CollabAuthenticate;
+  /** Run the background job runner (default true). */
+  startJobs?: boolean;
+}
+
+export interface Entente {
+  config: Config;
+  app: App;
+  stores: Stores;
+  cells: Cells;
+  audit: AuditLog;
+  events: EventBus;
+  jobs: JobRunner;
+  outbox: OutboxRegistry;
+  mailer: Mailer;
+  sessions: SessionService;
+  collab: CollabServer;
+  secret: Buffer;
+  logger: Logger;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+export async function createEntente(options: EntenteOptions): Promise<Entente> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config);
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.warn({ err: error }, 'shutdown step failed');
+      }
+    }
+    cleanup.length = 0;
+  };
+
+  try {
+    let lock: DataDirLock | null = null;
+    if (usesEmbeddedDatabase(config)) {
+      lock = acquireDataDirLock(config.dataDir, 'server');
+      cleanup.push(() => lock?.release());
+    }
+    const secret = loadServerSecret(config);
+
+    const stores = await openStores(config);
+    cleanup.push(() => stores.close());
+    const applied = await migrateStores(stores);
+    for (const { store, applied: names } of applied) {
+      if (names.length > 0) logger.info({ store, migrations: names.length }, 'migrations applied');
+    }
+
+    const cells = await openCells(config, stores);
+    const cellDbs = { FR: stores.cells.FR.db, QC: stores.cells.QC.db };
+    const audit = createAuditLog(stores);
+    const events = createEventBus(config, logger);
+    cleanup.push(() => events.close());
+    const mailer = createMailer(config, { cells: cellDbs, logger });
+    const outbox = new OutboxRegistry();
+    registerIdentityOutboxHandlers(outbox, stores);
+    const jobs = new JobRunner(stores.control.db, { logger });
+    registerOutboxReconciliation(jobs, { cells: cellDbs, registry: outbox, logger });
+    if (config.demo) await seedDemoData(stores, outbox);
+
+    const sessions = createSessionService(stores, audit, {
+      ...DEFAULT_SESSION_POLICY,
+      idleMs: config.session.idleMs,
+      absoluteMs: config.session.absoluteMs,
+    });
+
+    const webDist = options.webDist === undefined ? (existsSync(path.join(DEFAULT_WEB_DIST, 'index.html')) ? DEFAULT_WEB_DIST : null) : options.webDist;
+    const { app } = await createHttpApp({
+      config,
+      logger,
+      readiness: createReadiness(
+        stores,
+        [
+          ...cells.all().flatMap((cell) => [
+            { name: `objects ${cell.jurisdiction}`, check: () => cell.objects.check() },
+            { name: `keys ${cell.jurisdiction}`, check: () => cell.keys.check() },
+          ]),
+          {
+            name: 'events',
+            check: async () => {
+              const check = await events.check();
+              return { ok: check.ok, detail: `${check.kind}${check.detail ? `: ${check.detail}` : ''}` };
+            },
+          },
+        ],
+      ),
+      webDist,
+      onProblem: (request, error) => {
+        if (error.status !== 403) return;
+        // Denials are security events: who tried what, from where.
+        void request
+          .actor()
+          .then((actor) =>
+            audit.record({
+              action: error.slug === 'csrf' ? 'request.csrf_refused' : 'access.denied',
+              outcome: 'denied',
+              actorId: actor?.principalId ?? null,
+              jurisdiction: actor?.homeJurisdiction ?? null,
+              resource: { type: 'route', id: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}` },
+              ip: request.ip,
+              requestId: request.id,
+            }),
+          )
+          .catch((err: unknown) => logger.warn({ err }, 'audit of a denial failed'));
+      },
+    });
+    cleanup.push(() => app.close());
+
+    if (config.demo) registerDemoOutboxPage(app, { cells: cellDbs });
+    registerSessionResolution(app, { config, stores, sessions, secret });
+    identityRoutes(app, { config, stores, sessions, secret, audit });
+
+    const collab = createCollabServer({ logger, authenticate: options.collabAuthenticate });
+    cleanup.push(() => collab.close());
+    app.server.on('upgrade', (req, socket, head) => {
+      const pathname = (req.url ?? '').split('?')[0];
+      if (pathname === COLLAB_PATH || pathname?.startsWith(`${COLLAB_PATH}/`)) collab.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    });
+
+    await app.ready();
+    if (options.startJobs !== false) {
+      jobs.start();
+      cleanup.push(() => jobs.stop());
+    }
+
+    return {
+      config,
+      app,
+      stores,
+      cells,
+      audit,
+      events,
+      jobs,
+      outbox,
+      mailer,
+      sessions,
+      collab,
+      secret,
+      logger,
+      async listen() {
+        return app.listen({ port: config.port, host: config.host });
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import { forbidden, unauthenticated } from '../platform/errors.ts';
+import type { Actor } from './actor.ts';
+
+/**
+ * The authorisation guard use cases call (deny unless a rule allows). Module-specific rules
+ * (space roles, document restrictions) live in their modules and build on `requireActor`; the
+ * rules here are those of the identity module and the platform.
+ */
+export type Permission =
+  | 'profile.read_own'
+  | 'sessions.manage_own'
+  | 'organisation.read_members'
+  | 'organisation.manage'
+  | 'platform.operate'
+  | 'audit.read';
+
+export interface Scope {
+  organisationId?: string;
+}
+
+const RULES: Record<Permission, (actor: Actor, scope: Scope) => boolean> = {
+  'profile.read_own': () => true,
+  'sessions.manage_own': () => true,
+  'organisation.read_members': (actor, scope) =>
+    isOperator(actor) || (scope.organisationId !== undefined && actor.memberships.has(scope.organisationId)),
+  'organisation.manage': (actor, scope) =>
+    isOperator(actor) ||
+    (scope.organisationId !== undefined && (actor.memberships.get(scope.organisationId) ?? []).includes('admin')),
+  'platform.operate': (actor) => isOperator(actor),
+  'audit.read': (actor, scope) =>
+    isOperator(actor) ||
+    (scope.organisationId !== undefined && (actor.memberships.get(scope.organisationId) ?? []).includes('admin')),
+};
+
+function isOperator(actor: Actor): boolean {
+  return actor.platformRoles.has('operator');
+}
+
+export function can(actor: Actor | null, permission: Permission, scope: Scope = {}): boolean {
+  return actor !== null && RULES[permission](actor, scope);
+}
+
+/** Throws `unauthenticated` without an actor and `forbidden` when no rule allows. */
+export function authorize(actor: Actor | null, permission: Permission, scope: Scope = {}): Actor {
+  if (!actor) throw unauthenticated();
+  if (!RULES[permission](actor, scope)) throw forbidden();
+  return actor;
+}

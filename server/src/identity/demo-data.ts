@@ -1,0 +1,120 @@
+import type { Locale } from '../../../common/src/i18n/locales.ts';
+import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
+import type { Stores } from '../platform/db/stores.ts';
+import type { OrganisationRole, PlatformRole } from './identity.tables.ts';
+import { insertOrganisationIfAbsent } from './organisations.repo.ts';
+import type { OutboxRegistry } from '../platform/jobs/index.ts';
+import { grantPlatformRole } from './principals.repo.ts';
+import { provisionAgent } from './provision-agent.ts';
+
+/**
+ * Demo organisations and agents (demo mode only; refused in production by the configuration).
+ * The identifiers are fictitious but well formed (SIRET passes Luhn), the names say « démo »,
+ * and the email domains are under `.test`, reserved for testing, so nothing here can be
+ * mistaken for — or routed to — a real administration.
+ */
+export const DEMO_ORGANISATIONS = [
+  {
+    id: '019ac9f0-0000-7000-8000-00000000f001',
+    name: 'Ministère de la Transformation numérique (démo)',
+    jurisdiction: 'FR',
+    siret: '11000000100013',
+    neq: null,
+    email_domains: ['numerique.demo-gouv-fr.test'],
+  },
+  {
+    id: '019ac9f0-0000-7000-8000-00000000f002',
+    name: 'Direction des services numériques de l’État (démo)',
+    jurisdiction: 'FR',
+    siret: '11000000200011',
+    neq: null,
+    email_domains: ['dsne.demo-gouv-fr.test'],
+  },
+  {
+    id: '019ac9f0-0000-7000-8000-00000000c001',
+    name: 'Ministère de la Cybersécurité et du Numérique (démo)',
+    jurisdiction: 'QC',
+    siret: null,
+    neq: '8800000001',
+    email_domains: ['mcn.demo-gouv-qc.test'],
+  },
+] as const;
+
+interface DemoAgent {
+  id: string;
+  jurisdiction: Jurisdiction;
+  givenName: string;
+  familyName: string;
+  email: string;
+  language: Locale;
+  organisationId: string;
+  roles: OrganisationRole[];
+  platformRoles: PlatformRole[];
+}
+
+export const DEMO_AGENTS: readonly DemoAgent[] = [
+  {
+    id: '019ac9f0-0000-7000-8000-0000000a0001',
+    jurisdiction: 'FR',
+    givenName: 'Camille',
+    familyName: 'Martin',
+    email: 'camille.martin@numerique.demo-gouv-fr.test',
+    language: 'fr-FR',
+    organisationId: DEMO_ORGANISATIONS[0].id,
+    roles: ['member', 'admin'],
+    platformRoles: ['operator'],
+  },
+  {
+    id: '019ac9f0-0000-7000-8000-0000000a0002',
+    jurisdiction: 'FR',
+    givenName: 'Hugo',
+    familyName: 'Bernard',
+    email: 'hugo.bernard@dsne.demo-gouv-fr.test',
+    language: 'fr-FR',
+    organisationId: DEMO_ORGANISATIONS[1].id,
+    roles: ['member'],
+    platformRoles: [],
+  },
+  {
+    id: '019ac9f0-0000-7000-8000-0000000a0003',
+    jurisdiction: 'QC',
+    givenName: 'Émilie',
+    familyName: 'Tremblay',
+    email: 'emilie.tremblay@mcn.demo-gouv-qc.test',
+    language: 'fr-CA',
+    organisationId: DEMO_ORGANISATIONS[2].id,
+    roles: ['member', 'admin'],
+    platformRoles: [],
+  },
+  {
+    id: '019ac9f0-0000-7000-8000-0000000a0004',
+    jurisdiction: 'QC',
+    givenName: 'Olivier',
+    familyName: 'Gagnon',
+    email: 'olivier.gagnon@mcn.demo-gouv-qc.test',
+    language: 'en',
+    organisationId: DEMO_ORGANISATIONS[2].id,
+    roles: ['member'],
+    platformRoles: [],
+  },
+];
+
+/** Idempotent: safe at every start. Agents are provisioned like real ones (cell, outbox, control plane). */
+export async function seedDemoData(stores: Stores, outbox: OutboxRegistry): Promise<void> {
+  for (const organisation of DEMO_ORGANISATIONS) {
+    await insertOrganisationIfAbsent(stores.control.db, { ...organisation, email_domains: [...organisation.email_domains], demo: true });
+  }
+  for (const agent of DEMO_AGENTS) {
+    await provisionAgent(stores, outbox, {
+      id: agent.id,
+      jurisdiction: agent.jurisdiction,
+      givenName: agent.givenName,
+      familyName: agent.familyName,
+      email: agent.email,
+      preferredLanguage: agent.language,
+      organisationId: agent.organisationId,
+      roles: agent.roles,
+    });
+    for (const role of agent.platformRoles) await grantPlatformRole(stores.control.db, agent.id, role);
+  }
+}

@@ -1,0 +1,29 @@
+import type { ControlDb } from '../platform/db/types.ts';
+import type { OrganisationsTable } from './identity.tables.ts';
+
+export type OrganisationRow = Omit<OrganisationsTable, 'demo' | 'created_at'> & { demo: boolean; created_at: Date };
+
+const COLUMNS = ['id', 'name', 'jurisdiction', 'siret', 'neq', 'email_domains', 'demo', 'created_at'] as const;
+
+/** Inserts unless an organisation with the same SIRET or NEQ exists; returns the stored row. */
+export async function insertOrganisationIfAbsent(
+  db: ControlDb,
+  row: Omit<OrganisationRow, 'created_at'>,
+): Promise<OrganisationRow> {
+  await db.insertInto('organisations').values(row).onConflict((oc) => oc.doNothing()).execute();
+  const stored = await db
+    .selectFrom('organisations')
+    .select(COLUMNS)
+    .where((eb) => (row.siret ? eb('siret', '=', row.siret) : eb('neq', '=', row.neq as string)))
+    .executeTakeFirstOrThrow();
+  return stored;
+}
+
+export async function listOrganisations(db: ControlDb): Promise<OrganisationRow[]> {
+  return db.selectFrom('organisations').select(COLUMNS).orderBy('jurisdiction').orderBy('name').execute();
+}
+
+export async function findOrganisationsByIds(db: ControlDb, ids: string[]): Promise<OrganisationRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('organisations').select(COLUMNS).where('id', 'in', ids).execute();
+}

@@ -1,0 +1,111 @@
+import type { CellDb, ControlDb } from '../platform/db/types.ts';
+import type { SessionsTable } from './identity.tables.ts';
+
+export type SessionRow = SessionsTable;
+
+const SESSION_COLUMNS = [
+  'id',
+  'principal_id',
+  'token_hash',
+  'previous_token_hash',
+  'rotated_at',
+  'created_at',
+  'last_seen_at',
+  'idle_expires_at',
+  'absolute_expires_at',
+  'ended_at',
+  'end_reason',
+] as const;
+
+export async function insertSession(db: ControlDb, row: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** The live session whose current (or just-rotated) token hashes to `hash`, with its principal. */
+export async function findLiveSessionByTokenHash(
+  db: ControlDb,
+  hash: Buffer,
+  now: Date,
+  rotationGraceMs: number,
+): Promise<(SessionRow & { home_jurisdiction: 'FR' | 'QC'; principal_status: string }) | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('principals', 'principals.id', 'sessions.principal_id')
+    .select(SESSION_COLUMNS.map((c) => `sessions.${c}` as const))
+    .select(['principals.home_jurisdiction', 'principals.status as principal_status'])
+    .where((eb) =>
+      eb.or([
+        eb('sessions.token_hash', '=', hash),
+        eb.and([
+          eb('sessions.previous_token_hash', '=', hash),
+          eb('sessions.rotated_at', '>', new Date(now.getTime() - rotationGraceMs)),
+        ]),
+      ]),
+    )
+    .where('sessions.ended_at', 'is', null)
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: ControlDb, id: string, now: Date, idleExpiresAt: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .execute();
+}
+
+export async function rotateSessionToken(db: ControlDb, id: string, newHash: Buffer, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('sessions')
+    .set((eb) => ({ previous_token_hash: eb.ref('token_hash'), token_hash: newHash, rotated_at: now }))
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function endSessionRow(
+  db: ControlDb,
+  where: { id: string; principalId?: string },
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  let q = db
+    .updateTable('sessions')
+    .set({ ended_at: now, end_reason: reason })
+    .where('id', '=', where.id)
+    .where('ended_at', 'is', null);
+  if (where.principalId) q = q.where('principal_id', '=', where.principalId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function listLiveSessions(db: ControlDb, principalId: string, now: Date): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .select(SESSION_COLUMNS)
+    .where('principal_id', '=', principalId)
+    .where('ended_at', 'is', null)
+    .where('idle_expires_at', '>', now)
+    .where('absolute_expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+export async function insertSessionDetails(
+  db: CellDb,
+  row: { session_id: string; principal_id: string; ip: string | null; user_agent: string | null; auth_method: string | null },
+): Promise<void> {
+  await db.insertInto('session_details').values(row).execute();
+}
+
+export async function selectSessionDetails(db: CellDb, principalId: string) {
+  return db
+    .selectFrom('session_details')
+    .select(['session_id', 'ip', 'user_agent', 'auth_method', 'created_at'])
+    .where('principal_id', '=', principalId)
+    .execute();
+}

@@ -1,0 +1,61 @@
+/**
+ * Errors a user or client can cause, thrown by use cases and turned into RFC 9457 problem details
+ * by the HTTP layer. `slug` is stable: it makes the problem type `urn:entente:problem:<slug>` and
+ * picks the localised title and detail (`errors.<slug>.title|detail` in common/src/i18n/catalog).
+ * A module that needs a new kind of error adds a slug and its messages rather than a new class.
+ */
+export const STATUS_BY_SLUG = {
+  bad_request: 400,
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ProblemSlug = keyof typeof STATUS_BY_SLUG | (string & {});
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  /** Status for slugs not in STATUS_BY_SLUG (module-specific slugs). */
+  status?: number;
+  /** Values for the localised detail message. */
+  params?: Record<string, string | number>;
+  errors?: FieldError[];
+  /** Extra response headers (Retry-After, Allow…). */
+  headers?: Record<string, string>;
+}
+
+export class AppError extends Error {
+  readonly slug: ProblemSlug;
+  readonly status: number;
+  readonly params: Record<string, string | number>;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+  constructor(slug: ProblemSlug, options: AppErrorOptions = {}) {
+    super(slug);
+    this.name = 'AppError';
+    this.slug = slug;
+    this.status = options.status ?? (STATUS_BY_SLUG as Record<string, number>)[slug] ?? 400;
+    this.params = options.params ?? {};
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const notFound = () => new AppError('not_found');
+export const forbidden = () => new AppError('forbidden');
+export const unauthenticated = () => new AppError('unauthenticated');
+export const conflict = () => new AppError('conflict');
+export const invalid = (errors: FieldError[]) => new AppError('validation', { errors });

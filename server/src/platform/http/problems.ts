@@ -1,0 +1,102 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { formatMessage } from '../../../../common/src/i18n/format.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** The problem type URI of a slug: stable, documented in docs/architecture.md. */
+export function problemType(slug: string): string {
+  return `urn:entente:problem:${slug.replaceAll('_', '-')}`;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+/** Renders an AppError as RFC 9457 problem details in the request's language. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const locale = request.locale;
+  const params = { requestId: request.id, ...error.params };
+  const body: ProblemBody = {
+    type: problemType(error.slug),
+    title: formatMessage(locale, `errors.${error.slug}.title`, params),
+    status: error.status,
+    detail: formatMessage(locale, `errors.${error.slug}.detail`, params),
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply
+    .code(error.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .header('content-language', locale)
+    .send(body);
+}
+
+/** Maps any error thrown while handling a request to an AppError; unknown ones become 500. */
+export function toAppError(error: unknown, bodyLimit: number): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    return new AppError('validation', {
+      errors: fastifyError.validation.map((v) => ({
+        path: `${fastifyError.validationContext ?? 'body'}${v.instancePath || ''}`.replaceAll('/', '.'),
+        message: v.message ?? 'invalid',
+      })),
+    });
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', { params: { limit: bodyLimit } });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('bad_request', { params: { reason: 'empty JSON body' } });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('bad_request', { params: { reason: 'invalid JSON' } });
+  }
+  // Errors Fastify (or a plugin) raises for a client mistake carry a 4xx status.
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    if (fastifyError.statusCode === 413) return new AppError('payload_too_large', { params: { limit: bodyLimit } });
+    if (fastifyError.statusCode === 415) return new AppError('unsupported_media_type');
+    if (fastifyError.statusCode === 429) return new AppError('rate_limited', { params: { seconds: 60 } });
+    return new AppError('bad_request', { params: { reason: fastifyError.code ?? 'bad request' } });
+  }
+  if (isDatabaseUnavailable(error)) return new AppError('unavailable', { headers: { 'retry-after': '5' } });
+  if ((error as SyntaxError)?.name === 'SyntaxError' && (error as { statusCode?: number }).statusCode === 400) {
+    return new AppError('bad_request', { params: { reason: 'invalid JSON' } });
+  }
+  return new AppError('internal');
+}
+
+export function errorHandler(logger: Logger, bodyLimit: number) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error, bodyLimit);
+    if (appError.status >= 500) {
+      // Logged with its stack (server side only); the client gets the request id to quote.
+      logger.error({ err: error, reqId: request.id }, 'request failed');
+    }
+    request.onProblem?.(appError);
+    return sendProblem(request, reply, appError);
+  };
+}
+
+/** A database that cannot be reached (or dropped the connection) is a 503, not a bug. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  const message = (error as Error)?.message ?? '';
+  if (typeof code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+    // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown).
+    if (/^08|^57P/.test(code)) return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+}

@@ -1,0 +1,23 @@
+/**
+ * The mails Entente sends. Each names its catalog messages (common/src/i18n/catalog/mail.ts) and
+ * the placeholders its caller must give; the signature and footer are added to all of them.
+ */
+export interface MailTemplate {
+  readonly subject: string;
+  /** Plain text; a blank line separates paragraphs. */
+  readonly body: string;
+  readonly params: readonly string[];
+}
+
+export const MAIL_TEMPLATES = {
+  /** A message that only proves the mail transport works (operators, tests). */
+  test: { subject: 'mail.test.subject', body: 'mail.test.body', params: ['name'] },
+  /** First sign-in of an agent. */
+  welcome: { subject: 'mail.welcome.subject', body: 'mail.welcome.body', params: ['name', 'url'] },
+} as const satisfies Record<string, MailTemplate>;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+
+export function isMailTemplateName(name: string): name is MailTemplateName {
+  return Object.hasOwn(MAIL_TEMPLATES, name);
+}

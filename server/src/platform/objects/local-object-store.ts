@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type GetOptions,
+  type GetResult,
+  type HealthCheck,
+  InvalidObjectKeyError,
+  type ListedObject,
+  type ObjectBody,
+  ObjectNotFoundError,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type PutResult,
+  resolveRange,
+  validateListPrefix,
+  validateObjectKey,
+} from './object-store.ts';
+
+/** Names of temporary files hold a `~`, which no key segment may hold: they never show as objects. */
+const TEMP_MARK = '.~tmp-';
+const SEGMENT = /^[a-z0-9._-]+$/;
+
+/**
+ * The embedded object store: one folder per cell (e.g. `${ENTENTE_DATA_DIR}/cells/fr/objects`),
+ * an object per file at the path named by its key (`a/b/c` → `<root>/a/b/c`), so an operator can
+ * back it up or inspect it with ordinary tools.
+ *
+ * - Keys are validated (`validateObjectKey`) and the resolved path re-checked to be inside the
+ *   root: no traversal, whatever the key.
+ * - A put streams to a temporary file in the object's own folder, fsyncs it, then renames it over
+ *   the object (atomic on POSIX file systems) and fsyncs the folder: readers see the old object or
+ *   the new one, and a reader that already opened the old one keeps reading the old bytes.
+ * - Folders are created on demand and removed when their last object is deleted, as S3 has none.
+ *   Unlike S3, a key cannot be both an object and a folder (`a` and `a/b`): such a put is refused
+ *   with InvalidObjectKeyError. Application keys (`spaces/<id>/files/<id>`) never do that.
+ * - Files are created 0600 and folders 0700: only the server's user reads the data.
+ * - contentType is not stored (the application keeps media types in its own tables).
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly root: string;
+  readonly description: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.description = `local folder ${this.root}`;
+  }
+
+  /** Creates the folder (0700) if needed and returns the store on it. */
+  static async open(root: string): Promise<LocalObjectStore> {
+    const store = new LocalObjectStore(root);
+    await mkdir(store.root, { recursive: true, mode: 0o700 });
+    return store;
+  }
+
+  async put(key: string, body: ObjectBody, _opts?: PutOptions): Promise<PutResult> {
+    const file = this.#pathOf(key);
+    const dir = path.dirname(file);
+    const temp = path.join(dir, `${TEMP_MARK}${randomBytes(8).toString('hex')}`);
+    const handle = await this.#createTemp(key, dir, temp);
+    let size = 0;
+    let closed = false;
+    try {
+      if (body instanceof Uint8Array) {
+        await writeAll(handle, body);
+        size = body.byteLength;
+      } else {
+        for await (const chunk of body) {
+          const bytes: Uint8Array = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+          await writeAll(handle, bytes);
+          size += bytes.byteLength;
+        }
+      }
+      await handle.sync();
+      await handle.close();
+      closed = true;
+      await rename(temp, file);
+    } catch (err) {
+      if (!closed) await handle.close().catch(() => {});
+      await rm(temp, { force: true }).catch(() => {});
+      if (isCode(err, 'EISDIR', 'ENOTEMPTY', 'EEXIST')) {
+        throw new InvalidObjectKeyError(key, 'a folder of other objects has this name in the local store');
+      }
+      throw err;
+    }
+    await syncFolder(dir);
+    return { size };
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<GetResult> {
+    const file = this.#pathOf(key);
+    let handle: FileHandle;
+    try {
+      // O_NOFOLLOW: a symbolic link planted in the folder is not followed out of it.
+      handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (err) {
+      if (isCode(err, 'ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR')) throw new ObjectNotFoundError(key, { cause: err });
+      throw err;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new ObjectNotFoundError(key);
+      const size = info.size;
+      const modifiedAt = info.mtime;
+      if (opts.range) {
+        const range = resolveRange(opts.range, size);
+        // The stream reads through the handle opened above: a concurrent put renames a new file
+        // over the name, this handle keeps the old one.
+        const body = handle.createReadStream({ start: range.start, end: range.end });
+        return { body, size, contentLength: range.end - range.start + 1, range, modifiedAt };
+      }
+      const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1 } : {});
+      return { body, size, contentLength: size, modifiedAt };
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    const file = this.#pathOf(key);
+    try {
+      // lstat: a symbolic link is not an object (get refuses to follow it too).
+      const info = await lstat(file);
+      return info.isFile() ? { size: info.size, modifiedAt: info.mtime } : null;
+    } catch (err) {
+      if (isCode(err, 'ENOENT', 'ENOTDIR')) return null;
+      throw err;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#pathOf(key);
+    try {
+      await unlink(file);
+    } catch (err) {
+      // Missing, or a folder (not an object): nothing to delete.
+      if (isCode(err, 'ENOENT', 'ENOTDIR', 'EISDIR', 'EPERM')) return;
+      throw err;
+    }
+    // Remove the folders this object leaves empty; stop at the first one that is not.
+    let dir = path.dirname(file);
+    while (dir !== this.root && dir.startsWith(this.root + path.sep)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break;
+      }
+      dir = path.dirname(dir);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    validateListPrefix(prefix);
+    // Start in the deepest folder the prefix names; the rest of the prefix filters its entries.
+    yield* this.#walk(prefix.slice(0, prefix.lastIndexOf('/') + 1), prefix);
+  }
+
+  async check(): Promise<HealthCheck> {
+    try {
+      const info = await stat(this.root);
+      if (!info.isDirectory()) return { ok: false, detail: `${this.root} is not a folder` };
+      const probe = path.join(this.root, `${TEMP_MARK}check-${randomBytes(4).toString('hex')}`);
+      const handle = await open(probe, 'wx', 0o600);
+      await handle.close();
+      await rm(probe, { force: true });
+      const fs = await statfs(this.root);
+      const free = (fs.bavail * fs.bsize) / 2 ** 30;
+      return { ok: true, detail: `${this.description} is writable, ${free.toFixed(1)} GiB free` };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      return { ok: false, detail: `${this.description} is not usable (${code}): create it and let the server's user write to it` };
+    }
+  }
+
+  /** The file of a key, after validation; the containment check is a second, independent guard. */
+  #pathOf(key: string): string {
+    validateObjectKey(key);
+    const file = path.join(this.root, ...key.split('/'));
+    if (!file.startsWith(this.root + path.sep)) throw new InvalidObjectKeyError(key, 'outside the store');
+    return file;
+  }
+
+  async #createTemp(key: string, dir: string, temp: string): Promise<FileHandle> {
+    // A concurrent delete may remove an emptied folder between mkdir and open: try again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        return await open(temp, 'wx', 0o600);
+      } catch (err) {
+        if (isCode(err, 'ENOTDIR', 'EEXIST')) {
+          throw new InvalidObjectKeyError(key, 'an object has the name of one of its folders in the local store');
+        }
+        if (!isCode(err, 'ENOENT') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  async *#walk(folder: string, prefix: string): AsyncIterable<ListedObject> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(path.join(this.root, folder), { withFileTypes: true });
+    } catch (err) {
+      if (isCode(err, 'ENOENT', 'ENOTDIR')) return;
+      throw err;
+    }
+    // Sorting folders as `name/` yields keys in plain byte order across levels (as S3 lists):
+    // `a-b` < `a/c` because '-' < '/'. Symbolic links and temporary files are skipped.
+    const items = entries
+      .filter((e) => SEGMENT.test(e.name) && e.name !== '.' && e.name !== '..' && (e.isFile() || e.isDirectory()))
+      .map((e) => ({ name: e.name, folder: e.isDirectory(), order: e.isDirectory() ? `${e.name}/` : e.name }))
+      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    for (const item of items) {
+      const key = folder + item.name;
+      if (item.folder) {
+        const sub = `${key}/`;
+        if (sub.startsWith(prefix) || prefix.startsWith(sub)) yield* this.#walk(sub, prefix);
+      } else if (key.startsWith(prefix)) {
+        try {
+          const info = await lstat(path.join(this.root, key));
+          if (info.isFile()) yield { key, size: info.size };
+        } catch (err) {
+          if (!isCode(err, 'ENOENT')) throw err; // deleted while listing
+        }
+      }
+    }
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Makes a rename durable; some platforms cannot open a folder for that, which is tolerated. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+function isCode(err: unknown, ...codes: string[]): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code !== undefined && codes.includes(code);
+}

@@ -1,0 +1,72 @@
+import { loadConfig } from '../../src/config.ts';
+import { createEntente, type Entente, type EntenteOptions } from '../../src/entente.ts';
+import { DEMO_AGENTS } from '../../src/identity/demo-data.ts';
+import { csrfTokenFor } from '../../src/platform/http/csrf.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { freshTestEnv, type TestEnv } from './db.ts';
+
+export interface TestApp {
+  baseUrl: string;
+  entente: Entente;
+  env: TestEnv;
+  close(): Promise<void>;
+  /** A live session for a demo agent, as a browser would hold it after sign-in. */
+  signIn(agent?: (typeof DEMO_AGENTS)[number], meta?: { ip?: string; userAgent?: string }): Promise<TestSession>;
+}
+
+export interface TestSession {
+  sessionId: string;
+  cookie: string;
+  csrfToken: string;
+  /** Headers for a cookie-authenticated mutation (cookie, CSRF token, same origin). */
+  headers: Record<string, string>;
+}
+
+/**
+ * The real server (all modules, real stores) on a random port, with fresh data: what the browser
+ * tests and the HTTP integration tests talk to. Demo data is seeded as with `npm start`.
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; entente?: Partial<EntenteOptions> } = {},
+): Promise<TestApp> {
+  const env = await freshTestEnv({ PORT: '0', ENTENTE_LOG_LEVEL: process.env.ENTENTE_TEST_LOG_LEVEL ?? 'silent', ...options.env });
+  const config = loadConfig(env.env);
+  let entente: Entente;
+  try {
+    entente = await createEntente({ config, logger: createLogger(config), ...options.entente });
+  } catch (error) {
+    await env.dispose();
+    throw error;
+  }
+  const address = await entente.listen();
+  const baseUrl = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  // Origin checks compare with the public URL: make it the address we listen on.
+  entente.config.publicUrl = new URL(baseUrl);
+  return {
+    baseUrl,
+    entente,
+    env,
+    close: async () => {
+      await entente.close();
+      await env.dispose();
+    },
+    signIn: async (agent = DEMO_AGENTS[0] as (typeof DEMO_AGENTS)[number], meta = {}) => {
+      const session = await entente.sessions.create({
+        principalId: agent.id,
+        homeJurisdiction: agent.jurisdiction,
+        ip: meta.ip ?? '127.0.0.1',
+        userAgent: meta.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36',
+        authMethod: 'test',
+      });
+      const cookieName = config.production ? '__Host-entente_session' : 'entente_session';
+      const cookie = `${cookieName}=${session.token}`;
+      const csrfToken = csrfTokenFor(entente.secret, session.id);
+      return {
+        sessionId: session.id,
+        cookie,
+        csrfToken,
+        headers: { cookie, 'x-csrf-token': csrfToken, origin: new URL(baseUrl).origin },
+      };
+    },
+  };
+}

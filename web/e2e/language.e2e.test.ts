@@ -1,0 +1,100 @@
+import { LOCALE_COOKIE } from '@entente/common/i18n/locales.ts';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startApp, type TestApp } from './support/app.ts';
+import { describeInBrowser, launchBrowser, newContext, openPage, settled } from './support/browser.ts';
+import { tabTitle, text } from './support/pages.ts';
+
+const ONE_YEAR = 365 * 24 * 60 * 60;
+
+describeInBrowser('language switch', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('switches the page to the chosen language, sets <html lang> and remembers the choice', async () => {
+    const context = await newContext(browser, app.baseUrl);
+    try {
+      const tab = await openPage(context, app.baseUrl, '/');
+      expect(await tab.locator('html').getAttribute('lang')).toBe('fr-FR');
+      const group = tab.getByRole('group', { name: text('fr-FR', 'ui.lang.label') });
+      expect(await group.getByRole('button', { name: 'Français (France)' }).getAttribute('aria-pressed')).toBe('true');
+
+      await group.getByRole('button', { name: 'English' }).click();
+      expect(await tab.locator('html').getAttribute('lang')).toBe('en');
+      expect(await tab.locator('main h1').textContent()).toBe(text('en', 'ui.home.heading'));
+      expect(await tab.title()).toBe(tabTitle('en', 'ui.home.title'));
+      const switchInEnglish = tab.getByRole('group', { name: text('en', 'ui.lang.label') });
+      expect(await switchInEnglish.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+      expect(await switchInEnglish.getByRole('button', { name: 'Français (France)' }).getAttribute('aria-pressed')).toBe(
+        'false',
+      );
+
+      // Remembered for the server (cookie) and for this browser (localStorage)…
+      const cookie = (await context.cookies(app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
+      expect(cookie).toMatchObject({ value: 'en', path: '/', sameSite: 'Lax' });
+      const lifetime = (cookie?.expires ?? 0) - Date.now() / 1000;
+      expect(lifetime).toBeGreaterThan(ONE_YEAR - 3600);
+      expect(lifetime).toBeLessThan(ONE_YEAR + 3600);
+      expect(await tab.evaluate((key) => localStorage.getItem(key), LOCALE_COOKIE)).toBe('en');
+
+      // …and across a reload.
+      await tab.reload();
+      await settled(tab);
+      expect(await tab.locator('html').getAttribute('lang')).toBe('en');
+      expect(await tab.locator('main h1').textContent()).toBe(text('en', 'ui.home.heading'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('uses Québec usage in fr-CA and keeps the title of the current page in step', async () => {
+    const context = await newContext(browser, app.baseUrl);
+    try {
+      const tab = await openPage(context, app.baseUrl, '/mentions-legales');
+      expect(await tab.title()).toBe(tabTitle('fr-FR', 'ui.legal.title'));
+      await tab.getByRole('button', { name: 'Français (Québec)' }).click();
+      expect(await tab.locator('html').getAttribute('lang')).toBe('fr-CA');
+      expect(await tab.title()).toBe(tabTitle('fr-CA', 'ui.legal.title'));
+      expect(await tab.locator('main').textContent()).toContain(text('fr-CA', 'ui.legal.cookies.heading'));
+      expect(text('fr-CA', 'ui.legal.cookies.heading')).not.toBe(text('fr-FR', 'ui.legal.cookies.heading'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps the choice when only the cookie remains (localStorage cleared)', async () => {
+    const context = await newContext(browser, app.baseUrl, { language: 'fr-CA' });
+    try {
+      const tab = await openPage(context, app.baseUrl, '/');
+      expect(await tab.locator('html').getAttribute('lang')).toBe('fr-CA');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('follows the browser’s languages until the agent chooses', async () => {
+    for (const [browserLocale, expected] of [
+      ['en-GB', 'en'],
+      ['fr-CA', 'fr-CA'],
+      ['fr-BE', 'fr-FR'],
+      ['de-DE', 'fr-FR'],
+    ] as const) {
+      const context = await newContext(browser, app.baseUrl, { locale: browserLocale });
+      try {
+        const tab = await openPage(context, app.baseUrl, '/');
+        expect(await tab.locator('html').getAttribute('lang'), browserLocale).toBe(expected);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});

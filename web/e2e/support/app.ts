@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type TestApp, startTestApp } from '../../../server/test/support/app.ts';
+
+export type { TestApp };
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+
+/**
+ * The server under test: the real Entente server (all modules, fresh data) on a random port,
+ * serving the built web app from web/dist with its SPA fallback and its CSP.
+ */
+export function startApp(): Promise<TestApp> {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
+    throw new Error(`${WEB_DIST}/index.html is missing: build the web app first (npm run build -w web).`);
+  }
+  return startTestApp({ entente: { webDist: WEB_DIST } });
+}

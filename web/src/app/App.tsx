@@ -1,0 +1,30 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { I18nProvider } from './i18n.tsx';
+import { Layout } from './Layout.tsx';
+import { AccessibilityPage } from './pages/AccessibilityPage.tsx';
+import { AreaPage } from './pages/AreaPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { LegalPage } from './pages/LegalPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { DOMAINS, PATHS } from './routes.ts';
+
+/** The web app: the shell around every page, and the routes. */
+export function App() {
+  return (
+    <I18nProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route index element={<HomePage />} />
+            {DOMAINS.map((domain, index) => (
+              <Route key={domain.id} path={domain.path} element={<AreaPage domain={domain} index={index} />} />
+            ))}
+            <Route path={PATHS.accessibility} element={<AccessibilityPage />} />
+            <Route path={PATHS.legal} element={<LegalPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,53 @@
+import { isLocale, type Locale, LOCALE_COOKIE, negotiateLocale } from '@entente/common/i18n/locales.ts';
+
+/** One year, in seconds: how long the language cookie lasts. */
+const COOKIE_MAX_AGE = 365 * 24 * 60 * 60;
+
+function storedInLocalStorage(): Locale | undefined {
+  try {
+    const value = window.localStorage.getItem(LOCALE_COOKIE);
+    return isLocale(value) ? value : undefined;
+  } catch {
+    return undefined; // storage disabled (private mode, policies): the cookie still works
+  }
+}
+
+function storedInCookie(): Locale | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [name, value] = part.trim().split('=');
+    if (name === LOCALE_COOKIE && isLocale(value)) return value;
+  }
+  return undefined;
+}
+
+function writeCookie(locale: Locale): void {
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox and Safari.
+  document.cookie = `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${COOKIE_MAX_AGE}; SameSite=Lax${secure}`;
+}
+
+/**
+ * The language to start with: the agent's earlier choice (localStorage, then the cookie the
+ * server also reads), else the browser's languages, else fr-FR — the same rule as the server's.
+ */
+export function initialLocale(): Locale {
+  const chosen = storedInLocalStorage() ?? storedInCookie();
+  // Keep both copies in step, so the server localises its errors like the page.
+  if (chosen && storedInCookie() !== chosen) writeCookie(chosen);
+  return negotiateLocale(navigator.languages?.join(',') || navigator.language, chosen);
+}
+
+/** Remembers an explicit choice, for this browser (localStorage) and for the server (cookie). */
+export function rememberLocale(locale: Locale): void {
+  try {
+    window.localStorage.setItem(LOCALE_COOKIE, locale);
+  } catch {
+    // storage disabled: the cookie alone remembers the choice
+  }
+  writeCookie(locale);
+}
+
+/** Declares the page's language, for assistive technologies, hyphenation and translation tools. */
+export function applyDocumentLocale(locale: Locale): void {
+  document.documentElement.lang = locale;
+}

@@ -1,0 +1,84 @@
+import type { UiKey } from '@entente/common/i18n/catalog/ui.ts';
+
+/** Paths of the web app's pages (French first, like the product). */
+export const PATHS = {
+  home: '/',
+  accessibility: '/accessibilite',
+  legal: '/mentions-legales',
+} as const;
+
+/** A server page, not part of the app: reached with a plain link (full page load). */
+export const API_DOCS_URL = '/api/docs';
+
+export interface Domain {
+  id: string;
+  path: string;
+  title: UiKey;
+  short: UiKey;
+  summary: UiKey;
+  offers: readonly UiKey[];
+}
+
+/** The five domains of the France–Québec declaration, in its order. */
+export const DOMAINS: readonly Domain[] = [
+  {
+    id: 'collaboration',
+    path: '/domaines/collaboration',
+    title: 'ui.domain.collaboration.title',
+    short: 'ui.domain.collaboration.short',
+    summary: 'ui.domain.collaboration.summary',
+    offers: [
+      'ui.domain.collaboration.offer1',
+      'ui.domain.collaboration.offer2',
+      'ui.domain.collaboration.offer3',
+      'ui.domain.collaboration.offer4',
+    ],
+  },
+  {
+    id: 'identity',
+    path: '/domaines/identite',
+    title: 'ui.domain.identity.title',
+    short: 'ui.domain.identity.short',
+    summary: 'ui.domain.identity.summary',
+    offers: [
+      'ui.domain.identity.offer1',
+      'ui.domain.identity.offer2',
+      'ui.domain.identity.offer3',
+      'ui.domain.identity.offer4',
+    ],
+  },
+  {
+    id: 'ai',
+    path: '/domaines/ia',
+    title: 'ui.domain.ai.title',
+    short: 'ui.domain.ai.short',
+    summary: 'ui.domain.ai.summary',
+    offers: ['ui.domain.ai.offer1', 'ui.domain.ai.offer2', 'ui.domain.ai.offer3', 'ui.domain.ai.offer4'],
+  },
+  {
+    id: 'infrastructure',
+    path: '/domaines/infrastructure',
+    title: 'ui.domain.infrastructure.title',
+    short: 'ui.domain.infrastructure.short',
+    summary: 'ui.domain.infrastructure.summary',
+    offers: [
+      'ui.domain.infrastructure.offer1',
+      'ui.domain.infrastructure.offer2',
+      'ui.domain.infrastructure.offer3',
+      'ui.domain.infrastructure.offer4',
+    ],
+  },
+  {
+    id: 'skills',
+    path: '/domaines/competences',
+    title: 'ui.domain.skills.title',
+    short: 'ui.domain.skills.short',
+    summary: 'ui.domain.skills.summary',
+    offers: [
+      'ui.domain.skills.offer1',
+      'ui.domain.skills.offer2',
+      'ui.domain.skills.offer3',
+      'ui.domain.skills.offer4',
+    ],
+  },
+];

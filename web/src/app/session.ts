@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+
+/** What the shell knows about the signed-in agent. */
+export type Session = { state: 'loading' } | { state: 'signedIn'; name: string } | { state: 'signedOut' };
+
+interface Me {
+  displayName?: unknown;
+  name?: unknown;
+  givenName?: unknown;
+  familyName?: unknown;
+  email?: unknown;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+function displayName(me: Me): string | undefined {
+  const full = [text(me.givenName), text(me.familyName)].filter(Boolean).join(' ');
+  return text(me.displayName) ?? text(me.name) ?? text(full) ?? text(me.email);
+}
+
+/**
+ * Asks the server who is signed in (`GET /api/me`). 401 means nobody; any other failure (server
+ * unreachable, API not deployed yet) is shown the same way, as the agent cannot do more either way.
+ */
+export function useSession(): Session {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  useEffect(() => {
+    const abort = new AbortController();
+    fetch('/api/me', { credentials: 'same-origin', headers: { accept: 'application/json' }, signal: abort.signal })
+      .then(async (response) => {
+        const name = response.ok ? displayName((await response.json()) as Me) : undefined;
+        setSession(name ? { state: 'signedIn', name } : { state: 'signedOut' });
+      })
+      .catch(() => {
+        if (!abort.signal.aborted) setSession({ state: 'signedOut' });
+      });
+    return () => abort.abort();
+  }, []);
+  return session;
+}
