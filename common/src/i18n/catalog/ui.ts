@@ -249,7 +249,7 @@ const en: Record<UiKey, string> = {
   'ui.home.lead':
     'Entente brings the public servants of France and Québec together in one digital workplace, to cooperate with full sovereignty: data hosted in each jurisdiction, free software, no trackers.',
   'ui.home.origin':
-    'Entente implements the five domains of the France–Québec declaration of intent on digital sovereignty, signed in Paris on 31 March 2026.',
+    'Entente implements the five domains of the France–Québec declaration of intent on digital sovereignty, signed in Paris on March 31, 2026.',
   'ui.home.domains.heading': 'The five domains',
   'ui.home.values.heading': 'Our commitments',
   'ui.home.values.useful': 'Useful: designed with and for the public servants of both states.',
