@@ -81,9 +81,10 @@ describeInBrowser('language switch', () => {
     }
   });
 
-  it('follows the browser’s languages until the agent chooses', async () => {
+  it('starts in French until the agent chooses, in Québec French for a Canadian browser', async () => {
     for (const [browserLocale, expected] of [
-      ['en-GB', 'en'],
+      ['en-GB', 'fr-FR'],
+      ['en-CA', 'fr-CA'],
       ['fr-CA', 'fr-CA'],
       ['fr-BE', 'fr-FR'],
       ['de-DE', 'fr-FR'],

@@ -34,3 +34,13 @@ export function negotiateLocale(acceptLanguage: string | undefined, chosen?: str
   }
   return DEFAULT_LOCALE;
 }
+
+/**
+ * The interface's language before the agent chooses one: French first (public services of both
+ * states are in French by default), in its Québec variant when the browser points to Canada
+ * (fr-CA, fr-QC, or any *-CA language such as en-CA). English only by explicit choice.
+ */
+export function defaultUiLocale(browserLanguages: readonly string[]): Locale {
+  const canadian = browserLanguages.some((tag) => /^[a-z]{2,3}-(ca|qc)$/i.test(tag.trim()));
+  return canadian ? 'fr-CA' : DEFAULT_LOCALE;
+}

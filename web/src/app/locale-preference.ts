@@ -1,4 +1,4 @@
-import { isLocale, type Locale, LOCALE_COOKIE, negotiateLocale } from '@entente/common/i18n/locales.ts';
+import { defaultUiLocale, isLocale, type Locale, LOCALE_COOKIE } from '@entente/common/i18n/locales.ts';
 
 /** One year, in seconds: how long the language cookie lasts. */
 const COOKIE_MAX_AGE = 365 * 24 * 60 * 60;
@@ -28,13 +28,13 @@ function writeCookie(locale: Locale): void {
 
 /**
  * The language to start with: the agent's earlier choice (localStorage, then the cookie the
- * server also reads), else the browser's languages, else fr-FR — the same rule as the server's.
+ * server also reads), else French — Québec French when the browser points to Canada.
  */
 export function initialLocale(): Locale {
   const chosen = storedInLocalStorage() ?? storedInCookie();
   // Keep both copies in step, so the server localises its errors like the page.
   if (chosen && storedInCookie() !== chosen) writeCookie(chosen);
-  return negotiateLocale(navigator.languages?.join(',') || navigator.language, chosen);
+  return chosen ?? defaultUiLocale(navigator.languages?.length ? navigator.languages : [navigator.language]);
 }
 
 /** Remembers an explicit choice, for this browser (localStorage) and for the server (cookie). */

@@ -85,7 +85,7 @@ ${table}
  * registered in demo mode only (it shows recipients' addresses).
  */
 export function registerDemoOutboxPage(app: FastifyInstance, deps: { cells: MailCells; limit?: number }): void {
-  app.get('/demo/outbox', async (request, reply) => {
+  app.get('/demo/outbox', { schema: { hide: true } }, async (request, reply) => {
     const locale = negotiateLocale(request.headers['accept-language'], cookie(request.headers.cookie, LOCALE_COOKIE));
     const mails = await listDemoOutbox(deps.cells, { limit: deps.limit ?? 100 });
     return reply
