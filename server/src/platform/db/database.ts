@@ -82,6 +82,12 @@ export async function openPostgres<Tables>(
   // A database that goes away at run time must not crash the process: the pool reports it here
   // and the next query fails cleanly (readyz turns 503 until it is back).
   pool.on('error', () => {});
+  // A checked-out client whose connection drops between two queries emits 'error' on itself,
+  // which would be an uncaught exception; the next query on it fails cleanly instead, and the
+  // pool discards it when it is released (it is no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   const target = new URL(url);
   const location = `${target.hostname}:${target.port || 5432}${target.pathname}${schema ? ` (schema ${schema})` : ''}`;
