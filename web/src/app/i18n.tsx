@@ -3,6 +3,7 @@ import { formatMessage, type MessageValues } from '@entente/common/i18n/format.t
 import type { Locale } from '@entente/common/i18n/locales.ts';
 import { createContext, type ReactNode, useCallback, useContext, useLayoutEffect, useMemo, useState } from 'react';
 import { applyDocumentLocale, initialLocale, rememberLocale } from './locale-preference.ts';
+import { saveProfileLanguage } from './profile-language.ts';
 
 export type Translate = (key: UiKey, values?: MessageValues) => string;
 
@@ -24,6 +25,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLocale = useCallback((next: Locale) => {
     rememberLocale(next);
     setLocaleState(next);
+    void saveProfileLanguage(next);
   }, []);
 
   const value = useMemo<I18n>(
