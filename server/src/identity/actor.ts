@@ -1,7 +1,6 @@
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
-import type { ControlDb } from '../platform/db/types.ts';
 import type { OrganisationRole, PlatformRole } from './identity.tables.ts';
-import { loadPrincipalGrants } from './principals.repo.ts';
+import type { ResolvedSession } from './sessions.ts';
 
 /** Who is acting in a request: the signed-in principal and what the control plane grants them. */
 export interface Actor {
@@ -12,16 +11,13 @@ export interface Actor {
   platformRoles: ReadonlySet<PlatformRole>;
 }
 
-export async function loadActor(
-  db: ControlDb,
-  session: { id: string; principalId: string; homeJurisdiction: Jurisdiction },
-): Promise<Actor> {
-  const grants = await loadPrincipalGrants(db, session.principalId);
+/** The actor of a resolved session (its grants were read with it: no further query). */
+export function actorFromSession(session: ResolvedSession): Actor {
   return {
     principalId: session.principalId,
     homeJurisdiction: session.homeJurisdiction,
     sessionId: session.id,
-    memberships: new Map(grants.memberships.map((m) => [m.organisationId, m.roles])),
-    platformRoles: new Set(grants.platformRoles),
+    memberships: new Map(session.grants.memberships.map((m) => [m.organisationId, m.roles])),
+    platformRoles: new Set(session.grants.platformRoles),
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { checkCsrf } from '../platform/http/csrf.ts';
 import { sessionCookieName } from '../platform/http/openapi.ts';
-import { type Actor, loadActor } from './actor.ts';
+import { type Actor, actorFromSession } from './actor.ts';
 import type { ResolvedSession, SessionService } from './sessions.ts';
 
 declare module 'fastify' {
@@ -32,11 +32,8 @@ export function registerSessionResolution(
     request.session = session;
     if (token && !session) clearSessionCookie(reply, deps.config);
     if (session?.newToken) setSessionCookie(reply, deps.config, session.newToken, deps.config.session.absoluteMs);
-    let actor: Promise<Actor | null> | null = null;
-    request.actor = () => {
-      actor ??= session ? loadActor(deps.stores.control.db, session) : Promise.resolve(null);
-      return actor;
-    };
+    const actor = session ? actorFromSession(session) : null;
+    request.actor = async () => actor;
     checkCsrf(request, { secret: deps.secret, publicOrigin: deps.config.publicUrl.origin, sessionId: session?.id ?? null });
   });
 }

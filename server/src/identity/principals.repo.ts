@@ -30,18 +30,3 @@ export async function grantPlatformRole(db: ControlDb, principalId: string, role
     .onConflict((oc) => oc.columns(['principal_id', 'role']).doNothing())
     .execute();
 }
-
-/** What authorisation needs about a principal, in one round trip per table. */
-export async function loadPrincipalGrants(
-  db: ControlDb,
-  principalId: string,
-): Promise<{ memberships: { organisationId: string; roles: OrganisationRole[] }[]; platformRoles: PlatformRole[] }> {
-  const [memberships, roles] = await Promise.all([
-    db.selectFrom('memberships').select(['organisation_id', 'roles']).where('principal_id', '=', principalId).execute(),
-    db.selectFrom('platform_roles').select(['role']).where('principal_id', '=', principalId).execute(),
-  ]);
-  return {
-    memberships: memberships.map((m) => ({ organisationId: m.organisation_id, roles: m.roles })),
-    platformRoles: roles.map((r) => r.role),
-  };
-}

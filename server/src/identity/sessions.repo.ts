@@ -1,5 +1,6 @@
 import type { CellDb, ControlDb } from '../platform/db/types.ts';
-import type { SessionsTable } from './identity.tables.ts';
+import { sql } from 'kysely';
+import type { OrganisationRole, PlatformRole, SessionsTable } from './identity.tables.ts';
 
 export type SessionRow = SessionsTable;
 
@@ -21,18 +22,37 @@ export async function insertSession(db: ControlDb, row: SessionRow): Promise<voi
   await db.insertInto('sessions').values(row).execute();
 }
 
-/** The live session whose current (or just-rotated) token hashes to `hash`, with its principal. */
+export interface LiveSessionRow extends SessionRow {
+  home_jurisdiction: 'FR' | 'QC';
+  principal_status: string;
+  memberships: { organisationId: string; roles: OrganisationRole[] }[];
+  platform_roles: PlatformRole[];
+}
+
+/**
+ * The live session whose current (or just-rotated) token hashes to `hash`, with its principal and
+ * the principal's grants (memberships, platform roles): one round trip for what every
+ * authenticated request needs.
+ */
 export async function findLiveSessionByTokenHash(
   db: ControlDb,
   hash: Buffer,
   now: Date,
   rotationGraceMs: number,
-): Promise<(SessionRow & { home_jurisdiction: 'FR' | 'QC'; principal_status: string }) | undefined> {
+): Promise<LiveSessionRow | undefined> {
   return db
     .selectFrom('sessions')
     .innerJoin('principals', 'principals.id', 'sessions.principal_id')
     .select(SESSION_COLUMNS.map((c) => `sessions.${c}` as const))
     .select(['principals.home_jurisdiction', 'principals.status as principal_status'])
+    .select([
+      sql<LiveSessionRow['memberships']>`coalesce((
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'roles', m.roles))
+        from memberships m where m.principal_id = sessions.principal_id), '[]'::json)`.as('memberships'),
+      sql<PlatformRole[]>`coalesce((
+        select array_agg(r.role order by r.role) from platform_roles r
+        where r.principal_id = sessions.principal_id), '{}'::text[])`.as('platform_roles'),
+    ])
     .where((eb) =>
       eb.or([
         eb('sessions.token_hash', '=', hash),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
+import type { OrganisationRole, PlatformRole } from './identity.tables.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import {
@@ -46,6 +47,11 @@ export interface ResolvedSession {
   principalId: string;
   homeJurisdiction: Jurisdiction;
   createdAt: Date;
+  /** What the control plane grants the principal, read with the session. */
+  grants: {
+    memberships: { organisationId: string; roles: OrganisationRole[] }[];
+    platformRoles: PlatformRole[];
+  };
   /** A new token to send to the browser when this request rotated it. */
   newToken: string | null;
 }
@@ -162,6 +168,7 @@ export function createSessionService(
         principalId: row.principal_id,
         homeJurisdiction: row.home_jurisdiction,
         createdAt: row.created_at,
+        grants: { memberships: row.memberships, platformRoles: row.platform_roles },
         newToken: rotated,
       };
     },

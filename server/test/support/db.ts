@@ -54,7 +54,18 @@ export async function ensurePgliteTemplate(): Promise<string> {
   } catch {
     rmSync(building, { recursive: true, force: true }); // another process won the race
   }
+  removeStaleTemplates(dir);
   return dir;
+}
+
+/** Templates of older migration sets (and runs left by killed test processes) after a day. */
+function removeStaleTemplates(current: string): void {
+  const dayAgo = Date.now() - 24 * 3_600_000;
+  for (const entry of readdirSync(TMP)) {
+    const full = path.join(TMP, entry);
+    if (full === current || !entry.startsWith('template-')) continue;
+    if (statSync(full).mtimeMs < dayAgo) rmSync(full, { recursive: true, force: true });
+  }
 }
 
 export interface TestEnv {

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: the foundation's benchmarks, printed with the machine they ran on.
+ *
+ *   npm run bench                          # cold-start, then authenticated-read
+ *   npm run bench -- cold-start            # one of them by name
+ *   npm run bench -- --runs=5 --duration=20
+ *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
+ *
+ * ENTENTE_BENCH_DATABASE_URL (an admin PostgreSQL URL) adds PostgreSQL figures to
+ * authenticated-read. What each bench measures: bench/README.md.
+ */
+import { type AuthenticatedReadResult, authenticatedRead, DEFAULT_LOAD, type LoadFigures } from './authenticated-read.ts';
+import { type ColdStartResult, coldStart } from './cold-start.ts';
+import { currentLoad, describeMachine, loadAverage } from './support/machine.ts';
+import { fixed, type Summary } from './support/stats.ts';
+import { printTable } from './support/table.ts';
+
+const BENCHES = ['cold-start', 'authenticated-read'] as const;
+type BenchName = (typeof BENCHES)[number];
+/** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
+const QUIET_LOAD = 1.5;
+
+interface Options {
+  names: BenchName[];
+  runs: number;
+  durationSeconds: number;
+  waitQuietMinutes: number;
+}
+
+function parseArgs(args: readonly string[]): Options {
+  const options: Options = { names: [], runs: 3, durationSeconds: DEFAULT_LOAD.durationSeconds, waitQuietMinutes: 0 };
+  for (const arg of args) {
+    const [flag, value] = arg.split('=');
+    const number = Number(value);
+    if (flag === '--runs' && Number.isInteger(number) && number >= 1 && number <= 20) options.runs = number;
+    else if (flag === '--duration' && Number.isInteger(number) && number >= 1 && number <= 300) options.durationSeconds = number;
+    else if (flag === '--wait-quiet' && Number.isFinite(number) && number >= 0 && number <= 60) options.waitQuietMinutes = number;
+    else if ((BENCHES as readonly string[]).includes(arg)) options.names.push(arg as BenchName);
+    else throw new Error(`unknown argument ${arg}; expected ${BENCHES.join(', ')}, --runs=1..20, --duration=1..300, --wait-quiet=0..60`);
+  }
+  if (options.names.length === 0) options.names = [...BENCHES];
+  return options;
+}
+
+/** Waits, bounded, for the machine to calm down; runs anyway afterwards and says so. */
+async function waitForQuiet(minutes: number): Promise<void> {
+  const deadline = Date.now() + minutes * 60_000;
+  while (currentLoad() > QUIET_LOAD && Date.now() < deadline) {
+    console.error(`  load ${loadAverage()} > ${QUIET_LOAD}: waiting (until ${new Date(deadline).toISOString()})`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+const range = (s: Summary, decimals: number) => `${fixed(s.median, decimals)} (${fixed(s.min, decimals)}–${fixed(s.max, decimals)})`;
+
+function printColdStart(result: ColdStartResult, runs: number): void {
+  printTable(
+    `Cold start: spawn of node server/src/main.ts → GET /readyz 200 (median (min–max) of ${runs} runs)`,
+    ['data directory', 'time to ready (s)', 'peak RSS (MiB)', 'each run (s)'],
+    result.cases.map((c) => [c.name, range(c.seconds, 2), range(c.peakRssMiB, 0), c.runs.map((r) => fixed(r.seconds, 2)).join(' ')]),
+  );
+}
+
+function printAuthenticatedRead(result: AuthenticatedReadResult): void {
+  const { connections, warmupSeconds, durationSeconds } = result.settings;
+  const row = (f: LoadFigures) => [f.target, fixed(f.requestsPerSecond, 0), fixed(f.p50Ms, 1), fixed(f.p99Ms, 1), String(f.total)];
+  printTable(
+    `Authenticated read: autocannon, ${connections} connections, ${durationSeconds} s after ${warmupSeconds} s warm-up (all responses 2xx)`,
+    ['target', 'req/s', 'p50 (ms)', 'p99 (ms)', 'requests'],
+    [row(result.bare), ...result.entente.map(row)],
+  );
+  printTable(
+    'Ratios to the bare Fastify app',
+    ['target', 'req/s ratio', 'p99 ratio'],
+    result.entente.map((f) => [f.target, fixed(f.requestsPerSecond / result.bare.requestsPerSecond, 3), p99Ratio(f.p99Ms, result.bare.p99Ms)]),
+  );
+  console.log('(autocannon records latency in whole milliseconds: 0 means under 1 ms)');
+}
+
+/**
+ * autocannon's latency histogram has a 1 ms resolution: a bare p99 of "0" means under 1 ms, so
+ * the ratio is then only known from below (p99 / 1 ms).
+ */
+function p99Ratio(p99: number, bareP99: number): string {
+  return bareP99 > 0 ? fixed(p99 / bareP99, 1) : `> ${fixed(p99, 0)} (bare p99 < 1 ms)`;
+}
+
+const options = parseArgs(process.argv.slice(2));
+if (options.waitQuietMinutes > 0) await waitForQuiet(options.waitQuietMinutes);
+
+const machine = describeMachine();
+const loadBefore = loadAverage();
+console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`);
+console.log(`Node ${machine.node} (${machine.nodePath}); ${machine.date}`);
+console.log(`Load average (1, 5, 15 min) before: ${loadBefore}`);
+if (currentLoad() > QUIET_LOAD) console.log(`  ⚠ load above ${QUIET_LOAD}: the machine is busy, figures are pessimistic`);
+
+let failed = false;
+for (const name of options.names) {
+  try {
+    if (name === 'cold-start') printColdStart(await coldStart({ runs: options.runs }), options.runs);
+    else printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
+    // Each bench loads the machine itself: the load right after it says how much was ours.
+    console.log(`Load average after ${name}: ${loadAverage()}`);
+  } catch (error) {
+    failed = true;
+    console.error(`\n✗ ${name} failed: ${(error as Error).stack ?? error}`);
+  }
+}
+
+console.log(`\nLoad average (1, 5, 15 min) after: ${loadAverage()}  (before: ${loadBefore})`);
+process.exitCode = failed ? 1 : 0;
