@@ -31,11 +31,19 @@ const INT8 = 20;
 const BYTEA = 17;
 pg.types.setTypeParser(INT8, (value: string) => Number(value));
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers, allocated by each of the three embedded
+ * instances, made a start weigh 1.2 GiB; 32 MB each halves it and opens twice as fast, and is
+ * plenty for an embedded (single-process, small) deployment. Measured in bench/README.md.
+ */
+const EMBEDDED_POSTGRES_CONF = ['shared_buffers=32MB'];
+
 export async function openPglite<Tables>(name: string, dir: string | null): Promise<Database<Tables>> {
   if (dir) mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
     extensions: { unaccent, vector },
+    postgresqlconf: EMBEDDED_POSTGRES_CONF,
     parsers: {
       [INT8]: (value: string) => Number(value),
       [BYTEA]: (value: string) => Buffer.from(value.startsWith('\\x') ? value.slice(2) : value, 'hex'),
