@@ -82,6 +82,13 @@ describe('configuration', () => {
       ENTENTE_CELL_QC_DATABASE_URL: 'postgres://u@cell/e',
     });
     expect(same.join()).toContain('cells may not share one database');
+    const respelled = problems({
+      ...PRODUCTION,
+      DATABASE_URL: 'postgres://u@cp/e',
+      ENTENTE_CELL_FR_DATABASE_URL: 'postgres://u@Cell:5432/e',
+      ENTENTE_CELL_QC_DATABASE_URL: 'postgresql://other@cell/e',
+    });
+    expect(respelled.join()).toContain('cells may not share one database');
   });
 
   it('validates the ENTENTE_CONFIG file and names it', () => {

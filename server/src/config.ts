@@ -307,10 +307,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
           );
         }
       });
-      if (urls[0] && urls[0] === urls[1]) {
+      // Compare where they point (host, port, database), not how they are spelled.
+      const target = (u: string | undefined) => {
+        if (!u) return undefined;
+        const parsed = new URL(u);
+        return `${parsed.hostname.toLowerCase()}:${parsed.port || '5432'}${parsed.pathname}`;
+      };
+      const controlTarget = target(controlUrl);
+      if (urls[0] && target(urls[0]) === target(urls[1])) {
         problems.push('ENTENTE_CELL_FR_DATABASE_URL, ENTENTE_CELL_QC_DATABASE_URL: cells may not share one database / les cellules ne peuvent partager une base');
       }
-      if (urls.some((u) => u && u === controlUrl)) {
+      if (urls.some((u) => u && target(u) === controlTarget)) {
         problems.push('ENTENTE_CELL_*_DATABASE_URL: a cell may not share the control plane database / une cellule ne peut partager la base du plan de contrôle');
       }
     }

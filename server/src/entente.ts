@@ -4,14 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { type Config, usesEmbeddedDatabase } from './config.ts';
 import { type Cells, openCells } from './platform/cells/cells.ts';
 import { createAuditLog, type AuditLog } from './platform/audit/audit-log.ts';
-import { acquireDataDirLock, type DataDirLock } from './platform/db/data-dir-lock.ts';
+import { acquireDataDirLock, type DataDirLock, prepareDataDir } from './platform/db/data-dir-lock.ts';
 import { migrateStores, openStores, type Stores } from './platform/db/stores.ts';
 import { createHttpApp, type App } from './platform/http/app.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createReadiness } from './platform/readiness.ts';
 import { loadServerSecret } from './platform/secret.ts';
+import { can } from './identity/authorization.ts';
 import { seedDemoData } from './identity/demo-data.ts';
 import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
+import { registerSessionPurge } from './identity/session-purge.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { JobRunner, OutboxRegistry, registerOutboxReconciliation } from './platform/jobs/index.ts';
 import { createMailer, type Mailer, registerDemoOutboxPage } from './platform/mail/index.ts';
@@ -70,6 +72,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
   };
 
   try {
+    prepareDataDir(config.dataDir);
     let lock: DataDirLock | null = null;
     if (usesEmbeddedDatabase(config)) {
       lock = acquireDataDirLock(config.dataDir, 'server');
@@ -90,10 +93,12 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     const events = createEventBus(config, logger);
     cleanup.push(() => events.close());
     const mailer = createMailer(config, { cells: cellDbs, logger });
+    cleanup.push(() => (mailer as { close?: () => void }).close?.());
     const outbox = new OutboxRegistry();
     registerIdentityOutboxHandlers(outbox, stores);
     const jobs = new JobRunner(stores.control.db, { logger });
     registerOutboxReconciliation(jobs, { cells: cellDbs, registry: outbox, logger });
+    registerSessionPurge(jobs, stores, config.session.absoluteMs);
     if (config.demo) await seedDemoData(stores, outbox);
 
     const sessions = createSessionService(stores, audit, {
@@ -144,7 +149,12 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     });
     cleanup.push(() => app.close());
 
-    if (config.demo) registerDemoOutboxPage(app, { cells: cellDbs });
+    if (config.demo) {
+      registerDemoOutboxPage(app, {
+        cells: cellDbs,
+        allow: async (request) => isLoopback(request.ip) || can(await request.actor(), 'platform.operate'),
+      });
+    }
     registerSessionResolution(app, { config, stores, sessions, secret });
     identityRoutes(app, { config, stores, sessions, secret, audit });
 
@@ -185,4 +195,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     await closeAll();
     throw error;
   }
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
 }

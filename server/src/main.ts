@@ -12,6 +12,9 @@ if ((major ?? 0) < 22) {
   process.exit(1);
 }
 
+// Files Entente creates (databases, keys, objects, the secret) are the server user's alone.
+process.umask(0o077);
+
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
@@ -27,8 +30,9 @@ const logger = createLogger(config);
 const started = performance.now();
 const { createEntente } = await import('./entente.ts');
 
+let entente: Awaited<ReturnType<typeof createEntente>> | null = null;
 try {
-  const entente = await createEntente({ config, logger });
+  entente = await createEntente({ config, logger });
   const address = await entente.listen();
   logger.info(
     { address, publicUrl: config.publicUrl.href, demo: config.demo, startMs: Math.round(performance.now() - started) },
@@ -41,12 +45,14 @@ try {
     logger.info({ signal }, 'arrêt en cours / shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    await entente.close();
+    await entente?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
+  // Release what was opened (the lock above all) before saying why we stop.
+  await entente?.close();
   if (error instanceof DataDirLockedError) {
     console.error(error.message);
     process.exit(3);

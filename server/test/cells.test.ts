@@ -26,7 +26,7 @@ describe('cells', () => {
   it('gives each jurisdiction its own database, object store and keys', () => {
     const fr = t.entente.cells.get('FR');
     const qc = t.entente.cells.get('QC');
-    expect(fr.db).not.toBe(qc.db);
+    expect(fr.database.location).not.toBe(qc.database.location);
     expect(fr.objects.description).toContain(`${path.sep}fr${path.sep}`);
     expect(qc.objects.description).toContain(`${path.sep}qc${path.sep}`);
     expect(fr.keys.id).not.toBe(qc.keys.id);
@@ -51,10 +51,17 @@ describe('cells', () => {
     const fr = t.entente.cells.get('FR');
     const qc = t.entente.cells.get('QC');
     const owner = { type: 'space', id: '019ac9f0-0000-7000-8000-0000000005a2' };
-    const dataKey = await fr.keyring.getOrCreateDataKey(fr.db, owner);
-    const wrapped = await fr.keys.wrap(Buffer.alloc(32, 7), 'probe');
-    await expect(qc.keys.unwrap(wrapped, 'probe')).rejects.toThrow();
-    expect(dataKey.version).toBe(1);
+    await fr.encryptedObjects.putEncrypted(fr.db, owner, 'spaces/5a2/secret.txt', Buffer.from('diffusion restreinte'));
+    // The object's bytes copied into the Québec cell's store: the Québec keyring has no data key
+    // for that owner, and the French KEK cannot be used there.
+    const stolen = await fr.objects.get('spaces/5a2/secret.txt');
+    await qc.objects.put('spaces/5a2/secret.txt', stolen.body);
+    await expect(
+      qc.encryptedObjects.getDecrypted(qc.db, owner, 'spaces/5a2/secret.txt').then((r) => text(r.body)),
+    ).rejects.toThrow();
+    // Even with the French keyring row copied over, the Québec KEK cannot unwrap it.
+    const wrapped = await fr.keys.wrap(Buffer.alloc(32, 7), 'space:5a2');
+    await expect(qc.keys.unwrap(wrapped, 'space:5a2')).rejects.toThrow();
   });
 
   it('reports object stores and keys in /readyz', async () => {

@@ -62,7 +62,8 @@ describe.skipIf(!url)('database outage at run time (PostgreSQL)', () => {
     const report = (await down.json()) as { checks: Record<string, { ok: boolean; detail: string }> };
     expect(report.checks.control?.ok).toBe(false);
     const request = await fetch(`${t.baseUrl}/api/organisations`);
-    expect(request.status).toBeGreaterThanOrEqual(500);
+    expect(request.status).toBe(503);
+    expect(request.headers.get('retry-after')).toBe('5');
     expect(request.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(await request.json())).not.toContain('127.0.0.1');
     await openProxy();

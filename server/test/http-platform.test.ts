@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.ts';
 
@@ -74,4 +75,49 @@ describe('HTTP platform', () => {
     expect(metrics).toContain('entente_http_request_duration_seconds');
     expect(metrics).toContain('entente_process_cpu_user_seconds_total');
   });
+
+  it('answers a malformed URL with a problem, not a bare framework error', async () => {
+    const response = await rawRequest('GET /api/%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(response).toMatch(/^HTTP\/1\.1 400/);
+    expect(response).toContain('application/problem+json');
+    expect(response).toContain('urn:entente:problem:bad-request');
+  });
+
+  it('survives a hostile Host header on the collaboration upgrade', async () => {
+    const response = await rawRequest(
+      'GET /collab HTTP/1.1\r\nHost: a b\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    // The Host header plays no part in the upgrade (a fixed base URL is used): it may proceed, and
+    // above all the process must still be there.
+    expect(response).toMatch(/^HTTP\/1\.1 /);
+    expect((await fetch(url('/healthz'))).status).toBe(200);
+  });
+
+  it('shows readiness details to operators only when a metrics token is configured', async () => {
+    t.entente.config.metricsToken = 'operator-metrics-token-123';
+    try {
+      const publicView = (await (await fetch(url('/readyz'))).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+      expect(publicView.checks.control).toEqual({ ok: true });
+      const operatorView = (await (
+        await fetch(url('/readyz'), { headers: { authorization: 'Bearer operator-metrics-token-123' } })
+      ).json()) as { checks: Record<string, { detail?: string }> };
+      expect(operatorView.checks.control?.detail).toContain('migrated');
+    } finally {
+      t.entente.config.metricsToken = null;
+    }
+  });
 });
+
+/** A request written by hand, for what fetch refuses to send (malformed URLs, hostile headers). */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(t.baseUrl).port), '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setTimeout(3000, () => socket.destroy());
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}

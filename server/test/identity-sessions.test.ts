@@ -110,9 +110,12 @@ describe('CSRF on cookie-authenticated changes', () => {
     expect(foreign.status).toBe(403);
     const wrong = await patch({ ...session.headers, 'x-csrf-token': 'x'.repeat(43) });
     expect(wrong.status).toBe(403);
+    // 43 characters but more bytes: must be refused like any wrong token, not crash the check.
+    const nonAscii = await patch({ ...session.headers, 'x-csrf-token': `${'x'.repeat(42)}\u00e9` });
+    expect(nonAscii.status).toBe(403);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the audit write is off the response path
     const events = await t.entente.audit.list({ jurisdiction: 'FR', action: 'request.csrf_refused', actorId: camille.id, limit: 10 });
-    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.length).toBeGreaterThanOrEqual(4);
     const me = (await (await fetch(url('/api/me'), { headers: { cookie: session.cookie } })).json()) as { preferredLanguage: string };
     expect(me.preferredLanguage).toBe('fr-FR');
   });
@@ -162,8 +165,9 @@ describe('bad input never writes and never crashes', () => {
   });
 
   it('prototype pollution attempt → 400', async () => {
-    const { response } = await send('{"preferredLanguage": "en", "__proto__": {"admin": true}}');
+    const { response, language } = await send('{"preferredLanguage": "en", "__proto__": {"admin": true}}');
     expect(response.status).toBe(400);
+    expect(language).toBe('fr-FR');
   });
 
   it('oversized body → 413', async () => {

@@ -25,6 +25,9 @@ describe('mail in demo mode', () => {
     expect(inFr).toHaveLength(0);
     const page = await fetch(`${t.baseUrl}/demo/outbox`);
     expect(page.status).toBe(200);
+    // Seen from another machine (through a local reverse proxy), it is not shown.
+    const remote = await fetch(`${t.baseUrl}/demo/outbox`, { headers: { 'x-forwarded-for': '203.0.113.50' } });
+    expect(remote.status).toBe(403);
     const html = await page.text();
     expect(html).toContain('Courriel de test d’Entente'); // the fr-CA subject
     expect(html).toContain('&lt;b&gt;Émilie&lt;/b&gt;');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, seedDemoData } from '../src/identity/demo-data.ts';
 import { registerIdentityOutboxHandlers } from '../src/identity/provision-agent.ts';
 import { OutboxRegistry } from '../src/platform/jobs/index.ts';
+import { purgeSessions } from '../src/identity/session-purge.ts';
 import { createSessionService, type SessionPolicy } from '../src/identity/sessions.ts';
 import { createAuditLog } from '../src/platform/audit/audit-log.ts';
 import type { Stores } from '../src/platform/db/stores.ts';
@@ -80,7 +81,7 @@ describe('session lifetime', () => {
     expect(await sessions.resolve(fresh)).not.toBeNull();
   });
 
-  it('rejects malformed and unknown tokens without touching the database state', async () => {
+  it('rejects malformed and unknown tokens', async () => {
     const { sessions } = service();
     for (const bad of ['', 'short', 'x'.repeat(43), `${'a'.repeat(42)}!`, '../../etc/passwd', 'a'.repeat(10_000)]) {
       expect(await sessions.resolve(bad)).toBeNull();
@@ -110,5 +111,32 @@ describe('session lifetime', () => {
     } finally {
       await stores.control.db.updateTable('principals').set({ status: 'active' }).where('id', '=', agent.id).execute();
     }
+  });
+
+  it('lets only one of several concurrent requests rotate; the others keep a working token', async () => {
+    const { sessions, advance } = service();
+    const { token } = await start(sessions);
+    advance(16 * MINUTE);
+    const results = await Promise.all([1, 2, 3, 4].map(() => sessions.resolve(token)));
+    expect(results.every((r) => r !== null)).toBe(true);
+    const issued = results.map((r) => r?.newToken).filter((t): t is string => Boolean(t));
+    expect(issued).toHaveLength(1);
+    expect(await sessions.resolve(issued[0])).not.toBeNull();
+    expect(await sessions.resolve(token)).not.toBeNull(); // still within the grace period
+  });
+
+  it('purges sessions a day after they end, and their where-from details', async () => {
+    const { sessions } = service();
+    const { id, token } = await start(sessions);
+    await sessions.end({ sessionId: id, reason: 'signed_out' });
+    expect(await sessions.resolve(token)).toBeNull();
+    const soon = await purgeSessions(stores, policy.absoluteMs, new Date(Date.parse('2026-11-28T12:00:00Z')));
+    expect(soon.sessions).toBe(0);
+    const later = new Date(Date.now() + policy.absoluteMs + 3 * 24 * 3_600_000);
+    const purged = await purgeSessions(stores, policy.absoluteMs, later);
+    expect(purged.sessions).toBeGreaterThanOrEqual(1);
+    expect(purged.details).toBeGreaterThanOrEqual(1);
+    const left = await stores.control.db.selectFrom('sessions').select('id').where('id', '=', id).execute();
+    expect(left).toHaveLength(0);
   });
 });

@@ -1,12 +1,12 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import { JURISDICTIONS } from '../../../common/src/jurisdiction.ts';
 import { type Config, ConfigError, loadConfig, usesEmbeddedDatabase } from '../config.ts';
 import { FileKeyProvider } from '../platform/crypto/file-key-provider.ts';
 import { acquireDataDirLock, type DataDirLock, readLock } from '../platform/db/data-dir-lock.ts';
 import type { Database } from '../platform/db/database.ts';
+import { describeSearchSetup } from '../platform/db/extensions.ts';
 import { pendingMigrations } from '../platform/db/migrations.ts';
 import { openPglite, openPostgres } from '../platform/db/database.ts';
 import { LocalObjectStore } from '../platform/objects/local-object-store.ts';
@@ -134,14 +134,12 @@ async function checkDatabases(config: Config, report: Report): Promise<void> {
       database = await target.open();
       await database.ping();
       const pending = await pendingMigrations(database.db, target.store, database.schema);
-      const { rows } = await sql<{ unaccent: number; french: number }>`
-        select (select count(*) from pg_extension where extname = 'unaccent') as unaccent,
-               (select count(*) from pg_ts_config where cfgname = 'entente_french') as french`.execute(database.db);
+      const search = await describeSearchSetup(database.db);
       const vector = await database.hasVector();
       const problems = [
         pending.length > 0 ? say(`${pending.length} migration(s) en attente`, `${pending.length} pending migration(s)`) : null,
-        rows[0]?.unaccent ? null : say('extension unaccent absente', 'unaccent extension missing'),
-        rows[0]?.french ? null : say('configuration de recherche entente_french absente', 'entente_french search configuration missing'),
+        search.unaccent ? null : say('extension unaccent absente', 'unaccent extension missing'),
+        search.french ? null : say('configuration de recherche entente_french absente', 'entente_french search configuration missing'),
       ].filter(Boolean);
       report({
         ok: problems.length === 0,
@@ -177,10 +175,13 @@ function openExistingPglite(name: string, dir: string): Promise<Database<unknown
 async function checkRunningServer(config: Config, report: Report): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}/readyz`;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    const body = (await response.json()) as { checks: Record<string, { ok: boolean; detail: string }> };
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(3000),
+      headers: config.metricsToken ? { authorization: `Bearer ${config.metricsToken}` } : {},
+    });
+    const body = (await response.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
     for (const [name, check] of Object.entries(body.checks)) {
-      report({ ok: check.ok, label: name, detail: `${check.detail} (${url})`, fix: say('voir les journaux du serveur', 'see the server’s logs') });
+      report({ ok: check.ok, label: name, detail: `${check.detail ?? (check.ok ? 'ok' : 'not ready')} (${url})`, fix: say('voir les journaux du serveur', 'see the server’s logs') });
     }
   } catch (error) {
     report({

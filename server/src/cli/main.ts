@@ -32,6 +32,9 @@ function usage(): void {
   for (const [name, command] of Object.entries(COMMANDS)) console.log(`  ${name.padEnd(10)} ${command.help}`);
 }
 
+// Like the server: whatever a command creates is the server user's alone.
+process.umask(0o077);
+
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {
   usage();

@@ -2,7 +2,7 @@ import type { Locale } from '../../../common/src/i18n/locales.ts';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import type { OrganisationRole, PlatformRole } from './identity.tables.ts';
-import { insertOrganisationIfAbsent } from './organisations.repo.ts';
+import { registerOrganisation } from './organisations.ts';
 import type { OutboxRegistry } from '../platform/jobs/index.ts';
 import { grantPlatformRole } from './principals.repo.ts';
 import { provisionAgent } from './provision-agent.ts';
@@ -102,7 +102,15 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
 /** Idempotent: safe at every start. Agents are provisioned like real ones (cell, outbox, control plane). */
 export async function seedDemoData(stores: Stores, outbox: OutboxRegistry): Promise<void> {
   for (const organisation of DEMO_ORGANISATIONS) {
-    await insertOrganisationIfAbsent(stores.control.db, { ...organisation, email_domains: [...organisation.email_domains], demo: true });
+    await registerOrganisation(stores, {
+      id: organisation.id,
+      name: organisation.name,
+      jurisdiction: organisation.jurisdiction,
+      siret: organisation.siret,
+      neq: organisation.neq,
+      emailDomains: [...organisation.email_domains],
+      demo: true,
+    });
   }
   for (const agent of DEMO_AGENTS) {
     await provisionAgent(stores, outbox, {

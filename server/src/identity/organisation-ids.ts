@@ -6,13 +6,15 @@
  */
 export function isValidSiret(value: string): boolean {
   if (!/^\d{14}$/.test(value)) return false;
-  if (value.startsWith('356000000')) {
-    const sum = [...value].reduce((total, d) => total + Number(d), 0);
-    return sum % 5 === 0;
-  }
+  if (luhn(value)) return true;
+  // La Poste's establishments (its head office passes Luhn) follow their own rule.
+  return value.startsWith('356000000') && [...value].reduce((total, d) => total + Number(d), 0) % 5 === 0;
+}
+
+function luhn(value: string): boolean {
   let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let digit = Number(value[13 - i]);
+  for (let i = 0; i < value.length; i++) {
+    let digit = Number(value[value.length - 1 - i]);
     if (i % 2 === 1) {
       digit *= 2;
       if (digit > 9) digit -= 9;

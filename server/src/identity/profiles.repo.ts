@@ -5,8 +5,10 @@ export type ProfileRow = Omit<AgentProfilesTable, 'created_at' | 'updated_at'>;
 
 const COLUMNS = ['principal_id', 'given_name', 'family_name', 'email', 'preferred_language', 'organisation_id'] as const;
 
-export async function insertProfileIfAbsent(db: CellDb, row: ProfileRow): Promise<void> {
-  await db.insertInto('agent_profiles').values(row).onConflict((oc) => oc.doNothing()).execute();
+/** True when inserted; false when the principal or the email already has a profile. */
+export async function insertProfileIfAbsent(db: CellDb, row: ProfileRow): Promise<boolean> {
+  const result = await db.insertInto('agent_profiles').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 export async function findProfile(db: CellDb, principalId: string): Promise<ProfileRow | undefined> {

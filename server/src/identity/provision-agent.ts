@@ -49,7 +49,7 @@ export async function provisionAgent(
   if (existing) return { principalId: existing.principal_id, created: false };
   const principalId = agent.id ?? uuidv7();
   const entry = await cell.transaction().execute(async (trx) => {
-    await insertProfileIfAbsent(trx, {
+    const inserted = await insertProfileIfAbsent(trx, {
       principal_id: principalId,
       given_name: agent.givenName,
       family_name: agent.familyName,
@@ -57,12 +57,19 @@ export async function provisionAgent(
       preferred_language: agent.preferredLanguage,
       organisation_id: agent.organisationId,
     });
+    // Another request provisioned the same email in between: theirs stands, nothing to record.
+    if (!inserted) return null;
     return recordInOutbox(trx, PRINCIPAL_PROVISIONED, {
       principalId,
       organisationId: agent.organisationId,
       roles: agent.roles,
     });
   });
+  if (!entry) {
+    const winner = await findProfileByEmail(cell, agent.email);
+    if (!winner) throw new Error('agent profile vanished while being provisioned');
+    return { principalId: winner.principal_id, created: false };
+  }
   // Tests use this to stand for a process that died between the two writes.
   if (options.crashAfterCellWrite) return { principalId, created: true };
   await outbox.apply(cell, agent.jurisdiction, entry);

@@ -9,7 +9,7 @@ import { csrfTokenFor } from '../platform/http/csrf.ts';
 import { authorize } from './authorization.ts';
 import { clearSessionCookie, clientIp } from './http-session.ts';
 import { getMyProfile, updateMyPreferences } from './me.ts';
-import { listOrganisations } from './organisations.repo.ts';
+import { listOrganisations } from './organisations.ts';
 import type { SessionService } from './sessions.ts';
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).loose();
@@ -167,7 +167,7 @@ export function identityRoutes(
       },
     },
     async () => ({
-      organisations: (await listOrganisations(deps.stores.control.db)).map((o) => ({
+      organisations: (await listOrganisations(deps.stores)).map((o) => ({
         id: o.id,
         name: o.name,
         jurisdiction: o.jurisdiction,

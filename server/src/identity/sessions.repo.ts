@@ -77,13 +77,26 @@ export async function touchSession(db: ControlDb, id: string, now: Date, idleExp
     .execute();
 }
 
-export async function rotateSessionToken(db: ControlDb, id: string, newHash: Buffer, now: Date): Promise<boolean> {
-  const result = await db
+/**
+ * Replaces the token, only if `presentedHash` is still the current one (or any token when null):
+ * of several requests racing to rotate the same session, exactly one wins and the others keep
+ * the token they have (valid for the grace period), instead of each minting a token that the
+ * next one invalidates.
+ */
+export async function rotateSessionToken(
+  db: ControlDb,
+  id: string,
+  newHash: Buffer,
+  now: Date,
+  presentedHash: Buffer | null,
+): Promise<boolean> {
+  let q = db
     .updateTable('sessions')
     .set((eb) => ({ previous_token_hash: eb.ref('token_hash'), token_hash: newHash, rotated_at: now }))
     .where('id', '=', id)
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
+    .where('ended_at', 'is', null);
+  if (presentedHash) q = q.where('token_hash', '=', presentedHash);
+  const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -128,4 +141,21 @@ export async function selectSessionDetails(db: CellDb, principalId: string) {
     .select(['session_id', 'ip', 'user_agent', 'auth_method', 'created_at'])
     .where('principal_id', '=', principalId)
     .execute();
+}
+
+/** Sessions that ended, or expired, before `before`: gone for good. */
+export async function deleteSessionsEndedBefore(db: ControlDb, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([eb('ended_at', '<', before), eb('idle_expires_at', '<', before), eb('absolute_expires_at', '<', before)]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Where-from details older than any session can live (the absolute timeout) are dropped. */
+export async function deleteSessionDetailsBefore(db: CellDb, before: Date): Promise<number> {
+  const result = await db.deleteFrom('session_details').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

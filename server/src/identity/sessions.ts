@@ -157,7 +157,7 @@ export function createSessionService(
       const current = row.token_hash.equals(hashToken(token));
       if (current && now.getTime() - row.rotated_at.getTime() >= policy.rotateAfterMs) {
         rotated = newToken();
-        if (!(await rotateSessionToken(control, row.id, hashToken(rotated), now))) rotated = null;
+        if (!(await rotateSessionToken(control, row.id, hashToken(rotated), now, row.token_hash))) rotated = null;
       }
       if (now.getTime() - row.last_seen_at.getTime() >= policy.touchEveryMs) {
         const idle = Math.min(now.getTime() + policy.idleMs, row.absolute_expires_at.getTime());
@@ -175,7 +175,7 @@ export function createSessionService(
 
     async rotate(sessionId) {
       const token = newToken();
-      return (await rotateSessionToken(control, sessionId, hashToken(token), clock())) ? token : null;
+      return (await rotateSessionToken(control, sessionId, hashToken(token), clock(), null)) ? token : null;
     },
 
     async end({ sessionId, principalId, reason, actorId, ip, jurisdiction }) {

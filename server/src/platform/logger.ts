@@ -44,9 +44,26 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
           route: req.routeOptions?.url,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-        err: pino.stdSerializers.err,
+        err: serializeError,
       },
     },
     destination,
   );
+}
+
+/**
+ * Errors are logged by name, code, message and stack only. Drivers add fields that may quote
+ * data: PostgreSQL's `detail` repeats the conflicting row (`Key (lower(email))=(…)`), `where`,
+ * `parameters`… Those stay out of the logs.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    stack: error.stack,
+    ...(error.cause instanceof Error ? { cause: serializeError(error.cause) } : {}),
+  };
 }

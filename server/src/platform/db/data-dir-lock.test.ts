@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,19 @@ describe('data directory lock', () => {
     const lock = acquireDataDirLock(d, 'server');
     expect(readLock(d)?.pid).toBe(process.pid);
     lock.release();
+  });
+
+  it('takes over a lock with its own pid left by an earlier process (containers: pid 1 again)', () => {
+    const d = dir();
+    writeFileSync(lockPath(d), JSON.stringify({ pid: process.pid, host: hostname(), purpose: 'server', since: '2026-01-01T00:00:00Z', instance: 'an-earlier-run' }));
+    acquireDataDirLock(d, 'server').release();
+  });
+
+  it('makes the data directory private to the server’s user', () => {
+    const d = dir();
+    chmodSync(d, 0o755);
+    acquireDataDirLock(d, 'server').release();
+    expect(statSync(d).mode & 0o777).toBe(0o700);
   });
 
   it('takes over an unreadable (half-written) lock file', () => {

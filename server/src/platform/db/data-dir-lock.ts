@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +13,23 @@ export interface LockHolder {
   host: string;
   purpose: string;
   since: string;
+  /** Random per process: tells this process from an earlier one that had the same pid. */
+  instance?: string;
+}
+
+/**
+ * In a container the server is often pid 1 after every restart: a lock left by a killed
+ * predecessor carries our own pid. The instance id tells them apart.
+ */
+const INSTANCE = randomUUID();
+
+/**
+ * The data directory holds databases, keys and objects: only the server's user may enter it.
+ * PGlite creates its files world-readable, so the directory itself is the barrier (0700).
+ */
+export function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
 }
 
 export class DataDirLockedError extends Error {
@@ -32,6 +50,12 @@ export function lockPath(dataDir: string): string {
   return path.join(dataDir, 'entente.lock');
 }
 
+function stale(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return false; // another node: its pids mean nothing here
+  if (holder.pid === process.pid) return holder.instance !== INSTANCE;
+  return !processAlive(holder.pid);
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -50,8 +74,7 @@ export function readLock(dataDir: string): LockHolder | null {
   } catch {
     return null;
   }
-  if (holder.host === hostname() && !processAlive(holder.pid)) return null;
-  return holder;
+  return stale(holder) ? null : holder;
 }
 
 export interface DataDirLock {
@@ -59,9 +82,9 @@ export interface DataDirLock {
 }
 
 export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
   const file = lockPath(dataDir);
-  const me: LockHolder = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString() };
+  const me: LockHolder = { pid: process.pid, host: hostname(), purpose, since: new Date().toISOString(), instance: INSTANCE };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -82,7 +105,7 @@ export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLoc
       const holder = readLockRaw(file);
       // A lock left by a process that died (same host, pid gone), or an unreadable half-written
       // file, is stale: remove it and try once more.
-      if (holder && !(holder.host === hostname() && !processAlive(holder.pid))) {
+      if (holder && !stale(holder)) {
         throw new DataDirLockedError(dataDir, holder);
       }
       rmSync(file, { force: true });

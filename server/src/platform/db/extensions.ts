@@ -22,3 +22,11 @@ export async function setUpExtensions(db: AnyDb): Promise<void> {
       alter mapping for hword, hword_part, word with public.unaccent, french_stem`.execute(db);
   }
 }
+
+/** What doctor reports: are unaccent and the French search configuration installed here? */
+export async function describeSearchSetup(db: AnyDb): Promise<{ unaccent: boolean; french: boolean }> {
+  const { rows } = await sql<{ unaccent: number; french: number }>`
+    select (select count(*) from pg_extension where extname = 'unaccent') as unaccent,
+           (select count(*) from pg_ts_config where cfgname = 'entente_french') as french`.execute(db);
+  return { unaccent: (rows[0]?.unaccent ?? 0) > 0, french: (rows[0]?.french ?? 0) > 0 };
+}

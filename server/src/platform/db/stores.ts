@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Config } from '../../config.ts';
@@ -29,9 +29,14 @@ async function createMissingPgliteDirs(config: Config): Promise<void> {
   const fresh = await openPglite('seed', seed);
   await fresh.close();
   for (const dir of dirs) {
+    // Copy beside, then rename: a start interrupted mid-copy leaves no half database that the
+    // next start would take for a whole one (it looks for PG_VERSION).
+    const partial = `${dir}.partial-${process.pid}`;
     rmSync(dir, { recursive: true, force: true });
+    rmSync(partial, { recursive: true, force: true });
     mkdirSync(path.dirname(dir), { recursive: true });
-    cpSync(seed, dir, { recursive: true });
+    cpSync(seed, partial, { recursive: true });
+    renameSync(partial, dir);
   }
   rmSync(seed, { recursive: true, force: true });
 }

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 /** A value that survives JSON.stringify / JSON.parse unchanged: what an event carries. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '../json.ts';
+
+export type { JsonValue };
 
 /**
  * Receives the events of one topic. Each handler gets its own copy of the payload (it comes from

@@ -82,4 +82,16 @@ describe('createEventBus', () => {
     expect(defaultChannelPrefix(new URL('https://entente.gouv.fr'))).toBe('entente:entente.gouv.fr:events:');
     expect(defaultChannelPrefix(new URL('https://apps.quebec.ca/entente/'))).toBe('entente:apps.quebec.ca/entente:events:');
   });
+
+  it('treats a topic named `error` as any other topic (EventEmitter would throw)', async () => {
+    const bus = new InProcessEventBus(fakeLogger());
+    await expect(bus.publish('error', { x: 1 })).resolves.toBeUndefined();
+    const got: unknown[] = [];
+    bus.subscribe('error', (payload) => {
+      got.push(payload);
+    });
+    await bus.publish('error', { x: 2 });
+    expect(got).toEqual([{ x: 2 }]);
+    await bus.close();
+  });
 });

@@ -28,7 +28,7 @@ export class InProcessEventBus implements EventBus {
     assertTopic(topic);
     const json = toJson(payload, this.#maxPayloadBytes);
     const delivered: Promise<void>[] = [];
-    this.#emitter.emit(topic, json, delivered);
+    this.#emitter.emit(channel(topic), json, delivered);
     await Promise.all(delivered);
   }
 
@@ -40,9 +40,9 @@ export class InProcessEventBus implements EventBus {
     const listener: Listener = (json, delivered) => {
       delivered.push(deliver([handler], topic, json, this.#logger));
     };
-    this.#emitter.on(topic, listener);
+    this.#emitter.on(channel(topic), listener);
     return () => {
-      this.#emitter.off(topic, listener);
+      this.#emitter.off(channel(topic), listener);
     };
   }
 
@@ -54,4 +54,12 @@ export class InProcessEventBus implements EventBus {
     this.#closed = true;
     this.#emitter.removeAllListeners();
   }
+}
+
+/**
+ * EventEmitter gives the event name `error` a meaning of its own (emitted without a listener, it
+ * throws): topics are prefixed so that a topic called `error` is just a topic.
+ */
+function channel(topic: string): string {
+  return `topic:${topic}`;
 }

@@ -8,9 +8,9 @@ import { uuidv7 } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { registerHealth, type ReadinessCheck } from './health.ts';
 import { trackRoutes } from './method-not-allowed.ts';
-import { type HttpMetrics, registerMetrics } from './metrics.ts';
+import { type HttpMetrics, hasOperatorToken, registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
-import { errorHandler, sendProblem } from './problems.ts';
+import { errorHandler, sendProblem, toAppError } from './problems.ts';
 import { registerLocale } from './request-context.ts';
 import { isSpaPath, registerSpa } from './spa.ts';
 
@@ -51,6 +51,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: App
     // JSON bodies with __proto__ / constructor keys are refused rather than sanitised.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Errors raised before routing (a malformed URL, a bad Content-Type header) get a problem too.
+    frameworkErrors: (error, request, reply) => {
+      if (!request.locale) request.locale = 'fr-FR';
+      return sendProblem(request, reply, toAppError(error, config.bodyLimit));
+    },
   });
 
   app.setValidatorCompiler(validatorCompiler);
@@ -117,7 +122,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: App
   });
 
   await registerOpenApi(app, config);
-  registerHealth(app, options.readiness);
+  registerHealth(app, options.readiness, (request) => hasOperatorToken(request, config));
   if (options.webDist) await registerSpa(app, options.webDist);
 
   return { app, metrics };

@@ -26,7 +26,10 @@ export function checkCsrf(
   if (origin !== undefined && origin !== options.publicOrigin) throw new AppError('csrf');
   const sent = request.headers[CSRF_HEADER];
   const expected = Buffer.from(csrfTokenFor(options.secret, options.sessionId));
-  if (typeof sent !== 'string' || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), expected)) {
+  const given = typeof sent === 'string' ? Buffer.from(sent) : null;
+  // Compare bytes, not characters: a non-ASCII header of the right length in characters would
+  // make timingSafeEqual throw (a 500) instead of refusing.
+  if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AppError('csrf');
   }
 }

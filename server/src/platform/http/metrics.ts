@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config.ts';
 import { AppError } from '../errors.ts';
@@ -30,15 +30,23 @@ export function registerMetrics(app: FastifyInstance, config: Config): HttpMetri
     );
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (config.metricsToken) {
-      const sent = Buffer.from(request.headers.authorization ?? '');
-      const expected = Buffer.from(`Bearer ${config.metricsToken}`);
-      if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-        throw new AppError('unauthenticated', { headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
-      }
+    if (!hasOperatorToken(request, config)) {
+      throw new AppError('unauthenticated', { headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
     }
     reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });
   return { registry };
+}
+
+/**
+ * Whether the request may see operator-only details (/metrics, /readyz details): always when no
+ * ENTENTE_METRICS_TOKEN is configured (development; production requires one), otherwise only
+ * with that bearer token.
+ */
+export function hasOperatorToken(request: FastifyRequest, config: Pick<Config, 'metricsToken'>): boolean {
+  if (!config.metricsToken) return true;
+  const sent = Buffer.from(request.headers.authorization ?? '');
+  const expected = Buffer.from(`Bearer ${config.metricsToken}`);
+  return sent.length === expected.length && timingSafeEqual(sent, expected);
 }

@@ -1,5 +1,7 @@
 /** A value that survives JSON.stringify / JSON.parse unchanged. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '../json.ts';
+
+export type { JsonValue };
 
 /**
  * What a job or an outbox entry carries: ids and small parameters only. Never personal data — the

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
 import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../../../../common/src/i18n/locales.ts';
 import { type DemoMail, listDemoOutbox, type MailCells } from './demo-outbox.ts';
@@ -82,10 +83,16 @@ ${table}
 
 /**
  * Serves GET /demo/outbox: the mails demo mode kept instead of sending, from both cells. To be
- * registered in demo mode only (it shows recipients' addresses).
+ * registered in demo mode only. It shows recipients' addresses and, later, links that sign in or
+ * accept invitations: `allow` decides who may see it (the composition root allows the local
+ * machine and operators).
  */
-export function registerDemoOutboxPage(app: FastifyInstance, deps: { cells: MailCells; limit?: number }): void {
+export function registerDemoOutboxPage(
+  app: FastifyInstance,
+  deps: { cells: MailCells; limit?: number; allow: (request: FastifyRequest) => Promise<boolean> },
+): void {
   app.get('/demo/outbox', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await deps.allow(request))) throw new AppError('forbidden');
     const locale = negotiateLocale(request.headers['accept-language'], cookie(request.headers.cookie, LOCALE_COOKIE));
     const mails = await listDemoOutbox(deps.cells, { limit: deps.limit ?? 100 });
     return reply

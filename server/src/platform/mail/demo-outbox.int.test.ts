@@ -74,7 +74,7 @@ describe('DemoOutboxMailer', () => {
 describe('GET /demo/outbox', () => {
   async function page(headers: Record<string, string>) {
     const app = Fastify();
-    registerDemoOutboxPage(app, { cells });
+    registerDemoOutboxPage(app, { cells, allow: async () => true });
     try {
       return await app.inject({ method: 'GET', url: '/demo/outbox', headers });
     } finally {

@@ -56,8 +56,16 @@ export function createCollabServer(options: { logger: Logger; authenticate?: Col
   return {
     hocuspocus,
     handleUpgrade(req, socket, head) {
+      let request: Request;
+      try {
+        request = toWebRequest(req);
+      } catch {
+        // A malformed request line or header must not reach Hocuspocus (nor crash the process).
+        socket.destroy();
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const connection = hocuspocus.handleConnection(ws, toWebRequest(req));
+        const connection = hocuspocus.handleConnection(ws, request);
         ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
           const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
           connection.handleMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -81,5 +89,7 @@ function toWebRequest(req: IncomingMessage): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  return new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), { method: 'GET', headers });
+  // The URL's origin is fixed: the Host header is the client's to choose, and a hostile one
+  // (`Host: a b`) would make `new URL` throw. Hooks read the path and query; headers keep Host.
+  return new Request(new URL(req.url ?? '/', 'http://collab.invalid'), { method: 'GET', headers });
 }
