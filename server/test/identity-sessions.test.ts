@@ -189,3 +189,23 @@ describe('bad input never writes and never crashes', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('validation messages', () => {
+  it('are in the agent’s language, with a stable code per field', async () => {
+    const session = await t.signIn(camille);
+    const answer = async (lang: string) =>
+      (await (
+        await fetch(url('/api/me'), {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', ...session.headers, cookie: `${session.cookie}; entente_lang=${lang}` },
+          body: '{"preferredLanguage": 42, "extra": 1}',
+        })
+      ).json()) as { title: string; errors: { path: string; code: string; message: string }[] };
+    const fr = await answer('fr-FR');
+    expect(fr.title).toBe('Données invalides');
+    expect(fr.errors.map((e) => e.code).sort()).toEqual(['invalid_value', 'unrecognized_keys']);
+    expect(fr.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Champ inconnu : il n’est pas accepté ici.');
+    const en = await answer('en');
+    expect(en.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Unknown field: it is not accepted here.');
+  });
+});

@@ -24,7 +24,10 @@ export type ProblemSlug = keyof typeof STATUS_BY_SLUG | (string & {});
 
 export interface FieldError {
   path: string;
+  /** English fallback; the HTTP layer replaces it with the catalog's message for `code`. */
   message: string;
+  /** Stable code of the problem with this field (zod's issue codes for schema validation). */
+  code?: string;
 }
 
 export interface AppErrorOptions {

@@ -4,8 +4,15 @@
  */
 export const errors = {
   'fr-FR': {
+    'errors.field.invalid_type': 'Type de valeur inattendu.',
+    'errors.field.unrecognized_keys': 'Champ inconnu : il n’est pas accepté ici.',
+    'errors.field.too_small': 'Valeur trop courte ou trop petite.',
+    'errors.field.too_big': 'Valeur trop longue ou trop grande.',
+    'errors.field.invalid_format': 'Format invalide.',
+    'errors.field.invalid_value': 'Valeur non autorisée.',
+    'errors.field.invalid': 'Valeur invalide.',
     'errors.bad_request.title': 'Requête invalide',
-    'errors.bad_request.detail': 'La requête est mal formée : {reason}',
+    'errors.bad_request.detail': 'La requête est mal formée (code : {reason}) ; vérifiez la syntaxe JSON et l’adresse.',
     'errors.validation.title': 'Données invalides',
     'errors.validation.detail': 'Certaines valeurs envoyées ne sont pas acceptées ; voyez la liste des erreurs.',
     'errors.unsupported_media_type.title': 'Type de contenu non pris en charge',
@@ -34,8 +41,15 @@ export const errors = {
   },
   'fr-CA': {},
   en: {
+    'errors.field.invalid_type': 'Unexpected type of value.',
+    'errors.field.unrecognized_keys': 'Unknown field: it is not accepted here.',
+    'errors.field.too_small': 'Value too short or too small.',
+    'errors.field.too_big': 'Value too long or too large.',
+    'errors.field.invalid_format': 'Invalid format.',
+    'errors.field.invalid_value': 'Value not allowed.',
+    'errors.field.invalid': 'Invalid value.',
     'errors.bad_request.title': 'Bad request',
-    'errors.bad_request.detail': 'The request is malformed: {reason}',
+    'errors.bad_request.detail': 'The request is malformed (code: {reason}); check the JSON syntax and the address.',
     'errors.validation.title': 'Invalid data',
     'errors.validation.detail': 'Some of the values sent are not accepted; see the list of errors.',
     'errors.unsupported_media_type.title': 'Unsupported content type',

@@ -4,6 +4,8 @@ import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
+const FIELD_CODES = new Set(['invalid_type', 'unrecognized_keys', 'too_small', 'too_big', 'invalid_format', 'invalid_value']);
+
 /** The problem type URI of a slug: stable, documented in docs/architecture.md. */
 export function problemType(slug: string): string {
   return `urn:entente:problem:${slug.replaceAll('_', '-')}`;
@@ -24,13 +26,22 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   const locale = request.locale;
   const params = { requestId: request.id, ...error.params };
   const body: ProblemBody = {
+    // Field messages come from the catalog by their code (zod's issue code), in this language.
     type: problemType(error.slug),
     title: formatMessage(locale, `errors.${error.slug}.title`, params),
     status: error.status,
     detail: formatMessage(locale, `errors.${error.slug}.detail`, params),
     instance: request.url.split('?')[0],
     requestId: request.id,
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors
+      ? {
+          errors: error.errors.map((e) => ({
+            path: e.path,
+            message: e.code ? formatMessage(locale, FIELD_CODES.has(e.code) ? `errors.field.${e.code}` : 'errors.field.invalid') : e.message,
+            ...(e.code ? { code: e.code } : {}),
+          })),
+        }
+      : {}),
   };
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
@@ -47,8 +58,9 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
     return new AppError('validation', {
       errors: fastifyError.validation.map((v) => ({
-        path: `${fastifyError.validationContext ?? 'body'}${v.instancePath || ''}`.replaceAll('/', '.'),
+        path: `${fastifyError.validationContext ?? 'body'}${v.instancePath === '/' ? '' : v.instancePath || ''}`.replaceAll('/', '.'),
         message: v.message ?? 'invalid',
+        code: v.keyword,
       })),
     });
   }
@@ -59,20 +71,20 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('bad_request', { params: { reason: 'empty JSON body' } });
+      return new AppError('bad_request', { params: { reason: 'empty_json_body' } });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('bad_request', { params: { reason: 'invalid JSON' } });
+      return new AppError('bad_request', { params: { reason: 'invalid_json' } });
   }
   // Errors Fastify (or a plugin) raises for a client mistake carry a 4xx status.
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     if (fastifyError.statusCode === 413) return new AppError('payload_too_large', { params: { limit: bodyLimit } });
     if (fastifyError.statusCode === 415) return new AppError('unsupported_media_type');
     if (fastifyError.statusCode === 429) return new AppError('rate_limited', { params: { seconds: 60 } });
-    return new AppError('bad_request', { params: { reason: fastifyError.code ?? 'bad request' } });
+    return new AppError('bad_request', { params: { reason: fastifyError.code ?? 'bad_request' } });
   }
   if (isDatabaseUnavailable(error)) return new AppError('unavailable', { headers: { 'retry-after': '5' } });
   if ((error as SyntaxError)?.name === 'SyntaxError' && (error as { statusCode?: number }).statusCode === 400) {
-    return new AppError('bad_request', { params: { reason: 'invalid JSON' } });
+    return new AppError('bad_request', { params: { reason: 'invalid_json' } });
   }
   return new AppError('internal');
 }
