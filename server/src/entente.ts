@@ -16,7 +16,7 @@ import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
 import { registerSessionPurge } from './identity/session-purge.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { JobRunner, OutboxRegistry, registerOutboxReconciliation } from './platform/jobs/index.ts';
-import { createMailer, type Mailer, registerDemoOutboxPage } from './platform/mail/index.ts';
+import { createMailer, type Mailer, purgeDemoOutbox, registerDemoOutboxPage } from './platform/mail/index.ts';
 import { registerSessionResolution } from './identity/http-session.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
@@ -99,7 +99,13 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     const jobs = new JobRunner(stores.control.db, { logger });
     registerOutboxReconciliation(jobs, { cells: cellDbs, registry: outbox, logger });
     registerSessionPurge(jobs, stores, config.session.absoluteMs);
-    if (config.demo) await seedDemoData(stores, outbox);
+    if (config.demo) {
+      await seedDemoData(stores, outbox);
+      jobs.register('platform.demo_outbox.purge', async () => {
+        await purgeDemoOutbox(cellDbs);
+      });
+      jobs.every('platform.demo_outbox.purge', 3_600_000);
+    }
 
     const sessions = createSessionService(stores, audit, {
       ...DEFAULT_SESSION_POLICY,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeDemoOutbox } from '../src/platform/mail/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 
 /** The platform services as the running server wires them: mail, events, jobs, audit. */
@@ -32,6 +33,13 @@ describe('mail in demo mode', () => {
     expect(html).toContain('Courriel de test d’Entente'); // the fr-CA subject
     expect(html).toContain('&lt;b&gt;Émilie&lt;/b&gt;');
     expect(html).not.toContain('<b>Émilie</b>');
+  });
+
+  it('forgets demo mails after a week', async () => {
+    const cells = { FR: t.entente.stores.cells.FR.db, QC: t.entente.stores.cells.QC.db };
+    expect(await purgeDemoOutbox(cells)).toBe(0);
+    expect(await purgeDemoOutbox(cells, new Date(Date.now() + 8 * 24 * 3_600_000))).toBeGreaterThanOrEqual(1);
+    expect(await t.entente.stores.cells.QC.db.selectFrom('mail_outbox').select('id').execute()).toHaveLength(0);
   });
 });
 

@@ -90,6 +90,7 @@ export function acquireDataDirLock(dataDir: string, purpose: string): DataDirLoc
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
+      if (attempt > 0) confirmTakeover(file, me, dataDir);
       let released = false;
       const release = () => {
         if (released) return;
@@ -120,5 +121,18 @@ function readLockRaw(file: string): LockHolder | null {
     return JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Two processes taking over the same stale lock could each remove the other's fresh file. After
+ * a takeover we wait a moment and read the lock again: whoever no longer finds their own record
+ * there lost the race and backs off.
+ */
+function confirmTakeover(file: string, me: LockHolder, dataDir: string): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  const now = readLockRaw(file);
+  if (now?.pid !== me.pid || now.instance !== me.instance) {
+    throw new DataDirLockedError(dataDir, now ?? { pid: 0, host: '?', purpose: '?', since: '?' });
   }
 }

@@ -20,3 +20,9 @@ export async function insertDemoMail(cell: CellDb, mail: Omit<DemoMailRow, 'crea
 export async function listRecentDemoMail(cell: CellDb, limit: number): Promise<DemoMailRow[]> {
   return cell.selectFrom('mail_outbox').select(COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Demo mails older than `before`: gone (they hold addresses, and later sign-in links). */
+export async function deleteDemoMailBefore(cell: CellDb, before: Date): Promise<number> {
+  const result = await cell.deleteFrom('mail_outbox').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -2,7 +2,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../../../../common/src/jurisdi
 import type { Locale } from '../../../../common/src/i18n/locales.ts';
 import type { CellDb } from '../db/types.ts';
 import { uuidv7 } from '../ids.ts';
-import { insertDemoMail, listRecentDemoMail } from './demo-outbox.repo.ts';
+import { deleteDemoMailBefore, insertDemoMail, listRecentDemoMail } from './demo-outbox.repo.ts';
 import type { MailLogger, Mailer, MailMessage } from './mailer.ts';
 import { assertRecipient } from './recipient.ts';
 import { renderMail } from './render.ts';
@@ -74,4 +74,15 @@ export async function listDemoOutbox(cells: MailCells, options: { limit?: number
     .flat()
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(0, limit);
+}
+
+/** The demo outbox keeps a week of mails; an hourly job calls this. */
+export const DEMO_OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+
+export async function purgeDemoOutbox(cells: MailCells, now = new Date()): Promise<number> {
+  let deleted = 0;
+  for (const cell of Object.values(cells)) {
+    deleted += await deleteDemoMailBefore(cell, new Date(now.getTime() - DEMO_OUTBOX_RETENTION_MS));
+  }
+  return deleted;
 }

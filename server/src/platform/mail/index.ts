@@ -1,6 +1,6 @@
 /** Mail: localised templates, sent over SMTP or kept in the demo outbox of the recipient's cell. */
 export { createMailer } from './create-mailer.ts';
-export { type DemoMail, DemoOutboxMailer, listDemoOutbox, type MailCells } from './demo-outbox.ts';
+export { type DemoMail, DemoOutboxMailer, listDemoOutbox, type MailCells, purgeDemoOutbox } from './demo-outbox.ts';
 export { registerDemoOutboxPage, renderDemoOutboxPage } from './demo-outbox-page.ts';
 export {
   InvalidRecipientError,
