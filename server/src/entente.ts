@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,10 @@ import { createReadiness } from './platform/readiness.ts';
 import { loadServerSecret } from './platform/secret.ts';
 import { can } from './identity/authorization.ts';
 import { seedDemoData } from './identity/demo-data.ts';
+import { UpstreamClients } from './identity/federation/oidc-clients.ts';
+import { registerDemoIdps } from './identity/federation/demo-idps/index.ts';
+import { federationRoutes } from './identity/federation/routes.ts';
+import { demoUpstreams, upstreamsFromConfigFile } from './identity/federation/upstream.ts';
 import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
 import { registerSessionPurge } from './identity/session-purge.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
@@ -163,6 +168,43 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     }
     registerSessionResolution(app, { config, stores, sessions, secret });
     identityRoutes(app, { config, stores, sessions, secret, audit });
+
+    // Sign-in through the upstream federations (and, in demo mode, the two demo providers).
+    const demoClientSecret = createHmac('sha256', secret).update('demo-idp-client').digest('base64url');
+    const upstreams = [
+      ...(config.demo ? demoUpstreams(config.publicUrl, demoClientSecret) : []),
+      ...upstreamsFromConfigFile(config.file.identityProviders),
+    ];
+    if (config.demo) {
+      const base = config.publicUrl.href.replace(/\/$/, '');
+      const ententeClient = (upstream: string, signedUserinfo: boolean) => ({
+        client_id: 'entente',
+        client_secret: demoClientSecret,
+        redirect_uris: [`${base}/auth/callback/${upstream}`],
+        post_logout_redirect_uris: [`${base}/`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        ...(signedUserinfo ? { userinfo_signed_response_alg: 'RS256' } : {}),
+      });
+      registerDemoIdps(app, {
+        publicUrl: () => config.publicUrl,
+        clients: { fr: [ententeClient('demo-fr', true)], qc: [ententeClient('demo-qc', false)] },
+        keysFile: path.join(config.dataDir, 'demo-idp-keys.json'),
+        cookieSecret: secret,
+        logger,
+      });
+    }
+    federationRoutes(app, {
+      config,
+      stores,
+      audit,
+      outbox,
+      sessions,
+      clients: new UpstreamClients({ allowHttp: !config.production }),
+      upstreams,
+      publicUrl: () => config.publicUrl,
+    });
 
     const collab = createCollabServer({ logger, authenticate: options.collabAuthenticate });
     cleanup.push(() => collab.close());

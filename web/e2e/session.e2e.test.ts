@@ -18,16 +18,38 @@ describeInBrowser('the session in the header', () => {
     await app?.close();
   });
 
-  it('says plainly that nobody is signed in, and that sign-in is coming (no dead link)', async () => {
+  it('signs a French agent in by email through the demo federation, then out', async () => {
     const context = await newContext(browser, app.baseUrl);
     try {
       const tab = await openPage(context, app.baseUrl, '/');
       const session = tab.locator('[data-session]');
       expect(await session.getAttribute('data-session')).toBe('signedOut');
-      expect(await session.textContent()).toBe(
-        `${text('fr-FR', 'ui.session.signedOut')} ${text('fr-FR', 'ui.session.comingSoon')}`,
-      );
-      expect(await session.locator('a').count()).toBe(0);
+      await session.getByRole('link', { name: 'Se connecter' }).click();
+      await tab.waitForURL('**/connexion');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.getByLabel('Adresse e-mail professionnelle').fill('camille.martin@numerique.demo-gouv-fr.test');
+      await tab.getByRole('button', { name: 'Continuer' }).click();
+      await tab.waitForURL('**/demo/idp/fr/interaction/**');
+      expect(await tab.locator('body').textContent()).toMatch(/démo/i);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.getByRole('button', { name: /continuer|se connecter/i }).first().click();
+      await tab.waitForURL(`${app.baseUrl}/`);
+      await tab.locator('[data-session="signedIn"]').waitFor();
+      expect(await session.textContent()).toContain('Camille Martin');
+      await session.getByRole('button', { name: 'Se déconnecter' }).click();
+      await tab.waitForURL('**/demo/idp/fr/**');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('tells plainly why a sign-in failed, in the agent’s language', async () => {
+    const context = await newContext(browser, app.baseUrl);
+    try {
+      const tab = await openPage(context, app.baseUrl, '/connexion?erreur=sign_in_unknown_domain&domaine=example.org');
+      const alert = tab.getByRole('alert');
+      expect(await alert.textContent()).toContain('example.org');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
     } finally {
       await context.close();
     }
@@ -42,7 +64,7 @@ describeInBrowser('the session in the header', () => {
       const tab = await openPage(context, app.baseUrl, '/');
       const session = tab.locator('[data-session]');
       expect(await session.getAttribute('data-session')).toBe('signedIn');
-      expect(await session.textContent()).toBe(text('en', 'ui.session.signedIn', { name: 'Camille Martin' }));
+      expect(await session.textContent()).toContain(text('en', 'ui.session.signedIn', { name: 'Camille Martin' }));
       expect(describeViolations(await runAxe(tab))).toEqual([]);
     } finally {
       await context.close();

@@ -59,6 +59,27 @@ export interface SessionsTable {
   absolute_expires_at: Date;
   ended_at: Date | null;
   end_reason: string | null;
+  /** eIDAS level of the sign-in (low, substantial, high), when it came through a federation. */
+  assurance_level: string | null;
+  upstream: string | null;
+}
+
+export interface FederatedIdentitiesTable {
+  upstream: string;
+  subject: string;
+  principal_id: string;
+  created_at: Generated<Date>;
+  last_sign_in_at: Generated<Date>;
+}
+
+export interface LoginAttemptsTable {
+  state_hash: Buffer;
+  upstream: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  min_level: string;
+  expires_at: Date;
 }
 
 export interface AgentProfilesTable {
@@ -80,6 +101,8 @@ export interface SessionDetailsTable {
   user_agent: string | null;
   auth_method: string | null;
   created_at: Generated<Date>;
+  upstream_id_token: string | null;
+  upstream_acr: string | null;
 }
 
 declare module '../platform/db/types.ts' {
@@ -89,6 +112,8 @@ declare module '../platform/db/types.ts' {
     memberships: MembershipsTable;
     platform_roles: PlatformRolesTable;
     sessions: SessionsTable;
+    federated_identities: FederatedIdentitiesTable;
+    login_attempts: LoginAttemptsTable;
   }
   interface CellTables {
     agent_profiles: AgentProfilesTable;

@@ -27,3 +27,17 @@ export async function findOrganisationsByIds(db: ControlDb, ids: string[]): Prom
   if (ids.length === 0) return [];
   return db.selectFrom('organisations').select(COLUMNS).where('id', 'in', ids).execute();
 }
+
+/** The organisation with this SIRET (FR) or NEQ (QC). */
+export async function findOrganisationByIdentifier(
+  db: ControlDb,
+  jurisdiction: 'FR' | 'QC',
+  identifier: string,
+): Promise<OrganisationRow | undefined> {
+  return db
+    .selectFrom('organisations')
+    .select(COLUMNS)
+    .where('jurisdiction', '=', jurisdiction)
+    .where(jurisdiction === 'FR' ? 'siret' : 'neq', '=', identifier)
+    .executeTakeFirst();
+}

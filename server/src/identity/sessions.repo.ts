@@ -16,6 +16,8 @@ const SESSION_COLUMNS = [
   'absolute_expires_at',
   'ended_at',
   'end_reason',
+  'assurance_level',
+  'upstream',
 ] as const;
 
 export async function insertSession(db: ControlDb, row: SessionRow): Promise<void> {
@@ -130,7 +132,15 @@ export async function listLiveSessions(db: ControlDb, principalId: string, now: 
 
 export async function insertSessionDetails(
   db: CellDb,
-  row: { session_id: string; principal_id: string; ip: string | null; user_agent: string | null; auth_method: string | null },
+  row: {
+    session_id: string;
+    principal_id: string;
+    ip: string | null;
+    user_agent: string | null;
+    auth_method: string | null;
+    upstream_id_token: string | null;
+    upstream_acr: string | null;
+  },
 ): Promise<void> {
   await db.insertInto('session_details').values(row).execute();
 }

@@ -47,6 +47,9 @@ export interface ResolvedSession {
   principalId: string;
   homeJurisdiction: Jurisdiction;
   createdAt: Date;
+  /** eIDAS level of the sign-in (null: not through a federation, e.g. tests). */
+  assuranceLevel: string | null;
+  upstream: string | null;
   /** What the control plane grants the principal, read with the session. */
   grants: {
     memberships: { organisationId: string; roles: OrganisationRole[] }[];
@@ -75,6 +78,8 @@ export interface SessionService {
     userAgent: string | null;
     authMethod: string | null;
     requestId?: string;
+    /** How the federation vouched for the agent, when the sign-in came through one. */
+    federation?: { upstream: string; assuranceLevel: string; acr: string | null; idToken: string | null };
   }): Promise<{ id: string; token: string; absoluteExpiresAt: Date }>;
   resolve(token: string | undefined): Promise<ResolvedSession | null>;
   rotate(sessionId: string): Promise<string | null>;
@@ -121,6 +126,8 @@ export function createSessionService(
         ip: input.ip,
         user_agent: input.userAgent?.slice(0, 1000) ?? null,
         auth_method: input.authMethod,
+        upstream_id_token: input.federation?.idToken ?? null,
+        upstream_acr: input.federation?.acr ?? null,
       });
       await insertSession(control, {
         id,
@@ -134,6 +141,8 @@ export function createSessionService(
         absolute_expires_at: absoluteExpiresAt,
         ended_at: null,
         end_reason: null,
+        assurance_level: input.federation?.assuranceLevel ?? null,
+        upstream: input.federation?.upstream ?? null,
       });
       await audit.record({
         action: 'session.created',
@@ -143,7 +152,11 @@ export function createSessionService(
         jurisdiction: input.homeJurisdiction,
         ip: input.ip,
         requestId: input.requestId ?? null,
-        details: { authMethod: input.authMethod },
+        details: {
+          authMethod: input.authMethod,
+          upstream: input.federation?.upstream ?? null,
+          assuranceLevel: input.federation?.assuranceLevel ?? null,
+        },
       });
       return { id, token, absoluteExpiresAt };
     },
@@ -168,6 +181,8 @@ export function createSessionService(
         principalId: row.principal_id,
         homeJurisdiction: row.home_jurisdiction,
         createdAt: row.created_at,
+        assuranceLevel: row.assurance_level,
+        upstream: row.upstream,
         grants: { memberships: row.memberships, platformRoles: row.platform_roles },
         newToken: rotated,
       };

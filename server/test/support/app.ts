@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { createEntente, type Entente, type EntenteOptions } from '../../src/entente.ts';
 import { DEMO_AGENTS } from '../../src/identity/demo-data.ts';
@@ -29,7 +30,15 @@ export interface TestSession {
 export async function startTestApp(
   options: { env?: Record<string, string>; entente?: Partial<EntenteOptions> } = {},
 ): Promise<TestApp> {
-  const env = await freshTestEnv({ PORT: '0', ENTENTE_LOG_LEVEL: process.env.ENTENTE_TEST_LOG_LEVEL ?? 'silent', ...options.env });
+  // The port is chosen before the start: issuers and redirect URIs (demo identity providers,
+  // OpenID provider) are built from the public URL, which must be the real one.
+  const port = await freePort();
+  const env = await freshTestEnv({
+    PORT: String(port),
+    ENTENTE_PUBLIC_URL: `http://localhost:${port}`,
+    ENTENTE_LOG_LEVEL: process.env.ENTENTE_TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
   const config = loadConfig(env.env);
   let entente: Entente;
   try {
@@ -38,10 +47,8 @@ export async function startTestApp(
     await env.dispose();
     throw error;
   }
-  const address = await entente.listen();
-  const baseUrl = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  // Origin checks compare with the public URL: make it the address we listen on.
-  entente.config.publicUrl = new URL(baseUrl);
+  await entente.listen();
+  const baseUrl = `http://localhost:${port}`;
   return {
     baseUrl,
     entente,
@@ -69,4 +76,15 @@ export async function startTestApp(
       };
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

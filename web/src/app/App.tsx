@@ -6,6 +6,7 @@ import { AreaPage } from './pages/AreaPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LegalPage } from './pages/LegalPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
 import { DOMAINS, PATHS } from './routes.ts';
 
 /** The web app: the shell around every page, and the routes. */
@@ -21,6 +22,7 @@ export function App() {
             ))}
             <Route path={PATHS.accessibility} element={<AccessibilityPage />} />
             <Route path={PATHS.legal} element={<LegalPage />} />
+            <Route path={PATHS.signIn} element={<SignInPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -1,18 +1,58 @@
+import type { AuthKey } from '@entente/common/i18n/catalog/auth.ts';
+import { formatMessage } from '@entente/common/i18n/format.ts';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { useI18n } from './i18n.tsx';
+import { PATHS } from './routes.ts';
 import { useSession } from './session.ts';
 
-/** Who is signed in. Sign-in itself is not built yet: a plain note says so, not a dead link. */
+/**
+ * Who is signed in, with the way in (« Se connecter ») or out (« Se déconnecter »). Signing out
+ * ends the Entente session (a CSRF-protected POST) and then goes where the server says: the
+ * upstream federation's logout, which comes back to Entente's home page.
+ */
 export function SessionStatus() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const a = (key: AuthKey) => formatMessage(locale, key);
   const session = useSession();
+  const [failed, setFailed] = useState(false);
+
+  async function signOut() {
+    setFailed(false);
+    try {
+      const current = await fetch('/api/session', { credentials: 'same-origin' });
+      const { csrfToken } = (await current.json()) as { csrfToken: string };
+      const response = await fetch('/auth/logout', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'x-csrf-token': csrfToken, accept: 'application/json' },
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const { redirect } = (await response.json()) as { redirect: string };
+      window.location.assign(redirect);
+    } catch {
+      setFailed(true);
+    }
+  }
+
   return (
     <p className="session" data-session={session.state}>
       {session.state === 'loading' && t('ui.session.loading')}
-      {session.state === 'signedIn' && t('ui.session.signedIn', { name: session.name })}
+      {session.state === 'signedIn' && (
+        <>
+          <span>{t('ui.session.signedIn', { name: session.name })}</span>
+          <button type="button" className="session-action" onClick={() => void signOut()}>
+            {a('auth.header.signOut')}
+          </button>
+          {failed && <span role="alert"> {a('auth.header.signOutFailed')}</span>}
+        </>
+      )}
       {session.state === 'signedOut' && (
         <>
           <span className="session-state">{t('ui.session.signedOut')}</span>{' '}
-          <span className="session-note">{t('ui.session.comingSoon')}</span>
+          <Link to={PATHS.signIn} className="session-action">
+            {a('auth.header.signIn')}
+          </Link>
         </>
       )}
     </p>

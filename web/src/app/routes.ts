@@ -5,6 +5,7 @@ export const PATHS = {
   home: '/',
   accessibility: '/accessibilite',
   legal: '/mentions-legales',
+  signIn: '/connexion',
 } as const;
 
 /** A server page, not part of the app: reached with a plain link (full page load). */

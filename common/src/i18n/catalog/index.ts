@@ -7,6 +7,7 @@
  * `catalog.test.ts` enforces all of this.
  */
 import type { Locale } from '../locales.ts';
+import { auth } from './auth.ts';
 import { errors } from './errors.ts';
 import { mail } from './mail.ts';
 import { ui } from './ui.ts';
@@ -21,7 +22,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

@@ -191,6 +191,33 @@ const frFR = {
   'ui.notFound.code': 'Erreur 404',
   'ui.notFound.body':
     'La page que vous cherchez n’existe pas ou a été déplacée. Vérifiez l’adresse ou repartez de l’accueil.',
+  'ui.demoIdp.title.fr': 'Fournisseur d’identité de démo (France)',
+  'ui.demoIdp.title.qc': 'Fournisseur d’identité de démo (Québec)',
+  'ui.demoIdp.notice.fr':
+    'Ceci est un fournisseur d’identité de démo intégré à Entente : ce n’est pas ProConnect. Il imite son comportement pour les essais ; aucun mot de passe n’est demandé et aucune donnée réelle ne doit y être saisie.',
+  'ui.demoIdp.notice.qc':
+    'Ceci est un fournisseur d’identité de démo intégré à Entente : ce n’est pas le service d’authentification gouvernementale du Québec. Il imite son comportement pour les essais ; aucun mot de passe n’est demandé et aucune donnée réelle ne doit y être saisie.',
+  'ui.demoIdp.client': 'Le service « {client} » demande à vous identifier.',
+  'ui.demoIdp.agents.legend': 'Agent de démo',
+  'ui.demoIdp.agent.email': 'Adresse électronique : {email}',
+  'ui.demoIdp.secondFactor.label': 'Valider avec un second facteur (simulé)',
+  'ui.demoIdp.secondFactor.hint': 'Niveau de garantie obtenu : {withFactor} avec le second facteur, {withoutFactor} sans.',
+  'ui.demoIdp.secondFactor.required':
+    'Le service demande un niveau de garantie qui exige le second facteur : sans lui, la connexion sera refusée.',
+  'ui.demoIdp.submit': 'Se connecter',
+  'ui.demoIdp.error.title': 'Connexion de démo impossible',
+  'ui.demoIdp.error.unknownAgent':
+    'Cet agent de démo n’existe pas. Retournez au service et recommencez la connexion en choisissant un agent de la liste.',
+  'ui.demoIdp.error.interaction':
+    'Cette demande de connexion a expiré ou est introuvable. Retournez au service et recommencez la connexion.',
+  'ui.demoIdp.error.protocol': 'La demande du service a été refusée par le fournisseur de démo (code : {code}).',
+  'ui.demoIdp.error.server': 'Une erreur inattendue est survenue. Réessayez dans quelques instants.',
+  'ui.demoIdp.error.detail': 'Détail technique (en anglais) :',
+  'ui.demoIdp.logout.title': 'Déconnexion du fournisseur de démo',
+  'ui.demoIdp.logout.question': 'Voulez-vous vous déconnecter du fournisseur d’identité de démo ?',
+  'ui.demoIdp.logout.yes': 'Oui, me déconnecter',
+  'ui.demoIdp.logout.no': 'Non, rester connecté',
+  'ui.demoIdp.logout.done': 'Vous êtes déconnecté du fournisseur d’identité de démo.',
 } satisfies Record<string, string>;
 
 export type UiKey = keyof typeof frFR;
@@ -216,6 +243,7 @@ const frCA: Partial<Record<UiKey, string>> = {
     'le témoin « entente_lang », qui retient pendant un an la langue que vous avez choisie (elle est aussi gardée dans le stockage local de votre navigateur).',
   'ui.legal.cookies.consent':
     'Ces témoins sont indispensables au service ou demandés par vous : ils ne nécessitent pas de consentement.',
+  'ui.demoIdp.agent.email': 'Courriel : {email}',
 };
 
 const en: Record<UiKey, string> = {
@@ -391,6 +419,32 @@ const en: Record<UiKey, string> = {
   'ui.notFound.code': 'Error 404',
   'ui.notFound.body':
     'The page you are looking for does not exist or has been moved. Check the address, or start again from the home page.',
+  'ui.demoIdp.title.fr': 'Demo identity provider (France)',
+  'ui.demoIdp.title.qc': 'Demo identity provider (Québec)',
+  'ui.demoIdp.notice.fr':
+    'This is a demo identity provider built into Entente: it is not ProConnect. It imitates it for testing; no password is asked and no real data must be entered.',
+  'ui.demoIdp.notice.qc':
+    'This is a demo identity provider built into Entente: it is not the Québec government authentication service. It imitates it for testing; no password is asked and no real data must be entered.',
+  'ui.demoIdp.client': 'The service “{client}” asks to identify you.',
+  'ui.demoIdp.agents.legend': 'Demo agent',
+  'ui.demoIdp.agent.email': 'Email address: {email}',
+  'ui.demoIdp.secondFactor.label': 'Confirm with a second factor (simulated)',
+  'ui.demoIdp.secondFactor.hint': 'Level of assurance obtained: {withFactor} with the second factor, {withoutFactor} without.',
+  'ui.demoIdp.secondFactor.required':
+    'The service asks for a level of assurance that requires the second factor: without it, sign-in will be refused.',
+  'ui.demoIdp.submit': 'Sign in',
+  'ui.demoIdp.error.title': 'Demo sign-in failed',
+  'ui.demoIdp.error.unknownAgent':
+    'This demo agent does not exist. Go back to the service and sign in again, choosing an agent from the list.',
+  'ui.demoIdp.error.interaction': 'This sign-in request has expired or cannot be found. Go back to the service and sign in again.',
+  'ui.demoIdp.error.protocol': 'The demo provider refused the service’s request (code: {code}).',
+  'ui.demoIdp.error.server': 'An unexpected error occurred. Try again in a moment.',
+  'ui.demoIdp.error.detail': 'Technical detail:',
+  'ui.demoIdp.logout.title': 'Sign out of the demo provider',
+  'ui.demoIdp.logout.question': 'Do you want to sign out of the demo identity provider?',
+  'ui.demoIdp.logout.yes': 'Yes, sign me out',
+  'ui.demoIdp.logout.no': 'No, stay signed in',
+  'ui.demoIdp.logout.done': 'You are signed out of the demo identity provider.',
 };
 
 export const ui = { 'fr-FR': frFR, 'fr-CA': frCA, en };

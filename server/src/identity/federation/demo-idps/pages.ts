@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { formatMessage, type MessageValues } from '../../../../../common/src/i18n/format.ts';
+import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../../../../../common/src/i18n/locales.ts';
+import { escapeHtml } from '../../../platform/mail/html.ts';
+import type { DemoIdpAccount, DemoIdpName } from './accounts.ts';
+
+/**
+ * The demo providers' own pages (login, error, logout): server-rendered, escaped, localised, no
+ * script at all, one style block allowed by its hash in a page-specific CSP.
+ */
+const STYLE = `
+body{margin:0;padding:1rem;font-family:Marianne,Arial,sans-serif;line-height:1.5;color:#161616;background:#fff}
+main{max-width:40rem;margin:0 auto}
+.notice{border-left:.25rem solid #b34000;background:#fff4f3;padding:.5rem 1rem}
+fieldset{border:1px solid #929292;margin:1rem 0;padding:.5rem 1rem}
+label{display:inline-block;padding:.25rem 0}
+.hint{color:#3a3a3a;font-size:.9rem;margin:0 0 .5rem 1.75rem}
+button{font:inherit;padding:.5rem 1rem;background:#000091;color:#fff;border:0;cursor:pointer}
+button.secondary{background:#fff;color:#000091;border:1px solid #000091}
+:focus-visible{outline:2px solid #0a76f6;outline-offset:2px}
+`;
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+
+/** The page's CSP: its style block, no script, forms only to itself and to the clients' origins. */
+export function pageCsp(formOrigins: readonly string[]): string {
+  const actions = ["'self'", ...formOrigins].join(' ');
+  return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action ${actions}; frame-ancestors 'none'`;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The reader's language from the raw headers: the `entente_lang` cookie, then Accept-Language. */
+export function localeOf(headers: IncomingHttpHeaders): Locale {
+  const accept = headers['accept-language'];
+  return negotiateLocale(typeof accept === 'string' ? accept : undefined, cookieValue(headers.cookie, LOCALE_COOKIE));
+}
+
+function page(locale: Locale, title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} – Entente</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+export interface LoginPageInput {
+  locale: Locale;
+  idp: DemoIdpName;
+  clientName: string;
+  action: string;
+  accounts: readonly DemoIdpAccount[];
+  levels: { withFactor: string; withoutFactor: string };
+  secondFactorRequired: boolean;
+}
+
+export function renderLoginPage(input: LoginPageInput): string {
+  const t = (key: string, values?: MessageValues) => escapeHtml(formatMessage(input.locale, key, values));
+  const agents = input.accounts
+    .map((account, index) => {
+      const id = `agent-${index}`;
+      return `<div><input type="radio" name="agent" id="${id}" value="${escapeHtml(account.sub)}" required${index === 0 ? ' checked' : ''} aria-describedby="${id}-hint">
+<label for="${id}">${escapeHtml(account.displayName)} — ${escapeHtml(account.organisationName)}</label>
+<p class="hint" id="${id}-hint">${t('ui.demoIdp.agent.email', { email: account.email })}</p></div>`;
+    })
+    .join('\n');
+  const required = input.secondFactorRequired ? `<p id="second-factor-required">${t('ui.demoIdp.secondFactor.required')}</p>` : '';
+  return page(
+    input.locale,
+    formatMessage(input.locale, `ui.demoIdp.title.${input.idp}`),
+    `<p class="notice"><strong>${t(`ui.demoIdp.notice.${input.idp}`)}</strong></p>
+<p>${t('ui.demoIdp.client', { client: input.clientName })}</p>
+<form method="post" action="${escapeHtml(input.action)}">
+<fieldset>
+<legend>${t('ui.demoIdp.agents.legend')}</legend>
+${agents}
+</fieldset>
+<fieldset>
+${required}
+<input type="checkbox" name="second_factor" id="second-factor" value="on"${input.secondFactorRequired ? ' checked' : ''} aria-describedby="second-factor-hint">
+<label for="second-factor">${t('ui.demoIdp.secondFactor.label')}</label>
+<p class="hint" id="second-factor-hint">${t('ui.demoIdp.secondFactor.hint', input.levels)}</p>
+</fieldset>
+<button type="submit">${t('ui.demoIdp.submit')}</button>
+</form>`,
+  );
+}
+
+/** An error page; `detail` is a protocol library's English description, marked as such. */
+export function renderErrorPage(locale: Locale, messageKey: string, values?: MessageValues, detail?: string): string {
+  const technical = detail
+    ? `\n<p>${escapeHtml(formatMessage(locale, 'ui.demoIdp.error.detail'))} <span lang="en">${escapeHtml(detail.slice(0, 500))}</span></p>`
+    : '';
+  return page(
+    locale,
+    formatMessage(locale, 'ui.demoIdp.error.title'),
+    `<p role="alert">${escapeHtml(formatMessage(locale, messageKey, values))}</p>${technical}`,
+  );
+}
+
+/** oidc-provider's logout confirmation: its `form` (a hidden xsrf field) plus our buttons. */
+export function renderLogoutPage(locale: Locale, form: string): string {
+  const t = (key: string) => escapeHtml(formatMessage(locale, key));
+  // `form` is oidc-provider's own markup (a form with an id and a hidden xsrf input), not user input.
+  return page(
+    locale,
+    formatMessage(locale, 'ui.demoIdp.logout.title'),
+    `<p>${t('ui.demoIdp.logout.question')}</p>
+${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">${t('ui.demoIdp.logout.yes')}</button>
+<button type="submit" form="op.logoutForm" class="secondary">${t('ui.demoIdp.logout.no')}</button>`,
+  );
+}
+
+export function renderLogoutDonePage(locale: Locale): string {
+  return page(locale, formatMessage(locale, 'ui.demoIdp.logout.title'), `<p>${escapeHtml(formatMessage(locale, 'ui.demoIdp.logout.done'))}</p>`);
+}

@@ -1,0 +1,145 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { buildEndSessionUrl } from 'openid-client';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import { AppError } from '../../platform/errors.ts';
+import { authorize } from '../authorization.ts';
+import { clearSessionCookie, clientIp, setSessionCookie } from '../http-session.ts';
+import { findSessionUpstream } from './federation.repo.ts';
+import { type FederationDeps, finishSignIn, startSignIn } from './sign-in.ts';
+import { ASSURANCE_LEVELS } from './upstream.ts';
+
+/**
+ * The browser side of federated sign-in. /auth/login and /auth/callback are navigations, not API
+ * calls: failures send the agent back to the sign-in page with a stable error code it shows in
+ * the agent's language (`/connexion?erreur=<slug>`), never a JSON body in the browser.
+ */
+export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { config: Config }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const toSignInPage = (error: unknown, extra: Record<string, string> = {}) => {
+    const slug = error instanceof AppError ? error.slug : 'sign_in_failed';
+    return `/connexion?${new URLSearchParams({ erreur: slug, ...extra }).toString()}`;
+  };
+
+  r.get(
+    '/api/auth/providers',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The identity federations agents can sign in with',
+        response: {
+          200: z.object({
+            providers: z.array(
+              z.object({ name: z.string(), label: z.record(z.string(), z.string()), jurisdiction: z.enum(['FR', 'QC']), demo: z.boolean() }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      providers: deps.upstreams.map((u) => ({
+        name: u.name,
+        label: Object.fromEntries(Object.entries(u.label).filter((e): e is [string, string] => typeof e[1] === 'string')),
+        jurisdiction: u.jurisdiction,
+        demo: u.demo,
+      })),
+    }),
+  );
+
+  r.get(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Start a sign-in: by work email (routed to its federation) or by federation name',
+        querystring: z
+          .object({
+            email: z.string().max(320).optional(),
+            upstream: z.string().max(60).optional(),
+            returnTo: z.string().max(500).optional(),
+            level: z.enum(ASSURANCE_LEVELS).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      try {
+        const url = await startSignIn(deps, {
+          email: request.query.email,
+          upstream: request.query.upstream,
+          returnTo: request.query.returnTo,
+          minLevel: request.query.level,
+          locale: request.locale,
+        });
+        return reply.redirect(url.href, 303);
+      } catch (error) {
+        const domain = error instanceof AppError ? String(error.params.domain ?? '') : '';
+        return reply.redirect(toSignInPage(error, domain ? { domaine: domain } : {}), 303);
+      }
+    },
+  );
+
+  r.get(
+    '/auth/callback/:upstream',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Where the federation sends the agent back (authorization code)',
+        params: z.object({ upstream: z.string().max(60) }).strict(),
+      },
+    },
+    async (request, reply) => {
+      try {
+        const signedIn = await finishSignIn(deps, request.params.upstream, new URL(request.url, deps.publicUrl()), {
+          ip: clientIp(request),
+          userAgent: request.headers['user-agent'] ?? null,
+          requestId: request.id,
+        });
+        setSessionCookie(reply, deps.config, signedIn.token, deps.config.session.absoluteMs);
+        return reply.redirect(signedIn.returnTo, 303);
+      } catch (error) {
+        if (!(error instanceof AppError)) request.log.error({ err: error }, 'sign-in callback failed');
+        return reply.redirect(toSignInPage(error), 303);
+      }
+    },
+  );
+
+  r.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Sign out: ends the Entente session; answers where to go to end the upstream one',
+        security: [{ session: [], csrf: [] }],
+        response: { 200: z.object({ redirect: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const actor = authorize(await request.actor(), 'sessions.manage_own');
+      const { upstream, idToken } = await findSessionUpstream(
+        deps.stores.control.db,
+        deps.stores.cells[actor.homeJurisdiction].db,
+        actor.sessionId,
+      );
+      await deps.sessions.end({
+        sessionId: actor.sessionId,
+        principalId: actor.principalId,
+        reason: 'signed_out',
+        actorId: actor.principalId,
+        ip: clientIp(request),
+        jurisdiction: actor.homeJurisdiction,
+      });
+      clearSessionCookie(reply, deps.config);
+      const home = deps.publicUrl().href.replace(/\/$/, '/');
+      const config = upstream ? deps.upstreams.find((u) => u.name === upstream) : undefined;
+      if (!config || !idToken) return { redirect: '/' };
+      try {
+        const oidc = await deps.clients.get(config);
+        return { redirect: buildEndSessionUrl(oidc, { id_token_hint: idToken, post_logout_redirect_uri: home }).href };
+      } catch {
+        return { redirect: '/' }; // the upstream has no end_session endpoint or is down: ours is ended
+      }
+    },
+  );
+}

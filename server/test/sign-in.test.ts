@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { DEMO_IDP_ACCOUNTS } from '../src/identity/federation/demo-idps/index.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { signInThroughDemoIdp } from './support/sign-in-flow.ts';
+
+/** Federated sign-in end to end: Entente's broker (openid-client) and the real demo providers. */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t?.close());
+
+const login = (query: Record<string, string>) => `${t.baseUrl}/auth/login?${new URLSearchParams(query)}`;
+const me = async (jar: Awaited<ReturnType<typeof signInThroughDemoIdp>>['jar']) => {
+  const response = await fetch(`${t.baseUrl}/api/me`, { headers: { cookie: jar.header(t.baseUrl) } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('signing in through the demo federations', () => {
+  it('routes a French work email to the French provider and signs Camille in (eIDAS low)', async () => {
+    const camille = DEMO_AGENTS[0]!;
+    const flow = await signInThroughDemoIdp(login({ email: camille.email, returnTo: '/domaines/identite' }));
+    expect(flow.finalUrl.pathname).toBe('/domaines/identite');
+    const { status, body } = await me(flow.jar);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ principalId: camille.id, givenName: 'Camille', familyName: 'Martin', jurisdiction: 'FR' });
+    const session = await t.entente.stores.control.db
+      .selectFrom('sessions')
+      .select(['assurance_level', 'upstream'])
+      .where('principal_id', '=', camille.id)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(session).toEqual({ assurance_level: 'low', upstream: 'demo-fr' });
+  });
+
+  it('routes a Québec email to the Québec provider; the second factor gives « substantial »', async () => {
+    const emilie = DEMO_AGENTS[2]!;
+    const flow = await signInThroughDemoIdp(login({ email: emilie.email, level: 'substantial' }), { secondFactor: true });
+    expect(flow.finalUrl.pathname).toBe('/');
+    const { body } = await me(flow.jar);
+    expect(body).toMatchObject({ principalId: emilie.id, jurisdiction: 'QC', givenName: 'Émilie' });
+    const events = await t.entente.audit.list({ jurisdiction: 'QC', action: 'session.created', actorId: emilie.id, limit: 1 });
+    expect(events[0]?.details).toMatchObject({ upstream: 'demo-qc', assuranceLevel: 'substantial' });
+  });
+
+  it('refuses a level below the one asked for', async () => {
+    const hugo = DEMO_AGENTS[1]!;
+    const flow = await signInThroughDemoIdp(login({ email: hugo.email, level: 'substantial' }), { secondFactor: false });
+    expect(flow.finalUrl.pathname).toBe('/connexion');
+    expect(flow.finalUrl.searchParams.get('erreur')).toMatch(/^sign_in_/);
+    expect((await me(flow.jar)).status).toBe(401);
+  });
+
+  it('sends an unknown domain back to the sign-in page, naming the domain', async () => {
+    const response = await fetch(login({ email: 'someone@example.org' }), { redirect: 'manual' });
+    const location = new URL(response.headers.get('location') ?? '', t.baseUrl);
+    expect(location.pathname).toBe('/connexion');
+    expect(location.searchParams.get('erreur')).toBe('sign_in_unknown_domain');
+    expect(location.searchParams.get('domaine')).toBe('example.org');
+  });
+
+  it('refuses a tampered state and a replayed callback, and audits them', async () => {
+    const camille = DEMO_AGENTS[0]!;
+    const tampered = await signInThroughDemoIdp(login({ email: camille.email }), {
+      tamper: (url) => {
+        url.searchParams.set('state', 'x'.repeat(43));
+        return url;
+      },
+    });
+    expect(tampered.finalUrl.searchParams.get('erreur')).toBe('sign_in_expired');
+    let callback = '';
+    await signInThroughDemoIdp(login({ email: camille.email }), {
+      tamper: (url) => {
+        callback = url.href;
+        return url;
+      },
+    });
+    const replay = await fetch(callback, { redirect: 'manual' });
+    expect(new URL(replay.headers.get('location') ?? '', t.baseUrl).searchParams.get('erreur')).toBe('sign_in_expired');
+    const failures = await t.entente.audit.list({ action: 'sign_in.failed', limit: 10 });
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the return address on this site (no open redirect)', async () => {
+    const olivier = DEMO_AGENTS[3]!;
+    const flow = await signInThroughDemoIdp(login({ email: olivier.email, returnTo: '//evil.example/steal' }));
+    expect(flow.finalUrl.origin).toBe(new URL(t.baseUrl).origin);
+    expect(flow.finalUrl.pathname).toBe('/');
+  });
+
+  it('signs out of Entente and points to the provider’s logout', async () => {
+    const flow = await signInThroughDemoIdp(login({ email: DEMO_AGENTS[0]!.email }));
+    const cookie = flow.jar.header(t.baseUrl);
+    const { csrfToken } = (await (await fetch(`${t.baseUrl}/api/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+    const out = await fetch(`${t.baseUrl}/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, origin: t.baseUrl },
+    });
+    expect(out.status).toBe(200);
+    const { redirect } = (await out.json()) as { redirect: string };
+    expect(redirect).toContain('/demo/idp/fr/');
+    expect(new URL(redirect).searchParams.get('id_token_hint')).toBeTruthy();
+    expect((await fetch(`${t.baseUrl}/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('lists the federations for the sign-in page', async () => {
+    const { providers } = (await (await fetch(`${t.baseUrl}/api/auth/providers`)).json()) as { providers: { name: string }[] };
+    expect(providers.map((p) => p.name)).toEqual(['demo-fr', 'demo-qc']);
+    expect(DEMO_IDP_ACCOUNTS.fr.length).toBeGreaterThan(0);
+  });
+});

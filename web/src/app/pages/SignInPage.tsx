@@ -1,0 +1,86 @@
+import type { AuthKey } from '@entente/common/i18n/catalog/auth.ts';
+import { formatMessage, hasMessage } from '@entente/common/i18n/format.ts';
+import { useEffect, useId, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useI18n } from '../i18n.tsx';
+import { Page } from '../Page.tsx';
+
+interface Provider {
+  name: string;
+  label: Record<string, string>;
+  jurisdiction: 'FR' | 'QC';
+  demo: boolean;
+}
+
+/**
+ * Identity-first sign-in (as ProConnect does): the agent types their work email, the server
+ * routes it to the federation of its domain. One button per federation as well. Plain HTML forms
+ * and links to /auth/login: it works without JavaScript, and the server does the redirecting.
+ */
+export function SignInPage() {
+  const { locale } = useI18n();
+  const a = (key: AuthKey, values?: Record<string, string>) => formatMessage(locale, key, values);
+  const [params] = useSearchParams();
+  const [providers, setProviders] = useState<Provider[]>([]);
+  const emailId = useId();
+  const hintId = useId();
+  const error = params.get('erreur');
+  const errorKnown = error !== null && /^[a-z_]{1,60}$/.test(error) && hasMessage(`errors.${error}.title`);
+  const returnTo = params.get('retour') ?? '/';
+
+  useEffect(() => {
+    const abort = new AbortController();
+    fetch('/api/auth/providers', { signal: abort.signal, headers: { accept: 'application/json' } })
+      .then(async (response) => (response.ok ? ((await response.json()) as { providers: Provider[] }).providers : []))
+      .then(setProviders)
+      .catch(() => {});
+    return () => abort.abort();
+  }, []);
+
+  const label = (p: Provider) => p.label[locale] ?? p.label['fr-FR'] ?? p.name;
+  return (
+    <Page title={a('auth.signIn.title')} className="sign-in">
+      {error !== null && (
+        <div className="alert alert-error" role="alert">
+          <h2>{a('auth.signIn.errorHeading')}</h2>
+          <p>
+            <strong>{formatMessage(locale, errorKnown ? `errors.${error}.title` : 'errors.sign_in_failed.title')}</strong>
+          </p>
+          <p>
+            {formatMessage(locale, errorKnown ? `errors.${error}.detail` : 'errors.sign_in_failed.detail', {
+              domain: params.get('domaine') ?? '',
+              requestId: '—',
+            })}
+          </p>
+        </div>
+      )}
+      <p className="lead">{a('auth.signIn.intro')}</p>
+      <form className="sign-in-form" method="get" action="/auth/login">
+        <label htmlFor={emailId}>{a('auth.signIn.email')}</label>
+        <p id={hintId} className="hint">
+          {a('auth.signIn.emailHint')}
+        </p>
+        <input id={emailId} name="email" type="email" autoComplete="email" required aria-describedby={hintId} />
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <button type="submit" className="button">
+          {a('auth.signIn.continue')}
+        </button>
+      </form>
+      {providers.length > 0 && (
+        <section aria-labelledby={`${hintId}-providers`}>
+          <h2 id={`${hintId}-providers`}>{a('auth.signIn.orChoose')}</h2>
+          <ul className="provider-list">
+            {providers.map((p) => (
+              <li key={p.name}>
+                <a className="button button-secondary" href={`/auth/login?${new URLSearchParams({ upstream: p.name, returnTo })}`}>
+                  {a('auth.signIn.with', { provider: label(p) })}
+                </a>
+              </li>
+            ))}
+          </ul>
+          {providers.some((p) => p.demo) && <p className="hint">{a('auth.signIn.demoNote')}</p>}
+        </section>
+      )}
+    </Page>
+  );
+}
