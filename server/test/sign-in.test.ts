@@ -110,3 +110,18 @@ describe('signing in through the demo federations', () => {
     expect(DEMO_IDP_ACCOUNTS.fr.length).toBeGreaterThan(0);
   });
 });
+
+describe('rate limits on sign-in', () => {
+  it('slow down a flood from one address without locking out another', async () => {
+    const from = (ip: string) =>
+      fetch(`${t.baseUrl}/auth/login?email=someone@example.org`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 35; i++) statuses.push((await from('198.51.100.66')).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5);
+    const limited = await from('198.51.100.66');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { type: string }).type).toBe('urn:entente:problem:rate-limited');
+    expect((await from('198.51.100.67')).status).toBe(303);
+  });
+});

@@ -37,6 +37,8 @@ export async function startTestApp(
     PORT: String(port),
     ENTENTE_PUBLIC_URL: `http://localhost:${port}`,
     ENTENTE_LOG_LEVEL: process.env.ENTENTE_TEST_LOG_LEVEL ?? 'silent',
+    // On the Redis run, every test server is a multi-node one: events and rate limits via Redis.
+    ...(process.env.ENTENTE_TEST_REDIS_URL ? { REDIS_URL: process.env.ENTENTE_TEST_REDIS_URL } : {}),
     ...options.env,
   });
   const config = loadConfig(env.env);

@@ -4,6 +4,7 @@ import { buildEndSessionUrl } from 'openid-client';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
+import { LIMITS } from '../../platform/http/rate-limit.ts';
 import { authorize } from '../authorization.ts';
 import { clearSessionCookie, clientIp, setSessionCookie } from '../http-session.ts';
 import { findSessionUpstream } from './federation.repo.ts';
@@ -50,6 +51,7 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
   r.get(
     '/auth/login',
     {
+      config: { rateLimit: LIMITS.signIn },
       schema: {
         tags: ['identity'],
         summary: 'Start a sign-in: by work email (routed to its federation) or by federation name',
@@ -83,6 +85,7 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
   r.get(
     '/auth/callback/:upstream',
     {
+      config: { rateLimit: LIMITS.signIn },
       schema: {
         tags: ['identity'],
         summary: 'Where the federation sends the agent back (authorization code)',

@@ -10,6 +10,7 @@ import { registerHealth, type ReadinessCheck } from './health.ts';
 import { trackRoutes } from './method-not-allowed.ts';
 import { type HttpMetrics, hasOperatorToken, registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import { errorHandler, sendProblem, toAppError } from './problems.ts';
 import { registerLocale } from './request-context.ts';
 import { isSpaPath, registerSpa } from './spa.ts';
@@ -93,6 +94,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: App
   });
 
   const metrics = registerMetrics(app, config);
+  await registerRateLimit(app, { redisUrl: config.redisUrl, publicUrl: config.publicUrl });
   app.setErrorHandler(errorHandler(logger, config.bodyLimit));
   app.addHook('onError', async () => {});
   const onProblem = options.onProblem;
