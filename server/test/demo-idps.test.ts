@@ -126,7 +126,7 @@ describe('demo identity providers', () => {
   it('publish their discovery documents under their own issuers', async () => {
     const fr = (await discover('fr')).serverMetadata();
     expect(fr.issuer).toBe(issuerOf('fr'));
-    expect(fr.acr_values_supported).toEqual(['eidas1', 'eidas2']);
+    expect(fr.acr_values_supported).toEqual(['eidas1', 'eidas2', 'eidas3']);
     expect(fr.claims_supported).toEqual(expect.arrayContaining(['given_name', 'usual_name', 'uid', 'siret', 'idp_id', 'organization_label']));
     expect(fr.userinfo_signing_alg_values_supported).toContain('RS256');
     const qc = (await discover('qc')).serverMetadata();

@@ -125,3 +125,23 @@ describe('rate limits on sign-in', () => {
     expect((await from('198.51.100.67')).status).toBe(303);
   });
 });
+
+describe('entente idp check', () => {
+  it('finds nothing wrong with a demo federation, and names what is wrong with a bad configuration', async () => {
+    const { checkUpstream } = await import('../src/cli/idp.ts');
+    const { demoUpstreams } = await import('../src/identity/federation/upstream.ts');
+    const [fr] = demoUpstreams(new URL(t.baseUrl), 's'.repeat(32));
+    const good = await checkUpstream(fr!, { allowHttp: true });
+    expect(good.filter((l) => l.ok === false)).toEqual([]);
+    expect(good.map((l) => l.label)).toEqual(expect.arrayContaining(['Issuer', 'JWKS', 'PKCE S256']));
+    const bad = await checkUpstream(
+      { ...fr!, issuer: `${fr!.issuer}/`, scopes: ['openid', 'telepathy'], acr: { eidas9: 'high' } },
+      { allowHttp: true },
+    );
+    const failed = bad.filter((l) => l.ok === false).map((l) => l.detail);
+    expect(failed.join('\n')).toContain('telepathy');
+    expect(failed.join('\n')).toContain('eidas9');
+    const unreachable = await checkUpstream({ ...fr!, issuer: 'http://127.0.0.1:1/none' }, { allowHttp: true });
+    expect(unreachable[0]?.ok).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { doctor } from './doctor.ts';
+import { idp } from './idp.ts';
 import { migrate } from './migrate.ts';
 import { say } from './output.ts';
 
@@ -9,11 +10,14 @@ import { say } from './output.ts';
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   doctor: { run: doctor, help: say('vérifie l’installation et dit quoi corriger', 'checks the installation and says what to fix') },
   migrate: { run: migrate, help: say('applique les migrations de toutes les bases', 'applies the migrations of every database') },
+  idp: {
+    run: idp,
+    help: say('idp list | idp check NOM : vérifie une fédération d’identité amont', 'idp list | idp check NAME: checks an upstream identity federation'),
+  },
 };
 
 /** Commands of the contract that later issues deliver; named so that nobody thinks they are typos. */
 const LATER: Record<string, string> = {
-  idp: 'identity federation',
   oidc: 'identity federation',
   kms: 'sovereign data plane',
   issuers: 'verifiable credentials',

@@ -59,7 +59,8 @@ const PROFILES: Record<DemoIdpName, Profile> = {
       organization: ['organization_label'],
       idp_id: ['idp_id'],
     },
-    acrValues: ['eidas1', 'eidas2'],
+    // eidas3 is advertised as ProConnect does, never obtained (the demo has no such means).
+    acrValues: ['eidas1', 'eidas2', 'eidas3'],
     levels: { withoutFactor: 'eidas1', withFactor: 'eidas2' },
     amr: { withoutFactor: ['pwd'], withFactor: ['pwd', 'otp', 'mfa'] },
     signedUserinfo: true,
