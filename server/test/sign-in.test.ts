@@ -145,3 +145,35 @@ describe('entente idp check', () => {
     expect(unreachable[0]?.ok).toBe(false);
   });
 });
+
+describe('step-up', () => {
+  it('sends an agent below the required level back to their federation, and brings them back', async () => {
+    const { actorFromSession } = await import('../src/identity/actor.ts');
+    const { requireAssurance } = await import('../src/identity/authorization.ts');
+    const { AppError } = await import('../src/platform/errors.ts');
+    const hugo = DEMO_AGENTS[1]!;
+    const first = await signInThroughDemoIdp(login({ email: hugo.email }), {
+      agentSub: DEMO_IDP_ACCOUNTS.fr.find((a) => a.email === hugo.email)!.sub,
+    });
+    const actorOf = async (jar: typeof first.jar) => {
+      const session = await t.entente.sessions.resolve(jar.get(t.baseUrl, 'entente_session'));
+      if (!session) throw new Error('no session');
+      return actorFromSession(session);
+    };
+    let stepUp = '';
+    try {
+      requireAssurance(await actorOf(first.jar), 'substantial', '/domaines/collaboration');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      stepUp = String((error as InstanceType<typeof AppError>).extensions.stepUp);
+    }
+    expect(stepUp).toContain('upstream=demo-fr');
+    expect(stepUp).toContain('level=substantial');
+    const hugoAtIdp = DEMO_IDP_ACCOUNTS.fr.find((a) => a.email === hugo.email)!;
+    const second = await signInThroughDemoIdp(`${t.baseUrl}${stepUp}`, { secondFactor: true, jar: first.jar, agentSub: hugoAtIdp.sub });
+    expect(second.finalUrl.pathname).toBe('/domaines/collaboration');
+    const stepped = await actorOf(second.jar);
+    expect(stepped.assuranceLevel).toBe('substantial');
+    expect(requireAssurance(stepped, 'substantial', '/').principalId).toBe(hugo.id);
+  });
+});

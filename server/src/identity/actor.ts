@@ -7,6 +7,9 @@ export interface Actor {
   principalId: string;
   homeJurisdiction: Jurisdiction;
   sessionId: string;
+  /** eIDAS level of this session's sign-in, and the federation it came through (null: none). */
+  assuranceLevel: string | null;
+  upstream: string | null;
   memberships: ReadonlyMap<string, readonly OrganisationRole[]>;
   platformRoles: ReadonlySet<PlatformRole>;
 }
@@ -17,6 +20,8 @@ export function actorFromSession(session: ResolvedSession): Actor {
     principalId: session.principalId,
     homeJurisdiction: session.homeJurisdiction,
     sessionId: session.id,
+    assuranceLevel: session.assuranceLevel,
+    upstream: session.upstream,
     memberships: new Map(session.grants.memberships.map((m) => [m.organisationId, m.roles])),
     platformRoles: new Set(session.grants.platformRoles),
   };

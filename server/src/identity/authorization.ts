@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated } from '../platform/errors.ts';
+import { AppError, forbidden, unauthenticated } from '../platform/errors.ts';
 import type { Actor } from './actor.ts';
 
 /**
@@ -45,4 +45,24 @@ export function authorize(actor: Actor | null, permission: Permission, scope: Sc
   if (!actor) throw unauthenticated();
   if (!RULES[permission](actor, scope)) throw forbidden();
   return actor;
+}
+
+const LEVELS = ['low', 'substantial', 'high'] as const;
+export type RequiredLevel = (typeof LEVELS)[number];
+
+/**
+ * Step-up: a resource that needs at least `level` (a space's minimum level of assurance, say).
+ * A session below it gets `step_up_required` with `stepUp`, the address that sends the agent back
+ * to their own federation asking for that level, then returns them to `returnTo`.
+ */
+export function requireAssurance(actor: Actor | null, level: RequiredLevel, returnTo: string): Actor {
+  if (!actor) throw unauthenticated();
+  const current = LEVELS.indexOf((actor.assuranceLevel ?? '') as RequiredLevel);
+  if (current >= LEVELS.indexOf(level)) return actor;
+  const query = new URLSearchParams({ level, returnTo, ...(actor.upstream ? { upstream: actor.upstream } : {}) });
+  throw new AppError('step_up_required', {
+    params: { level },
+    extensions: { stepUp: `/auth/login?${query.toString()}`, requiredLevel: level },
+    headers: { 'www-authenticate': `Bearer error="insufficient_user_authentication", acr_values="${level}"` },
+  });
 }

@@ -27,6 +27,10 @@ export function registerSessionResolution(
   app.decorateRequest('session', null);
   app.decorateRequest('actor', async () => null);
   app.addHook('onRequest', async (request, reply) => {
+    // The demo identity providers share Entente's origin but are other sites in the protocol's
+    // eyes: Entente's session (and its CSRF rule) does not apply to their forms, which
+    // oidc-provider protects with its own interaction cookies.
+    if (request.url.startsWith('/demo/idp/')) return;
     const token = request.cookies[cookieName];
     const session = token ? await deps.sessions.resolve(token) : null;
     request.session = session;

@@ -16,6 +16,7 @@ export const STATUS_BY_SLUG = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  step_up_required: 401,
   internal: 500,
   unavailable: 503,
 } as const;
@@ -38,6 +39,8 @@ export interface AppErrorOptions {
   errors?: FieldError[];
   /** Extra response headers (Retry-After, Allow…). */
   headers?: Record<string, string>;
+  /** Extension members of the problem (RFC 9457 §3.2), e.g. where to step up. */
+  extensions?: Record<string, string | number | boolean>;
 }
 
 export class AppError extends Error {
@@ -46,6 +49,7 @@ export class AppError extends Error {
   readonly params: Record<string, string | number>;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, string | number | boolean>;
   constructor(slug: ProblemSlug, options: AppErrorOptions = {}) {
     super(slug);
     this.name = 'AppError';
@@ -54,6 +58,7 @@ export class AppError extends Error {
     this.params = options.params ?? {};
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 }
 

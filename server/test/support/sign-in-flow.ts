@@ -32,6 +32,8 @@ export interface FlowResult {
   finalUrl: URL;
   jar: CookieJar;
   steps: number;
+  /** Status and start of the last response that was neither a redirect nor the login form. */
+  last: { status: number; text: string };
 }
 
 export async function signInThroughDemoIdp(
@@ -75,7 +77,7 @@ export async function signInThroughDemoIdp(
       body = fields.toString();
       continue;
     }
-    return { finalUrl: new URL(url), jar, steps };
+    return { finalUrl: new URL(url), jar, steps, last: { status: response.status, text: html.slice(0, 2000) } };
   }
   throw new Error('sign-in did not finish in 20 steps');
 }

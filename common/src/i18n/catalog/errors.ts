@@ -52,6 +52,9 @@ export const errors = {
       'La requête ne porte pas de jeton anti-falsification valide (CSRF). Rechargez la page et réessayez.',
     'errors.conflict.title': 'Conflit',
     'errors.conflict.detail': 'La ressource a changé entre-temps ou existe déjà.',
+    'errors.step_up_required.title': 'Authentification plus forte requise',
+    'errors.step_up_required.detail':
+      'Cette ressource demande le niveau de garantie « {level} » : reconnectez-vous auprès de votre fédération (par exemple avec un second facteur).',
     'errors.rate_limited.title': 'Trop de requêtes',
     'errors.rate_limited.detail': 'Réessayez dans {seconds, plural, one {# seconde} other {# secondes}}.',
     'errors.unavailable.title': 'Service momentanément indisponible',
@@ -111,6 +114,9 @@ export const errors = {
     'errors.csrf.detail': 'The request carries no valid anti-forgery (CSRF) token. Reload the page and try again.',
     'errors.conflict.title': 'Conflict',
     'errors.conflict.detail': 'The resource changed in the meantime or already exists.',
+    'errors.step_up_required.title': 'Stronger authentication required',
+    'errors.step_up_required.detail':
+      'This resource requires the “{level}” level of assurance: sign in again with your federation (for example with a second factor).',
     'errors.rate_limited.title': 'Too many requests',
     'errors.rate_limited.detail': 'Try again in {seconds, plural, one {# second} other {# seconds}}.',
     'errors.unavailable.title': 'Service temporarily unavailable',

@@ -33,6 +33,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     detail: formatMessage(locale, `errors.${error.slug}.detail`, params),
     instance: request.url.split('?')[0],
     requestId: request.id,
+    ...error.extensions,
     ...(error.errors
       ? {
           errors: error.errors.map((e) => ({
