@@ -1,21 +1,22 @@
 /**
  * `npm run bench`: the foundation's benchmarks, printed with the machine they ran on.
  *
- *   npm run bench                          # cold-start, then authenticated-read
+ *   npm run bench                          # cold-start, authenticated-read, then sign-in
  *   npm run bench -- cold-start            # one of them by name
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
  *
  * ENTENTE_BENCH_DATABASE_URL (an admin PostgreSQL URL) adds PostgreSQL figures to
- * authenticated-read. What each bench measures: bench/README.md.
+ * authenticated-read and sign-in. What each bench measures: bench/README.md.
  */
 import { type AuthenticatedReadResult, authenticatedRead, DEFAULT_LOAD, type LoadFigures } from './authenticated-read.ts';
 import { type ColdStartResult, coldStart } from './cold-start.ts';
+import { DEFAULT_SIGN_IN, type SignInResult, signInBench } from './sign-in.ts';
 import { currentLoad, describeMachine, loadAverage } from './support/machine.ts';
 import { fixed, type Summary } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 
-const BENCHES = ['cold-start', 'authenticated-read'] as const;
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in'] as const;
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -85,6 +86,33 @@ function p99Ratio(p99: number, bareP99: number): string {
   return bareP99 > 0 ? fixed(p99 / bareP99, 1) : `> ${fixed(p99, 0)} (bare p99 < 1 ms)`;
 }
 
+function printSignIn(result: SignInResult): void {
+  const { warmup, measured, maxSeconds } = result.settings;
+  const ms = (value: number) => fixed(value, 1);
+  printTable(
+    `Sign-in through the broker on loopback: ${measured} sequential sign-ins after ${warmup} warm-up (at most ${maxSeconds} s), FR and QC agents alternately, each ending on / with GET /api/me 200`,
+    ['target', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'min (ms)', 'max (ms)', 'mean (ms)', 'sign-ins', 'round trips'],
+    result.targets.map((t) => [
+      t.target,
+      ms(t.p50Ms),
+      ms(t.p90Ms),
+      ms(t.p99Ms),
+      ms(t.minMs),
+      ms(t.maxMs),
+      ms(t.meanMs),
+      `${t.count}${t.stoppedByTimeBound ? ` of ${t.asked} (time bound)` : ''} in ${fixed(t.seconds, 1)} s`,
+      t.roundTrips.min === t.roundTrips.max ? String(t.roundTrips.min) : `${t.roundTrips.min}–${t.roundTrips.max}`,
+    ]),
+  );
+  for (const t of result.targets) {
+    printTable(
+      `Per request, ${t.target} (median, p90 over the measured sign-ins)`,
+      ['request', 'p50 (ms)', 'p90 (ms)'],
+      t.steps.map((s) => [s.step, ms(s.p50Ms), ms(s.p90Ms)]),
+    );
+  }
+}
+
 const options = parseArgs(process.argv.slice(2));
 if (options.waitQuietMinutes > 0) await waitForQuiet(options.waitQuietMinutes);
 
@@ -99,7 +127,8 @@ let failed = false;
 for (const name of options.names) {
   try {
     if (name === 'cold-start') printColdStart(await coldStart({ runs: options.runs }), options.runs);
-    else printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
+    else if (name === 'authenticated-read') printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
+    else printSignIn(await signInBench(DEFAULT_SIGN_IN));
     // Each bench loads the machine itself: the load right after it says how much was ours.
     console.log(`Load average after ${name}: ${loadAverage()}`);
   } catch (error) {

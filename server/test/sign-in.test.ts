@@ -177,3 +177,28 @@ describe('step-up', () => {
     expect(requireAssurance(stepped, 'substantial', '/').principalId).toBe(hugo.id);
   });
 });
+
+describe('an organisation the federation vouches for but Entente does not know', () => {
+  it('is created at the sign-in, flagged for an operator, and audited', async () => {
+    const hugo = DEMO_AGENTS[1]!;
+    // Entente forgets Hugo's organisation's SIRET (another valid one takes its place).
+    await t.entente.stores.control.db
+      .updateTable('organisations')
+      .set({ siret: '13002526500013' })
+      .where('id', '=', hugo.organisationId)
+      .execute();
+    const flow = await signInThroughDemoIdp(login({ email: hugo.email }), {
+      agentSub: DEMO_IDP_ACCOUNTS.fr.find((a) => a.email === hugo.email)!.sub,
+    });
+    expect(flow.finalUrl.pathname).toBe('/');
+    const created = await t.entente.stores.control.db
+      .selectFrom('organisations')
+      .select(['name', 'siret', 'confirmed', 'email_domains'])
+      .where('siret', '=', '11000000200011')
+      .executeTakeFirstOrThrow();
+    expect(created).toMatchObject({ confirmed: false, email_domains: ['dsne.demo-gouv-fr.test'] });
+    expect(created.name).toContain('démo');
+    const [event] = await t.entente.audit.list({ action: 'organisation.provisioned', limit: 1 });
+    expect(event?.outcome).toBe('success');
+  });
+});

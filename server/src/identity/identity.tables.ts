@@ -26,6 +26,8 @@ export interface OrganisationsTable {
   /** Email domains its agents sign in with, lower case, used to route sign-in. */
   email_domains: string[];
   demo: Generated<boolean>;
+  /** False for an organisation created at a sign-in, until an operator confirms it. */
+  confirmed: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -1,14 +1,18 @@
 import type { ControlDb } from '../platform/db/types.ts';
 import type { OrganisationsTable } from './identity.tables.ts';
 
-export type OrganisationRow = Omit<OrganisationsTable, 'demo' | 'created_at'> & { demo: boolean; created_at: Date };
+export type OrganisationRow = Omit<OrganisationsTable, 'demo' | 'confirmed' | 'created_at'> & {
+  demo: boolean;
+  confirmed: boolean;
+  created_at: Date;
+};
 
-const COLUMNS = ['id', 'name', 'jurisdiction', 'siret', 'neq', 'email_domains', 'demo', 'created_at'] as const;
+const COLUMNS = ['id', 'name', 'jurisdiction', 'siret', 'neq', 'email_domains', 'demo', 'confirmed', 'created_at'] as const;
 
 /** Inserts unless an organisation with the same SIRET or NEQ exists; returns the stored row. */
 export async function insertOrganisationIfAbsent(
   db: ControlDb,
-  row: Omit<OrganisationRow, 'created_at'>,
+  row: Omit<OrganisationRow, 'created_at' | 'confirmed'> & { confirmed?: boolean },
 ): Promise<OrganisationRow> {
   await db.insertInto('organisations').values(row).onConflict((oc) => oc.doNothing()).execute();
   const stored = await db

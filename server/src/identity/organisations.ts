@@ -12,6 +12,8 @@ export interface OrganisationInput {
   neq: string | null;
   emailDomains: string[];
   demo: boolean;
+  /** False when created at a sign-in: an operator confirms it later. */
+  confirmed?: boolean;
 }
 
 /** The rules an organisation's identity must satisfy, as field errors (empty when valid). */
@@ -50,6 +52,7 @@ export async function registerOrganisation(stores: Stores, input: OrganisationIn
     neq: input.neq,
     email_domains: input.emailDomains,
     demo: input.demo,
+    confirmed: input.confirmed ?? true,
   });
 }
 

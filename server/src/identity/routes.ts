@@ -31,6 +31,8 @@ const organisation = z.object({
   neq: z.string().nullable(),
   emailDomains: z.array(z.string()),
   demo: z.boolean(),
+  /** False for an organisation first seen at a sign-in, until an operator confirms it. */
+  confirmed: z.boolean(),
 });
 
 /** HTTP routes of the identity module (sign-in itself arrives with the identity issue). */
@@ -175,6 +177,7 @@ export function identityRoutes(
         neq: o.neq,
         emailDomains: o.email_domains,
         demo: o.demo,
+        confirmed: o.confirmed,
       })),
     }),
   );

@@ -5,7 +5,9 @@ import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { OutboxRegistry } from '../../platform/jobs/index.ts';
-import { findOrganisationByIdentifier } from '../organisations.repo.ts';
+import { findOrganisationByIdentifier, type OrganisationRow } from '../organisations.repo.ts';
+import { registerOrganisation, validateOrganisation } from '../organisations.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import { findProfileByEmail } from '../profiles.repo.ts';
 import { provisionAgent } from '../provision-agent.ts';
 import type { SessionService } from '../sessions.ts';
@@ -168,8 +170,10 @@ export async function finishSignIn(
   if (!upstream.emailDomains.some((d) => email.endsWith(`@${d}`) || email.endsWith(`.${d}`))) {
     return fail('email_outside_upstream_domains', 'sign_in_unknown_domain');
   }
-  const organisation = await findOrganisationByIdentifier(deps.stores.control.db, upstream.jurisdiction, orgId);
-  if (!organisation) return fail('unknown_organisation', 'sign_in_unknown_organisation', 403);
+  const organisation =
+    (await findOrganisationByIdentifier(deps.stores.control.db, upstream.jurisdiction, orgId)) ??
+    (await provisionOrganisation(deps, upstream, orgId, text(upstream.claims.organisationLabel), email, meta.requestId));
+  if (!organisation) return fail('invalid_organisation_identifier', 'sign_in_unknown_organisation', 403);
 
   const principalId = await resolvePrincipal(deps, upstream, {
     subject,
@@ -229,6 +233,42 @@ async function resolvePrincipal(
     roles: ['member'],
   });
   return principalId;
+}
+
+/**
+ * An organisation the federation vouches for but Entente does not know yet: created at once so
+ * that its agent can work, flagged (`confirmed = false`) for an operator to check, and audited.
+ * Null when the identifier is not a valid SIRET or NEQ: then the sign-in is refused.
+ */
+async function provisionOrganisation(
+  deps: FederationDeps,
+  upstream: Upstream,
+  identifier: string,
+  label: string | null,
+  email: string,
+  requestId: string,
+): Promise<OrganisationRow | null> {
+  const input = {
+    id: uuidv7(),
+    name: label ?? identifier,
+    jurisdiction: upstream.jurisdiction,
+    siret: upstream.jurisdiction === 'FR' ? identifier : null,
+    neq: upstream.jurisdiction === 'QC' ? identifier : null,
+    emailDomains: [email.slice(email.indexOf('@') + 1)],
+    demo: false,
+    confirmed: false,
+  };
+  if (validateOrganisation(input).length > 0) return null;
+  const organisation = await registerOrganisation(deps.stores, input);
+  await deps.audit.record({
+    action: 'organisation.provisioned',
+    outcome: 'success',
+    organisationId: organisation.id,
+    resource: { type: 'organisation', id: organisation.id },
+    requestId,
+    details: { upstream: upstream.name, confirmed: false },
+  });
+  return organisation;
 }
 
 async function discover(deps: FederationDeps, upstream: Upstream): Promise<client.Configuration> {
