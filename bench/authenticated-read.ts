@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { freePort } from './support/processes.ts';
 import { type RunningServer, startServer } from './support/servers.ts';
 
 export interface LoadSettings {
@@ -92,7 +93,10 @@ async function cannon(target: string, server: RunningServer, connections: number
 }
 
 async function withServer<T>(script: 'entente-server.ts' | 'bare-server.ts', env: Record<string, string>, use: (server: RunningServer) => Promise<T>): Promise<T> {
-  const server = await startServer(script, env);
+  // A free port of its own (and the public URL that goes with it), never the default 3000 that a
+  // developer's `npm start` may hold.
+  const port = await freePort();
+  const server = await startServer(script, { PORT: String(port), ENTENTE_PUBLIC_URL: `http://localhost:${port}`, ...env });
   try {
     return await use(server);
   } finally {
