@@ -12,6 +12,9 @@ export interface Actor {
   upstream: string | null;
   memberships: ReadonlyMap<string, readonly OrganisationRole[]>;
   platformRoles: ReadonlySet<PlatformRole>;
+  /** A browser session, or a scoped token (then `scopes` limits what it may do). */
+  via: 'session' | 'token';
+  scopes: ReadonlySet<string> | null;
 }
 
 /** The actor of a resolved session (its grants were read with it: no further query). */
@@ -24,5 +27,7 @@ export function actorFromSession(session: ResolvedSession): Actor {
     upstream: session.upstream,
     memberships: new Map(session.grants.memberships.map((m) => [m.organisationId, m.roles])),
     platformRoles: new Set(session.grants.platformRoles),
+    via: 'session',
+    scopes: null,
   };
 }

@@ -3,7 +3,10 @@ import type { Config } from '../config.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { checkCsrf } from '../platform/http/csrf.ts';
 import { sessionCookieName } from '../platform/http/openapi.ts';
+import { AppError, unauthenticated } from '../platform/errors.ts';
 import { type Actor, actorFromSession } from './actor.ts';
+import { loadGrants } from './principals.repo.ts';
+import { resolveToken } from './tokens.ts';
 import type { ResolvedSession, SessionService } from './sessions.ts';
 
 declare module 'fastify' {
@@ -36,7 +39,9 @@ export function registerSessionResolution(
     request.session = session;
     if (token && !session) clearSessionCookie(reply, deps.config);
     if (session?.newToken) setSessionCookie(reply, deps.config, session.newToken, deps.config.session.absoluteMs);
-    const actor = session ? actorFromSession(session) : null;
+    const bearer = !token ? bearerToken(request.headers.authorization) : null;
+    const actor = session ? actorFromSession(session) : bearer ? await actorFromToken(deps.stores, bearer) : null;
+    if (actor?.via === 'token') checkTokenScope(request.method, request.url, actor);
     request.actor = async () => actor;
     checkCsrf(request, { secret: deps.secret, publicOrigin: deps.config.publicUrl.origin, sessionId: session?.id ?? null });
   });
@@ -64,4 +69,40 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
 /** Client address for audit records; logs never carry it. */
 export function clientIp(request: FastifyRequest): string | null {
   return request.ip || null;
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer (ent_pat_[A-Za-z0-9_-]{1,100})$/.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+async function actorFromToken(stores: Stores, token: string): Promise<Actor | null> {
+  const identity = await resolveToken(stores, token);
+  if (!identity) throw unauthenticated(); // a token was presented: say it does not work
+  const grants = await loadGrants(stores.control.db, identity.principalId);
+  return {
+    principalId: identity.principalId,
+    homeJurisdiction: identity.homeJurisdiction,
+    sessionId: `token:${identity.tokenId}`,
+    assuranceLevel: null,
+    upstream: null,
+    memberships: new Map(grants.memberships.map((m) => [m.organisationId, m.roles])),
+    platformRoles: new Set(grants.platformRoles),
+    via: 'token',
+    scopes: new Set(identity.scopes),
+  };
+}
+
+/**
+ * What a token's scopes allow: `api:read` reads the REST API, `api:write` also changes it, `ai`
+ * reaches the AI gateway only. Nothing else (sign-in, OpenID endpoints) accepts a token.
+ */
+function checkTokenScope(method: string, url: string, actor: Actor): void {
+  const scopes = actor.scopes ?? new Set<string>();
+  const path = url.split('?')[0] ?? '';
+  const reading = method === 'GET' || method === 'HEAD';
+  const allowed = path.startsWith('/ai/')
+    ? scopes.has('ai')
+    : path.startsWith('/api/') && (scopes.has('api:write') || (reading && scopes.has('api:read')));
+  if (!allowed) throw new AppError('insufficient_scope', { status: 403 });
 }

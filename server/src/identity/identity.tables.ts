@@ -74,6 +74,24 @@ export interface FederatedIdentitiesTable {
   last_sign_in_at: Generated<Date>;
 }
 
+export const TOKEN_SCOPES = ['api:read', 'api:write', 'ai'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export interface AccessTokensTable {
+  id: string;
+  principal_id: string;
+  label: string;
+  /** SHA-256 of the token; the token itself is shown once, at creation. */
+  token_hash: Buffer;
+  /** The token's first characters, to recognise it in a list (`ent_pat_AbC…`). */
+  prefix: string;
+  scopes: TokenScope[];
+  created_at: Generated<Date>;
+  expires_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface LoginAttemptsTable {
   state_hash: Buffer;
   upstream: string;
@@ -116,6 +134,7 @@ declare module '../platform/db/types.ts' {
     sessions: SessionsTable;
     federated_identities: FederatedIdentitiesTable;
     login_attempts: LoginAttemptsTable;
+    access_tokens: AccessTokensTable;
   }
   interface CellTables {
     agent_profiles: AgentProfilesTable;

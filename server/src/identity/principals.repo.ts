@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { ControlDb } from '../platform/db/types.ts';
 import type { OrganisationRole, PlatformRole } from './identity.tables.ts';
@@ -29,4 +30,23 @@ export async function grantPlatformRole(db: ControlDb, principalId: string, role
     .values({ principal_id: principalId, role })
     .onConflict((oc) => oc.columns(['principal_id', 'role']).doNothing())
     .execute();
+}
+
+/** A principal's grants in one query: what a token-authenticated request needs. */
+export async function loadGrants(
+  db: ControlDb,
+  principalId: string,
+): Promise<{ memberships: { organisationId: string; roles: OrganisationRole[] }[]; platformRoles: PlatformRole[] }> {
+  const row = await db
+    .selectNoFrom([
+      sql<{ organisationId: string; roles: OrganisationRole[] }[]>`coalesce((
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'roles', m.roles))
+        from memberships m where m.principal_id = ${principalId}), '[]'::json)`.as('memberships'),
+      sql<PlatformRole[]>`coalesce((
+        select array_agg(r.role order by r.role) from platform_roles r where r.principal_id = ${principalId}), '{}'::text[])`.as(
+        'platform_roles',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { memberships: row.memberships, platformRoles: row.platform_roles };
 }

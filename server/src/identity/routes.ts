@@ -8,7 +8,9 @@ import { notFound } from '../platform/errors.ts';
 import { csrfTokenFor } from '../platform/http/csrf.ts';
 import { authorize } from './authorization.ts';
 import { clearSessionCookie, clientIp } from './http-session.ts';
+import { TOKEN_SCOPES } from './identity.tables.ts';
 import { getMyProfile, updateMyPreferences } from './me.ts';
+import { createToken, listTokens, revokeToken } from './tokens.ts';
 import { listOrganisations } from './organisations.ts';
 import type { SessionService } from './sessions.ts';
 
@@ -155,6 +157,76 @@ export function identityRoutes(
       // Someone else's session id answers exactly like an unknown one.
       if (!ended) throw notFound();
       if (request.params.sessionId === actor.sessionId) clearSessionCookie(reply, deps.config);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const tokenView = z.object({
+    id: z.uuid(),
+    label: z.string(),
+    prefix: z.string(),
+    scopes: z.array(z.enum(TOKEN_SCOPES)),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  });
+
+  r.get(
+    '/api/me/tokens',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The agent’s personal access tokens and API keys (never the secrets)',
+        security: [{ session: [] }],
+        response: { 200: z.object({ tokens: z.array(tokenView) }), 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ tokens: await listTokens(deps.stores, await request.actor()) }),
+  );
+
+  r.post(
+    '/api/me/tokens',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Create a personal access token or API key; the token is in this answer only',
+        security: [{ session: [], csrf: [] }],
+        body: z
+          .object({
+            label: z.string().trim().min(1).max(100),
+            scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).max(TOKEN_SCOPES.length),
+            expiresInDays: z.number().int().min(1).max(365),
+          })
+          .strict(),
+        response: { 201: tokenView.extend({ token: z.string() }), 400: problem, 401: problem, 403: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const created = await createToken(deps.stores, deps.audit, await request.actor(), request.body, {
+        ip: clientIp(request),
+        requestId: request.id,
+      });
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
+
+  r.delete(
+    '/api/me/tokens/:tokenId',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Revoke a token',
+        security: [{ session: [], csrf: [] }],
+        params: z.object({ tokenId: z.uuid() }).strict(),
+        response: { 204: z.null(), 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      await revokeToken(deps.stores, deps.audit, await request.actor(), request.params.tokenId, {
+        ip: clientIp(request),
+        requestId: request.id,
+      });
       return reply.code(204).send(null);
     },
   );

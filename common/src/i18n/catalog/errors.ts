@@ -55,6 +55,8 @@ export const errors = {
     'errors.step_up_required.title': 'Authentification plus forte requise',
     'errors.step_up_required.detail':
       'Cette ressource demande le niveau de garantie « {level} » : reconnectez-vous auprès de votre fédération (par exemple avec un second facteur).',
+    'errors.insufficient_scope.title': 'Jeton insuffisant',
+    'errors.insufficient_scope.detail': 'Ce jeton d’accès n’a pas la portée nécessaire pour cette requête.',
     'errors.rate_limited.title': 'Trop de requêtes',
     'errors.rate_limited.detail': 'Réessayez dans {seconds, plural, one {# seconde} other {# secondes}}.',
     'errors.unavailable.title': 'Service momentanément indisponible',
@@ -117,6 +119,8 @@ export const errors = {
     'errors.step_up_required.title': 'Stronger authentication required',
     'errors.step_up_required.detail':
       'This resource requires the “{level}” level of assurance: sign in again with your federation (for example with a second factor).',
+    'errors.insufficient_scope.title': 'Insufficient token',
+    'errors.insufficient_scope.detail': 'This access token does not have the scope this request needs.',
     'errors.rate_limited.title': 'Too many requests',
     'errors.rate_limited.detail': 'Try again in {seconds, plural, one {# second} other {# seconds}}.',
     'errors.unavailable.title': 'Service temporarily unavailable',

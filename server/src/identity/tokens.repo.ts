@@ -1,0 +1,54 @@
+import type { ControlDb } from '../platform/db/types.ts';
+import type { AccessTokensTable, TokenScope } from './identity.tables.ts';
+
+const COLUMNS = ['id', 'principal_id', 'label', 'prefix', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'] as const;
+export type AccessTokenRow = Omit<AccessTokensTable, 'token_hash' | 'created_at'> & { created_at: Date };
+
+export async function insertAccessToken(db: ControlDb, row: Omit<AccessTokensTable, 'created_at' | 'last_used_at' | 'revoked_at'>): Promise<void> {
+  await db.insertInto('access_tokens').values({ ...row, last_used_at: null, revoked_at: null }).execute();
+}
+
+export async function listAccessTokens(db: ControlDb, principalId: string): Promise<AccessTokenRow[]> {
+  return db.selectFrom('access_tokens').select(COLUMNS).where('principal_id', '=', principalId).orderBy('created_at', 'desc').execute();
+}
+
+export async function countLiveAccessTokens(db: ControlDb, principalId: string, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('access_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('principal_id', '=', principalId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The live token with this hash, with its principal's home jurisdiction and status. */
+export async function findLiveAccessToken(db: ControlDb, hash: Buffer, now: Date) {
+  return db
+    .selectFrom('access_tokens')
+    .innerJoin('principals', 'principals.id', 'access_tokens.principal_id')
+    .select(['access_tokens.id', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at'])
+    .select(['principals.home_jurisdiction', 'principals.status'])
+    .where('access_tokens.token_hash', '=', hash)
+    .where('access_tokens.revoked_at', 'is', null)
+    .where('access_tokens.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function touchAccessToken(db: ControlDb, id: string, now: Date): Promise<void> {
+  await db.updateTable('access_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+export async function revokeAccessToken(db: ControlDb, id: string, principalId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('principal_id', '=', principalId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export type { TokenScope };

@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
+import type { AuditLog } from '../platform/audit/audit-log.ts';
+import type { Stores } from '../platform/db/stores.ts';
+import { AppError, forbidden, notFound } from '../platform/errors.ts';
+import { uuidv7 } from '../platform/ids.ts';
+import type { Actor } from './actor.ts';
+import { authorize } from './authorization.ts';
+import type { TokenScope } from './identity.tables.ts';
+import {
+  type AccessTokenRow,
+  countLiveAccessTokens,
+  findLiveAccessToken,
+  insertAccessToken,
+  listAccessTokens,
+  revokeAccessToken,
+  touchAccessToken,
+} from './tokens.repo.ts';
+
+/**
+ * The scoped-token service: everything that authenticates without a browser session — personal
+ * access tokens for the REST API (`api:read`, `api:write`) and API keys for the AI gateway (`ai`).
+ * A token is shown once at creation; only its SHA-256 is kept; it expires (at most a year), can be
+ * revoked, records its last use, and every creation and revocation is audited. Tokens are made
+ * from a browser session only: a token cannot mint tokens.
+ */
+export const TOKEN_PREFIX = 'ent_pat_';
+const TOKEN_PATTERN = /^ent_pat_[A-Za-z0-9_-]{43}$/;
+const MAX_LIVE_TOKENS = 50;
+const TOUCH_EVERY_MS = 60_000;
+
+const hash = (token: string) => createHash('sha256').update(token).digest();
+
+export interface TokenView {
+  id: string;
+  label: string;
+  prefix: string;
+  scopes: TokenScope[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const view = (row: AccessTokenRow): TokenView => ({
+  id: row.id,
+  label: row.label,
+  prefix: row.prefix,
+  scopes: row.scopes,
+  createdAt: row.created_at.toISOString(),
+  expiresAt: row.expires_at.toISOString(),
+  lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  revokedAt: row.revoked_at?.toISOString() ?? null,
+});
+
+function requireSession(actor: Actor | null): Actor {
+  const me = authorize(actor, 'sessions.manage_own');
+  if (me.via !== 'session') throw forbidden();
+  return me;
+}
+
+export async function createToken(
+  stores: Stores,
+  audit: AuditLog,
+  actor: Actor | null,
+  input: { label: string; scopes: TokenScope[]; expiresInDays: number },
+  meta: { ip: string | null; requestId: string },
+): Promise<TokenView & { token: string }> {
+  const me = requireSession(actor);
+  const now = new Date();
+  if ((await countLiveAccessTokens(stores.control.db, me.principalId, now)) >= MAX_LIVE_TOKENS) {
+    throw new AppError('conflict', { errors: [{ path: 'body', message: `at most ${MAX_LIVE_TOKENS} live tokens`, code: 'too_big' }] });
+  }
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const id = uuidv7();
+  const row = {
+    id,
+    principal_id: me.principalId,
+    label: input.label.trim(),
+    token_hash: hash(token),
+    prefix: token.slice(0, TOKEN_PREFIX.length + 4),
+    scopes: [...new Set(input.scopes)],
+    expires_at: new Date(now.getTime() + input.expiresInDays * 86_400_000),
+  };
+  await insertAccessToken(stores.control.db, row);
+  await audit.record({
+    action: 'token.created',
+    outcome: 'success',
+    actorId: me.principalId,
+    resource: { type: 'access_token', id },
+    jurisdiction: me.homeJurisdiction,
+    ip: meta.ip,
+    requestId: meta.requestId,
+    details: { scopes: row.scopes.join(' '), expiresInDays: input.expiresInDays },
+  });
+  return { ...view({ ...row, created_at: now, last_used_at: null, revoked_at: null }), token };
+}
+
+export async function listTokens(stores: Stores, actor: Actor | null): Promise<TokenView[]> {
+  const me = requireSession(actor);
+  return (await listAccessTokens(stores.control.db, me.principalId)).map(view);
+}
+
+export async function revokeToken(
+  stores: Stores,
+  audit: AuditLog,
+  actor: Actor | null,
+  tokenId: string,
+  meta: { ip: string | null; requestId: string },
+): Promise<void> {
+  const me = requireSession(actor);
+  // Another agent's token answers like a missing one.
+  if (!(await revokeAccessToken(stores.control.db, tokenId, me.principalId, new Date()))) throw notFound();
+  await audit.record({
+    action: 'token.revoked',
+    outcome: 'success',
+    actorId: me.principalId,
+    resource: { type: 'access_token', id: tokenId },
+    jurisdiction: me.homeJurisdiction,
+    ip: meta.ip,
+    requestId: meta.requestId,
+  });
+}
+
+export interface TokenIdentity {
+  tokenId: string;
+  principalId: string;
+  homeJurisdiction: Jurisdiction;
+  scopes: TokenScope[];
+}
+
+/** The identity behind a bearer token, or null (malformed, unknown, expired, revoked, disabled). */
+export async function resolveToken(stores: Stores, token: string): Promise<TokenIdentity | null> {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const now = new Date();
+  const row = await findLiveAccessToken(stores.control.db, hash(token), now);
+  if (row?.status !== 'active') return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
+    await touchAccessToken(stores.control.db, row.id, now);
+  }
+  return { tokenId: row.id, principalId: row.principal_id, homeJurisdiction: row.home_jurisdiction, scopes: row.scopes };
+}
