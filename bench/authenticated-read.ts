@@ -14,14 +14,10 @@
  * PostgreSQL as well when ENTENTE_BENCH_DATABASE_URL is set (an admin URL): a fresh database is
  * created for the run and dropped after it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { freePort } from './support/processes.ts';
 import { type RunningServer, startServer } from './support/servers.ts';
+import { withDatabase, withDataDir } from './support/temporary-stores.ts';
 
 export interface LoadSettings {
   connections: number;
@@ -101,38 +97,6 @@ async function withServer<T>(script: 'entente-server.ts' | 'bare-server.ts', env
     return await use(server);
   } finally {
     await server.stop();
-  }
-}
-
-async function withDataDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'entente-bench-'));
-  try {
-    return await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A database of its own for the run (never an existing one), dropped afterwards. */
-async function withDatabase<T>(adminUrl: string, use: (databaseUrl: string) => Promise<T>): Promise<T> {
-  const name = `entente_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(adminUrl, `create database ${name}`);
-  try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await use(url.href);
-  } finally {
-    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
-  }
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 

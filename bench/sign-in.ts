@@ -21,16 +21,12 @@
  * PostgreSQL as well when ENTENTE_BENCH_DATABASE_URL is set (an admin URL): a fresh database is
  * created for the run and dropped after it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { DEMO_AGENTS } from '../server/src/identity/demo-data.ts';
 import { DEMO_IDP_ACCOUNTS } from '../server/src/identity/federation/demo-idps/index.ts';
 import { signInThroughDemoIdp } from '../server/test/support/sign-in-flow.ts';
 import { freePort } from './support/processes.ts';
 import { type RunningServer, startServer } from './support/servers.ts';
+import { withDatabase, withDataDir } from './support/temporary-stores.ts';
 
 export interface SignInSettings {
   /** Unmeasured sign-ins first (JIT, connection pools, provider metadata and keys). */
@@ -241,38 +237,6 @@ async function withEntente<T>(env: Record<string, string>, use: (baseUrl: string
     throw new Error(`${(error as Error).message}\n--- server output ---\n${server.child.output()}`, { cause: error });
   } finally {
     await server.stop();
-  }
-}
-
-async function withDataDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'entente-bench-'));
-  try {
-    return await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A database of its own for the run (never an existing one), dropped afterwards. */
-async function withDatabase<T>(adminUrl: string, use: (databaseUrl: string) => Promise<T>): Promise<T> {
-  const name = `entente_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(adminUrl, `create database ${name}`);
-  try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await use(url.href);
-  } finally {
-    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
-  }
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import { seedDemoData } from './identity/demo-data.ts';
 import { UpstreamClients } from './identity/federation/oidc-clients.ts';
 import { registerDemoIdps } from './identity/federation/demo-idps/index.ts';
 import { federationRoutes } from './identity/federation/routes.ts';
-import { demoUpstreams, upstreamsFromConfigFile } from './identity/federation/upstream.ts';
+import { configuredUpstreams, demoClientSecret } from './identity/federation/upstream.ts';
 import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
 import { registerSessionPurge } from './identity/session-purge.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
@@ -170,16 +169,12 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     identityRoutes(app, { config, stores, sessions, secret, audit });
 
     // Sign-in through the upstream federations (and, in demo mode, the two demo providers).
-    const demoClientSecret = createHmac('sha256', secret).update('demo-idp-client').digest('base64url');
-    const upstreams = [
-      ...(config.demo ? demoUpstreams(config.publicUrl, demoClientSecret) : []),
-      ...upstreamsFromConfigFile(config.file.identityProviders),
-    ];
+    const upstreams = configuredUpstreams(config, secret);
     if (config.demo) {
       const base = config.publicUrl.href.replace(/\/$/, '');
       const ententeClient = (upstream: string, signedUserinfo: boolean) => ({
         client_id: 'entente',
-        client_secret: demoClientSecret,
+        client_secret: demoClientSecret(secret),
         redirect_uris: [`${base}/auth/callback/${upstream}`],
         post_logout_redirect_uris: [`${base}/`],
         grant_types: ['authorization_code'],

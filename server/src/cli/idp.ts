@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { ConfigError, loadConfig } from '../config.ts';
-import { demoUpstreams, type Upstream, upstreamsFromConfigFile } from '../identity/federation/upstream.ts';
+import { configuredUpstreams, type Upstream } from '../identity/federation/upstream.ts';
+import { loadServerSecret } from '../platform/secret.ts';
 import { type CheckLine, printCheck, say } from './output.ts';
 
 /**
@@ -15,9 +15,8 @@ export async function idp(args: string[]): Promise<number> {
   try {
     const config = loadConfig();
     allowHttp = !config.production;
-    // The demo client secret is not needed to read discovery: a placeholder keeps the shape.
-    const placeholder = createHmac('sha256', 'idp-check').digest('base64url');
-    upstreams = [...(config.demo ? demoUpstreams(config.publicUrl, placeholder) : []), ...upstreamsFromConfigFile(config.file.identityProviders)];
+    // The same list the server builds (with the server's secret, as `npm start` reads or creates it).
+    upstreams = configuredUpstreams(config, loadServerSecret(config));
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : (error as Error).message);
     return 1;

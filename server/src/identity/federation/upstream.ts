@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 
@@ -97,4 +98,20 @@ export function upstreamsFromConfigFile(list: unknown[] | undefined): Upstream[]
     names.add(upstream.name);
   }
   return parsed.data as Upstream[];
+}
+
+/** The secret of Entente's client at the demo providers: derived from the server secret. */
+export function demoClientSecret(serverSecret: Buffer): string {
+  return createHmac('sha256', serverSecret).update('demo-idp-client').digest('base64url');
+}
+
+/** Every federation agents may sign in with: the demo ones in demo mode, then ENTENTE_CONFIG's. */
+export function configuredUpstreams(
+  config: { demo: boolean; publicUrl: URL; file: { identityProviders?: unknown[] } },
+  serverSecret: Buffer,
+): Upstream[] {
+  return [
+    ...(config.demo ? demoUpstreams(config.publicUrl, demoClientSecret(serverSecret)) : []),
+    ...upstreamsFromConfigFile(config.file.identityProviders),
+  ];
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { readCookie } from '../http/cookies.ts';
 import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../../../../common/src/i18n/locales.ts';
 import { type DemoMail, listDemoOutbox, type MailCells } from './demo-outbox.ts';
@@ -18,19 +19,6 @@ thead th{background:#eee}
 // The page's only style is this block: allowed by its hash, nothing else is (no script at all).
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return undefined; // a malformed cookie is ignored, not a 500
-    }
-  }
-  return undefined;
-}
 
 function row(mail: DemoMail, t: (key: string, values?: Record<string, string | number | Date>) => string): string {
   // Each mail is in its own language: say so, for screen readers (WCAG 3.1.2, language of parts).
@@ -93,7 +81,7 @@ export function registerDemoOutboxPage(
 ): void {
   app.get('/demo/outbox', { schema: { hide: true } }, async (request, reply) => {
     if (!(await deps.allow(request))) throw new AppError('forbidden');
-    const locale = negotiateLocale(request.headers['accept-language'], cookie(request.headers.cookie, LOCALE_COOKIE));
+    const locale = negotiateLocale(request.headers['accept-language'], readCookie(request.headers.cookie, LOCALE_COOKIE));
     const mails = await listDemoOutbox(deps.cells, { limit: deps.limit ?? 100 });
     return reply
       .header('content-type', 'text/html; charset=utf-8')

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { formatMessage, type MessageValues } from '../../../../../common/src/i18n/format.ts';
 import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../../../../../common/src/i18n/locales.ts';
+import { readCookie } from '../../../platform/http/cookies.ts';
 import { escapeHtml } from '../../../platform/mail/html.ts';
 import type { DemoIdpAccount, DemoIdpName } from './accounts.ts';
 
@@ -28,23 +29,10 @@ export function pageCsp(formOrigins: readonly string[]): string {
   return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action ${actions}; frame-ancestors 'none'`;
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 /** The reader's language from the raw headers: the `entente_lang` cookie, then Accept-Language. */
 export function localeOf(headers: IncomingHttpHeaders): Locale {
   const accept = headers['accept-language'];
-  return negotiateLocale(typeof accept === 'string' ? accept : undefined, cookieValue(headers.cookie, LOCALE_COOKIE));
+  return negotiateLocale(typeof accept === 'string' ? accept : undefined, readCookie(headers.cookie, LOCALE_COOKIE));
 }
 
 function page(locale: Locale, title: string, body: string): string {
