@@ -98,4 +98,17 @@ describeInBrowser('language switch', () => {
       }
     }
   });
+
+  it('tells the server the page’s language even before any choice (French first)', async () => {
+    const context = await newContext(browser, app.baseUrl, { locale: 'en-US' });
+    try {
+      const tab = await openPage(context, app.baseUrl, '/');
+      const cookie = (await context.cookies(app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
+      expect(cookie?.value).toBe('fr-FR');
+      const problem = await tab.evaluate(async () => (await (await fetch('/api/nothing-here')).json()) as { title: string });
+      expect(problem.title).toBe('Introuvable');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -32,9 +32,12 @@ function writeCookie(locale: Locale): void {
  */
 export function initialLocale(): Locale {
   const chosen = storedInLocalStorage() ?? storedInCookie();
-  // Keep both copies in step, so the server localises its errors like the page.
-  if (chosen && storedInCookie() !== chosen) writeCookie(chosen);
-  return chosen ?? defaultUiLocale(navigator.languages?.length ? navigator.languages : [navigator.language]);
+  const locale = chosen ?? defaultUiLocale(navigator.languages?.length ? navigator.languages : [navigator.language]);
+  // The cookie always holds the page's language, chosen or default, so that what the server
+  // renders or answers (error messages, the demo identity providers' pages, ui_locales sent to a
+  // federation) is in the same language as the page — not in the browser's Accept-Language.
+  if (storedInCookie() !== locale) writeCookie(locale);
+  return locale;
 }
 
 /** Remembers an explicit choice, for this browser (localStorage) and for the server (cookie). */
