@@ -22,6 +22,11 @@ describe('sessions and the signed-in agent', () => {
     expect(((await response.json()) as { type: string }).type).toBe('urn:entente:problem:unauthenticated');
   });
 
+  it('leaves pages and assets alone: no session lookup for them', async () => {
+    const page = await fetch(url('/healthz'), { headers: { cookie: `entente_session=${'B'.repeat(43)}` } });
+    expect(page.headers.get('set-cookie')).toBeNull();
+  });
+
   it('clears an unknown session cookie', async () => {
     const response = await fetch(url('/api/me'), { headers: { cookie: `entente_session=${'A'.repeat(43)}` } });
     expect(response.status).toBe(401);

@@ -34,6 +34,8 @@ export function registerSessionResolution(
     // eyes: Entente's session (and its CSRF rule) does not apply to their forms, which
     // oidc-provider protects with its own interaction cookies.
     if (request.url.startsWith('/demo/idp/')) return;
+    // Static assets and the SPA's pages need no session: no database query for each of them.
+    if (!needsSession(request.method, request.url)) return;
     const token = request.cookies[cookieName];
     const session = token ? await deps.sessions.resolve(token) : null;
     request.session = session;
@@ -105,4 +107,12 @@ function checkTokenScope(method: string, url: string, actor: Actor): void {
     ? scopes.has('ai')
     : path.startsWith('/api/') && (scopes.has('api:write') || (reading && scopes.has('api:read')));
   if (!allowed) throw new AppError('insufficient_scope', { status: 403 });
+}
+
+const SESSION_PATHS = ['/api/', '/auth/', '/ai/', '/demo/outbox'];
+
+/** Every change (CSRF applies), and reads of the API and the server's own pages. */
+function needsSession(method: string, url: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return true;
+  return SESSION_PATHS.some((prefix) => url.startsWith(prefix));
 }

@@ -126,10 +126,14 @@ export async function finishSignIn(
     throw new AppError(slug, { status });
   };
   if (!upstream) return fail('unknown_upstream', 'sign_in_unknown_upstream');
-  if (currentUrl.searchParams.get('error') === 'access_denied') return fail('cancelled', 'sign_in_cancelled');
   const state = currentUrl.searchParams.get('state');
   const attempt = state ? await takeLoginAttempt(deps.stores.control.db, sha256(state), new Date()) : undefined;
   if (!attempt || attempt.upstream !== upstream.name) return fail('unknown_or_expired_state', 'sign_in_expired');
+  // The federation answered with an error (RFC 6749 §4.1.2.1) for this attempt: say which.
+  const upstreamError = currentUrl.searchParams.get('error');
+  if (upstreamError === 'access_denied') return fail('cancelled', 'sign_in_cancelled');
+  if (upstreamError === 'unmet_authentication_requirements') return fail('acr_not_reached_upstream', 'sign_in_level_too_low', 403);
+  if (upstreamError) return fail(`upstream_error ${upstreamError.slice(0, 60)}`);
 
   let claims: Record<string, unknown>;
   let idToken: string | null;
