@@ -115,7 +115,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       ...DEFAULT_SESSION_POLICY,
       idleMs: config.session.idleMs,
       absoluteMs: config.session.absoluteMs,
-    });
+    }, undefined, (err) => logger.warn({ err }, 'a session-ended listener failed'));
 
     const webDist = options.webDist === undefined ? (existsSync(path.join(DEFAULT_WEB_DIST, 'index.html')) ? DEFAULT_WEB_DIST : null) : options.webDist;
     const { app } = await createHttpApp({

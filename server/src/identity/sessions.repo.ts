@@ -107,15 +107,15 @@ export async function endSessionRow(
   where: { id: string; principalId?: string },
   reason: string,
   now: Date,
-): Promise<boolean> {
+): Promise<{ principalId: string } | null> {
   let q = db
     .updateTable('sessions')
     .set({ ended_at: now, end_reason: reason })
     .where('id', '=', where.id)
     .where('ended_at', 'is', null);
   if (where.principalId) q = q.where('principal_id', '=', where.principalId);
-  const result = await q.executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const row = await q.returning('principal_id').executeTakeFirst();
+  return row ? { principalId: row.principal_id } : null;
 }
 
 export async function listLiveSessions(db: ControlDb, principalId: string, now: Date): Promise<SessionRow[]> {

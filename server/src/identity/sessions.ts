@@ -92,8 +92,26 @@ export interface SessionService {
     /** Home cell of the session's agent, where the event is audited. */
     jurisdiction?: Jurisdiction;
   }): Promise<boolean>;
+  /**
+   * Ends every live session of an agent (they left their organisation, an operator disabled
+   * them, their federation logged them out everywhere). Returns the ids of the sessions ended.
+   */
+  endAllFor(input: { principalId: string; reason: string; actorId?: string; ip?: string | null; jurisdiction?: Jurisdiction }): Promise<string[]>;
   list(principalId: string, homeJurisdiction: Jurisdiction): Promise<SessionView[]>;
+  /**
+   * Called after a session ended, whatever the cause (sign-out, ended from the list, left the
+   * organisation, upstream back-channel logout). The OpenID provider uses it to send back-channel
+   * logout to downstream services. A listener's failure is logged by the caller, never thrown.
+   */
+  onEnded(listener: SessionEndedListener): void;
 }
+
+export interface EndedSession {
+  sessionId: string;
+  principalId: string;
+  reason: string;
+}
+export type SessionEndedListener = (ended: EndedSession) => Promise<void> | void;
 
 export interface SessionView {
   id: string;
@@ -110,8 +128,19 @@ export function createSessionService(
   audit: AuditLog,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   clock: () => Date = () => new Date(),
+  onListenerError: (error: unknown) => void = () => {},
 ): SessionService {
   const control = stores.control.db;
+  const listeners: SessionEndedListener[] = [];
+  const notify = async (ended: EndedSession) => {
+    for (const listener of listeners) {
+      try {
+        await listener(ended);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
+  };
   return {
     async create(input) {
       const now = clock();
@@ -199,14 +228,27 @@ export function createSessionService(
         await audit.record({
           action: 'session.ended',
           outcome: 'success',
-          actorId: actorId ?? principalId ?? null,
+          actorId: actorId ?? ended.principalId,
           resource: { type: 'session', id: sessionId },
           jurisdiction: jurisdiction ?? null,
           ip: ip ?? null,
           details: { reason },
         });
+        await notify({ sessionId, principalId: ended.principalId, reason });
+      }
+      return ended !== null;
+    },
+
+    async endAllFor({ principalId, reason, actorId, ip, jurisdiction }) {
+      const ended: string[] = [];
+      for (const session of await listLiveSessions(control, principalId, clock())) {
+        if (await this.end({ sessionId: session.id, principalId, reason, actorId, ip, jurisdiction })) ended.push(session.id);
       }
       return ended;
+    },
+
+    onEnded(listener) {
+      listeners.push(listener);
     },
 
     async list(principalId, homeJurisdiction) {
