@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the foundation's benchmarks, printed with the machine they ran on.
  *
- *   npm run bench                          # cold-start, authenticated-read, then sign-in
+ *   npm run bench                          # cold-start, authenticated-read, sign-in, then oidc-token
  *   npm run bench -- cold-start            # one of them by name
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
@@ -11,12 +11,13 @@
  */
 import { type AuthenticatedReadResult, authenticatedRead, DEFAULT_LOAD, type LoadFigures } from './authenticated-read.ts';
 import { type ColdStartResult, coldStart } from './cold-start.ts';
+import { DEFAULT_OIDC_TOKEN, type OidcTokenFigures, type OidcTokenResult, oidcTokenBench } from './oidc-token.ts';
 import { DEFAULT_SIGN_IN, type SignInResult, signInBench } from './sign-in.ts';
 import { currentLoad, describeMachine, loadAverage } from './support/machine.ts';
 import { fixed, type Summary } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in'] as const;
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token'] as const;
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -113,6 +114,22 @@ function printSignIn(result: SignInResult): void {
   }
 }
 
+function printOidcToken(result: OidcTokenResult): void {
+  const { chains, warmupSeconds, measuredSeconds } = result.settings;
+  const row = (f: OidcTokenFigures) => [f.target, fixed(f.perSecond, 0), fixed(f.p50Ms, 1), fixed(f.p99Ms, 1), String(f.requests)];
+  printTable(
+    `Token endpoint: refresh_token grant (rotation, new ID token), ${chains} concurrent chains, ${measuredSeconds} s after ${warmupSeconds} s warm-up (all answers 200)`,
+    ['target', 'req/s', 'p50 (ms)', 'p99 (ms)', 'requests'],
+    [row(result.bare), ...result.bareOnStorage.flatMap((b, i) => [row(b), ...(result.entente[i] ? [row(result.entente[i])] : [])])],
+  );
+  const ratio = (f: OidcTokenFigures, base: OidcTokenFigures) => [fixed(f.perSecond / base.perSecond, 3), fixed(f.p99Ms / base.p99Ms, 2)];
+  printTable(
+    'Ratios of Entente to the bare oidc-provider (target ≥ 0.8), in memory and on the same storage',
+    ['target', 'req/s vs memory', 'p99 vs memory', 'req/s vs same storage', 'p99 vs same storage'],
+    result.entente.map((f, i) => [f.target, ...ratio(f, result.bare), ...(result.bareOnStorage[i] ? ratio(f, result.bareOnStorage[i]) : ['–', '–'])]),
+  );
+}
+
 const options = parseArgs(process.argv.slice(2));
 if (options.waitQuietMinutes > 0) await waitForQuiet(options.waitQuietMinutes);
 
@@ -128,7 +145,8 @@ for (const name of options.names) {
   try {
     if (name === 'cold-start') printColdStart(await coldStart({ runs: options.runs }), options.runs);
     else if (name === 'authenticated-read') printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
-    else printSignIn(await signInBench(DEFAULT_SIGN_IN));
+    else if (name === 'sign-in') printSignIn(await signInBench(DEFAULT_SIGN_IN));
+    else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.
     console.log(`Load average after ${name}: ${loadAverage()}`);
   } catch (error) {

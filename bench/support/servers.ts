@@ -17,8 +17,11 @@ export interface RunningServer extends ServerReady {
 const START_DEADLINE_MS = 180_000;
 
 /** Starts one of the bench's server scripts (in this folder) and waits for its ServerReady. */
-export async function startServer(script: 'entente-server.ts' | 'bare-server.ts', env: Record<string, string>): Promise<RunningServer> {
-  const child = spawnChild(process.execPath, [path.join(import.meta.dirname, script)], {
+export async function startServer(
+  script: 'entente-server.ts' | 'bare-server.ts' | 'oidc-entente-server.ts' | 'oidc-bare-server.ts',
+  env: Record<string, string>,
+): Promise<RunningServer> {
+  const child = spawnChild(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), path.join(import.meta.dirname, script)], {
     cwd: path.resolve(import.meta.dirname, '..', '..'),
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -108,6 +108,16 @@ export const VARIABLES: readonly VariableDoc[] = [
     default: '(none)',
     description: 'Path of an optional JSON file for lists: upstream identity providers, AI providers.',
   },
+  {
+    name: 'ENTENTE_OPERATORS',
+    default: '(none)',
+    description: 'Operators, as comma-separated `upstream:subject` pairs (federation name and subject); applied at start and at each sign-in.',
+  },
+  {
+    name: 'ENTENTE_OIDC_KEYS_CELL',
+    default: 'FR',
+    description: 'Cell (FR or QC) whose keyring encrypts the OpenID provider’s signing keys and client secrets.',
+  },
 ];
 
 export interface CellConfig {
@@ -142,6 +152,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Lists from ENTENTE_CONFIG; each module validates its own list. */
   file: ConfigFile;
+  /** ENTENTE_OPERATORS: federated identities that hold the operator role. */
+  operators: { upstream: string; subject: string }[];
+  /** ENTENTE_OIDC_KEYS_CELL: the cell whose keyring seals the OpenID provider's keys. */
+  oidcKeysCell: Jurisdiction;
 }
 
 const configFileSchema = z
@@ -330,6 +344,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const bodyLimit = integer('ENTENTE_BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576);
   const dbPoolSize = integer('ENTENTE_DB_POOL_SIZE', 10, 1, 200);
 
+  // `upstream:subject`; only the first colon separates (a subject may contain colons).
+  const operators = (get('ENTENTE_OPERATORS') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
+    const at = item.indexOf(':');
+    return { upstream: item.slice(0, Math.max(at, 0)).trim(), subject: item.slice(at + 1).trim() };
+  });
+  if (operators.some((o) => !/^[a-z0-9][a-z0-9_-]{0,99}$/i.test(o.upstream) || o.subject.length < 1 || o.subject.length > 255)) {
+    bad('ENTENTE_OPERATORS', 'comma-separated upstream:subject pairs / des paires amont:sujet séparées par des virgules');
+  }
+
+  const oidcKeysCell = (get('ENTENTE_OIDC_KEYS_CELL') ?? 'FR').toUpperCase();
+  if (!(JURISDICTIONS as readonly string[]).includes(oidcKeysCell)) bad('ENTENTE_OIDC_KEYS_CELL', JURISDICTIONS.join(' or '));
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -351,6 +377,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dbPoolSize,
     logLevel: logLevel as Config['logLevel'],
     file,
+    operators,
+    oidcKeysCell: oidcKeysCell as Jurisdiction,
   };
 }
 

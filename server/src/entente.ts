@@ -15,6 +15,7 @@ import { seedDemoData } from './identity/demo-data.ts';
 import { UpstreamClients } from './identity/federation/oidc-clients.ts';
 import { registerDemoIdps } from './identity/federation/demo-idps/index.ts';
 import { federationRoutes } from './identity/federation/routes.ts';
+import { registerOpenIdProvider } from './identity/provider/index.ts';
 import { configuredUpstreams, demoClientSecret } from './identity/federation/upstream.ts';
 import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
 import { registerSessionPurge } from './identity/session-purge.ts';
@@ -23,6 +24,9 @@ import { JobRunner, OutboxRegistry, registerOutboxReconciliation } from './platf
 import { createMailer, type Mailer, purgeDemoOutbox, registerDemoOutboxPage } from './platform/mail/index.ts';
 import { registerSessionResolution } from './identity/http-session.ts';
 import { identityRoutes } from './identity/routes.ts';
+import { applyConfiguredOperators } from './identity/operators.ts';
+import { organisationRoutes } from './identity/organisation-routes.ts';
+import { guardFederatedSignIn } from './identity/sign-in-guard.ts';
 import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
 import { COLLAB_PATH, type CollabAuthenticate, type CollabServer, createCollabServer } from './workspace/collab/collab-server.ts';
 
@@ -167,6 +171,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     }
     registerSessionResolution(app, { config, stores, sessions, secret });
     identityRoutes(app, { config, stores, sessions, secret, audit });
+    organisationRoutes(app, { stores, audit, sessions, events });
+    await applyConfiguredOperators(stores, audit, config.operators);
 
     // Sign-in through the upstream federations (and, in demo mode, the two demo providers).
     const upstreams = configuredUpstreams(config, secret);
@@ -177,6 +183,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
         client_secret: demoClientSecret(secret),
         redirect_uris: [`${base}/auth/callback/${upstream}`],
         post_logout_redirect_uris: [`${base}/`],
+        backchannel_logout_uri: `${base}/auth/backchannel-logout/${upstream}`,
+        backchannel_logout_session_required: true,
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -195,11 +203,15 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       stores,
       audit,
       outbox,
-      sessions,
+      // Disabled agents are refused and designated operators get their role at each sign-in.
+      sessions: guardFederatedSignIn(sessions, { stores, audit }),
       clients: new UpstreamClients({ allowHttp: !config.production }),
       upstreams,
       publicUrl: () => config.publicUrl,
+      secret,
     });
+    // Entente as OpenID provider for other public services (identity/provider/README.md).
+    await registerOpenIdProvider(app, { config, stores, cells, audit, sessions, events, jobs, secret, logger, keysCell: config.oidcKeysCell });
 
     const collab = createCollabServer({ logger, authenticate: options.collabAuthenticate });
     cleanup.push(() => collab.close());

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { DEMO_IDP_ACCOUNTS } from '../src/identity/federation/demo-idps/index.ts';
+import { findProfile } from '../src/identity/profiles.repo.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { signInThroughDemoIdp } from './support/sign-in-flow.ts';
 
@@ -32,6 +34,9 @@ describe('signing in through the demo federations', () => {
       .orderBy('created_at', 'desc')
       .executeTakeFirstOrThrow();
     expect(session).toEqual({ assurance_level: 'low', upstream: 'demo-fr' });
+    // The demo federation vouches for the addresses it sends, like ProConnect: recorded as verified.
+    const profile = await findProfile(t.entente.stores.cells.FR.db, camille.id);
+    expect(profile?.email_verified).toBe(true);
   });
 
   it('routes a Québec email to the Québec provider; the second factor gives « substantial »', async () => {
@@ -87,6 +92,45 @@ describe('signing in through the demo federations', () => {
     const flow = await signInThroughDemoIdp(login({ email: olivier.email, returnTo: '//evil.example/steal' }));
     expect(flow.finalUrl.origin).toBe(new URL(t.baseUrl).origin);
     expect(flow.finalUrl.pathname).toBe('/');
+  });
+
+  it('keeps it on this site even when a browser would drop a tab or read a backslash as a slash', async () => {
+    const olivier = DEMO_AGENTS[3]!;
+    // The raw Location after the callback, as the browser gets it (the flow helper would follow it).
+    let callback = '';
+    await signInThroughDemoIdp(login({ email: olivier.email, returnTo: '/\t/evil.example/steal' }), {
+      tamper: (url) => {
+        callback = url.href;
+        return new URL('/api/auth/providers', t.baseUrl);
+      },
+    });
+    const back = await fetch(callback, { redirect: 'manual' });
+    expect(back.status).toBe(303);
+    const location = back.headers.get('location') ?? '';
+    expect(location).toBe('/');
+    expect(new URL(location, `${t.baseUrl}/auth/callback/demo-fr`).origin).toBe(new URL(t.baseUrl).origin);
+
+    // What /auth/login keeps for after the sign-in, for each way of leaving the site.
+    const attacks = ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '/\\/evil.example', '//evil.example', '/.//evil.example', '\t//evil.example', 'https://evil.example/'];
+    for (const returnTo of attacks) {
+      const start = await fetch(login({ email: olivier.email, returnTo }), { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.90' } });
+      const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+      const attempt = await t.entente.stores.control.db
+        .selectFrom('login_attempts')
+        .select('return_to')
+        .where('state_hash', '=', createHash('sha256').update(state).digest())
+        .executeTakeFirstOrThrow();
+      expect(attempt.return_to, JSON.stringify(returnTo)).toBe('/');
+    }
+    // Encoded characters stay encoded, on this site: harmless, kept as typed.
+    const encoded = await fetch(login({ email: olivier.email, returnTo: '/%09/evil.example' }), { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.90' } });
+    const state = new URL(encoded.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const kept = await t.entente.stores.control.db
+      .selectFrom('login_attempts')
+      .select('return_to')
+      .where('state_hash', '=', createHash('sha256').update(state).digest())
+      .executeTakeFirstOrThrow();
+    expect(kept.return_to).toBe('/%09/evil.example');
   });
 
   it('signs out of Entente and points to the provider’s logout', async () => {

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type TestApp } from './support/app.ts';
-import { describeInBrowser, launchBrowser, newContext, openPage } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser, openPage } from './support/browser.ts';
 import { text } from './support/pages.ts';
+import { browserSuite } from './support/suite.ts';
 
 interface Focused {
   tag: string;
@@ -43,22 +43,12 @@ async function tabTo(page: Page, matches: (element: Focused) => boolean, limit =
 }
 
 describeInBrowser('keyboard use of the home page', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('Tab reaches the skip link first, and the skip link moves focus to the content', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       await tab.keyboard.press('Tab');
       const skip = await focused(tab);
       expect(skip).toMatchObject({ tag: 'a', text: text('fr-FR', 'ui.shell.skipLink'), ring: true, inViewport: true });
@@ -75,9 +65,9 @@ describeInBrowser('keyboard use of the home page', () => {
   });
 
   it('the language switch works with the keyboard', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const english = await tabTo(tab, (element) => element.tag === 'button' && element.lang === 'en');
       expect(english.ring).toBe(true);
       await tab.keyboard.press('Enter');
@@ -96,9 +86,9 @@ describeInBrowser('keyboard use of the home page', () => {
   });
 
   it('Tab reaches every link and button of the page, each with a visible focus ring', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const interactive = await tab.locator('a[href], button').count();
       const reached: Focused[] = [];
       for (let i = 0; i < interactive + 5; i++) {
@@ -116,9 +106,9 @@ describeInBrowser('keyboard use of the home page', () => {
   });
 
   it('a domain opens from the keyboard, and focus moves to the new page’s heading', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const title = text('fr-FR', 'ui.domain.identity.title');
       await tabTo(tab, (element) => element.tag === 'a' && element.text === title);
       await tab.keyboard.press('Enter');

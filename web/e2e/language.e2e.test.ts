@@ -1,29 +1,18 @@
 import { LOCALE_COOKIE } from '@entente/common/i18n/locales.ts';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type TestApp } from './support/app.ts';
-import { describeInBrowser, launchBrowser, newContext, openPage, settled } from './support/browser.ts';
+import { expect, it } from 'vitest';
+import { describeInBrowser, openPage, settled } from './support/browser.ts';
 import { tabTitle, text } from './support/pages.ts';
+import { browserSuite } from './support/suite.ts';
 
 const ONE_YEAR = 365 * 24 * 60 * 60;
 
 describeInBrowser('language switch', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('switches the page to the chosen language, sets <html lang> and remembers the choice', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       expect(await tab.locator('html').getAttribute('lang')).toBe('fr-FR');
       const group = tab.getByRole('group', { name: text('fr-FR', 'ui.lang.label') });
       expect(await group.getByRole('button', { name: 'Français (France)' }).getAttribute('aria-pressed')).toBe('true');
@@ -39,7 +28,7 @@ describeInBrowser('language switch', () => {
       );
 
       // Remembered for the server (cookie) and for this browser (localStorage)…
-      const cookie = (await context.cookies(app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
+      const cookie = (await context.cookies(suite.app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
       expect(cookie).toMatchObject({ value: 'en', path: '/', sameSite: 'Lax' });
       const lifetime = (cookie?.expires ?? 0) - Date.now() / 1000;
       expect(lifetime).toBeGreaterThan(ONE_YEAR - 3600);
@@ -57,9 +46,9 @@ describeInBrowser('language switch', () => {
   });
 
   it('uses Québec usage in fr-CA and keeps the title of the current page in step', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/mentions-legales');
+      const tab = await openPage(context, suite.app.baseUrl, '/mentions-legales');
       expect(await tab.title()).toBe(tabTitle('fr-FR', 'ui.legal.title'));
       await tab.getByRole('button', { name: 'Français (Québec)' }).click();
       expect(await tab.locator('html').getAttribute('lang')).toBe('fr-CA');
@@ -72,9 +61,9 @@ describeInBrowser('language switch', () => {
   });
 
   it('keeps the choice when only the cookie remains (localStorage cleared)', async () => {
-    const context = await newContext(browser, app.baseUrl, { language: 'fr-CA' });
+    const context = await suite.newContext({ language: 'fr-CA' });
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       expect(await tab.locator('html').getAttribute('lang')).toBe('fr-CA');
     } finally {
       await context.close();
@@ -89,9 +78,9 @@ describeInBrowser('language switch', () => {
       ['fr-BE', 'fr-FR'],
       ['de-DE', 'fr-FR'],
     ] as const) {
-      const context = await newContext(browser, app.baseUrl, { locale: browserLocale });
+      const context = await suite.newContext({ locale: browserLocale });
       try {
-        const tab = await openPage(context, app.baseUrl, '/');
+        const tab = await openPage(context, suite.app.baseUrl, '/');
         expect(await tab.locator('html').getAttribute('lang'), browserLocale).toBe(expected);
       } finally {
         await context.close();
@@ -100,10 +89,10 @@ describeInBrowser('language switch', () => {
   });
 
   it('tells the server the page’s language even before any choice (French first)', async () => {
-    const context = await newContext(browser, app.baseUrl, { locale: 'en-US' });
+    const context = await suite.newContext({ locale: 'en-US' });
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
-      const cookie = (await context.cookies(app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      const cookie = (await context.cookies(suite.app.baseUrl)).find((c) => c.name === LOCALE_COOKIE);
       expect(cookie?.value).toBe('fr-FR');
       const problem = await tab.evaluate(async () => (await (await fetch('/api/nothing-here')).json()) as { title: string });
       expect(problem.title).toBe('Introuvable');

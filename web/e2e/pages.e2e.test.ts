@@ -1,35 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LOCALES } from '@entente/common/i18n/locales.ts';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startApp } from './support/app.ts';
 import {
   describeInBrowser,
   describeViolations,
-  launchBrowser,
-  newContext,
   openPage,
   runAxe,
   settled,
 } from './support/browser.ts';
 import { PAGES, tabTitle, text } from './support/pages.ts';
+import { browserSuite } from './support/suite.ts';
 
 /** Set ENTENTE_E2E_SHOTS=/some/dir to keep screenshots of the pages, for a human to look at. */
 const SHOTS = process.env.ENTENTE_E2E_SHOTS;
 
 describeInBrowser('every page', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  beforeAll(() => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
   });
 
   for (const locale of LOCALES) {
@@ -38,13 +29,13 @@ describeInBrowser('every page', () => {
       let context: BrowserContext;
       let tab: Page;
       beforeAll(async () => {
-        context = await newContext(browser, app.baseUrl, { language: locale });
+        context = await suite.newContext({ language: locale });
         tab = await context.newPage();
       });
       afterAll(() => context?.close());
 
       it.each(PAGES)('$name ($path) is localised and free of axe-core violations', async (page) => {
-        await tab.goto(new URL(page.path, app.baseUrl).href);
+        await tab.goto(new URL(page.path, suite.app.baseUrl).href);
         await settled(tab);
         expect(await tab.locator('html').getAttribute('lang')).toBe(locale);
         expect(await tab.locator('main h1').textContent()).toBe(text(locale, page.heading));
@@ -58,11 +49,11 @@ describeInBrowser('every page', () => {
   }
 
   it('the pages fit a small screen, and the home page passes axe-core there too', async () => {
-    const context = await newContext(browser, app.baseUrl, { viewport: { width: 375, height: 740 }, isMobile: true });
+    const context = await suite.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
     try {
       const tab = await context.newPage();
       for (const page of PAGES) {
-        await tab.goto(new URL(page.path, app.baseUrl).href);
+        await tab.goto(new URL(page.path, suite.app.baseUrl).href);
         await settled(tab);
         // Nothing wider than the screen: no horizontal scrolling (WCAG 1.4.10 reflow).
         const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -78,9 +69,9 @@ describeInBrowser('every page', () => {
   });
 
   it('the home page presents the five domains, each linking to its page', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const cards = tab.locator('.cards a');
       expect(await cards.count()).toBe(5);
       for (const page of PAGES.filter((p) => p.path.startsWith('/domaines/'))) {
@@ -97,12 +88,12 @@ describeInBrowser('every page', () => {
   });
 
   it('no link inside the app leads to the 404 page', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
       const tab = await context.newPage();
       const internal = new Set<string>();
       for (const page of PAGES.filter((p) => p.name !== 'not-found')) {
-        await tab.goto(new URL(page.path, app.baseUrl).href);
+        await tab.goto(new URL(page.path, suite.app.baseUrl).href);
         await settled(tab);
         const hrefs = await tab.locator('a[href]').evaluateAll((links) =>
           links.map((link) => (link as HTMLAnchorElement).href),
@@ -110,12 +101,12 @@ describeInBrowser('every page', () => {
         for (const href of hrefs) {
           const url = new URL(href);
           // The server's own pages (the API reference) are not the app's to check.
-          if (url.origin === app.baseUrl && !url.pathname.startsWith('/api/')) internal.add(url.pathname);
+          if (url.origin === suite.app.baseUrl && !url.pathname.startsWith('/api/')) internal.add(url.pathname);
         }
       }
       expect(internal.size).toBeGreaterThan(5);
       for (const pathname of internal) {
-        await tab.goto(new URL(pathname, app.baseUrl).href);
+        await tab.goto(new URL(pathname, suite.app.baseUrl).href);
         await settled(tab);
         expect(await tab.locator('main h1').textContent(), pathname).not.toBe(text('fr-FR', 'ui.notFound.title'));
       }
@@ -125,9 +116,9 @@ describeInBrowser('every page', () => {
   });
 
   it('the footer links to the accessibility statement, the legal page and the API reference', async () => {
-    const context = await newContext(browser, app.baseUrl, { language: 'en' });
+    const context = await suite.newContext({ language: 'en' });
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const footer = tab.locator('footer');
       expect(await footer.getByRole('link', { name: text('en', 'ui.footer.accessibility') }).getAttribute('href')).toBe(
         '/accessibilite',
@@ -142,9 +133,9 @@ describeInBrowser('every page', () => {
   });
 
   it('the 404 page says the page does not exist and leads back home', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/domaines/inconnu');
+      const tab = await openPage(context, suite.app.baseUrl, '/domaines/inconnu');
       expect(await tab.locator('main h1').textContent()).toBe(text('fr-FR', 'ui.notFound.title'));
       expect(await tab.locator('main').textContent()).toContain(text('fr-FR', 'ui.notFound.code'));
       await tab.getByRole('link', { name: text('fr-FR', 'ui.common.backHome') }).click();
@@ -156,7 +147,7 @@ describeInBrowser('every page', () => {
   });
 
   it('the app runs under the server’s Content Security Policy, without a single violation', async () => {
-    const context = await newContext(browser, app.baseUrl, { bypassCSP: false });
+    const context = await suite.newContext({ bypassCSP: false });
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { cspViolations: string[] }).cspViolations = seen;
@@ -173,7 +164,7 @@ describeInBrowser('every page', () => {
         if (message.type() === 'error' && !message.location().url.endsWith('/api/me')) errors.push(message.text());
       });
       for (const page of PAGES) {
-        const response = await tab.goto(new URL(page.path, app.baseUrl).href);
+        const response = await tab.goto(new URL(page.path, suite.app.baseUrl).href);
         expect(response?.headers()['content-security-policy'], 'the server sends a CSP').toContain("script-src 'self'");
         await tab.locator('main h1').waitFor();
         expect(await tab.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);

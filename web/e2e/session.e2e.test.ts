@@ -1,27 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type TestApp } from './support/app.ts';
-import { describeInBrowser, describeViolations, launchBrowser, newContext, openPage, runAxe } from './support/browser.ts';
+import { expect, it } from 'vitest';
+import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
 import { text } from './support/pages.ts';
+import { browserSuite } from './support/suite.ts';
 import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
 
 describeInBrowser('the session in the header', () => {
-  let app: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('signs a French agent in by email through the demo federation, then out', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const session = tab.locator('[data-session]');
       expect(await session.getAttribute('data-session')).toBe('signedOut');
       await session.getByRole('link', { name: 'Se connecter' }).click();
@@ -33,7 +22,7 @@ describeInBrowser('the session in the header', () => {
       expect(await tab.locator('body').textContent()).toMatch(/démo/i);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.getByRole('button', { name: /continuer|se connecter/i }).first().click();
-      await tab.waitForURL(`${app.baseUrl}/`);
+      await tab.waitForURL(`${suite.app.baseUrl}/`);
       await tab.locator('[data-session="signedIn"]').waitFor();
       expect(await session.textContent()).toContain('Camille Martin');
       await session.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -44,9 +33,9 @@ describeInBrowser('the session in the header', () => {
   });
 
   it('tells plainly why a sign-in failed, in the agent’s language', async () => {
-    const context = await newContext(browser, app.baseUrl);
+    const context = await suite.newContext();
     try {
-      const tab = await openPage(context, app.baseUrl, '/connexion?erreur=sign_in_unknown_domain&domaine=example.org');
+      const tab = await openPage(context, suite.app.baseUrl, '/connexion?erreur=sign_in_unknown_domain&domaine=example.org');
       const alert = tab.getByRole('alert');
       expect(await alert.textContent()).toContain('example.org');
       expect(describeViolations(await runAxe(tab))).toEqual([]);
@@ -56,12 +45,9 @@ describeInBrowser('the session in the header', () => {
   });
 
   it('shows the signed-in agent’s name, from GET /api/me', async () => {
-    const { cookie } = await app.signIn();
-    const [name = '', value = ''] = cookie.split('=');
-    const context = await newContext(browser, app.baseUrl, { language: 'en' });
-    await context.addCookies([{ name, value, url: app.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+    const context = await suite.signedInContext(DEMO_AGENTS[0], { language: 'en' });
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const session = tab.locator('[data-session]');
       expect(await session.getAttribute('data-session')).toBe('signedIn');
       expect(await session.textContent()).toContain(text('en', 'ui.session.signedIn', { name: 'Camille Martin' }));
@@ -73,16 +59,15 @@ describeInBrowser('the session in the header', () => {
 
   it('saves a signed-in agent’s language choice to their profile (CSRF-protected change)', async () => {
     const agent = DEMO_AGENTS[3]!; // Olivier Gagnon, QC, prefers English
-    const { cookie } = await app.signIn(agent);
-    const [name = '', value = ''] = cookie.split('=');
-    const context = await newContext(browser, app.baseUrl);
-    await context.addCookies([{ name, value, url: app.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+    const context = await suite.signedInContext(agent);
     try {
-      const tab = await openPage(context, app.baseUrl, '/');
+      const tab = await openPage(context, suite.app.baseUrl, '/');
       const saved = tab.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH');
       await tab.getByRole('button', { name: 'Français (Québec)' }).click();
       expect((await saved).status()).toBe(200);
-      const me = (await (await fetch(`${app.baseUrl}/api/me`, { headers: { cookie } })).json()) as { preferredLanguage: string };
+      // Read back through a session of its own: the language belongs to the profile, not to a session.
+      const { cookie } = await suite.app.signIn(agent);
+      const me = (await (await fetch(`${suite.app.baseUrl}/api/me`, { headers: { cookie } })).json()) as { preferredLanguage: string };
       expect(me.preferredLanguage).toBe('fr-CA');
     } finally {
       await context.close();

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config.ts';
+import { readClientKey } from '../identity/federation/client-keys.ts';
 import { configuredUpstreams, type Upstream } from '../identity/federation/upstream.ts';
 import { loadServerSecret } from '../platform/secret.ts';
 import { type CheckLine, printCheck, say } from './output.ts';
@@ -46,6 +47,15 @@ type Discovery = Record<string, unknown>;
 export async function checkUpstream(upstream: Upstream, options: { allowHttp: boolean }): Promise<CheckLine[]> {
   const lines: CheckLine[] = [];
   const add = (ok: CheckLine['ok'], label: string, detail: string, fix?: string) => lines.push({ ok, label, detail, ...(fix ? { fix } : {}) });
+  if (upstream.clientAuth === 'private_key_jwt') {
+    try {
+      const key = readClientKey(upstream);
+      add(true, say('Clé du client', 'Client key'), `kid ${key.kid}, ${key.alg}`);
+    } catch (error) {
+      add(false, say('Clé du client', 'Client key'), (error as Error).message,
+        say('une clé privée PEM ou JWK JSON, lisible par le seul utilisateur du serveur (chmod 600)', 'a PEM or JWK JSON private key readable by the server’s user only (chmod 600)'));
+    }
+  }
   const url = `${upstream.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   let discovery: Discovery;
   try {
@@ -80,6 +90,7 @@ export async function checkUpstream(upstream: Upstream, options: { allowHttp: bo
   supports('response_types_supported', ['code'], 'response_type code', true);
   supports('code_challenge_methods_supported', ['S256'], 'PKCE S256', false);
   supports('token_endpoint_auth_methods_supported', [upstream.clientAuth], say('Authentification du client', 'Client authentication'), false);
+  supports('id_token_signing_alg_values_supported', [upstream.idTokenSigningAlg], say('Signature des ID tokens', 'ID token signature'), false);
   supports('scopes_supported', upstream.scopes, 'Scopes', false);
   supports('claims_supported', Object.values(upstream.claims).filter((c): c is string => Boolean(c)), 'Claims', false);
   supports('acr_values_supported', Object.keys(upstream.acr), say('Niveaux (acr)', 'Levels (acr)'), false);

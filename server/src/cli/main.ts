@@ -1,6 +1,8 @@
 import { doctor } from './doctor.ts';
 import { idp } from './idp.ts';
 import { migrate } from './migrate.ts';
+import { oidc } from './oidc.ts';
+import { operators } from './operators.ts';
 import { say } from './output.ts';
 
 /**
@@ -10,15 +12,19 @@ import { say } from './output.ts';
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   doctor: { run: doctor, help: say('vérifie l’installation et dit quoi corriger', 'checks the installation and says what to fix') },
   migrate: { run: migrate, help: say('applique les migrations de toutes les bases', 'applies the migrations of every database') },
+  operators: { run: operators, help: say('operators add AMONT SUJET | list | remove AMONT SUJET : les opérateurs', 'operators add UPSTREAM SUBJECT | list | remove UPSTREAM SUBJECT: operators') },
   idp: {
     run: idp,
     help: say('idp list | idp check NOM : vérifie une fédération d’identité amont', 'idp list | idp check NAME: checks an upstream identity federation'),
+  },
+  oidc: {
+    run: oidc,
+    help: say('oidc clients add|list|remove, oidc keys rotate : Entente fournisseur OpenID', 'oidc clients add|list|remove, oidc keys rotate: Entente as OpenID provider'),
   },
 };
 
 /** Commands of the contract that later issues deliver; named so that nobody thinks they are typos. */
 const LATER: Record<string, string> = {
-  oidc: 'identity federation',
   kms: 'sovereign data plane',
   issuers: 'verifiable credentials',
   trust: 'verifiable credentials',

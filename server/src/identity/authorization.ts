@@ -11,6 +11,9 @@ export type Permission =
   | 'sessions.manage_own'
   | 'organisation.read_members'
   | 'organisation.manage'
+  | 'organisation.manage_roles'
+  | 'organisation.manage_teams'
+  | 'organisation.remove_members'
   | 'platform.operate'
   | 'audit.read';
 
@@ -26,11 +29,19 @@ const RULES: Record<Permission, (actor: Actor, scope: Scope) => boolean> = {
   'organisation.manage': (actor, scope) =>
     isOperator(actor) ||
     (scope.organisationId !== undefined && (actor.memberships.get(scope.organisationId) ?? []).includes('admin')),
+  // Who may grant which role is finer (roles.ts): operators grant `admin` only; admins the rest.
+  'organisation.manage_roles': (actor, scope) => isOperator(actor) || isAdminOf(actor, scope),
+  'organisation.manage_teams': (actor, scope) => isAdminOf(actor, scope),
+  'organisation.remove_members': (actor, scope) => isAdminOf(actor, scope),
   'platform.operate': (actor) => isOperator(actor),
   'audit.read': (actor, scope) =>
     isOperator(actor) ||
     (scope.organisationId !== undefined && (actor.memberships.get(scope.organisationId) ?? []).includes('admin')),
 };
+
+function isAdminOf(actor: Actor, scope: Scope): boolean {
+  return scope.organisationId !== undefined && (actor.memberships.get(scope.organisationId) ?? []).includes('admin');
+}
 
 function isOperator(actor: Actor): boolean {
   return actor.platformRoles.has('operator');

@@ -34,6 +34,9 @@ export function registerSessionResolution(
     // eyes: Entente's session (and its CSRF rule) does not apply to their forms, which
     // oidc-provider protects with its own interaction cookies.
     if (request.url.startsWith('/demo/idp/')) return;
+    // Entente's own OpenID endpoints likewise: oidc-provider protects its forms itself, and the
+    // provider resolves the Entente session where it acts for the agent (provider/index.ts).
+    if (request.url.startsWith('/oidc/') || request.url.startsWith('/.well-known/openid-configuration')) return;
     // Static assets and the SPA's pages need no session: no database query for each of them.
     if (!needsSession(request.method, request.url)) return;
     const token = request.cookies[cookieName];

@@ -31,7 +31,9 @@ export interface OrganisationsTable {
   created_at: Generated<Date>;
 }
 
-export type OrganisationRole = 'member' | 'admin';
+/** `member` always; `admin` manages the organisation; `trainer` and `manager` follow skills (granted by admins). */
+export const ORGANISATION_ROLES = ['member', 'admin', 'trainer', 'manager'] as const;
+export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];
 export type PlatformRole = 'operator';
 
 export interface MembershipsTable {
@@ -107,6 +109,8 @@ export interface AgentProfilesTable {
   given_name: string;
   family_name: string;
   email: string;
+  /** Vouched for by the federation of the last sign-in (false until one says so). */
+  email_verified: Generated<boolean>;
   preferred_language: Locale;
   organisation_id: string | null;
   created_at: Generated<Date>;

@@ -50,3 +50,8 @@ export async function loadGrants(
     .executeTakeFirstOrThrow();
   return { memberships: row.memberships, platformRoles: row.platform_roles };
 }
+
+/** A principal's home jurisdiction and status; undefined when there is no such principal. */
+export async function findPrincipal(db: ControlDb, id: string): Promise<{ home_jurisdiction: Jurisdiction; status: 'active' | 'disabled' } | undefined> {
+  return db.selectFrom('principals').select(['home_jurisdiction', 'status']).where('id', '=', id).executeTakeFirst();
+}

@@ -7,6 +7,7 @@ import type { Stores } from '../platform/db/stores.ts';
 import { notFound } from '../platform/errors.ts';
 import { csrfTokenFor } from '../platform/http/csrf.ts';
 import { authorize } from './authorization.ts';
+import { ASSURANCE_LEVELS, type AssuranceLevel } from './federation/upstream.ts';
 import { clearSessionCookie, clientIp } from './http-session.ts';
 import { TOKEN_SCOPES } from './identity.tables.ts';
 import { getMyProfile, updateMyPreferences } from './me.ts';
@@ -82,13 +83,29 @@ export function identityRoutes(
         tags: ['identity'],
         summary: 'The current session and the CSRF token to send as x-csrf-token on changes',
         security: [{ session: [] }],
-        response: { 200: z.object({ id: z.uuid(), csrfToken: z.string(), createdAt: z.iso.datetime() }), 401: problem },
+        response: {
+          200: z.object({
+            id: z.uuid(),
+            csrfToken: z.string(),
+            createdAt: z.iso.datetime(),
+            // How this session was vouched for, for the profile page (null: not through a federation).
+            assuranceLevel: z.enum(ASSURANCE_LEVELS).nullable(),
+            upstream: z.string().nullable(),
+          }),
+          401: problem,
+        },
       },
     },
     async (request) => {
       authorize(await request.actor(), 'sessions.manage_own');
       const session = request.session as NonNullable<typeof request.session>;
-      return { id: session.id, csrfToken: csrfTokenFor(deps.secret, session.id), createdAt: session.createdAt.toISOString() };
+      return {
+        id: session.id,
+        csrfToken: csrfTokenFor(deps.secret, session.id),
+        createdAt: session.createdAt.toISOString(),
+        assuranceLevel: session.assuranceLevel as AssuranceLevel | null,
+        upstream: session.upstream,
+      };
     },
   );
 

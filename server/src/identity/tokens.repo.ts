@@ -51,4 +51,15 @@ export async function revokeAccessToken(db: ControlDb, id: string, principalId: 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Revokes every live token of the principal (they left their organisation, or were disabled); returns how many. */
+export async function revokeAllAccessTokensFor(db: ControlDb, principalId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('principal_id', '=', principalId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export type { TokenScope };

@@ -1,4 +1,10 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { ConsentPage } from '../features/provider/ConsentPage.tsx';
+import { ProfilePage } from '../features/account/ProfilePage.tsx';
+import { SessionsPage } from '../features/account/SessionsPage.tsx';
+import { TokensPage } from '../features/account/TokensPage.tsx';
+import { OperationsPage } from '../features/operator/OperationsPage.tsx';
+import { OrganisationPage } from '../features/organisations/OrganisationPage.tsx';
 import { I18nProvider } from './i18n.tsx';
 import { Layout } from './Layout.tsx';
 import { AccessibilityPage } from './pages/AccessibilityPage.tsx';
@@ -23,6 +29,12 @@ export function App() {
             <Route path={PATHS.accessibility} element={<AccessibilityPage />} />
             <Route path={PATHS.legal} element={<LegalPage />} />
             <Route path={PATHS.signIn} element={<SignInPage />} />
+            <Route path={PATHS.consent} element={<ConsentPage />} />
+            <Route path={PATHS.profile} element={<ProfilePage />} />
+            <Route path={PATHS.sessions} element={<SessionsPage />} />
+            <Route path={PATHS.tokens} element={<TokensPage />} />
+            <Route path={PATHS.organisation} element={<OrganisationPage />} />
+            <Route path={PATHS.operations} element={<OperationsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

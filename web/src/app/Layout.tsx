@@ -4,6 +4,7 @@ import { useI18n } from './i18n.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { API_DOCS_URL, DOMAINS, PATHS } from './routes.ts';
 import { SessionStatus } from './SessionStatus.tsx';
+import { AdminLinks } from '../features/organisations/AdminLinks.tsx';
 
 /** Entente's mark: three bars, the colours of the two states' public services. */
 function Mark() {
@@ -52,6 +53,7 @@ export function Layout() {
           </Link>
           <div className="site-header-tools">
             <SessionStatus />
+            <AdminLinks />
             <LanguageSwitch />
           </div>
         </div>

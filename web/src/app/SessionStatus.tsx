@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from './i18n.tsx';
 import { PATHS } from './routes.ts';
-import { useSession } from './session.ts';
+import { signOut, useSession } from './session.ts';
 
 /**
  * Who is signed in, with the way in (« Se connecter ») or out (« Se déconnecter »). Signing out
@@ -17,19 +17,10 @@ export function SessionStatus() {
   const session = useSession();
   const [failed, setFailed] = useState(false);
 
-  async function signOut() {
+  async function signOutHere() {
     setFailed(false);
     try {
-      const current = await fetch('/api/session', { credentials: 'same-origin' });
-      const { csrfToken } = (await current.json()) as { csrfToken: string };
-      const response = await fetch('/auth/logout', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'x-csrf-token': csrfToken, accept: 'application/json' },
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      const { redirect } = (await response.json()) as { redirect: string };
-      window.location.assign(redirect);
+      await signOut();
     } catch {
       setFailed(true);
     }
@@ -41,7 +32,10 @@ export function SessionStatus() {
       {session.state === 'signedIn' && (
         <>
           <span>{t('ui.session.signedIn', { name: session.name })}</span>
-          <button type="button" className="session-action" onClick={() => void signOut()}>
+          <Link to={PATHS.profile} className="session-action">
+            {formatMessage(locale, 'account.nav.profile')}
+          </Link>
+          <button type="button" className="session-action" onClick={() => void signOutHere()}>
             {a('auth.header.signOut')}
           </button>
           {failed && <span role="alert"> {a('auth.header.signOutFailed')}</span>}

@@ -1,9 +1,9 @@
 import type { UiKey } from '@entente/common/i18n/catalog/ui.ts';
 import { formatMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Locale } from '@entente/common/i18n/locales.ts';
-import { createContext, type ReactNode, useCallback, useContext, useLayoutEffect, useMemo, useState } from 'react';
-import { applyDocumentLocale, initialLocale, rememberLocale } from './locale-preference.ts';
-import { saveProfileLanguage } from './profile-language.ts';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { applyDocumentLocale, followProfileLocale, initialLocale, languageWasChosen, rememberLocale } from './locale-preference.ts';
+import { loadProfileLanguage, saveProfileLanguage } from './profile-language.ts';
 
 export type Translate = (key: UiKey, values?: MessageValues) => string;
 
@@ -21,6 +21,19 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   // Before paint, so <html lang> never disagrees with the text on screen.
   useLayoutEffect(() => applyDocumentLocale(locale), [locale]);
+
+  // An agent who never chose a language in this browser gets their profile's, once signed in.
+  // Checked again when the answer comes: a choice made meanwhile wins.
+  useEffect(() => {
+    if (languageWasChosen()) return;
+    const abort = new AbortController();
+    void loadProfileLanguage(abort.signal).then((preferred) => {
+      if (!preferred || abort.signal.aborted || languageWasChosen()) return;
+      followProfileLocale(preferred);
+      setLocaleState(preferred);
+    });
+    return () => abort.abort();
+  }, []);
 
   const setLocale = useCallback((next: Locale) => {
     rememberLocale(next);

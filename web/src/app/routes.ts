@@ -6,7 +6,17 @@ export const PATHS = {
   accessibility: '/accessibilite',
   legal: '/mentions-legales',
   signIn: '/connexion',
+  /** Consent to a service signing in through Entente (OpenID provider); `:uid` is the interaction. */
+  consent: '/autorisation/:uid',
+  profile: '/profil',
+  sessions: '/profil/sessions',
+  tokens: '/profil/jetons',
+  /** An organisation's members and teams (« Mon organisation »); `:id` is the organisation. */
+  organisation: '/organisation/:id',
+  operations: '/exploitation',
 } as const;
+
+export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;
 
 /** A server page, not part of the app: reached with a plain link (full page load). */
 export const API_DOCS_URL = '/api/docs';

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { getJson, send } from './api.ts';
 
 /** What the shell knows about the signed-in agent. */
 export type Session = { state: 'loading' } | { state: 'signedIn'; name: string } | { state: 'signedOut' };
@@ -28,9 +29,9 @@ export function useSession(): Session {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   useEffect(() => {
     const abort = new AbortController();
-    fetch('/api/me', { credentials: 'same-origin', headers: { accept: 'application/json' }, signal: abort.signal })
-      .then(async (response) => {
-        const name = response.ok ? displayName((await response.json()) as Me) : undefined;
+    getJson<Me>('/api/me', abort.signal)
+      .then((me) => {
+        const name = displayName(me);
         setSession(name ? { state: 'signedIn', name } : { state: 'signedOut' });
       })
       .catch(() => {
@@ -39,4 +40,13 @@ export function useSession(): Session {
     return () => abort.abort();
   }, []);
   return session;
+}
+
+/**
+ * Signs out (the Entente session, then the federation's: the server answers where to go) and
+ * leaves the page for the federation's logout. Throws when the server could not end the session.
+ */
+export async function signOut(): Promise<void> {
+  const { redirect } = (await send<{ redirect: string }>('POST', '/auth/logout')) ?? { redirect: '/' };
+  window.location.assign(redirect);
 }

@@ -7,9 +7,12 @@
  * `catalog.test.ts` enforces all of this.
  */
 import type { Locale } from '../locales.ts';
+import { account } from './account.ts';
+import { admin } from './admin.ts';
 import { auth } from './auth.ts';
 import { errors } from './errors.ts';
 import { mail } from './mail.ts';
+import { oidc } from './oidc.ts';
 import { ui } from './ui.ts';
 
 export type MessageTable = Readonly<Record<string, string>>;
@@ -22,7 +25,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { buildEndSessionUrl } from 'openid-client';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { LIMITS } from '../../platform/http/rate-limit.ts';
 import { authorize } from '../authorization.ts';
 import { clearSessionCookie, clientIp, setSessionCookie } from '../http-session.ts';
+import { LogoutNotProcessed, LogoutTokenRefused, receiveBackchannelLogout } from './backchannel-logout.ts';
 import { findSessionUpstream } from './federation.repo.ts';
 import { type FederationDeps, finishSignIn, startSignIn } from './sign-in.ts';
 import { ASSURANCE_LEVELS } from './upstream.ts';
@@ -22,6 +23,85 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
     const slug = error instanceof AppError ? error.slug : 'sign_in_failed';
     return `/connexion?${new URLSearchParams({ erreur: slug, ...extra }).toString()}`;
   };
+
+  // Read every private_key_jwt key now: a bad key file stops the start, naming the file and the fix.
+  const rpKeys = deps.clients.publicJwks(deps.upstreams);
+  r.get(
+    '/auth/jwks',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Public keys Entente signs its client assertions with (private_key_jwt), for the federations',
+        response: { 200: z.object({ keys: z.array(z.record(z.string(), z.string())) }) },
+      },
+    },
+    async (_request, reply) => {
+      // Short caching: a federation meeting a new kid after a key change refetches anyway.
+      reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json');
+      return { keys: rpKeys as unknown as Record<string, string>[] };
+    },
+  );
+
+  // Back-channel logout from the federations (OpenID Connect Back-Channel Logout 1.0): a
+  // server-to-server POST, form-encoded, answered the RFC way (no problem+json). The parser is
+  // scoped to this route. No per-address limit as tight as sign-in's: one federation's servers
+  // may log out many agents a minute; a forged token costs a signature check at most.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 32 * 1024 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    const refuse = (reply: FastifyReply) =>
+      reply.code(400).header('cache-control', 'no-store').type('application/json').send({ error: 'invalid_request' });
+    // Only a request that is wrong is answered 400 (§2.8: the federation does not retry it). Our
+    // own failure (database, federation keys unreachable…) is a 5xx and a rate limit keeps its
+    // 429 and Retry-After: the federation may retry those.
+    const failed = (reply: FastifyReply) =>
+      reply.code(500).header('cache-control', 'no-store').type('application/json').send({ error: 'server_error' });
+    const unavailable = (reply: FastifyReply) =>
+      reply.code(503).header('cache-control', 'no-store').type('application/json').send({ error: 'temporarily_unavailable' });
+    scope.setErrorHandler((error, request, reply) => {
+      if (error instanceof AppError && error.status === 429) {
+        return reply
+          .code(429)
+          .headers({ ...error.headers, 'cache-control': 'no-store' })
+          .type('application/json')
+          .send({ error: 'temporarily_unavailable' });
+      }
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) return refuse(reply);
+      request.log.error({ err: error }, 'back-channel logout failed');
+      return failed(reply);
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/auth/backchannel-logout/:upstream',
+      {
+        config: { rateLimit: { max: 600, timeWindow: 60_000 } },
+        schema: {
+          tags: ['identity'],
+          summary: 'Back-channel logout from an upstream federation: ends the sessions its logout token designates',
+          params: z.object({ upstream: z.string().max(60) }).strict(),
+        },
+      },
+      async (request, reply) => {
+        // Form-encoded only (§2.5): a JSON body the app would parse elsewhere is not a logout request.
+        const form = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+        const body = form ? (request.body as Record<string, unknown> | undefined) : undefined;
+        const token = typeof body?.logout_token === 'string' ? body.logout_token : undefined;
+        try {
+          await receiveBackchannelLogout(deps, request.params.upstream, token, { requestId: request.id });
+        } catch (error) {
+          if (error instanceof LogoutTokenRefused) return refuse(reply);
+          if (error instanceof LogoutNotProcessed) {
+            request.log.warn({ reason: error.reason, upstream: request.params.upstream }, 'back-channel logout not processed');
+            return unavailable(reply);
+          }
+          request.log.error({ err: error }, 'back-channel logout failed');
+          return failed(reply);
+        }
+        return reply.code(200).header('cache-control', 'no-store').send();
+      },
+    );
+  });
 
   r.get(
     '/api/auth/providers',
@@ -61,6 +141,7 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
             upstream: z.string().max(60).optional(),
             returnTo: z.string().max(500).optional(),
             level: z.enum(ASSURANCE_LEVELS).optional(),
+            reauth: z.literal('1').optional(),
           })
           .strict(),
       },
@@ -72,7 +153,9 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
           upstream: request.query.upstream,
           returnTo: request.query.returnTo,
           minLevel: request.query.level,
+          reauthenticate: request.query.reauth === '1',
           locale: request.locale,
+          requestId: request.id,
         });
         return reply.redirect(url.href, 303);
       } catch (error) {

@@ -3,10 +3,63 @@ import { acrValuesFor, demoUpstreams } from './upstream.ts';
 import { safeReturnTo, upstreamForEmail } from './sign-in.ts';
 
 describe('safeReturnTo (no open redirect after sign-in)', () => {
-  it('keeps paths of this site and refuses everything else', () => {
-    expect(safeReturnTo('/domaines/identite?x=1')).toBe('/domaines/identite?x=1');
-    for (const bad of [undefined, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', `/${'a'.repeat(600)}`]) {
-      expect(safeReturnTo(bad), String(bad)).toBe('/');
+  const site = new URL('https://entente.example/');
+  it('keeps paths of this site, with their query and fragment', () => {
+    expect(safeReturnTo('/domaines/identite?x=1', site)).toBe('/domaines/identite?x=1');
+    expect(safeReturnTo('/compte#jetons', site)).toBe('/compte#jetons');
+    expect(safeReturnTo('/oidc/auth/abc?level=substantial', new URL('https://entente.example/base/'))).toBe('/oidc/auth/abc?level=substantial');
+    // Percent-encoded characters stay encoded: a browser does not decode them into a host.
+    expect(safeReturnTo('/%09/evil.example', site)).toBe('/%09/evil.example');
+    expect(safeReturnTo('/%2F%2Fevil.example', site)).toBe('/%2F%2Fevil.example');
+    expect(safeReturnTo('/%5Cevil.example', site)).toBe('/%5Cevil.example');
+  });
+
+  it('refuses anything a browser could resolve to another site', () => {
+    const attacks = [
+      undefined,
+      '',
+      'https://evil.example',
+      'evil.example',
+      '//evil.example',
+      '///evil.example',
+      '/\\evil.example',
+      '\\/evil.example',
+      '/\\/evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      '/\t\t/evil.example',
+      '\t//evil.example',
+      ' //evil.example',
+      '/ /evil.example',
+      '/\u0000/evil.example',
+      '/\u007f/evil.example',
+      '/\u00a0/evil.example',
+      '/\u3000/evil.example',
+      '/\ufeff/evil.example',
+      '/.//evil.example',
+      '/..//evil.example',
+      '/a/..//evil.example',
+      '/%2e//evil.example',
+      '/%2E%2E//evil.example',
+      'javascript:alert(1)',
+      '/\\javascript:alert(1)',
+      `/${'a'.repeat(600)}`,
+    ];
+    for (const bad of attacks) {
+      const result = safeReturnTo(bad, site);
+      expect(result, JSON.stringify(bad)).toBe('/');
+    }
+  });
+
+  it('never returns a value a browser resolves outside the site (whatever the input)', () => {
+    const pieces = ['/', '\\', '\t', '\n', '.', '..', '%2e', '%09', 'evil.example', '@', ':', '?', '#', ' '];
+    const inputs: string[] = [];
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) inputs.push(`/${a}${b}${c}evil.example`);
+    for (const input of inputs) {
+      const result = safeReturnTo(input, site);
+      // What the browser does with the Location header: resolve it against the current page.
+      expect(new URL(result, 'https://entente.example/connexion').origin, JSON.stringify(input)).toBe(site.origin);
     }
   });
 });

@@ -17,8 +17,27 @@ export const upstreamSchema = z
     label: z.object({ 'fr-FR': z.string().min(1), 'fr-CA': z.string().optional(), en: z.string().min(1) }).strict(),
     issuer: z.url(),
     clientId: z.string().min(1),
-    clientSecret: z.string().min(16),
-    clientAuth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_basic'),
+    /** For client_secret_basic and client_secret_post. */
+    clientSecret: z.string().min(16).optional(),
+    clientAuth: z.enum(['client_secret_post', 'client_secret_basic', 'private_key_jwt']).default('client_secret_basic'),
+    /**
+     * For private_key_jwt: Entente's private key for this federation (a PEM or JWK JSON file, mode
+     * 0600, absolute or relative to the working directory) and its key id; its public half is
+     * published at `/auth/jwks` for the federation to fetch.
+     */
+    clientKey: z
+      .object({
+        file: z.string().min(1).max(1000),
+        kid: z.string().regex(/^[\w.:-]{1,100}$/),
+        /** JWS algorithm of the client assertion; by default from the key (RS256, ES256, ES384, ES512, EdDSA). */
+        alg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The only algorithm accepted for its ID tokens (and logout tokens): never `none` or HS*. */
+    idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']).default('RS256'),
+    /** Longest wait for any answer of the federation (discovery, token, userinfo, keys). */
+    timeoutSeconds: z.number().int().min(1).max(60).default(10),
     scopes: z.array(z.string().regex(/^[\w:.-]+$/)).min(1),
     jurisdiction: z.enum(['FR', 'QC']),
     emailDomains: z.array(z.string()).default([]),
@@ -29,14 +48,31 @@ export const upstreamSchema = z
         email: z.string(),
         organisationId: z.string(),
         organisationLabel: z.string().optional(),
+        /** Claim saying whether the federation verified the email (default `email_verified`). */
+        emailVerified: z.string().optional(),
       })
       .strict(),
+    /**
+     * Whether the federation vouches for the email it sends when it does not say so in a claim:
+     * false unless the federation verifies every address it asserts (ProConnect does). Entente's
+     * own OpenID provider asserts `email_verified` from it.
+     */
+    emailVerified: z.boolean().default(false),
     /** Upstream acr value → level; the first value of the lowest level is asked for by default. */
     acr: z.record(z.string(), z.enum(ASSURANCE_LEVELS)),
     userinfoSigned: z.boolean().default(false),
     demo: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((upstream, ctx) => {
+    if (upstream.clientAuth === 'private_key_jwt') {
+      if (!upstream.clientKey) ctx.addIssue({ code: 'custom', path: ['clientKey'], message: 'required with private_key_jwt ({ "file", "kid" })' });
+      if (upstream.clientSecret) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'not used with private_key_jwt: remove it' });
+    } else {
+      if (!upstream.clientSecret) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: `required with ${upstream.clientAuth} (16+ characters)` });
+      if (upstream.clientKey) ctx.addIssue({ code: 'custom', path: ['clientKey'], message: 'used only with private_key_jwt' });
+    }
+  });
 export type Upstream = z.infer<typeof upstreamSchema> & { jurisdiction: Jurisdiction };
 
 /** The upstream acr values that mean at least `level`, most preferred (lowest sufficient) first. */
@@ -59,12 +95,16 @@ export function demoUpstreams(publicUrl: URL, clientSecret: string): Upstream[] 
       clientId: 'entente',
       clientSecret,
       clientAuth: 'client_secret_basic',
+      idTokenSigningAlg: 'RS256',
+      timeoutSeconds: 10,
       scopes: ['openid', 'given_name', 'usual_name', 'email', 'uid', 'siret', 'organization'],
       jurisdiction: 'FR',
       emailDomains: ['numerique.demo-gouv-fr.test', 'dsne.demo-gouv-fr.test'],
       claims: { givenName: 'given_name', familyName: 'usual_name', email: 'email', organisationId: 'siret', organisationLabel: 'organization_label' },
       acr: { eidas1: 'low', eidas2: 'substantial', eidas3: 'high' },
       userinfoSigned: true,
+      // Like ProConnect: the agents' addresses are the administration's own, verified by it.
+      emailVerified: true,
       demo: true,
     },
     {
@@ -74,12 +114,15 @@ export function demoUpstreams(publicUrl: URL, clientSecret: string): Upstream[] 
       clientId: 'entente',
       clientSecret,
       clientAuth: 'client_secret_basic',
+      idTokenSigningAlg: 'RS256',
+      timeoutSeconds: 10,
       scopes: ['openid', 'profil', 'courriel', 'organisation'],
       jurisdiction: 'QC',
       emailDomains: ['mcn.demo-gouv-qc.test'],
       claims: { givenName: 'prenom', familyName: 'nom_famille', email: 'courriel', organisationId: 'neq', organisationLabel: 'organisation' },
       acr: { 'urn:qc:gouv:niveau:1': 'low', 'urn:qc:gouv:niveau:2': 'substantial', 'urn:qc:gouv:niveau:3': 'high' },
       userinfoSigned: false,
+      emailVerified: true,
       demo: true,
     },
   ];

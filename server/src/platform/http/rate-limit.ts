@@ -11,6 +11,10 @@ import { AppError } from '../errors.ts';
 export const LIMITS = {
   /** Starting or finishing a sign-in: generous for people, tight for scripts. */
   signIn: { max: 30, timeWindow: 60_000 },
+  /** Entente's OpenID token endpoint: a service's back end, several agents a minute. */
+  oidcToken: { max: 120, timeWindow: 60_000 },
+  /** Entente's OpenID authorization endpoint (and its resume step), per browser address. */
+  oidcAuthorize: { max: 60, timeWindow: 60_000 },
 } as const;
 
 export async function registerRateLimit(

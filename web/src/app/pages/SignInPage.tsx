@@ -2,6 +2,7 @@ import type { AuthKey } from '@entente/common/i18n/catalog/auth.ts';
 import { formatMessage, hasMessage } from '@entente/common/i18n/format.ts';
 import { useEffect, useId, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { getJson } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { Page } from '../Page.tsx';
 
@@ -30,10 +31,9 @@ export function SignInPage() {
 
   useEffect(() => {
     const abort = new AbortController();
-    fetch('/api/auth/providers', { signal: abort.signal, headers: { accept: 'application/json' } })
-      .then(async (response) => (response.ok ? ((await response.json()) as { providers: Provider[] }).providers : []))
-      .then(setProviders)
-      .catch(() => {});
+    getJson<{ providers: Provider[] }>('/api/auth/providers', abort.signal)
+      .then(({ providers }) => setProviders(providers))
+      .catch(() => {}); // no list: the email form is enough
     return () => abort.abort();
   }, []);
 

@@ -183,6 +183,8 @@ export function registerDemoIdps(app: FastifyInstance, deps: DemoIdpsDeps): Demo
         claimsParameter: { enabled: true },
         userinfo: { enabled: true },
         jwtUserinfo: { enabled: profile.signedUserinfo },
+        // Signing out at the provider logs the agent out of its relying parties (Entente) too.
+        backchannelLogout: { enabled: true },
         rpInitiatedLogout: {
           enabled: true,
           logoutSource: async (ctx: OidcContext, form: string) => {
@@ -219,6 +221,13 @@ export function registerDemoIdps(app: FastifyInstance, deps: DemoIdpsDeps): Demo
             : renderErrorPage(locale, 'ui.demoIdp.error.protocol', { code }, out.error_description);
       },
       ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+      // oidc-provider refuses to call loopback and private addresses (SSRF protection); its only
+      // outgoing call here is the back-channel logout to Entente itself, often on localhost in a
+      // demo: that one origin is let through, every other keeps the protection.
+      fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => {
+        const own = new URL(String(url)).origin === publicUrl().origin;
+        return globalThis.fetch(url, own ? { ...options, dispatcher: undefined } : options);
+      },
     });
     // Only this route's requests reach it, with Host and scheme rewritten from the public URL.
     provider.proxy = true;

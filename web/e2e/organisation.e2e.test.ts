@@ -1,0 +1,114 @@
+import { expect, it } from 'vitest';
+import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../../server/src/identity/demo-data.ts';
+import { registerOrganisation } from '../../server/src/identity/organisations.ts';
+import { uuidv7 } from '../../server/src/platform/ids.ts';
+import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
+import { browserSuite } from './support/suite.ts';
+
+const [camille, hugo, emilie, olivier] = DEMO_AGENTS as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
+const QC = DEMO_ORGANISATIONS[2];
+
+describeInBrowser('« Mon organisation » and « Exploitation »', () => {
+  const suite = browserSuite();
+
+  it('an administrator grants trainer to a colleague and creates a team, on an accessible page', async () => {
+    const context = await suite.signedInContext(emilie);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      await tab.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Mon organisation' }).click();
+      await tab.waitForURL(`**/organisation/${QC.id}`);
+      await tab.getByRole('heading', { level: 1, name: QC.name }).waitFor();
+      await tab.getByRole('heading', { level: 3, name: 'Olivier Gagnon' }).waitFor();
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+
+      const roles = tab.getByRole('group', { name: 'Rôles de Olivier Gagnon' });
+      await roles.getByRole('checkbox', { name: 'Formation' }).check();
+      await tab.getByRole('button', { name: 'Enregistrer les rôles de Olivier Gagnon' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Rôles de Olivier Gagnon enregistrés.');
+      const members = (await (await fetch(`${suite.app.baseUrl}/api/organisations/${QC.id}/members`, { headers: { cookie: (await suite.app.signIn(emilie)).cookie } })).json()) as {
+        members: { principalId: string; roles: string[] }[];
+      };
+      expect(members.members.find((x) => x.principalId === olivier.id)?.roles).toEqual(['member', 'trainer']);
+      // The administrator cannot take their own administrator role away (another one can).
+      expect(await tab.getByRole('group', { name: 'Rôles de Émilie Tremblay' }).getByRole('checkbox', { name: 'Administration de l’organisation' }).isDisabled()).toBe(true);
+
+      await tab.getByLabel('Nom de l’équipe', { exact: true }).fill('Cybersécurité');
+      await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
+      await tab.getByRole('heading', { level: 3, name: 'Cybersécurité' }).waitFor();
+      await tab.getByLabel('Ajouter à l’équipe « Cybersécurité »').selectOption({ label: 'Olivier Gagnon' });
+      await tab.getByLabel('comme responsable').check();
+      await tab.getByRole('button', { name: 'Ajouter', exact: true }).click();
+      await tab.getByRole('button', { name: 'Retirer la responsabilité de Olivier Gagnon' }).waitFor();
+      // A duplicate name is refused, with the reason said in words.
+      await tab.getByLabel('Nom de l’équipe', { exact: true }).fill('cybersécurité');
+      await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
+      await expect.poll(() => tab.getByRole('alert').first().textContent()).toContain('Nom d’équipe déjà pris');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.screenshot({ path: '/tmp/org.png', fullPage: true });
+
+      // Removing a member asks first; Escape cancels and gives focus back to the button.
+      const remove = tab.getByRole('button', { name: 'Retirer Olivier Gagnon de l’organisation' });
+      await remove.click();
+      const dialog = tab.getByRole('dialog', { name: 'Retirer Olivier Gagnon de l’organisation ?' });
+      await dialog.waitFor();
+      expect(await tab.evaluate(() => document.activeElement?.textContent)).toBe('Annuler');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await remove.evaluate((button) => button === document.activeElement)).toBe(true);
+      expect((await suite.app.entente.stores.control.db.selectFrom('memberships').select('principal_id').where('principal_id', '=', olivier.id).execute()).length).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a member without a role sees no administration link, and another organisation’s page is refused', async () => {
+    const context = await suite.signedInContext(hugo);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      expect(await tab.getByRole('navigation', { name: 'Administration' }).count()).toBe(0);
+      const other = await openPage(context, suite.app.baseUrl, `/organisation/${QC.id}`);
+      await expect.poll(() => other.getByRole('alert').textContent()).toContain('réservée aux membres');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an operator confirms an organisation created at a sign-in', async () => {
+    const pending = await registerOrganisation(suite.app.entente.stores, {
+      id: uuidv7(),
+      name: 'Commune d’Essai (démo à confirmer)',
+      jurisdiction: 'FR',
+      siret: '13002526500013',
+      neq: null,
+      emailDomains: ['essai.demo-gouv-fr.test'],
+      demo: false,
+      confirmed: false,
+    });
+    const context = await suite.signedInContext(camille);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      await tab.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Exploitation' }).click();
+      await tab.waitForURL('**/exploitation');
+      await tab.getByRole('heading', { level: 3, name: pending.name }).waitFor();
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.getByRole('button', { name: `Confirmer ${pending.name}` }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe(`« ${pending.name} » est confirmée.`);
+      await tab.getByText('Aucune organisation en attente.').waitFor();
+      const row = await suite.app.entente.stores.control.db.selectFrom('organisations').select('confirmed').where('id', '=', pending.id).executeTakeFirstOrThrow();
+      expect(row.confirmed).toBe(true);
+
+      // Disable an agent by id: their session stops working at once; then enable them again.
+      const hugoSession = await suite.app.signIn(hugo);
+      await tab.getByLabel('Identifiant de l’agent').fill(hugo.id);
+      await tab.getByRole('button', { name: 'Désactiver l’agent' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toContain('Agent désactivé');
+      expect((await fetch(`${suite.app.baseUrl}/api/me`, { headers: { cookie: hugoSession.cookie } })).status).toBe(401);
+      await tab.getByRole('button', { name: 'Réactiver l’agent' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Agent réactivé.');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The web app's one client of Entente's JSON API. Reads go out with the session cookie; changes
+ * are cookie-authenticated too, so each carries the session's CSRF token, read from
+ * `GET /api/session` right before (it does not change while the session lives). A failed call
+ * throws a `Problem`, read from the RFC 9457 (problem+json) answer.
+ */
+
+/** A problem+json answer: its slug (`urn:entente:problem:<slug>`), the fields it names, the server's words. */
+export class Problem extends Error {
+  readonly status: number;
+  readonly slug: string;
+  /** The first field named (`body.label` → `label`), or null when the problem names none. */
+  readonly field: string | null;
+  /** Field errors by field name, each a stable code such as `too_big` (the first one per field). */
+  readonly fields: ReadonlyMap<string, string>;
+  /** The server's title and detail, already in the page's language (its language cookie). */
+  readonly title: string | null;
+  readonly detail: string | null;
+  /** The server's reference for the request, to quote when reporting a problem. */
+  readonly requestId: string | null;
+
+  constructor(
+    status: number,
+    slug: string,
+    details: { fields?: ReadonlyMap<string, string>; title?: string | null; detail?: string | null; requestId?: string | null } = {},
+  ) {
+    super(`${status} ${slug}`);
+    this.name = 'Problem';
+    this.status = status;
+    this.slug = slug;
+    this.fields = details.fields ?? new Map();
+    this.field = this.fields.keys().next().value ?? null;
+    this.title = details.title ?? null;
+    this.detail = details.detail ?? null;
+    this.requestId = details.requestId ?? null;
+  }
+}
+
+const text = (value: unknown, max: number): string | null => (typeof value === 'string' ? value.slice(0, max) : null);
+
+/** Reads a problem+json body; anything else (a proxy's HTML page) becomes a bare status. */
+async function problemOf(response: Response): Promise<Problem> {
+  let slug = response.status === 401 ? 'unauthenticated' : 'internal';
+  const fields = new Map<string, string>();
+  let body: { type?: unknown; title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown } = {};
+  try {
+    const parsed: unknown = await response.json();
+    if (parsed !== null && typeof parsed === 'object') body = parsed as typeof body;
+  } catch {
+    // not JSON: the status says enough
+  }
+  const match = typeof body.type === 'string' ? /^urn:entente:problem:([a-z-]{1,60})$/.exec(body.type) : null;
+  if (match?.[1]) slug = match[1].replaceAll('-', '_');
+  if (Array.isArray(body.errors)) {
+    for (const error of body.errors as { path?: unknown; code?: unknown }[]) {
+      if (typeof error?.path !== 'string') continue;
+      const field = error.path.replace(/^body\.?/, '').split('.')[0] || 'body';
+      if (!fields.has(field)) fields.set(field, typeof error.code === 'string' ? error.code : 'invalid');
+    }
+  }
+  return new Problem(response.status, slug, {
+    fields,
+    title: text(body.title, 200),
+    detail: text(body.detail, 500),
+    requestId: text(body.requestId, 100),
+  });
+}
+
+const JSON_HEADERS = { accept: 'application/json' };
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { credentials: 'same-origin', headers: JSON_HEADERS, signal });
+  if (!response.ok) throw await problemOf(response);
+  return (await response.json()) as T;
+}
+
+/** A CSRF-protected change; answers the JSON body, or undefined for 204. */
+export async function send<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T | undefined> {
+  const { csrfToken } = await getJson<{ csrfToken: string }>('/api/session');
+  const headers: Record<string, string> = { ...JSON_HEADERS, 'x-csrf-token': csrfToken };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw await problemOf(response);
+  return response.status === 204 ? undefined : ((await response.json()) as T);
+}

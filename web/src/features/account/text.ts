@@ -1,0 +1,54 @@
+import type { AccountKey } from '@entente/common/i18n/catalog/account.ts';
+import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
+import type { Locale } from '@entente/common/i18n/locales.ts';
+import { parseUserAgent } from '@entente/common/user-agent.ts';
+import { useMemo } from 'react';
+import { useI18n } from '../../app/i18n.tsx';
+import type { Problem } from '../../app/api.ts';
+
+export interface AccountText {
+  locale: Locale;
+  /** A message of the `account` namespace. */
+  a: (key: AccountKey, values?: MessageValues) => string;
+  /** A date and time in the reader's language and time zone (« 28 novembre 2026 à 22:41 »). */
+  dateTime: (iso: string) => string;
+  date: (iso: string) => string;
+  /** « Firefox sur Linux », « Navigateur inconnu sur système inconnu ». */
+  device: (userAgent: string | null) => string;
+  /** A problem's title and detail from the catalog (`errors.<slug>.*`), in the page's language. */
+  problem: (error: Problem) => { title: string; detail: string };
+  /** The message for a field error's code (`errors.field.<code>`). */
+  fieldError: (code: string) => string;
+}
+
+export function useAccountText(): AccountText {
+  const { locale } = useI18n();
+  return useMemo(() => {
+    const a = (key: AccountKey, values?: MessageValues) => formatMessage(locale, key, values);
+    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+    const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+    return {
+      locale,
+      a,
+      dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+      date: (iso) => dateFormat.format(new Date(iso)),
+      device: (userAgent) => {
+        const { browser, system } = parseUserAgent(userAgent);
+        return a('account.sessions.device', {
+          browser: a(browser ? `account.browser.${browser}` : 'account.browser.unknown'),
+          system: a(system ? `account.system.${system}` : 'account.system.unknown'),
+        });
+      },
+      problem: (error) => {
+        const slug = hasMessage(`errors.${error.slug}.title`) ? error.slug : 'internal';
+        // Placeholders the client cannot know (request id, limits) are shown as a dash.
+        const values = { requestId: error.requestId ?? '—', reason: '—', limit: '—', level: '—', seconds: '—', method: '—', allow: '—' };
+        return {
+          title: formatMessage(locale, `errors.${slug}.title`, values),
+          detail: formatMessage(locale, `errors.${slug}.detail`, values),
+        };
+      },
+      fieldError: (code) => formatMessage(locale, hasMessage(`errors.field.${code}`) ? `errors.field.${code}` : 'errors.field.invalid'),
+    };
+  }, [locale]);
+}

@@ -1,0 +1,399 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { useParams } from 'react-router';
+import { Page } from '../../app/Page.tsx';
+import '../../ui/admin.css';
+import { getJson, Problem, send } from '../../app/api.ts';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { displayName, type Me, type Member, type Organisation, type OrganisationRole, type Team } from './api.ts';
+import { useAdminText } from './text.ts';
+
+const GRANTABLE: readonly OrganisationRole[] = ['admin', 'trainer', 'manager'];
+
+interface Loaded {
+  me: Me;
+  organisation: Organisation | undefined;
+  members: Member[];
+  teams: Team[];
+}
+
+type Pending = { kind: 'member'; member: Member } | { kind: 'team'; team: Team } | null;
+
+/**
+ * « Mon organisation »: members with their roles and teams. Administrators change roles (admin,
+ * trainer, manager), remove members, and manage teams; operators grant administrator; members
+ * read. What each may do is the server's rule; the page only hides what would be refused.
+ */
+export function OrganisationPage() {
+  const { id = '' } = useParams();
+  const { m, problem } = useAdminText();
+  const [data, setData] = useState<Loaded | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  const [alert, setAlert] = useState('');
+  const [pending, setPending] = useState<Pending>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [me, organisations, members, teams] = await Promise.all([
+        getJson<Me>('/api/me'),
+        getJson<{ organisations: Organisation[] }>('/api/organisations'),
+        getJson<{ members: Member[] }>(`/api/organisations/${encodeURIComponent(id)}/members`),
+        getJson<{ teams: Team[] }>(`/api/organisations/${encodeURIComponent(id)}/teams`),
+      ]);
+      setData({ me, organisation: organisations.organisations.find((o) => o.id === id), members: members.members, teams: teams.teams });
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(error);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  /** Runs a change, then reloads; says the outcome in the live regions. */
+  const act = async (change: () => Promise<unknown>, done: string): Promise<boolean> => {
+    setStatus('');
+    setAlert('');
+    try {
+      await change();
+      await load();
+      setStatus(done);
+      return true;
+    } catch (error) {
+      setAlert(problem(error));
+      return false;
+    }
+  };
+
+  const title = m('admin.org.title');
+  if (loadError) {
+    const denied = loadError instanceof Problem && (loadError.status === 403 || loadError.status === 404);
+    const signedOut = loadError instanceof Problem && loadError.status === 401;
+    return (
+      <Page title={title}>
+        <p role="alert">{signedOut ? m('admin.signInNeeded') : denied ? m('admin.org.notAllowed') : m('admin.loadFailed', { reason: problem(loadError) })}</p>
+      </Page>
+    );
+  }
+  if (!data) {
+    return (
+      <Page title={title}>
+        <p role="status">{m('admin.loading')}</p>
+      </Page>
+    );
+  }
+
+  const myRoles = data.me.organisations.find((o) => o.id === id)?.roles ?? [];
+  const isAdmin = myRoles.includes('admin');
+  const isOperator = data.me.platformRoles.includes('operator');
+  const fallback = m('admin.members.unknownName');
+  const nameOf = (principalId: string) => {
+    const member = data.members.find((x) => x.principalId === principalId);
+    return member ? displayName(member, fallback) : fallback;
+  };
+  const mayChange = (member: Member, role: OrganisationRole) =>
+    role === 'admin' ? isOperator || (isAdmin && member.principalId !== data.me.principalId) : isAdmin;
+
+  return (
+    <Page
+      title={title}
+      heading={data.organisation?.name ?? title}
+      className="admin"
+      meta={data.organisation && !data.organisation.confirmed ? <p>{m('admin.org.unconfirmed')}</p> : undefined}
+    >
+      <p role="status" aria-live="polite" className="admin-status">
+        {status}
+      </p>
+      <p role="alert" className="admin-alert">
+        {alert}
+      </p>
+
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading">{m('admin.members.heading')}</h2>
+        <ul className="admin-cards">
+          {data.members.map((member) => (
+            <MemberCard
+              key={member.principalId}
+              member={member}
+              name={displayName(member, fallback)}
+              editable={GRANTABLE.some((role) => mayChange(member, role))}
+              mayChange={(role) => mayChange(member, role)}
+              removable={isAdmin}
+              onSave={(roles) =>
+                act(
+                  () => send('PUT', `/api/organisations/${id}/members/${member.principalId}/roles`, { roles }),
+                  m('admin.members.saved', { name: displayName(member, fallback) }),
+                )
+              }
+              onRemove={() => setPending({ kind: 'member', member })}
+            />
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="teams-heading">
+        <h2 id="teams-heading">{m('admin.teams.heading')}</h2>
+        {isAdmin && <CreateTeam onCreate={(name) => act(() => send('POST', `/api/organisations/${id}/teams`, { name }), m('admin.teams.created', { name: name.trim() }))} />}
+        {data.teams.length === 0 && <p>{m('admin.teams.none')}</p>}
+        <ul className="admin-cards">
+          {data.teams.map((team) => (
+            <TeamCard
+              key={team.id}
+              team={team}
+              members={data.members}
+              nameOf={nameOf}
+              editable={isAdmin}
+              act={act}
+              base={`/api/organisations/${id}/teams/${team.id}`}
+              onDelete={() => setPending({ kind: 'team', team })}
+            />
+          ))}
+        </ul>
+      </section>
+
+      <ConfirmDialog
+        open={pending !== null}
+        title={
+          pending?.kind === 'member'
+            ? m('admin.members.removeTitle', { name: displayName(pending.member, fallback) })
+            : pending?.kind === 'team'
+              ? m('admin.teams.deleteTitle', { name: pending.team.name })
+              : ''
+        }
+        text={
+          pending?.kind === 'member'
+            ? m('admin.members.removeText', { name: displayName(pending.member, fallback) })
+            : pending?.kind === 'team'
+              ? m('admin.teams.deleteText')
+              : ''
+        }
+        cancelLabel={m('admin.cancel')}
+        confirmLabel={pending?.kind === 'team' ? m('admin.teams.deleteConfirm') : m('admin.members.removeConfirm')}
+        onCancel={() => setPending(null)}
+        onConfirm={() => {
+          const what = pending;
+          setPending(null);
+          if (what?.kind === 'member') {
+            const name = displayName(what.member, fallback);
+            void act(() => send('DELETE', `/api/organisations/${id}/members/${what.member.principalId}`), m('admin.members.removed', { name }));
+          } else if (what?.kind === 'team') {
+            void act(() => send('DELETE', `/api/organisations/${id}/teams/${what.team.id}`), m('admin.teams.deleted', { name: what.team.name }));
+          }
+        }}
+      />
+    </Page>
+  );
+}
+
+function MemberCard(props: {
+  member: Member;
+  name: string;
+  editable: boolean;
+  mayChange: (role: OrganisationRole) => boolean;
+  removable: boolean;
+  onSave: (roles: OrganisationRole[]) => Promise<boolean>;
+  onRemove: () => void;
+}) {
+  const { member, name } = props;
+  const { m } = useAdminText();
+  const [roles, setRoles] = useState<OrganisationRole[]>(member.roles);
+  useEffect(() => setRoles(member.roles), [member.roles]);
+  const headingId = useId();
+  const roleNames = member.roles.map((r) => m(`admin.role.${r}`)).join(', ');
+  return (
+    <li className="admin-card" aria-labelledby={headingId}>
+      <h3 id={headingId}>{name}</h3>
+      {member.email && <p>{m('admin.members.email', { email: member.email })}</p>}
+      {member.status === 'disabled' && <p className="admin-tag">{m('admin.members.disabled')}</p>}
+      {member.teams.length > 0 && <p>{m('admin.members.teams', { teams: member.teams.map((t) => t.name).join(', ') })}</p>}
+      {props.editable ? (
+        <form
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            void props.onSave(roles);
+          }}
+        >
+          <fieldset>
+            <legend>{m('admin.members.rolesOf', { name })}</legend>
+            {GRANTABLE.map((role) => (
+              <label key={role} className="admin-check">
+                <input
+                  type="checkbox"
+                  checked={roles.includes(role)}
+                  disabled={!props.mayChange(role)}
+                  onChange={(event) =>
+                    setRoles((current) => (event.target.checked ? [...current, role] : current.filter((r) => r !== role)))
+                  }
+                />{' '}
+                {m(`admin.role.${role}`)}
+              </label>
+            ))}
+          </fieldset>
+          <div className="admin-actions">
+            <button type="submit" className="button">
+              {m('admin.members.save', { name })}
+            </button>
+            {props.removable && (
+              <button type="button" className="button button-danger" onClick={props.onRemove}>
+                {m('admin.members.remove', { name })}
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        <>
+          <p>{m('admin.members.roles', { roles: roleNames })}</p>
+          {props.removable && (
+            <button type="button" className="button button-danger" onClick={props.onRemove}>
+              {m('admin.members.remove', { name })}
+            </button>
+          )}
+        </>
+      )}
+    </li>
+  );
+}
+
+function CreateTeam({ onCreate }: { onCreate: (name: string) => Promise<boolean> }) {
+  const { m } = useAdminText();
+  const [name, setName] = useState('');
+  const inputId = useId();
+  const hintId = useId();
+  return (
+    <form
+      className="admin-inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onCreate(name).then((ok) => {
+          if (ok) setName('');
+        });
+      }}
+    >
+      <h3>{m('admin.teams.createHeading')}</h3>
+      <label htmlFor={inputId}>{m('admin.teams.name')}</label>
+      <p id={hintId} className="admin-hint">
+        {m('admin.teams.nameHint')}
+      </p>
+      <input id={inputId} value={name} maxLength={100} required aria-describedby={hintId} onChange={(e) => setName(e.target.value)} />
+      <button type="submit" className="button">
+        {m('admin.teams.create')}
+      </button>
+    </form>
+  );
+}
+
+function TeamCard(props: {
+  team: Team;
+  members: Member[];
+  nameOf: (principalId: string) => string;
+  editable: boolean;
+  base: string;
+  act: (change: () => Promise<unknown>, done: string) => Promise<boolean>;
+  onDelete: () => void;
+}) {
+  const { team, act, base } = props;
+  const { m } = useAdminText();
+  const [rename, setRename] = useState(team.name);
+  const [who, setWho] = useState('');
+  const [asManager, setAsManager] = useState(false);
+  const headingId = useId();
+  const renameId = useId();
+  const whoId = useId();
+  const managerId = useId();
+  const candidates = props.members.filter((x) => x.status === 'active' && !team.members.some((t) => t.principalId === x.principalId));
+  return (
+    <li className="admin-card" aria-labelledby={headingId}>
+      <h3 id={headingId}>{team.name}</h3>
+      {team.members.length === 0 ? (
+        <p>{m('admin.teams.noMembers')}</p>
+      ) : (
+        <ul className="admin-team-members">
+          {team.members.map((tm) => {
+            const name = props.nameOf(tm.principalId);
+            return (
+              <li key={tm.principalId}>
+                {name} {tm.role === 'manager' && <span className="admin-tag">{m('admin.teams.managerTag')}</span>}
+                {props.editable && (
+                  <span className="admin-actions">
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      onClick={() =>
+                        void act(
+                          () => send('PUT', `${base}/members/${tm.principalId}`, { role: tm.role === 'manager' ? 'member' : 'manager' }),
+                          m('admin.teams.updated', { name: team.name }),
+                        )
+                      }
+                    >
+                      {tm.role === 'manager' ? m('admin.teams.makeMember', { name }) : m('admin.teams.makeManager', { name })}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      onClick={() => void act(() => send('DELETE', `${base}/members/${tm.principalId}`), m('admin.teams.updated', { name: team.name }))}
+                    >
+                      {m('admin.teams.removeMember', { name })}
+                    </button>
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {props.editable && (
+        <>
+          <form
+            className="admin-inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!who) return;
+              void act(() => send('PUT', `${base}/members/${who}`, { role: asManager ? 'manager' : 'member' }), m('admin.teams.updated', { name: team.name })).then(
+                (ok) => {
+                  if (ok) {
+                    setWho('');
+                    setAsManager(false);
+                  }
+                },
+              );
+            }}
+          >
+            <label htmlFor={whoId}>{m('admin.teams.addWho', { name: team.name })}</label>
+            <select id={whoId} value={who} required onChange={(e) => setWho(e.target.value)}>
+              <option value="">{m('admin.teams.choose')}</option>
+              {candidates.map((c) => (
+                <option key={c.principalId} value={c.principalId}>
+                  {props.nameOf(c.principalId)}
+                </option>
+              ))}
+            </select>
+            <span className="admin-check">
+              <input id={managerId} type="checkbox" checked={asManager} onChange={(e) => setAsManager(e.target.checked)} />{' '}
+              <label htmlFor={managerId}>{m('admin.teams.asManager')}</label>
+            </span>
+            <button type="submit" className="button">
+              {m('admin.teams.add')}
+            </button>
+          </form>
+          <form
+            className="admin-inline-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void act(() => send('PATCH', base, { name: rename }), m('admin.teams.renamed', { name: rename.trim() }));
+            }}
+          >
+            <label htmlFor={renameId}>{m('admin.teams.renameLabel', { name: team.name })}</label>
+            <input id={renameId} value={rename} maxLength={100} required onChange={(e) => setRename(e.target.value)} />
+            <button type="submit" className="button button-secondary">
+              {m('admin.teams.rename', { name: team.name })}
+            </button>
+          </form>
+          <button type="button" className="button button-danger" onClick={props.onDelete}>
+            {m('admin.teams.delete', { name: team.name })}
+          </button>
+        </>
+      )}
+    </li>
+  );
+}
