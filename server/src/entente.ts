@@ -26,6 +26,7 @@ import { registerSessionResolution } from './identity/http-session.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { applyConfiguredOperators } from './identity/operators.ts';
 import { organisationRoutes } from './identity/organisation-routes.ts';
+import { registerLeavingJobs } from './identity/leaving.ts';
 import { guardFederatedSignIn } from './identity/sign-in-guard.ts';
 import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
 import { COLLAB_PATH, type CollabAuthenticate, type CollabServer, createCollabServer } from './workspace/collab/collab-server.ts';
@@ -172,6 +173,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     registerSessionResolution(app, { config, stores, sessions, secret });
     identityRoutes(app, { config, stores, sessions, secret, audit });
     organisationRoutes(app, { stores, audit, sessions, events });
+    registerLeavingJobs(jobs, { stores, audit, sessions, events });
     await applyConfiguredOperators(stores, audit, config.operators);
 
     // Sign-in through the upstream federations (and, in demo mode, the two demo providers).

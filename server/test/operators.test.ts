@@ -37,6 +37,9 @@ describe('ENTENTE_OPERATORS', () => {
   });
 
   it('at start, follows the variable: an identity taken out of it loses the role, put back regains it', async () => {
+    // Independent of the test above: Hugo's identity becomes known to Entente at his sign-in.
+    await signInThroughDemoIdp(`${t.baseUrl}/auth/login?${new URLSearchParams({ email: hugo.email })}`, { agentSub: hugoSub });
+    expect(await operatorRows()).toEqual([{ principal_id: hugo.id }]);
     await applyConfiguredOperators(t.entente.stores, t.entente.audit, [{ upstream: 'demo-qc', subject: 'qc-demo-nobody-yet' }]);
     expect(await operatorRows()).toEqual([]);
     expect((await t.entente.audit.list({ action: 'role.removed', resourceId: hugo.id, limit: 5 }))[0]?.details).toMatchObject({ role: 'operator', source: 'config' });
@@ -45,6 +48,17 @@ describe('ENTENTE_OPERATORS', () => {
     expect(camille).toEqual([{ role: 'operator' }]);
     await applyConfiguredOperators(t.entente.stores, t.entente.audit, [{ upstream: 'demo-fr', subject: hugoSub }]);
     expect(await operatorRows()).toEqual([{ principal_id: hugo.id }]);
+  });
+
+  it('a designation taken away removes only the role it granted, not one held otherwise', async () => {
+    const camille = DEMO_AGENTS[0]!; // operator through the demo data, not through a designation
+    const camilleSub = DEMO_IDP_ACCOUNTS.fr.find((a) => a.email === camille.email)!.sub;
+    await signInThroughDemoIdp(`${t.baseUrl}/auth/login?${new URLSearchParams({ email: camille.email })}`, { agentSub: camilleSub });
+    const roles = () => t.entente.stores.control.db.selectFrom('platform_roles').select('role').where('principal_id', '=', camille.id).execute();
+    await applyConfiguredOperators(t.entente.stores, t.entente.audit, [{ upstream: 'demo-fr', subject: camilleSub }]);
+    await applyConfiguredOperators(t.entente.stores, t.entente.audit, []);
+    expect(await roles()).toEqual([{ role: 'operator' }]);
+    expect(await t.entente.audit.list({ action: 'role.removed', resourceId: camille.id, limit: 5 })).toEqual([]);
   });
 
   it('is validated at start, naming the variable', () => {

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
 import { registerOrganisation } from '../src/identity/organisations.ts';
 import { provisionAgent } from '../src/identity/provision-agent.ts';
+import type { Actor } from '../src/identity/actor.ts';
+import { removeMember } from '../src/identity/leaving.ts';
+import { setMemberRoles } from '../src/identity/roles.ts';
 import { teamMembers, teamsManagedBy } from '../src/identity/teams.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
@@ -237,6 +240,52 @@ describe('operators and organisations awaiting confirmation', () => {
     const audit = (await auditRows('organisation.confirmed')).filter((e) => e.organisation_id === pending.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actor_id).toBe(camille.id);
+  });
+});
+
+describe('authority is what the database says under the lock, not the request’s snapshot', () => {
+  // A request's actor is read when it begins; an administrator demoted in the meantime (by
+  // another administrator, a moment earlier) must not act on the old snapshot.
+  let stale: Actor;
+  let targetId: string;
+  beforeAll(async () => {
+    const provision = (n: number) =>
+      provisionAgent(t.entente.stores, t.entente.outbox, {
+        jurisdiction: 'QC',
+        givenName: 'Ancien',
+        familyName: `Administrateur ${n}`,
+        email: `ancien.admin${n}@mcn.demo-gouv-qc.test`,
+        preferredLanguage: 'fr-CA',
+        organisationId: QC,
+        roles: ['member'],
+      });
+    const demoted = await provision(1);
+    targetId = (await provision(2)).principalId;
+    stale = {
+      principalId: demoted.principalId, // a member of QC, no longer an administrator
+      homeJurisdiction: 'QC',
+      sessionId: uuidv7(),
+      assuranceLevel: null,
+      upstream: null,
+      memberships: new Map([[QC, ['member', 'admin']]]),
+      platformRoles: new Set(),
+      via: 'session',
+      scopes: null,
+    };
+  });
+  const meta = { ip: null, requestId: 'stale-snapshot' };
+  const rolesOf = async (principalId: string) =>
+    (await call(s.emilie!, 'GET', `/api/organisations/${QC}/members`)).body.members.find((m: { principalId: string }) => m.principalId === principalId)?.roles;
+
+  it('a role change by a demoted administrator is refused', async () => {
+    await expect(setMemberRoles(t.entente.stores, t.entente.audit, stale, QC, targetId, ['member', 'trainer'], meta)).rejects.toMatchObject({ slug: 'forbidden' });
+    expect(await rolesOf(targetId)).toEqual(['member']);
+  });
+
+  it('a removal by a demoted administrator is refused', async () => {
+    const deps = { stores: t.entente.stores, audit: t.entente.audit, sessions: t.entente.sessions, events: t.entente.events };
+    await expect(removeMember(deps, stale, QC, targetId, meta)).rejects.toMatchObject({ slug: 'forbidden' });
+    expect(await rolesOf(targetId)).toEqual(['member']);
   });
 });
 

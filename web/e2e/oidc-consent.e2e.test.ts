@@ -78,6 +78,23 @@ describeInBrowser('consent to a service signing in through Entente', () => {
       await tab.getByRole('button', { name: 'Autoriser' }).click();
       await tab.waitForURL(`${redirectUri}?**`);
       expect(new URL(tab.url()).searchParams.get('code')).toBeTruthy();
+
+      // The page said the consent can be withdrawn from the account: « Services connectés ».
+      await tab.goto(`${app.baseUrl}/profil/services`);
+      await settled(tab);
+      const card = tab.locator('li.account-card', { hasText: 'Annuaire partagé' });
+      await expect.poll(() => card.count()).toBe(1);
+      expect((await card.locator('dd ul li').allTextContents()).map((s) => s.trim())).toEqual(claims);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await card.getByRole('button', { name: 'Retirer l’autorisation' }).click();
+      const dialog = tab.getByRole('dialog');
+      expect(await dialog.locator('h2').textContent()).toContain('Annuaire partagé');
+      await dialog.getByRole('button', { name: 'Retirer l’autorisation' }).click();
+      await expect.poll(() => tab.getByRole('status').textContent()).toBe('Autorisation retirée : Annuaire partagé.');
+      expect(await tab.locator('li.account-card').count()).toBe(0);
+      // Withdrawn: the next sign-in to the service asks again.
+      await tab.goto(url.href);
+      await tab.waitForURL('**/autorisation/**');
     } finally {
       await context.close();
     }

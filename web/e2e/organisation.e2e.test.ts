@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../../server/src/identity/demo-data.ts';
 import { registerOrganisation } from '../../server/src/identity/organisations.ts';
+import { upsertMembership } from '../../server/src/identity/principals.repo.ts';
 import { uuidv7 } from '../../server/src/platform/ids.ts';
 import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
 import { browserSuite } from './support/suite.ts';
@@ -31,6 +32,9 @@ describeInBrowser('« Mon organisation » and « Exploitation »', () => {
       expect(members.members.find((x) => x.principalId === olivier.id)?.roles).toEqual(['member', 'trainer']);
       // The administrator cannot take their own administrator role away (another one can).
       expect(await tab.getByRole('group', { name: 'Rôles de Émilie Tremblay' }).getByRole('checkbox', { name: 'Administration de l’organisation' }).isDisabled()).toBe(true);
+      // Nor remove themselves: no such button on their own card.
+      await tab.getByRole('button', { name: 'Retirer Olivier Gagnon de l’organisation' }).waitFor();
+      expect(await tab.getByRole('button', { name: 'Retirer Émilie Tremblay de l’organisation' }).count()).toBe(0);
 
       await tab.getByLabel('Nom de l’équipe', { exact: true }).fill('Cybersécurité');
       await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
@@ -102,11 +106,37 @@ describeInBrowser('« Mon organisation » and « Exploitation »', () => {
       const hugoSession = await suite.app.signIn(hugo);
       await tab.getByLabel('Identifiant de l’agent').fill(hugo.id);
       await tab.getByRole('button', { name: 'Désactiver l’agent' }).click();
+      // It asks first: cancelling changes nothing.
+      const dialog = tab.getByRole('dialog', { name: 'Désactiver cet agent ?' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain(hugo.id);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await dialog.getByRole('button', { name: 'Annuler' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect((await fetch(`${suite.app.baseUrl}/api/me`, { headers: { cookie: hugoSession.cookie } })).status).toBe(200);
+      await tab.getByRole('button', { name: 'Désactiver l’agent' }).click();
+      await dialog.getByRole('button', { name: 'Désactiver', exact: true }).click();
       await expect.poll(() => tab.getByRole('status').first().textContent()).toContain('Agent désactivé');
       expect((await fetch(`${suite.app.baseUrl}/api/me`, { headers: { cookie: hugoSession.cookie } })).status).toBe(401);
       await tab.getByRole('button', { name: 'Réactiver l’agent' }).click();
       await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Agent réactivé.');
       expect(describeViolations(await runAxe(tab))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an agent administering two organisations gets a link to each', async () => {
+    const [, dsne] = DEMO_ORGANISATIONS;
+    await upsertMembership(suite.app.entente.stores.control.db, dsne.id, hugo.id, ['member', 'admin']);
+    await upsertMembership(suite.app.entente.stores.control.db, QC.id, hugo.id, ['member', 'admin']);
+    const context = await suite.signedInContext(hugo);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      const nav = tab.getByRole('navigation', { name: 'Administration' });
+      await nav.getByRole('link', { name: `Mon organisation : ${QC.name}` }).click();
+      await tab.waitForURL(`**/organisation/${QC.id}`);
+      expect(await nav.getByRole('link', { name: `Mon organisation : ${dsne.name}` }).getAttribute('href')).toBe(`/organisation/${dsne.id}`);
     } finally {
       await context.close();
     }

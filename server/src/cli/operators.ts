@@ -69,8 +69,10 @@ export async function operators(args: string[]): Promise<number> {
     return 0;
   } finally {
     await data.close();
-    // Seen here: after closing its PGlite stores the process sometimes stays alive with no handle
-    // left (a PGlite quirk); once the stores are closed there is nothing more to wait for.
+    // PGlite keeps the process alive after close(): its WebAssembly Postgres arms an interval
+    // timer (10 s: by its value, the idle statistics flush) through Emscripten's __setitimer_js,
+    // a plain ref'd setTimeout that close() does not clear and that re-arms itself when it fires.
+    // Nothing of ours is left once the stores are closed, so the command ends here.
     setTimeout(() => process.exit(), 500).unref();
   }
 }

@@ -3,9 +3,9 @@ import type { Stores } from '../platform/db/stores.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Actor } from './actor.ts';
 import { authorize } from './authorization.ts';
-import { listOrganisationsByConfirmation, markConfirmed } from './admin-organisations.repo.ts';
-import { findOrganisationsByIds, type OrganisationRow } from './organisations.repo.ts';
-import type { RequestMeta } from './roles.ts';
+import { findOrganisationWithMemberCount, listOrganisationsByConfirmation, markConfirmed } from './admin-organisations.repo.ts';
+import type { OrganisationRow } from './organisations.repo.ts';
+import { type RequestMeta, requireSession } from './roles.ts';
 
 /**
  * Operators confirm the organisations created at a sign-in (their SIRET or NEQ was new to
@@ -50,8 +50,8 @@ export async function confirmOrganisation(
   meta: RequestMeta,
 ): Promise<AdminOrganisationView> {
   const me = authorize(actor, 'platform.operate');
-  const [organisation] = await findOrganisationsByIds(stores.control.db, [organisationId]);
-  if (!organisation) throw notFound();
+  requireSession(me);
+  if (!(await findOrganisationWithMemberCount(stores.control.db, organisationId))) throw notFound();
   if (await markConfirmed(stores.control.db, organisationId)) {
     await audit.record({
       action: 'organisation.confirmed',
@@ -62,7 +62,7 @@ export async function confirmOrganisation(
       requestId: meta.requestId,
     });
   }
-  const [row] = (await listOrganisationsByConfirmation(stores.control.db, undefined)).filter((o) => o.id === organisationId);
+  const row = await findOrganisationWithMemberCount(stores.control.db, organisationId);
   if (!row) throw notFound();
   return view(row);
 }

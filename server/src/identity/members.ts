@@ -6,7 +6,7 @@ import { authorize, can } from './authorization.ts';
 import type { OrganisationRole } from './identity.tables.ts';
 import { findProfilesByIds } from './members.repo.ts';
 import { findOrganisationsByIds } from './organisations.repo.ts';
-import { listMemberRows, type MemberRow } from './roles.repo.ts';
+import { findMemberRow, listMemberRows, type MemberRow } from './roles.repo.ts';
 import { listTeamMembersOfOrganisation } from './teams.repo.ts';
 import type { TeamRole } from './teams.tables.ts';
 
@@ -35,20 +35,27 @@ export async function listMembers(stores: Stores, actor: Actor | null, organisat
   return membersWithNames(stores, organisationId, rows, can(me, 'organisation.manage', { organisationId }));
 }
 
-/** One member, as listMembers shows them (after a change of roles). */
+/** One member, as listMembers shows them (after a change of roles): only their rows are read. */
 export async function memberView(stores: Stores, actor: Actor, organisationId: string, principalId: string): Promise<MemberView> {
-  const rows = (await listMemberRows(stores.control.db, organisationId)).filter((r) => r.principal_id === principalId);
-  const [view] = await membersWithNames(stores, organisationId, rows, can(actor, 'organisation.manage', { organisationId }));
+  const row = await findMemberRow(stores.control.db, organisationId, principalId);
+  if (!row) throw notFound();
+  const [view] = await membersWithNames(stores, organisationId, [row], can(actor, 'organisation.manage', { organisationId }), principalId);
   if (!view) throw notFound();
   return view;
 }
 
-async function membersWithNames(stores: Stores, organisationId: string, rows: MemberRow[], withEmail: boolean): Promise<MemberView[]> {
+async function membersWithNames(
+  stores: Stores,
+  organisationId: string,
+  rows: MemberRow[],
+  withEmail: boolean,
+  onlyPrincipalId?: string,
+): Promise<MemberView[]> {
   const byCell = new Map<Jurisdiction, string[]>();
   for (const row of rows) byCell.set(row.home_jurisdiction, [...(byCell.get(row.home_jurisdiction) ?? []), row.principal_id]);
   const [profiles, teamRows] = await Promise.all([
     Promise.all([...byCell].map(([jurisdiction, ids]) => findProfilesByIds(stores.cells[jurisdiction].db, ids))),
-    listTeamMembersOfOrganisation(stores.control.db, organisationId),
+    listTeamMembersOfOrganisation(stores.control.db, organisationId, onlyPrincipalId),
   ]);
   const profileOf = new Map(profiles.flat().map((p) => [p.principal_id, p]));
   const members = rows.map((row): MemberView => {

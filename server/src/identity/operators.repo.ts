@@ -1,5 +1,5 @@
 import type { ControlDb } from '../platform/db/types.ts';
-import type { OperatorDesignationsTable } from './teams.tables.ts';
+import type { OperatorDesignationsTable } from './operators.tables.ts';
 
 export type DesignationSource = OperatorDesignationsTable['source'];
 
@@ -78,19 +78,38 @@ export async function listConfigDesignations(db: ControlDb): Promise<{ upstream:
   return db.selectFrom('operator_designations').select(['upstream', 'subject']).where('source', '=', 'config').execute();
 }
 
-/** Grants the operator role; true when it was not held yet. */
+/**
+ * Grants the operator role because of a designation; true when it was not held yet. Only then is
+ * the grant recorded as the designation's (operator_grants): a role held already stays the other
+ * grantor's, and a removed designation will not take it away.
+ */
 export async function grantOperator(db: ControlDb, principalId: string): Promise<boolean> {
-  const result = await db
-    .insertInto('platform_roles')
-    .values({ principal_id: principalId, role: 'operator' })
-    .onConflict((oc) => oc.columns(['principal_id', 'role']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .insertInto('platform_roles')
+      .values({ principal_id: principalId, role: 'operator' })
+      .onConflict((oc) => oc.columns(['principal_id', 'role']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+    await trx.insertInto('operator_grants').values({ principal_id: principalId }).onConflict((oc) => oc.column('principal_id').doNothing()).execute();
+    return true;
+  });
 }
 
-export async function revokeOperator(db: ControlDb, principalId: string): Promise<boolean> {
-  const result = await db.deleteFrom('platform_roles').where('principal_id', '=', principalId).where('role', '=', 'operator').executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+/** Removes the operator role only if a designation granted it; true when removed. */
+export async function revokeDesignatedOperator(db: ControlDb, principalId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const granted = await trx.deleteFrom('operator_grants').where('principal_id', '=', principalId).executeTakeFirst();
+    if (Number(granted.numDeletedRows) !== 1) return false;
+    const result = await trx.deleteFrom('platform_roles').where('principal_id', '=', principalId).where('role', '=', 'operator').executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  });
+}
+
+/** True when the principal holds the operator role (whoever granted it). */
+export async function holdsOperatorRole(db: ControlDb, principalId: string): Promise<boolean> {
+  const row = await db.selectFrom('platform_roles').select('principal_id').where('principal_id', '=', principalId).where('role', '=', 'operator').executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function listOperatorPrincipals(db: ControlDb): Promise<string[]> {

@@ -11,7 +11,7 @@ import {
   listDesignations,
   listOperatorPrincipals,
   principalOfIdentity,
-  revokeOperator,
+  revokeDesignatedOperator,
 } from './operators.repo.ts';
 
 /**
@@ -19,7 +19,8 @@ import {
  * subject — in ENTENTE_OPERATORS or with `entente operators add`. A designation becomes the
  * `operator` platform role as soon as the identity is known to Entente: at start, when the
  * command runs, and at each sign-in of that identity. Removing a designation (from the variable
- * or with `operators remove`) removes the role, unless another designation still covers the agent.
+ * or with `operators remove`) removes the role, unless another designation still covers the agent
+ * or the role did not come from a designation (operator_grants).
  */
 export interface OperatorIdentity {
   upstream: string;
@@ -40,7 +41,7 @@ async function grant(stores: Stores, audit: AuditLog, principalId: string, sourc
 
 async function revokeIfUndesignated(stores: Stores, audit: AuditLog, principalId: string, source: DesignationSource): Promise<boolean> {
   if (await isDesignatedOperator(stores.control.db, principalId)) return false;
-  if (!(await revokeOperator(stores.control.db, principalId))) return false;
+  if (!(await revokeDesignatedOperator(stores.control.db, principalId))) return false;
   await audit.record({
     action: 'role.removed',
     outcome: 'success',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import type { EventBus } from '../platform/events/index.ts';
+import { LIMITS } from '../platform/http/rate-limit.ts';
 import { confirmOrganisation, listOrganisationsForOperators } from './admin-organisations.ts';
 import { clientIp } from './http-session.ts';
 import { ORGANISATION_ROLES } from './identity.tables.ts';
@@ -19,8 +20,7 @@ import { TEAM_ROLES } from './teams.tables.ts';
  * parse with zod, call the use case (which authorises and audits), present.
  */
 
-/** Administrative changes: plenty for a person at a screen, a brake on a script run amok. */
-const ADMIN_CHANGES = { max: 120, timeWindow: 60_000 };
+const ADMIN_CHANGES = LIMITS.adminChanges;
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).loose();
 const organisationParams = z.object({ id: z.uuid() }).strict();
@@ -67,6 +67,8 @@ export function organisationRoutes(app: FastifyInstance, deps: { stores: Stores;
   r.get(
     '/api/organisations/:id/members',
     {
+      // Reads every member's home cell: not to be scraped in a loop.
+      config: { rateLimit: ADMIN_CHANGES },
       schema: {
         tags: ['organisations'],
         summary: 'Members of an organisation with their roles and teams (names from each agent’s home cell)',

@@ -55,3 +55,23 @@ export async function loadGrants(
 export async function findPrincipal(db: ControlDb, id: string): Promise<{ home_jurisdiction: Jurisdiction; status: 'active' | 'disabled' } | undefined> {
   return db.selectFrom('principals').select(['home_jurisdiction', 'status']).where('id', '=', id).executeTakeFirst();
 }
+
+/**
+ * A principal with the organisations it belongs to, in one query (the OpenID provider asks on
+ * every token request: the status says whether to answer, the memberships whether the profile's
+ * organisation may still be asserted).
+ */
+export async function findPrincipalWithMemberships(
+  db: ControlDb,
+  id: string,
+): Promise<{ home_jurisdiction: Jurisdiction; status: 'active' | 'disabled'; organisation_ids: string[] } | undefined> {
+  return db
+    .selectFrom('principals')
+    .select([
+      'home_jurisdiction',
+      'status',
+      sql<string[]>`array(select m.organisation_id from memberships m where m.principal_id = principals.id)`.as('organisation_ids'),
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

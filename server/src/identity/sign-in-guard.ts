@@ -2,7 +2,7 @@ import type { AuditLog } from '../platform/audit/audit-log.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { AppError } from '../platform/errors.ts';
 import { grantOperatorAtSignIn } from './operators.ts';
-import { findPrincipal } from './roles.repo.ts';
+import { findPrincipal } from './principals.repo.ts';
 import type { SessionService } from './sessions.ts';
 
 /**

@@ -53,15 +53,19 @@ export interface TeamMemberRow {
   role: TeamRole;
 }
 
-/** Team memberships of every team of the organisation (one query for the members page). */
-export async function listTeamMembersOfOrganisation(db: ControlDb, organisationId: string): Promise<(TeamMemberRow & { team_name: string })[]> {
-  return db
+/** Team memberships of every team of the organisation (one query for the members page), or of one of its members. */
+export async function listTeamMembersOfOrganisation(
+  db: ControlDb,
+  organisationId: string,
+  principalId?: string,
+): Promise<(TeamMemberRow & { team_name: string })[]> {
+  let query = db
     .selectFrom('team_members')
     .innerJoin('teams', 'teams.id', 'team_members.team_id')
     .select(['team_members.team_id', 'team_members.principal_id', 'team_members.role', 'teams.name as team_name'])
-    .where('teams.organisation_id', '=', organisationId)
-    .orderBy('teams.name')
-    .execute();
+    .where('teams.organisation_id', '=', organisationId);
+  if (principalId !== undefined) query = query.where('team_members.principal_id', '=', principalId);
+  return query.orderBy('teams.name').execute();
 }
 
 export async function listTeamMembers(db: ControlDb, teamId: string): Promise<TeamMemberRow[]> {

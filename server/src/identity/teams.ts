@@ -5,8 +5,8 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Actor } from './actor.ts';
 import { authorize } from './authorization.ts';
 import { findOrganisationsByIds } from './organisations.repo.ts';
-import type { AuditTrx, RequestMeta } from './roles.ts';
-import { findMemberRow } from './roles.repo.ts';
+import { type AuditTrx, type RequestMeta, requireSession } from './roles.ts';
+import { lockMembershipForShare } from './roles.repo.ts';
 import {
   deleteTeam as deleteTeamRow,
   deleteTeamMember,
@@ -84,6 +84,7 @@ export async function createTeam(
   meta: RequestMeta,
 ): Promise<TeamView> {
   const me = authorize(actor, 'organisation.manage_teams', { organisationId });
+  requireSession(me);
   const name = cleanName(input.name);
   await requireOrganisation(stores, organisationId);
   const team = await stores.control.db.transaction().execute(async (trx) => {
@@ -110,6 +111,7 @@ export async function renameTeam(
   meta: RequestMeta,
 ): Promise<TeamView> {
   const me = authorize(actor, 'organisation.manage_teams', { organisationId });
+  requireSession(me);
   const name = cleanName(input.name);
   const team = await stores.control.db.transaction().execute(async (trx) => {
     const before = await findTeam(trx, organisationId, teamId);
@@ -122,7 +124,16 @@ export async function renameTeam(
     });
     if (!row) throw notFound();
     await audit.record(
-      { action: 'team.renamed', outcome: 'success', actorId: me.principalId, organisationId, resource: { type: 'team', id: teamId }, requestId: meta.requestId },
+      {
+        action: 'team.renamed',
+        outcome: 'success',
+        actorId: me.principalId,
+        organisationId,
+        resource: { type: 'team', id: teamId },
+        requestId: meta.requestId,
+        // Team names are the organisation's, not personal data: the audit says what it was called.
+        details: { from: before.name, to: name },
+      },
       trx as unknown as AuditTrx,
     );
     return row;
@@ -140,6 +151,7 @@ export async function deleteTeam(
   meta: RequestMeta,
 ): Promise<void> {
   const me = authorize(actor, 'organisation.manage_teams', { organisationId });
+  requireSession(me);
   await stores.control.db.transaction().execute(async (trx) => {
     if (!(await deleteTeamRow(trx, organisationId, teamId))) throw notFound();
     await audit.record(
@@ -161,10 +173,11 @@ export async function setTeamMember(
   meta: RequestMeta,
 ): Promise<TeamView> {
   const me = authorize(actor, 'organisation.manage_teams', { organisationId });
+  requireSession(me);
   const team = await stores.control.db.transaction().execute(async (trx) => {
     const row = await findTeam(trx, organisationId, teamId);
     // Another organisation's team, or someone who is not a member of this one: not found here.
-    if (!row || !(await findMemberRow(trx, organisationId, principalId))) throw notFound();
+    if (!row || !(await lockMembershipForShare(trx, organisationId, principalId))) throw notFound();
     const outcome = await upsertTeamMember(trx, { team_id: teamId, principal_id: principalId, role });
     if (outcome !== 'unchanged') {
       await audit.record(
@@ -195,6 +208,7 @@ export async function removeTeamMember(
   meta: RequestMeta,
 ): Promise<void> {
   const me = authorize(actor, 'organisation.manage_teams', { organisationId });
+  requireSession(me);
   await stores.control.db.transaction().execute(async (trx) => {
     if (!(await findTeam(trx, organisationId, teamId))) throw notFound();
     if (!(await deleteTeamMember(trx, teamId, principalId))) throw notFound();

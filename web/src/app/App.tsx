@@ -2,6 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { ConsentPage } from '../features/provider/ConsentPage.tsx';
 import { ProfilePage } from '../features/account/ProfilePage.tsx';
 import { SessionsPage } from '../features/account/SessionsPage.tsx';
+import { ServicesPage } from '../features/account/ServicesPage.tsx';
 import { TokensPage } from '../features/account/TokensPage.tsx';
 import { OperationsPage } from '../features/operator/OperationsPage.tsx';
 import { OrganisationPage } from '../features/organisations/OrganisationPage.tsx';
@@ -33,6 +34,7 @@ export function App() {
             <Route path={PATHS.profile} element={<ProfilePage />} />
             <Route path={PATHS.sessions} element={<SessionsPage />} />
             <Route path={PATHS.tokens} element={<TokensPage />} />
+            <Route path={PATHS.services} element={<ServicesPage />} />
             <Route path={PATHS.organisation} element={<OrganisationPage />} />
             <Route path={PATHS.operations} element={<OperationsPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -11,6 +11,7 @@ export const PATHS = {
   profile: '/profil',
   sessions: '/profil/sessions',
   tokens: '/profil/jetons',
+  services: '/profil/services',
   /** An organisation's members and teams (« Mon organisation »); `:id` is the organisation. */
   organisation: '/organisation/:id',
   operations: '/exploitation',

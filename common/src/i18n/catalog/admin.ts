@@ -74,6 +74,10 @@ export const admin = {
     'admin.ops.enable': 'Réactiver l’agent',
     'admin.ops.disabled': 'Agent désactivé : ses sessions sont fermées et ses jetons révoqués.',
     'admin.ops.enabled': 'Agent réactivé.',
+    'admin.ops.disableTitle': 'Désactiver cet agent ?',
+    'admin.ops.disableText': 'L’agent {principalId} ne pourra plus se connecter : ses sessions seront fermées, ses jetons et ses accès aux services révoqués. Seule l’équipe d’exploitation pourra le réactiver.',
+    'admin.ops.disableConfirm': 'Désactiver',
+    'admin.nav.organisationNamed': 'Mon organisation : {name}',
   },
   'fr-CA': {
     'admin.members.email': 'Courriel : {email}',
@@ -152,6 +156,10 @@ export const admin = {
     'admin.ops.enable': 'Enable the agent',
     'admin.ops.disabled': 'Agent disabled: their sessions ended and their tokens were revoked.',
     'admin.ops.enabled': 'Agent enabled.',
+    'admin.ops.disableTitle': 'Disable this agent?',
+    'admin.ops.disableText': 'Agent {principalId} will no longer be able to sign in: their sessions will end, their tokens and their access to services will be revoked. Only the operations team can enable them again.',
+    'admin.ops.disableConfirm': 'Disable',
+    'admin.nav.organisationNamed': 'My organisation: {name}',
   },
 };
 

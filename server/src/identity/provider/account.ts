@@ -1,6 +1,6 @@
 import type { Stores } from '../../platform/db/stores.ts';
 import { findOrganisationsByIds } from '../organisations.repo.ts';
-import { findPrincipal } from '../principals.repo.ts';
+import { findPrincipalWithMemberships } from '../principals.repo.ts';
 import { findProfile } from '../profiles.repo.ts';
 
 /**
@@ -58,11 +58,14 @@ export async function accountClaims(
   organisationOf: OrganisationLookup = async (id) => (await findOrganisationsByIds(stores.control.db, [id]))[0],
 ): Promise<Record<string, unknown> | undefined> {
   if (!/^[0-9a-f-]{36}$/.test(principalId)) return undefined;
-  const principal = await findPrincipal(stores.control.db, principalId);
+  const principal = await findPrincipalWithMemberships(stores.control.db, principalId);
   if (principal?.status !== 'active') return undefined;
   const profile = await findProfile(stores.cells[principal.home_jurisdiction].db, principalId);
   if (!profile) return undefined;
-  const organisation = profile.organisation_id ? await organisationOf(profile.organisation_id) : undefined;
+  // The profile names the organisation of the latest sign-in; Entente vouches for it only while
+  // the agent is still a member (one who left or was removed is not asserted as belonging to it).
+  const member = profile.organisation_id !== null && principal.organisation_ids.includes(profile.organisation_id);
+  const organisation = member && profile.organisation_id ? await organisationOf(profile.organisation_id) : undefined;
   return {
     sub: principalId,
     given_name: profile.given_name,

@@ -6,7 +6,7 @@ import { authorize } from '../authorization.ts';
 import { type ClaimScope, claimsAllowedBy, SCOPE_CLAIMS } from './account.ts';
 import { findClientRow, findClientRows } from './clients.repo.ts';
 import { deleteConsent, listConsents, mergeConsent } from './consents.repo.ts';
-import { destroyByGrantId, grantIdsFor } from './models.repo.ts';
+import { destroyByGrantId, grantIdsFor, grantIdsOfAccount } from './models.repo.ts';
 import type { OidcInteraction, OidcProvider } from './oidc.ts';
 
 export interface ConsentDeps {
@@ -168,6 +168,17 @@ export async function listMyGrants(deps: Pick<ConsentDeps, 'db'>, actorOrNull: A
 export async function revokeGrants(db: ControlDb, principalId: string, clientId: string): Promise<number> {
   let removed = 0;
   for (const grantId of await grantIdsFor(db, principalId, clientId)) removed += await destroyByGrantId(db, grantId);
+  return removed;
+}
+
+/**
+ * Revokes every grant of an agent, for every client, with their codes and tokens — offline
+ * access (refresh tokens that outlive sessions) included. For leaving and disabling: the
+ * agent's downstream services lose their access at once, not when the refresh token expires.
+ */
+export async function revokeAllGrantsFor(db: ControlDb, principalId: string): Promise<number> {
+  let removed = 0;
+  for (const grantId of await grantIdsOfAccount(db, principalId)) removed += await destroyByGrantId(db, grantId);
   return removed;
 }
 

@@ -29,7 +29,7 @@ import { CLIENT_SECRET_OWNER, createSealer, SIGNING_KEY_OWNER, type Sealer } fro
 export { registerClientAs, listClients, removeClient, type RegisterClientInput } from './clients.ts';
 export { rotateSigningKeys, ensureSigningKeys, activeKeyIds } from './keys.ts';
 export { createSealer, SIGNING_KEY_OWNER, CLIENT_SECRET_OWNER } from './sealed.ts';
-export { revokeGrants } from './consent.ts';
+export { revokeAllGrantsFor, revokeGrants } from './consent.ts';
 export { pairwiseSubject, pairwiseKey } from './provider.ts';
 export { ACR_VALUES } from './acr.ts';
 

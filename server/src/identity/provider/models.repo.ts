@@ -99,6 +99,17 @@ export async function grantIdsFor(db: ControlDb, accountId: string, clientId: st
   return rows.map((r) => r.id);
 }
 
+/** Every grant id of an agent, whatever the client (leaving, disabling: everything goes). */
+export async function grantIdsOfAccount(db: ControlDb, accountId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('oidc_models')
+    .select('id')
+    .where('model', '=', 'Grant')
+    .where(sql<string>`payload->>'accountId'`, '=', accountId)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function deleteExpiredModels(db: ControlDb, now: Date): Promise<number> {
   const result = await db.deleteFrom('oidc_models').where('expires_at', '<', now).executeTakeFirst();
   return Number(result.numDeletedRows);

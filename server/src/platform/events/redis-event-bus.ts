@@ -124,12 +124,16 @@ export class RedisEventBus implements EventBus {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.#publisher.ping(),
-        new Promise((_resolve, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.#checkTimeoutMs} ms`)), this.#checkTimeoutMs);
-        }),
-      ]);
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.#checkTimeoutMs} ms`)), this.#checkTimeoutMs);
+      });
+      timeout.catch(() => {});
+      await Promise.race([this.#publisher.ping(), timeout]);
+      // A bus just created (a node starting) may still be connecting its subscriber: wait for it
+      // within the same time limit rather than report a node as not ready for a few milliseconds.
+      if (this.#subscriber.status === 'connect' || this.#subscriber.status === 'connecting' || this.#subscriber.status === 'wait') {
+        await Promise.race([new Promise((resolve) => this.#subscriber.once('ready', resolve)), timeout]).catch(() => {});
+      }
       if (this.#subscriber.status !== 'ready') {
         return { ok: false, kind: 'redis', detail: `subscriber connection ${this.#subscriber.status}` };
       }

@@ -15,6 +15,8 @@ export const LIMITS = {
   oidcToken: { max: 120, timeWindow: 60_000 },
   /** Entente's OpenID authorization endpoint (and its resume step), per browser address. */
   oidcAuthorize: { max: 60, timeWindow: 60_000 },
+  /** Organisation administration and operations (roles, teams, members): plenty for a person, a brake on a script. */
+  adminChanges: { max: 120, timeWindow: 60_000 },
 } as const;
 
 export async function registerRateLimit(

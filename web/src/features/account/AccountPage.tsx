@@ -23,6 +23,9 @@ function AccountNav() {
         <li>
           <NavLink to={PATHS.tokens}>{a('account.nav.tokens')}</NavLink>
         </li>
+        <li>
+          <NavLink to={PATHS.services}>{a('account.nav.services')}</NavLink>
+        </li>
       </ul>
     </nav>
   );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { Page } from '../../app/Page.tsx';
 import '../../ui/admin.css';
 import { getJson, Problem, send } from '../../app/api.ts';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import type { Organisation } from '../organisations/api.ts';
 import { useAdminText } from '../organisations/text.ts';
 
@@ -19,6 +20,7 @@ export function OperationsPage() {
   const agentId = useId();
   const agentHintId = useId();
   const [principalId, setPrincipalId] = useState('');
+  const [confirmingDisable, setConfirmingDisable] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -47,7 +49,7 @@ export function OperationsPage() {
     setStatus('');
     setAlert('');
     try {
-      await send('POST', `/api/admin/organisations/${organisation.id}/confirm`);
+      await send('POST', `/api/admin/organisations/${encodeURIComponent(organisation.id)}/confirm`);
       await load();
       setStatus(m('admin.ops.confirmed', { name: organisation.name }));
       document.getElementById(headingId)?.focus(); // the confirmed row (and its button) is gone
@@ -116,7 +118,7 @@ export function OperationsPage() {
             aria-describedby={agentHintId}
             onChange={(e) => setPrincipalId(e.target.value)}
           />
-          <button type="button" className="button button-danger" onClick={() => void setAgent('disable')}>
+          <button type="button" className="button button-danger" onClick={() => principalId.trim() && setConfirmingDisable(true)}>
             {m('admin.ops.disable')}
           </button>
           <button type="button" className="button button-secondary" onClick={() => void setAgent('enable')}>
@@ -124,6 +126,18 @@ export function OperationsPage() {
           </button>
         </form>
       </section>
+      <ConfirmDialog
+        open={confirmingDisable}
+        title={m('admin.ops.disableTitle')}
+        text={m('admin.ops.disableText', { principalId: principalId.trim() })}
+        cancelLabel={m('admin.cancel')}
+        confirmLabel={m('admin.ops.disableConfirm')}
+        onCancel={() => setConfirmingDisable(false)}
+        onConfirm={() => {
+          setConfirmingDisable(false);
+          void setAgent('disable');
+        }}
+      />
     </Page>
   );
 }

@@ -6,7 +6,7 @@ import type { Me } from './api.ts';
 import { useAdminText } from './text.ts';
 
 /**
- * Links to « Mon organisation » (for an organisation's administrators) and « Exploitation » (for
+ * Links to « Mon organisation » (one per organisation the agent administers) and « Exploitation » (for
  * operators), in the header: shown only to those who have the role (`GET /api/me`).
  */
 export function AdminLinks() {
@@ -19,17 +19,20 @@ export function AdminLinks() {
       .catch(() => setMe(null));
     return () => abort.abort();
   }, []);
-  const administered = me?.organisations.find((o) => o.roles.includes('admin'));
+  // Every organisation the agent administers (an agent may administer several).
+  const administered = me?.organisations.filter((o) => o.roles.includes('admin')) ?? [];
   const operator = me?.platformRoles.includes('operator') ?? false;
-  if (!administered && !operator) return null;
+  if (administered.length === 0 && !operator) return null;
   return (
     <nav className="admin-links" aria-label={m('admin.nav.label')}>
       <ul>
-        {administered && (
-          <li>
-            <Link to={organisationPath(administered.id)}>{m('admin.nav.organisation')}</Link>
+        {administered.map((organisation) => (
+          <li key={organisation.id}>
+            <Link to={organisationPath(organisation.id)}>
+              {administered.length === 1 ? m('admin.nav.organisation') : m('admin.nav.organisationNamed', { name: organisation.name })}
+            </Link>
           </li>
-        )}
+        ))}
         {operator && (
           <li>
             <Link to={PATHS.operations}>{m('admin.nav.operations')}</Link>

@@ -23,6 +23,9 @@ type Pending = { kind: 'member'; member: Member } | { kind: 'team'; team: Team }
  * trainer, manager), remove members, and manage teams; operators grant administrator; members
  * read. What each may do is the server's rule; the page only hides what would be refused.
  */
+/** Ids go into change URLs encoded: one read from the address bar must not reshape the path. */
+const enc = encodeURIComponent;
+
 export function OrganisationPage() {
   const { id = '' } = useParams();
   const { m, problem } = useAdminText();
@@ -92,6 +95,7 @@ export function OrganisationPage() {
     const member = data.members.find((x) => x.principalId === principalId);
     return member ? displayName(member, fallback) : fallback;
   };
+  const orgPath = `/api/organisations/${enc(id)}`;
   const mayChange = (member: Member, role: OrganisationRole) =>
     role === 'admin' ? isOperator || (isAdmin && member.principalId !== data.me.principalId) : isAdmin;
 
@@ -119,10 +123,10 @@ export function OrganisationPage() {
               name={displayName(member, fallback)}
               editable={GRANTABLE.some((role) => mayChange(member, role))}
               mayChange={(role) => mayChange(member, role)}
-              removable={isAdmin}
+              removable={isAdmin && member.principalId !== data.me.principalId}
               onSave={(roles) =>
                 act(
-                  () => send('PUT', `/api/organisations/${id}/members/${member.principalId}/roles`, { roles }),
+                  () => send('PUT', `${orgPath}/members/${enc(member.principalId)}/roles`, { roles }),
                   m('admin.members.saved', { name: displayName(member, fallback) }),
                 )
               }
@@ -134,7 +138,7 @@ export function OrganisationPage() {
 
       <section aria-labelledby="teams-heading">
         <h2 id="teams-heading">{m('admin.teams.heading')}</h2>
-        {isAdmin && <CreateTeam onCreate={(name) => act(() => send('POST', `/api/organisations/${id}/teams`, { name }), m('admin.teams.created', { name: name.trim() }))} />}
+        {isAdmin && <CreateTeam onCreate={(name) => act(() => send('POST', `${orgPath}/teams`, { name }), m('admin.teams.created', { name: name.trim() }))} />}
         {data.teams.length === 0 && <p>{m('admin.teams.none')}</p>}
         <ul className="admin-cards">
           {data.teams.map((team) => (
@@ -145,7 +149,7 @@ export function OrganisationPage() {
               nameOf={nameOf}
               editable={isAdmin}
               act={act}
-              base={`/api/organisations/${id}/teams/${team.id}`}
+              base={`${orgPath}/teams/${enc(team.id)}`}
               onDelete={() => setPending({ kind: 'team', team })}
             />
           ))}
@@ -176,9 +180,9 @@ export function OrganisationPage() {
           setPending(null);
           if (what?.kind === 'member') {
             const name = displayName(what.member, fallback);
-            void act(() => send('DELETE', `/api/organisations/${id}/members/${what.member.principalId}`), m('admin.members.removed', { name }));
+            void act(() => send('DELETE', `${orgPath}/members/${enc(what.member.principalId)}`), m('admin.members.removed', { name }));
           } else if (what?.kind === 'team') {
-            void act(() => send('DELETE', `/api/organisations/${id}/teams/${what.team.id}`), m('admin.teams.deleted', { name: what.team.name }));
+            void act(() => send('DELETE', `${orgPath}/teams/${enc(what.team.id)}`), m('admin.teams.deleted', { name: what.team.name }));
           }
         }}
       />
@@ -321,7 +325,7 @@ function TeamCard(props: {
                       className="button button-secondary"
                       onClick={() =>
                         void act(
-                          () => send('PUT', `${base}/members/${tm.principalId}`, { role: tm.role === 'manager' ? 'member' : 'manager' }),
+                          () => send('PUT', `${base}/members/${enc(tm.principalId)}`, { role: tm.role === 'manager' ? 'member' : 'manager' }),
                           m('admin.teams.updated', { name: team.name }),
                         )
                       }
@@ -331,7 +335,7 @@ function TeamCard(props: {
                     <button
                       type="button"
                       className="button button-secondary"
-                      onClick={() => void act(() => send('DELETE', `${base}/members/${tm.principalId}`), m('admin.teams.updated', { name: team.name }))}
+                      onClick={() => void act(() => send('DELETE', `${base}/members/${enc(tm.principalId)}`), m('admin.teams.updated', { name: team.name }))}
                     >
                       {m('admin.teams.removeMember', { name })}
                     </button>
@@ -349,7 +353,7 @@ function TeamCard(props: {
             onSubmit={(event) => {
               event.preventDefault();
               if (!who) return;
-              void act(() => send('PUT', `${base}/members/${who}`, { role: asManager ? 'manager' : 'member' }), m('admin.teams.updated', { name: team.name })).then(
+              void act(() => send('PUT', `${base}/members/${enc(who)}`, { role: asManager ? 'manager' : 'member' }), m('admin.teams.updated', { name: team.name })).then(
                 (ok) => {
                   if (ok) {
                     setWho('');
