@@ -165,6 +165,10 @@ describe('a stranger’s federation, configured from ENTENTE_CONFIG', () => {
     expect(errors['fr-FR']['errors.sign_in_account_conflict.detail']).toMatch(/fédération que vous avez utilisée la première fois.*administrateur/);
     expect(errors['fr-CA']['errors.sign_in_account_conflict.detail']).toContain('adresse courriel');
     expect(errors.en['errors.sign_in_account_conflict.detail']).toMatch(/federation you used the first time.*administrator/);
+    // …and that the second one can then be linked from the profile (identity-linking.test.ts).
+    expect(errors['fr-FR']['errors.sign_in_account_conflict.detail']).toContain('liez celle-ci depuis « Mon profil »');
+    expect(errors['fr-CA']['errors.sign_in_account_conflict.detail']).toContain('liez celle-ci depuis « Mon profil »');
+    expect(errors.en['errors.sign_in_account_conflict.detail']).toContain('link this one from “My profile”');
   });
 });
 

@@ -45,6 +45,13 @@ export const account = {
     'account.profile.stepUp': 'Renforcer la connexion (second facteur)',
     'account.profile.stepUpHint':
       'Certains espaces demandent le niveau « substantiel » : votre fédération vous demandera un second facteur, puis vous ramènera ici.',
+    'account.profile.federations': 'Fédérations liées',
+    'account.profile.federations.intro': 'Les fédérations d’identité avec lesquelles vous pouvez vous connecter à ce compte.',
+    'account.profile.federations.since': 'liée le {date}',
+    'account.profile.federations.link': 'Lier une autre fédération : {federation}',
+    'account.profile.federations.linkHint':
+      'Vous vous connecterez auprès de cette fédération ; elle doit indiquer la même adresse que votre profil, et l’avoir vérifiée.',
+    'account.profile.federations.linked': 'Fédération liée : {federation}. Vous pouvez désormais vous connecter avec elle.',
 
     'account.jurisdiction.FR': 'France',
     'account.jurisdiction.QC': 'Québec',
@@ -147,6 +154,8 @@ export const account = {
   },
   'fr-CA': {
     'account.profile.email': 'Courriel',
+    'account.profile.federations.linkHint':
+      'Vous vous connecterez auprès de cette fédération ; elle doit indiquer le même courriel que votre profil, et l’avoir vérifié.',
     'account.tokens.created.copied': 'Jeton copié dans le presse-papier.',
   },
   en: {
@@ -194,6 +203,13 @@ export const account = {
     'account.profile.stepUp': 'Strengthen the sign-in (second factor)',
     'account.profile.stepUpHint':
       'Some spaces require the “substantial” level: your federation will ask for a second factor, then bring you back here.',
+    'account.profile.federations': 'Linked federations',
+    'account.profile.federations.intro': 'The identity federations you can sign in to this account with.',
+    'account.profile.federations.since': 'linked on {date}',
+    'account.profile.federations.link': 'Link another federation: {federation}',
+    'account.profile.federations.linkHint':
+      'You will sign in at that federation; it must give the same email address as your profile, and have verified it.',
+    'account.profile.federations.linked': 'Federation linked: {federation}. You can now sign in with it.',
 
     'account.jurisdiction.FR': 'France',
     'account.jurisdiction.QC': 'Québec',

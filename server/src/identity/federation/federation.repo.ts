@@ -12,7 +12,17 @@ export async function takeLoginAttempt(db: ControlDb, stateHash: Buffer, now: Da
   const row = await db
     .deleteFrom('login_attempts')
     .where('state_hash', '=', stateHash)
-    .returning(['state_hash', 'upstream', 'nonce', 'code_verifier', 'return_to', 'min_level', 'expires_at'])
+    .returning([
+      'state_hash',
+      'upstream',
+      'nonce',
+      'code_verifier',
+      'return_to',
+      'min_level',
+      'expires_at',
+      'link_principal_id',
+      'link_session_id',
+    ])
     .executeTakeFirst();
   return row && row.expires_at > now ? row : undefined;
 }
@@ -36,6 +46,40 @@ export async function linkFederatedIdentity(db: ControlDb, upstream: string, sub
     .insertInto('federated_identities')
     .values({ upstream, subject, principal_id: principalId })
     .onConflict((oc) => oc.columns(['upstream', 'subject']).doUpdateSet({ last_sign_in_at: new Date() }))
+    .execute();
+}
+
+/**
+ * Links (upstream, subject) to a principal unless that identity already exists: the caller reads
+ * who owns it afterwards (a concurrent link of the same identity must not be overwritten).
+ */
+export async function insertFederatedIdentityIfAbsent(db: ControlDb, upstream: string, subject: string, principalId: string): Promise<void> {
+  await db
+    .insertInto('federated_identities')
+    .values({ upstream, subject, principal_id: principalId })
+    .onConflict((oc) => oc.columns(['upstream', 'subject']).doNothing())
+    .execute();
+}
+
+/** The subject a principal is known by at one upstream, if any. */
+export async function findSubjectAt(db: ControlDb, principalId: string, upstream: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('federated_identities')
+    .select('subject')
+    .where('principal_id', '=', principalId)
+    .where('upstream', '=', upstream)
+    .executeTakeFirst();
+  return row?.subject;
+}
+
+/** The federations a principal can sign in with, oldest link first. */
+export async function listFederatedIdentities(db: ControlDb, principalId: string): Promise<{ upstream: string; created_at: Date }[]> {
+  return db
+    .selectFrom('federated_identities')
+    .select(['upstream', 'created_at'])
+    .where('principal_id', '=', principalId)
+    .orderBy('created_at')
+    .orderBy('upstream')
     .execute();
 }
 

@@ -21,3 +21,11 @@ declare module '../../platform/db/types.ts' {
     upstream_logout_tokens: UpstreamLogoutTokensTable;
   }
 }
+
+declare module '../identity.tables.ts' {
+  /** A login attempt that links a second federation to a signed-in agent (null: a sign-in). */
+  interface LoginAttemptsTable {
+    link_principal_id: string | null;
+    link_session_id: string | null;
+  }
+}

@@ -9,6 +9,7 @@ import { authorize } from '../authorization.ts';
 import { clearSessionCookie, clientIp, setSessionCookie } from '../http-session.ts';
 import { LogoutNotProcessed, LogoutTokenRefused, receiveBackchannelLogout } from './backchannel-logout.ts';
 import { findSessionUpstream } from './federation.repo.ts';
+import { listLinkedFederations, startLink } from './linking.ts';
 import { type FederationDeps, finishSignIn, startSignIn } from './sign-in.ts';
 import { ASSURANCE_LEVELS } from './upstream.ts';
 
@@ -142,6 +143,12 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
             returnTo: z.string().max(500).optional(),
             level: z.enum(ASSURANCE_LEVELS).optional(),
             reauth: z.literal('1').optional(),
+            // Passed on to the federation (ProConnect: which identity provider to preselect).
+            idp_hint: z
+              .string()
+              .max(200)
+              .regex(/^[A-Za-z0-9._:/-]+$/)
+              .optional(),
           })
           .strict(),
       },
@@ -154,6 +161,7 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
           returnTo: request.query.returnTo,
           minLevel: request.query.level,
           reauthenticate: request.query.reauth === '1',
+          idpHint: request.query.idp_hint,
           locale: request.locale,
           requestId: request.id,
         });
@@ -181,13 +189,58 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
           ip: clientIp(request),
           userAgent: request.headers['user-agent'] ?? null,
           requestId: request.id,
+          currentSession: request.session ? { id: request.session.id, principalId: request.session.principalId } : null,
         });
+        // A second federation linked: the agent keeps the session they linked from.
+        if (signedIn.kind === 'linked') return reply.redirect(signedIn.returnTo, 303);
         setSessionCookie(reply, deps.config, signedIn.token, deps.config.session.absoluteMs);
         return reply.redirect(signedIn.returnTo, 303);
       } catch (error) {
         if (!(error instanceof AppError)) request.log.error({ err: error }, 'sign-in callback failed');
         return reply.redirect(toSignInPage(error), 303);
       }
+    },
+  );
+
+  r.get(
+    '/auth/link',
+    {
+      config: { rateLimit: LIMITS.signIn },
+      schema: {
+        tags: ['identity'],
+        summary: 'Link another federation to the signed-in agent: signs in there, then links that identity to this profile',
+        security: [{ session: [] }],
+        querystring: z.object({ upstream: z.string().max(60), returnTo: z.string().max(500).optional() }).strict(),
+      },
+    },
+    async (request, reply) => {
+      try {
+        const url = await startLink(deps, await request.actor(), {
+          upstream: request.query.upstream,
+          returnTo: request.query.returnTo,
+          locale: request.locale,
+          requestId: request.id,
+        });
+        return reply.redirect(url.href, 303);
+      } catch (error) {
+        return reply.redirect(toSignInPage(error), 303);
+      }
+    },
+  );
+
+  r.get(
+    '/api/me/federations',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The federations the agent can sign in with (linked identities)',
+        security: [{ session: [] }],
+        response: { 200: z.object({ federations: z.array(z.object({ upstream: z.string(), linkedAt: z.string() })) }) },
+      },
+    },
+    async (request) => {
+      const federations = await listLinkedFederations(deps, await request.actor());
+      return { federations: federations.map((f) => ({ upstream: f.upstream, linkedAt: f.linkedAt.toISOString() })) };
     },
   );
 

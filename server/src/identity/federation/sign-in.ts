@@ -19,6 +19,7 @@ import {
   linkFederatedIdentity,
   takeLoginAttempt,
 } from './federation.repo.ts';
+import { finishLink, type Linked } from './linking.ts';
 import type { UpstreamClients } from './oidc-clients.ts';
 import { classifySignInError } from './sign-in-failures.ts';
 import { ASSURANCE_LEVELS, type AssuranceLevel, acrValuesFor, type Upstream } from './upstream.ts';
@@ -106,6 +107,10 @@ export async function startSignIn(
     minLevel?: AssuranceLevel;
     /** Ask the federation to authenticate the agent again even if it has a session (`prompt=login`). */
     reauthenticate?: boolean;
+    /** Forwarded as `idp_hint` (ProConnect preselects the identity provider with it). */
+    idpHint?: string;
+    /** This attempt links the federation to a signed-in agent (linking.ts) instead of signing in. */
+    link?: { principalId: string; sessionId: string };
     locale: Locale;
     requestId?: string;
   },
@@ -152,6 +157,8 @@ export async function startSignIn(
     return_to: safeReturnTo(input.returnTo, deps.publicUrl()),
     min_level: minLevel,
     expires_at: new Date(Date.now() + ATTEMPT_TTL_MS),
+    link_principal_id: input.link?.principalId ?? null,
+    link_session_id: input.link?.sessionId ?? null,
   });
   const parameters: Record<string, string> = {
     redirect_uri: callbackUrl(deps, upstream),
@@ -164,12 +171,14 @@ export async function startSignIn(
     ui_locales: input.locale,
   };
   if (input.email) parameters.login_hint = input.email.trim();
+  if (input.idpHint) parameters.idp_hint = input.idpHint;
   // A service asked Entente for a fresh sign-in (prompt=login, max_age): so does Entente upstream.
   if (input.reauthenticate) parameters.prompt = 'login';
   return client.buildAuthorizationUrl(config, parameters);
 }
 
 export interface SignedIn {
+  kind: 'signed_in';
   token: string;
   absoluteExpiresAt: Date;
   returnTo: string;
@@ -180,8 +189,14 @@ export async function finishSignIn(
   deps: FederationDeps,
   upstreamName: string,
   currentUrl: URL,
-  meta: { ip: string | null; userAgent: string | null; requestId: string },
-): Promise<SignedIn> {
+  meta: {
+    ip: string | null;
+    userAgent: string | null;
+    requestId: string;
+    /** The Entente session presenting the callback, if any: a link attempt must come back in its own. */
+    currentSession?: { id: string; principalId: string } | null;
+  },
+): Promise<SignedIn | Linked> {
   const upstream = deps.upstreams.find((u) => u.name === upstreamName);
   const fail = async (reason: string, slug = 'sign_in_failed', status = 400, more: Record<string, string> = {}): Promise<never> => {
     await deps.audit.record({
@@ -254,6 +269,10 @@ export async function finishSignIn(
   if (!upstream.emailDomains.some((d) => email.endsWith(`@${d}`) || email.endsWith(`.${d}`))) {
     return fail('email_outside_upstream_domains', 'sign_in_unknown_domain');
   }
+  if (attempt.link_principal_id) {
+    const link = { link_principal_id: attempt.link_principal_id, link_session_id: attempt.link_session_id, return_to: attempt.return_to };
+    return finishLink(deps, upstream, link, { subject, email, emailVerified }, { currentSession: meta.currentSession ?? null, requestId: meta.requestId });
+  }
   const organisation =
     (await findOrganisationByIdentifier(deps.stores.control.db, upstream.jurisdiction, orgId)) ??
     (await provisionOrganisation(deps, upstream, orgId, text(upstream.claims.organisationLabel), email, meta.requestId));
@@ -282,7 +301,7 @@ export async function finishSignIn(
   if (upstreamSid) await insertUpstreamSession(deps.stores.control.db, { session_id: session.id, upstream: upstream.name, sid: upstreamSid });
   // Checked again on the way out: an attempt stored before a stricter rule must not redirect away.
   const returnTo = safeReturnTo(attempt.return_to, deps.publicUrl());
-  return { token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, returnTo, principalId };
+  return { kind: 'signed_in', token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, returnTo, principalId };
 }
 
 /** A boolean claim, or the strings some federations send for one; undefined when absent or anything else. */
@@ -296,7 +315,8 @@ function verifiedClaim(value: unknown): boolean | undefined {
 /**
  * Accounts are keyed by (upstream, subject). A first sign-in may take over a profile waiting
  * under the same email (an invited or pre-registered agent) only if no federation already signs
- * that agent in — an email seen through a second upstream is never linked silently — and only if
+ * that agent in — an email seen through a second upstream is never linked silently (the agent
+ * links it explicitly, signed in with both: linking.ts) — and only if
  * this federation vouches for the address (`email_verified`, or `emailVerified` in its
  * configuration): otherwise anyone able to put that address on an account at the federation
  * would take the waiting profile over.

@@ -1,3 +1,4 @@
+import { useSearchParams } from 'react-router';
 import { getJson } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { PATHS } from '../../app/routes.ts';
@@ -10,10 +11,12 @@ interface ProfileData {
   me: Me;
   session: CurrentSession;
   providers: Provider[];
+  /** The federations linked to this account (`/api/me/federations`). */
+  federations: { upstream: string; linkedAt: string }[];
 }
 
 async function loadProfile(signal: AbortSignal): Promise<ProfileData> {
-  const [me, session, providers] = await Promise.all([
+  const [me, session, providers, federations] = await Promise.all([
     getJson<Me>('/api/me', signal),
     getJson<CurrentSession>('/api/session', signal),
     // The federations' labels; without them the profile still shows the federation's name.
@@ -21,8 +24,12 @@ async function loadProfile(signal: AbortSignal): Promise<ProfileData> {
       (body) => body.providers,
       () => [],
     ),
+    getJson<{ federations: ProfileData['federations'] }>('/api/me/federations', signal).then(
+      (body) => body.federations,
+      () => [],
+    ),
   ]);
-  return { me, session, providers };
+  return { me, session, providers, federations };
 }
 
 const KNOWN_ROLES = new Set(['member', 'admin', 'trainer', 'manager', 'operator']);
@@ -37,12 +44,20 @@ export function ProfilePage() {
   const { t } = useI18n();
   const { a } = text;
   const { loaded } = useLoad(loadProfile);
+  // Back from linking a federation (`/profil?lie=<upstream>`, see /auth/link).
+  const [params] = useSearchParams();
+  const justLinked = params.get('lie');
 
   return (
     <AccountPage title={a('account.profile.title')} loaded={loaded}>
-      {({ me, session, providers }) => {
-        const provider = providers.find((p) => p.name === session.upstream);
-        const federation = provider ? (provider.label[text.locale] ?? provider.label['fr-FR'] ?? provider.name) : session.upstream;
+      {({ me, session, providers, federations }) => {
+        const labelOf = (name: string) => {
+          const known = providers.find((p) => p.name === name);
+          return known ? (known.label[text.locale] ?? known.label['fr-FR'] ?? name) : name;
+        };
+        const federation = session.upstream ? labelOf(session.upstream) : null;
+        // Only a federation of the account's own jurisdiction can be linked (a profile lives in one cell).
+        const linkable = providers.filter((p) => p.jurisdiction === me.jurisdiction && !federations.some((f) => f.upstream === p.name));
         const level = session.assuranceLevel;
         const canStepUp = session.upstream !== null && (level === null || level === 'low');
         const stepUp = `/auth/login?${new URLSearchParams({ upstream: session.upstream ?? '', level: 'substantial', returnTo: PATHS.profile })}`;
@@ -127,6 +142,42 @@ export function ProfilePage() {
                       {a('account.profile.stepUp')}
                     </a>
                   </p>
+                </>
+              )}
+            </section>
+
+            <section aria-labelledby="profile-federations">
+              <h2 id="profile-federations">{a('account.profile.federations')}</h2>
+              {justLinked && federations.some((f) => f.upstream === justLinked) && (
+                <p role="status" className="notice">
+                  {a('account.profile.federations.linked', { federation: labelOf(justLinked) })}
+                </p>
+              )}
+              <p>{a('account.profile.federations.intro')}</p>
+              <ul className="account-list">
+                {federations.map((f) => (
+                  <li key={f.upstream} data-linked-upstream={f.upstream}>
+                    <strong>{labelOf(f.upstream)}</strong> — {a('account.profile.federations.since', { date: text.date(f.linkedAt) })}
+                  </li>
+                ))}
+              </ul>
+              {session.upstream !== null && linkable.length > 0 && (
+                <>
+                  <p className="hint" id="profile-link-hint">
+                    {a('account.profile.federations.linkHint')}
+                  </p>
+                  <ul className="account-list">
+                    {linkable.map((p) => (
+                      <li key={p.name}>
+                        <a
+                          href={`/auth/link?${new URLSearchParams({ upstream: p.name, returnTo: PATHS.profile })}`}
+                          aria-describedby="profile-link-hint"
+                        >
+                          {a('account.profile.federations.link', { federation: labelOf(p.name) })}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
                 </>
               )}
             </section>
