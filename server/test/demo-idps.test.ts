@@ -82,6 +82,7 @@ interface Flow {
   secondFactor?: boolean;
   claims?: unknown;
   headers?: Record<string, string>;
+  loginHint?: string;
 }
 
 /** authorize → login page → POST the form → resume → redirect to the RP; returns what the RP gets. */
@@ -98,6 +99,7 @@ async function signIn(idp: DemoIdpName, flow: Flow = {}) {
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...(flow.loginHint ? { login_hint: flow.loginHint } : {}),
     // null: no claims parameter at all.
     ...(flow.claims === null ? {} : { claims: JSON.stringify(flow.claims ?? { id_token: { acr: { essential: true, values: acrs[idp] } } }) }),
   });
@@ -147,6 +149,14 @@ describe('demo identity providers', () => {
     const english = await signIn('qc', { headers: { 'accept-language': 'en' } });
     expect(english.html).toContain('<html lang="en">');
     expect(english.html).toContain('not the Québec government authentication service');
+  });
+
+  it('chooses on its login page the agent whose address was typed at Entente (login_hint)', async () => {
+    const [first, second] = DEMO_IDP_ACCOUNTS.fr;
+    const checkedValue = (html: string) => /<input type="radio" name="agent" id="[^"]+" value="([^"]+)" required checked/.exec(html)?.[1];
+    expect(checkedValue((await signIn('fr')).html)).toBe(first!.sub);
+    expect(checkedValue((await signIn('fr', { loginHint: second!.email.toUpperCase() })).html)).toBe(second!.sub);
+    expect(checkedValue((await signIn('fr', { loginHint: 'nobody@example.test' })).html)).toBe(first!.sub);
   });
 
   it('signs Camille in like ProConnect: eidas1, claims in the ID token and a signed JWT userinfo', async () => {

@@ -62,3 +62,9 @@ if (!command) {
   process.exit(2);
 }
 process.exitCode = await command.run(args);
+// PGlite keeps the process alive after close(): its WebAssembly Postgres arms an interval timer
+// (10 s: by its value, the idle statistics flush) through Emscripten's __setitimer_js, a plain
+// ref'd setTimeout that close() does not clear and that re-arms itself when it fires. Every
+// command has closed what it opened by now; this timer, unref'd, only fires if something else
+// still holds the process, and ends it with the command's exit code (output flushed meanwhile).
+setTimeout(() => process.exit(), 500).unref();

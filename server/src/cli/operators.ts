@@ -68,11 +68,6 @@ export async function operators(args: string[]): Promise<number> {
     console.log(revoked ? say('Désignation retirée ; rôle retiré.', 'Designation removed; role removed.') : say('Désignation retirée.', 'Designation removed.'));
     return 0;
   } finally {
-    await data.close();
-    // PGlite keeps the process alive after close(): its WebAssembly Postgres arms an interval
-    // timer (10 s: by its value, the idle statistics flush) through Emscripten's __setitimer_js,
-    // a plain ref'd setTimeout that close() does not clear and that re-arms itself when it fires.
-    // Nothing of ours is left once the stores are closed, so the command ends here.
-    setTimeout(() => process.exit(), 500).unref();
+    await data.close(); // the process then ends in cli/main.ts (PGlite leaves a timer behind)
   }
 }

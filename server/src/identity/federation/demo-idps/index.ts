@@ -290,6 +290,7 @@ export function registerDemoIdps(app: FastifyInstance, deps: DemoIdpsDeps): Demo
           clientName: client?.clientName ?? client?.clientId ?? String(interaction.params.client_id),
           action: `${publicPath()}${DEMO_IDP_PATHS[name]}/interaction/${uid}/login`,
           accounts: DEMO_IDP_ACCOUNTS[name],
+          loginHint: typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined,
           levels: profile.levels,
           secondFactorRequired: required !== null && !required.includes(profile.levels.withoutFactor),
         }),

@@ -61,16 +61,20 @@ export interface LoginPageInput {
   clientName: string;
   action: string;
   accounts: readonly DemoIdpAccount[];
+  /** The address the agent typed at Entente (`login_hint`): that agent is chosen already. */
+  loginHint?: string;
   levels: { withFactor: string; withoutFactor: string };
   secondFactorRequired: boolean;
 }
 
 export function renderLoginPage(input: LoginPageInput): string {
   const t = (key: string, values?: MessageValues) => escapeHtml(formatMessage(input.locale, key, values));
+  const hinted = input.accounts.findIndex((a) => a.email.toLowerCase() === input.loginHint?.trim().toLowerCase());
+  const chosen = Math.max(hinted, 0);
   const agents = input.accounts
     .map((account, index) => {
       const id = `agent-${index}`;
-      return `<div><input type="radio" name="agent" id="${id}" value="${escapeHtml(account.sub)}" required${index === 0 ? ' checked' : ''} aria-describedby="${id}-hint">
+      return `<div><input type="radio" name="agent" id="${id}" value="${escapeHtml(account.sub)}" required${index === chosen ? ' checked' : ''} aria-describedby="${id}-hint">
 <label for="${id}">${escapeHtml(account.displayName)} — ${escapeHtml(account.organisationName)}</label>
 <p class="hint" id="${id}-hint">${t('ui.demoIdp.agent.email', { email: account.email })}</p></div>`;
     })
