@@ -65,7 +65,8 @@ describeInBrowser('consent to a service signing in through Entente', () => {
       await tab.goto(url.href);
       await tab.waitForURL('**/autorisation/**');
       await settled(tab);
-      expect(await tab.locator('main h1').textContent()).toBe('Autoriser Annuaire partagé');
+      // The page first says it is loading the request, then names the service.
+      await expect.poll(() => tab.locator('main h1').textContent()).toBe('Autoriser Annuaire partagé');
       const claims = (await tab.locator('main ul.consent-claims li').allTextContents()).map((s) => s.trim());
       expect(claims).toEqual([
         'un identifiant qui vous est propre pour ce service (il ne permet pas de vous suivre d’un service à l’autre)',
