@@ -9,6 +9,7 @@ import { createEntente } from '../../server/src/entente.ts';
 import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
 import { sessionCookieName } from '../../server/src/platform/http/openapi.ts';
 import { createLogger } from '../../server/src/platform/logger.ts';
+import { stopWhenAsked } from './stop-when-asked.ts';
 import type { ServerReady } from './servers.ts';
 
 const config = loadConfig(process.env);
@@ -26,15 +27,7 @@ const session = await entente.sessions.create({
   authMethod: 'bench',
 });
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await entente.close();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void stop());
-process.once('disconnect', () => void stop());
+stopWhenAsked(() => entente.close());
 
 const ready: ServerReady = {
   url: `${address}/api/me`,

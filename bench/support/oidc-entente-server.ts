@@ -9,6 +9,7 @@ import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
 import { providerSealers, registerClientAs } from '../../server/src/identity/provider/index.ts';
 import { sessionCookieName } from '../../server/src/platform/http/openapi.ts';
 import { createLogger } from '../../server/src/platform/logger.ts';
+import { stopWhenAsked } from './stop-when-asked.ts';
 import type { OidcBenchReady } from './oidc-bench-client.ts';
 
 const config = loadConfig(process.env);
@@ -27,15 +28,7 @@ for (const agent of DEMO_AGENTS) {
   cookies.push(`${sessionCookieName(config)}=${session.token}`);
 }
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await entente.close();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void stop());
-process.once('disconnect', () => void stop());
+stopWhenAsked(() => entente.close());
 
 const ready: OidcBenchReady = {
   url: `${address}/.well-known/openid-configuration`,

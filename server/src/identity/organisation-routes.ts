@@ -7,6 +7,7 @@ import type { EventBus } from '../platform/events/index.ts';
 import { LIMITS } from '../platform/http/rate-limit.ts';
 import { confirmOrganisation, listOrganisationsForOperators } from './admin-organisations.ts';
 import { clientIp } from './http-session.ts';
+import { organisationSchema } from './routes.ts';
 import { ORGANISATION_ROLES } from './identity.tables.ts';
 import { disableAgent, enableAgent, removeMember } from './leaving.ts';
 import { listMembers } from './members.ts';
@@ -45,18 +46,7 @@ const team = z.object({
   members: z.array(z.object({ principalId: z.uuid(), role: z.enum(TEAM_ROLES) })),
 });
 const teamName = z.object({ name: z.string().trim().min(1).max(TEAM_NAME_MAX) }).strict();
-const adminOrganisation = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  jurisdiction: z.enum(['FR', 'QC']),
-  siret: z.string().nullable(),
-  neq: z.string().nullable(),
-  emailDomains: z.array(z.string()),
-  demo: z.boolean(),
-  confirmed: z.boolean(),
-  createdAt: z.iso.datetime(),
-  members: z.number().int(),
-});
+const adminOrganisation = organisationSchema.extend({ createdAt: z.iso.datetime(), members: z.number().int() });
 
 export function organisationRoutes(app: FastifyInstance, deps: { stores: Stores; audit: AuditLog; sessions: SessionService; events: EventBus }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

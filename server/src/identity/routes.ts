@@ -26,7 +26,8 @@ const myProfile = z.object({
   organisations: z.array(z.object({ id: z.uuid(), name: z.string(), jurisdiction: z.enum(['FR', 'QC']), roles: z.array(z.string()) })),
   platformRoles: z.array(z.string()),
 });
-const organisation = z.object({
+/** An organisation as the API shows it (public information). */
+export const organisationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   jurisdiction: z.enum(['FR', 'QC']),
@@ -254,7 +255,7 @@ export function identityRoutes(
       schema: {
         tags: ['identity'],
         summary: 'Organisations of both states (public information)',
-        response: { 200: z.object({ organisations: z.array(organisation) }) },
+        response: { 200: z.object({ organisations: z.array(organisationSchema) }) },
       },
     },
     async () => ({

@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors.ts';
 import { LIMITS } from '../../platform/http/rate-limit.ts';
 import type { JobRunner } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { localeOf } from '../federation/demo-idps/pages.ts';
+import { localeOf } from '../../platform/http/server-page.ts';
 import type { ResolvedSession, SessionService } from '../sessions.ts';
 import { assertedAcr, requestedAcrs, stepUpLevel } from './acr.ts';
 import { clientMetadata } from './clients.ts';

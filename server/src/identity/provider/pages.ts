@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { formatMessage, type MessageValues } from '../../../../common/src/i18n/format.ts';
 import type { Locale } from '../../../../common/src/i18n/locales.ts';
+import { serverPages } from '../../platform/http/server-page.ts';
 import { escapeHtml } from '../../platform/mail/html.ts';
 
 /**
@@ -16,35 +16,15 @@ button.secondary{background:#fff;color:#000091;border:1px solid #000091}
 a{color:#000091}
 :focus-visible{outline:2px solid #0a76f6;outline-offset:2px}
 `;
-const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
-
-export const PAGE_CSP = pageCsp([]);
+const PAGES = serverPages(STYLE);
 
 /** The pages' CSP; `formOrigins`: where a form of the page may lead after redirects (a service's logout return). */
-export function pageCsp(formOrigins: readonly string[]): string {
-  const actions = ["'self'", ...formOrigins].join(' ');
-  return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action ${actions}; frame-ancestors 'none'`;
-}
+export const pageCsp = (formOrigins: readonly string[]): string => PAGES.csp(formOrigins);
+export const PAGE_CSP = pageCsp([]);
 
+/** Every provider page ends with the way back to Entente's home. */
 function page(locale: Locale, title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} – Entente</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body}
-<p><a href="/">${escapeHtml(formatMessage(locale, 'oidc.page.home'))}</a></p>
-</main>
-</body>
-</html>
-`;
+  return PAGES.render(locale, title, `${body}\n<p><a href="/">${escapeHtml(formatMessage(locale, 'oidc.page.home'))}</a></p>`);
 }
 
 /** An error the client cannot be told about (unknown client, redirect URI not registered…). */

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { localeOf } from '../federation/demo-idps/pages.ts';
+import { localeOf } from '../../platform/http/server-page.ts';
 import type { ResolvedSession } from '../sessions.ts';
 import { ACR_VALUES, assertedAcr, requestedAcrs } from './acr.ts';
 import { accountClaims, cachedOrganisations, claimsAllowedBy, SCOPE_CLAIMS } from './account.ts';

@@ -60,3 +60,22 @@ export function AccountPage<T>(props: { title: string; loaded: Loaded<T>; childr
     </Page>
   );
 }
+
+/**
+ * The outcome of an action on an account page: a status line that is always in the page (so that
+ * screen readers announce what is written into it), and an alert when something failed.
+ */
+export function ActionOutcome(props: { status: string; error: string }) {
+  return (
+    <>
+      <p role="status" className={props.status ? 'alert' : 'account-status-empty'}>
+        {props.status}
+      </p>
+      {props.error && (
+        <p className="alert alert-error" role="alert">
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -2,7 +2,7 @@ import { formatMessage, hasMessage } from '@entente/common/i18n/format.ts';
 import { useRef, useState } from 'react';
 import { getJson, send } from '../../app/api.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
-import { AccountPage } from './AccountPage.tsx';
+import { AccountPage, ActionOutcome } from './AccountPage.tsx';
 import { useAccountText } from './text.ts';
 import { useLoad } from './useLoad.ts';
 
@@ -56,14 +56,7 @@ export function ServicesPage() {
       {(grants) => (
         <>
           <p className="lead">{a('account.services.intro')}</p>
-          <p role="status" className={status ? 'alert' : 'account-status-empty'}>
-            {status}
-          </p>
-          {error && (
-            <p className="alert alert-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ActionOutcome status={status} error={error} />
           <h2 ref={heading} tabIndex={-1}>
             {a('account.services.count', { count: grants.length })}
           </h2>

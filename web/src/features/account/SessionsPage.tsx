@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { getJson, send } from '../../app/api.ts';
 import { signOut } from '../../app/session.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
-import { AccountPage } from './AccountPage.tsx';
+import { AccountPage, ActionOutcome } from './AccountPage.tsx';
 import type { SessionRow } from './api.ts';
 import { useAccountText } from './text.ts';
 import { useLoad } from './useLoad.ts';
@@ -54,15 +54,7 @@ export function SessionsPage() {
       {(sessions) => (
         <>
           <p className="lead">{a('account.sessions.intro')}</p>
-          {/* Always in the page, so that screen readers announce what is written into it. */}
-          <p role="status" className={status ? 'alert' : 'account-status-empty'}>
-            {status}
-          </p>
-          {error && (
-            <p className="alert alert-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ActionOutcome status={status} error={error} />
           <h2 ref={heading} tabIndex={-1}>
             {a('account.sessions.active', { count: sessions.length })}
           </h2>

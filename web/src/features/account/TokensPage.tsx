@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { getJson, send } from '../../app/api.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
-import { AccountPage } from './AccountPage.tsx';
+import { AccountPage, ActionOutcome } from './AccountPage.tsx';
 import { CreateTokenForm } from './CreateTokenForm.tsx';
 import type { AccessToken } from './api.ts';
 import { useAccountText } from './text.ts';
@@ -101,14 +101,7 @@ export function TokensPage() {
       {(tokens) => (
         <>
           <p className="lead">{a('account.tokens.intro')}</p>
-          <p role="status" className={status ? 'alert' : 'account-status-empty'}>
-            {status}
-          </p>
-          {error && (
-            <p className="alert alert-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ActionOutcome status={status} error={error} />
           {created && (
             <CreatedToken
               key={created.id}

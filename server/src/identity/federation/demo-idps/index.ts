@@ -6,7 +6,8 @@ import type { Logger } from '../../../platform/logger.ts';
 import { DEMO_IDP_ACCOUNTS, type DemoIdpName, findDemoAccount } from './accounts.ts';
 import { loadOrCreateDemoIdpKeys } from './keys.ts';
 import { createMemoryAdapter, type OidcContext, type OidcInteraction, type OidcProvider, Provider } from './oidc-provider.ts';
-import { localeOf, pageCsp, renderErrorPage, renderLoginPage, renderLogoutDonePage, renderLogoutPage } from './pages.ts';
+import { localeOf } from '../../../platform/http/server-page.ts';
+import { pageCsp, renderErrorPage, renderLoginPage, renderLogoutDonePage, renderLogoutPage } from './pages.ts';
 
 export { DEMO_IDP_ACCOUNTS, type DemoIdpAccount, type DemoIdpName, FR_DEMO_IDP_ID } from './accounts.ts';
 

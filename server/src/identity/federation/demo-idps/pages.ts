@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { formatMessage, type MessageValues } from '../../../../../common/src/i18n/format.ts';
-import { LOCALE_COOKIE, type Locale, negotiateLocale } from '../../../../../common/src/i18n/locales.ts';
-import { readCookie } from '../../../platform/http/cookies.ts';
+import type { Locale } from '../../../../../common/src/i18n/locales.ts';
+import { serverPages } from '../../../platform/http/server-page.ts';
 import { escapeHtml } from '../../../platform/mail/html.ts';
 import type { DemoIdpAccount, DemoIdpName } from './accounts.ts';
 
@@ -21,39 +19,11 @@ button{font:inherit;padding:.5rem 1rem;background:#000091;color:#fff;border:0;cu
 button.secondary{background:#fff;color:#000091;border:1px solid #000091}
 :focus-visible{outline:2px solid #0a76f6;outline-offset:2px}
 `;
-const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+const PAGES = serverPages(STYLE);
 
 /** The page's CSP: its style block, no script, forms only to itself and to the clients' origins. */
-export function pageCsp(formOrigins: readonly string[]): string {
-  const actions = ["'self'", ...formOrigins].join(' ');
-  return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; base-uri 'none'; form-action ${actions}; frame-ancestors 'none'`;
-}
-
-/** The reader's language from the raw headers: the `entente_lang` cookie, then Accept-Language. */
-export function localeOf(headers: IncomingHttpHeaders): Locale {
-  const accept = headers['accept-language'];
-  return negotiateLocale(typeof accept === 'string' ? accept : undefined, readCookie(headers.cookie, LOCALE_COOKIE));
-}
-
-function page(locale: Locale, title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} – Entente</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
-}
+export const pageCsp = (formOrigins: readonly string[]): string => PAGES.csp(formOrigins);
+const page = PAGES.render;
 
 export interface LoginPageInput {
   locale: Locale;
