@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
+import type { CellDb, ControlDb } from '../platform/db/types.ts';
+import type { AssuranceLevel } from '../identity/federation/upstream.ts';
+import type { SpaceRole } from './workspace.tables.ts';
+import './workspace.tables.ts';
+
+/** The spaces a principal is a member of, with the cell each lives in (control plane). */
+export async function findMemberships(
+  db: ControlDb,
+  principalId: string,
+  spaceIds?: readonly string[],
+): Promise<{ space_id: string; role: SpaceRole; jurisdiction: Jurisdiction }[]> {
+  let query = db
+    .selectFrom('space_members as m')
+    .innerJoin('space_directory as d', 'd.id', 'm.space_id')
+    .select(['m.space_id', 'm.role', 'd.jurisdiction'])
+    .where('m.principal_id', '=', principalId);
+  if (spaceIds) {
+    if (spaceIds.length === 0) return [];
+    query = query.where('m.space_id', 'in', spaceIds);
+  }
+  return query.execute();
+}
+
+export interface DocumentAccessRow {
+  id: string;
+  space_id: string;
+  epoch: number;
+  restricted: boolean;
+  trashed: boolean;
+  min_assurance: AssuranceLevel;
+  /** The principal's row in `document_access`, when the document is restricted. */
+  granted_role: SpaceRole | null;
+}
+
+/** A document among the given spaces, with what access rules need (one cell query). */
+export async function findDocumentForAccess(
+  db: CellDb,
+  documentId: string,
+  spaceIds: readonly string[],
+  principalId: string,
+): Promise<DocumentAccessRow | undefined> {
+  if (spaceIds.length === 0) return undefined;
+  return db
+    .selectFrom('documents as d')
+    .innerJoin('spaces as s', 's.id', 'd.space_id')
+    .select([
+      'd.id',
+      'd.space_id',
+      'd.epoch',
+      'd.restricted',
+      sql<boolean>`d.trashed_at is not null`.as('trashed'),
+      's.min_assurance',
+      (eb) =>
+        eb
+          .selectFrom('document_access as a')
+          .select('a.role')
+          .whereRef('a.document_id', '=', 'd.id')
+          .where('a.principal_id', '=', principalId)
+          .as('granted_role'),
+    ])
+    .where('d.id', '=', documentId)
+    .where('d.space_id', 'in', spaceIds)
+    .executeTakeFirst();
+}
