@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the foundation's benchmarks, printed with the machine they ran on.
  *
- *   npm run bench                          # cold-start, authenticated-read, sign-in, then oidc-token
+ *   npm run bench                          # cold-start, authenticated-read, sign-in, oidc-token, then collab
  *   npm run bench -- cold-start            # one of them by name
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
@@ -10,14 +10,15 @@
  * authenticated-read and sign-in. What each bench measures: bench/README.md.
  */
 import { type AuthenticatedReadResult, authenticatedRead, DEFAULT_LOAD, type LoadFigures } from './authenticated-read.ts';
+import { type CollabResult, collabBench, DEFAULT_COLLAB } from './collab.ts';
 import { type ColdStartResult, coldStart } from './cold-start.ts';
 import { DEFAULT_OIDC_TOKEN, type OidcTokenFigures, type OidcTokenResult, oidcTokenBench } from './oidc-token.ts';
 import { DEFAULT_SIGN_IN, type SignInResult, signInBench } from './sign-in.ts';
 import { currentLoad, describeMachine, loadAverage } from './support/machine.ts';
-import { fixed, type Summary } from './support/stats.ts';
+import { fixed, median, type Summary } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token'] as const;
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab'] as const;
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -130,6 +131,48 @@ function printOidcToken(result: OidcTokenResult): void {
   );
 }
 
+function printCollab(result: CollabResult): void {
+  const { updatesPerSecond, warmupSeconds, measuredSeconds } = result.settings;
+  const ms = (value: number) => fixed(value, 1);
+  const fanOutRow = (r: CollabResult['fanOut'][number]) => [r.target, String(r.editors), ms(r.p50Ms), ms(r.p99Ms), r.delivered, fixed(r.serverCpuSeconds, 2), fixed(r.serverRssMiB, 0)];
+  const fanOutHeader = ['target', 'editors', 'p50 (ms)', 'p99 (ms)', 'delivered', 'server CPU (s)', 'server RSS (MiB)'];
+  printTable(
+    `Update fan-out on one document: ${updatesPerSecond} updates/s in all (editors in turn), ${measuredSeconds} s after ${warmupSeconds} s warm-up; latency from the sender's change to each other client's`,
+    fanOutHeader,
+    result.fanOut.map(fanOutRow),
+  );
+  const bare = (editors: number) => result.fanOut.find((r) => r.target.startsWith('bare') && r.editors === editors);
+  printTable(
+    'Latency ratio of Entente to the bare Hocuspocus server (target ≤ 1.5)',
+    ['target', 'editors', 'p50 ratio', 'p99 ratio'],
+    result.fanOut.filter((r) => !r.target.startsWith('bare')).map((r) => [r.target, String(r.editors), fixed(r.p50Ms / (bare(r.editors)?.p50Ms ?? Number.NaN), 2), fixed(r.p99Ms / (bare(r.editors)?.p99Ms ?? Number.NaN), 2)]),
+  );
+  if (result.openDocuments.length > 0) {
+    printTable(
+      'Open documents, 2 clients each: server RSS',
+      ['target', 'documents', 'RSS before (MiB)', 'RSS after (MiB)', 'per open document (KiB)'],
+      result.openDocuments.map((r) => [r.target, String(r.documents), fixed(r.rssBeforeMiB, 0), fixed(r.rssAfterMiB, 0), fixed(r.perDocumentKiB, 1)]),
+    );
+  }
+  if (result.large.length > 0) {
+    printTable(
+      'Large document: from the database to a new client’s first sync (5 loads, target < 300 ms on PostgreSQL)',
+      ['target', 'characters', 'operations', 'state (KiB)', 'median (ms)', 'each load (ms)'],
+      result.large.map((r) => [r.target, String(r.characters), String(r.operations), fixed(r.stateKiB, 0), ms(median(r.loadMs)), r.loadMs.map((v) => fixed(v, 0)).join(' ')]),
+    );
+  }
+  if (result.nodes.length > 0) {
+    printTable('Scale-out: one node, one node behind a forwarding hop, two nodes through Redis', fanOutHeader, result.nodes.map(fanOutRow));
+    const base = result.nodes[0]!;
+    printTable(
+      'Latency ratio to one node',
+      ['target', 'p50 ratio', 'p99 ratio'],
+      result.nodes.slice(1).map((r) => [r.target, fixed(r.p50Ms / base.p50Ms, 2), fixed(r.p99Ms / base.p99Ms, 2)]),
+    );
+  }
+  for (const note of result.notes) console.log(`(${note})`);
+}
+
 const options = parseArgs(process.argv.slice(2));
 if (options.waitQuietMinutes > 0) await waitForQuiet(options.waitQuietMinutes);
 
@@ -146,6 +189,7 @@ for (const name of options.names) {
     if (name === 'cold-start') printColdStart(await coldStart({ runs: options.runs }), options.runs);
     else if (name === 'authenticated-read') printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
     else if (name === 'sign-in') printSignIn(await signInBench(DEFAULT_SIGN_IN));
+    else if (name === 'collab') printCollab(await collabBench({ ...DEFAULT_COLLAB, measuredSeconds: options.durationSeconds }));
     else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.
     console.log(`Load average after ${name}: ${loadAverage()}`);

@@ -36,12 +36,12 @@ export async function startServer(
   }
 }
 
-function firstMessage(child: Child): Promise<ServerReady> {
+export function firstMessage<T = ServerReady>(child: Child): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready message within ${START_DEADLINE_MS / 1000} s\n${child.output()}`)), START_DEADLINE_MS);
     child.process.once('message', (message) => {
       clearTimeout(timer);
-      resolve(message as ServerReady);
+      resolve(message as T);
     });
     void child.exited.then(({ code }) => {
       clearTimeout(timer);

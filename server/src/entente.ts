@@ -29,7 +29,30 @@ import { organisationRoutes } from './identity/organisation-routes.ts';
 import { registerLeavingJobs } from './identity/leaving.ts';
 import { guardFederatedSignIn } from './identity/sign-in-guard.ts';
 import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
-import { COLLAB_PATH, type CollabAuthenticate, type CollabServer, createCollabServer } from './workspace/collab/collab-server.ts';
+// ── collaboration (helper B) ──
+import { COLLAB_PATH, type CollabAuthenticate } from './workspace/collab/collab-server.ts';
+import { type CollabService, createCollabService } from './workspace/collab/collab-service.ts';
+import { collabRoutes } from './workspace/collab/collab-routes.ts';
+// ── end collaboration ──
+// ── spaces and documents (helper A) ──
+import { SignedInListeners } from './identity/federation/signed-in.ts';
+import {
+  acceptInvitationsAtSignIn,
+  documentRoutes,
+  registerInvitationOutboxHandlers,
+  registerSpacesOutboxHandlers,
+  seedDemoContent,
+  spaceRoutes,
+  type WorkspaceDeps,
+} from './workspace/index.ts';
+// ── end spaces ──
+// ── history (helper D) ──
+import { registerAutoVersions } from './workspace/versions/auto-versions.ts';
+import { versionRoutes } from './workspace/versions/routes.ts';
+// ── end history ──
+// ── images of documents (helper E) ──
+import { imageRoutes } from './workspace/index.ts';
+// ── end images ──
 
 /**
  * Composition: configuration → platform (lock, stores, services) → modules → HTTP. Used by
@@ -56,7 +79,8 @@ export interface Entente {
   outbox: OutboxRegistry;
   mailer: Mailer;
   sessions: SessionService;
-  collab: CollabServer;
+  /** Document store, /collab endpoint, server-side changes (workspace/collab). */
+  collab: CollabService;
   secret: Buffer;
   logger: Logger;
   listen(): Promise<string>;
@@ -105,6 +129,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     cleanup.push(() => (mailer as { close?: () => void }).close?.());
     const outbox = new OutboxRegistry();
     registerIdentityOutboxHandlers(outbox, stores);
+    registerSpacesOutboxHandlers(outbox, stores); // spaces (helper A)
+    registerInvitationOutboxHandlers(outbox, stores); // spaces (helper A)
     const jobs = new JobRunner(stores.control.db, { logger });
     registerOutboxReconciliation(jobs, { cells: cellDbs, registry: outbox, logger });
     registerSessionPurge(jobs, stores, config.session.absoluteMs);
@@ -200,6 +226,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
         logger,
       });
     }
+    // Other modules act at sign-in (workspace: waiting space invitations) without identity knowing them.
+    const signedIn = new SignedInListeners((err) => logger.warn({ err }, 'a signed-in listener failed'));
     federationRoutes(app, {
       config,
       stores,
@@ -211,12 +239,53 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       upstreams,
       publicUrl: () => config.publicUrl,
       secret,
+      signedIn,
     });
     // Entente as OpenID provider for other public services (identity/provider/README.md).
     await registerOpenIdProvider(app, { config, stores, cells, audit, sessions, events, jobs, secret, logger, keysCell: config.oidcKeysCell });
 
-    const collab = createCollabServer({ logger, authenticate: options.collabAuthenticate });
+    // ── collaboration (helper B): document store, tickets, /collab, re-checks, compaction jobs ──
+    const collab = createCollabService({
+      stores,
+      cells,
+      events,
+      jobs,
+      sessions,
+      secret,
+      logger,
+      audit,
+      authenticate: options.collabAuthenticate,
+    });
     cleanup.push(() => collab.close());
+    collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey });
+    // ── end collaboration ──
+    // ── history (helper D): versions API and automatic versions (a sweep job) ──
+    const history = { stores, cells, audit, logger, content: () => collab.store, live: () => collab };
+    versionRoutes(app, history);
+    registerAutoVersions(jobs, history);
+    // ── end history ──
+    // ── spaces and documents (helper A): routes, invitations matched at sign-in, demo content ──
+    const workspaceDeps: WorkspaceDeps = {
+      stores,
+      audit,
+      events,
+      outbox,
+      mailer,
+      secret,
+      publicUrl: () => config.publicUrl,
+      logger,
+      content: () => collab.store,
+    };
+    spaceRoutes(app, workspaceDeps);
+    documentRoutes(app, workspaceDeps);
+    signedIn.add(async (event) => {
+      await acceptInvitationsAtSignIn(workspaceDeps, event);
+    });
+    if (config.demo) await seedDemoContent({ stores, content: collab.store, logger });
+    // ── end spaces ──
+    // ── images of documents (helper E): upload to the space's cell, encrypted; read by members ──
+    imageRoutes(app, { stores, cells, audit, logger });
+    // ── end images ──
     app.server.on('upgrade', (req, socket, head) => {
       const pathname = (req.url ?? '').split('?')[0];
       if (pathname === COLLAB_PATH || pathname?.startsWith(`${COLLAB_PATH}/`)) collab.handleUpgrade(req, socket, head);

@@ -17,6 +17,20 @@ export const STATUS_BY_SLUG = {
   unsupported_media_type: 415,
   rate_limited: 429,
   step_up_required: 401,
+  // collaboration (helper B): the document's content was replaced wholesale since the client's copy
+  epoch_changed: 409,
+  // spaces and documents (helper A): a session below the space's minimum level of assurance
+  insufficient_assurance: 403,
+  last_owner: 409,
+  already_member: 409,
+  document_move_refused: 409,
+  document_in_trash: 409,
+  document_not_in_trash: 409,
+  // images of documents (helper E): over 10 MiB, not a raster type we serve, bytes not of the declared type
+  image_too_large: 413,
+  image_type_unsupported: 415,
+  image_content_mismatch: 415,
+  // end images
   internal: 500,
   unavailable: 503,
 } as const;

@@ -64,3 +64,53 @@ export async function findDocumentForAccess(
     .where('d.space_id', 'in', spaceIds)
     .executeTakeFirst();
 }
+
+/**
+ * The restricted strict ancestors of a document, with the principal's grant on each (a restriction
+ * covers the whole subtree under it: a page under a restricted page is no more open than it).
+ */
+export async function findRestrictedAncestors(
+  db: CellDb,
+  documentId: string,
+  principalId: string,
+): Promise<{ id: string; granted_role: SpaceRole | null }[]> {
+  const result = await sql<{ id: string; granted_role: SpaceRole | null }>`
+    with recursive chain (id, parent_id, restricted, depth) as (
+      select p.id, p.parent_id, p.restricted, 1
+        from documents d join documents p on p.id = d.parent_id
+       where d.id = ${documentId}
+      union all
+      select p.id, p.parent_id, p.restricted, c.depth + 1
+        from documents p join chain c on p.id = c.parent_id
+       where c.depth < 200
+    )
+    select c.id, a.role as granted_role
+      from chain c
+      left join document_access a on a.document_id = c.id and a.principal_id = ${principalId}
+     where c.restricted`.execute(db);
+  return result.rows;
+}
+
+/** Every document of a space with its parent, restriction and the principal's grant: the tree access rules walk. */
+export async function listRestrictionTree(
+  db: CellDb,
+  spaceId: string,
+  principalId: string,
+): Promise<{ id: string; parent_id: string | null; restricted: boolean; granted_role: SpaceRole | null }[]> {
+  return db
+    .selectFrom('documents as d')
+    .select([
+      'd.id',
+      'd.parent_id',
+      'd.restricted',
+      (eb) =>
+        eb
+          .selectFrom('document_access as a')
+          .select('a.role')
+          .whereRef('a.document_id', '=', 'd.id')
+          .where('a.principal_id', '=', principalId)
+          .as('granted_role'),
+    ])
+    .where('d.space_id', '=', spaceId)
+    .execute();
+}

@@ -1,7 +1,7 @@
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { ASSURANCE_LEVELS, type AssuranceLevel } from '../identity/federation/upstream.ts';
-import { findDocumentForAccess, findMemberships } from './access.repo.ts';
+import { findDocumentForAccess, findMemberships, findRestrictedAncestors, listRestrictionTree } from './access.repo.ts';
 import { ROLE_RANK, type SpaceRole } from './workspace.tables.ts';
 
 /**
@@ -12,6 +12,8 @@ import { ROLE_RANK, type SpaceRole } from './workspace.tables.ts';
  *   exist (routes answer 404, never 403, so that a space's existence does not leak).
  * - A restricted document is reached only by the space's owners and the principals listed in
  *   `document_access`; the effective role is the lower of the space role and the listed one.
+ *   A restriction covers the subtree under the document: a page created, moved or left under a
+ *   restricted page is reached only by those who reach every restricted page above it.
  * - A session below the space's minimum assurance gets `insufficientAssurance` (the UI offers a
  *   step-up sign-in) rather than the content.
  */
@@ -65,8 +67,9 @@ export async function documentAccessFor(
     const row = await findDocumentForAccess(stores.cells[jurisdiction].db, documentId, spaceIds, principal.principalId);
     if (!row) continue;
     const spaceRole = memberships.find((m) => m.space_id === row.space_id)?.role as SpaceRole;
-    let role: SpaceRole | null = spaceRole;
-    if (row.restricted && spaceRole !== 'owner') role = row.granted_role ? lowerRole(spaceRole, row.granted_role) : null;
+    const ancestors = spaceRole === 'owner' ? [] : await findRestrictedAncestors(stores.cells[jurisdiction].db, documentId, principal.principalId);
+    const restrictions = [...(row.restricted ? [row.granted_role] : []), ...ancestors.map((a) => a.granted_role)];
+    const role = effectiveRole(spaceRole, restrictions);
     if (!role) return null;
     return {
       documentId: row.id,
@@ -80,4 +83,55 @@ export async function documentAccessFor(
     };
   }
   return null;
+}
+
+/** A member's standing in a space: enough to route to its cell and check their role. */
+export interface SpaceAccess {
+  spaceId: string;
+  jurisdiction: Jurisdiction;
+  role: SpaceRole;
+}
+
+/** Null for a non-member, exactly as for a space that does not exist (answer 404, never 403). */
+export async function spaceAccessFor(stores: Stores, principalId: string, spaceId: string): Promise<SpaceAccess | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(spaceId)) return null;
+  const [membership] = await findMemberships(stores.control.db, principalId, [spaceId]);
+  return membership ? { spaceId: membership.space_id, jurisdiction: membership.jurisdiction, role: membership.role } : null;
+}
+
+/**
+ * The role a member has on a document given the restrictions on it and above it (each the
+ * member's grant there, or null when not listed): owners of the space pass every restriction;
+ * anyone else needs a grant on each, and gets the lowest of them and their space role.
+ */
+export function effectiveRole(spaceRole: SpaceRole, restrictions: readonly (SpaceRole | null)[]): SpaceRole | null {
+  if (spaceRole === 'owner') return spaceRole;
+  let role: SpaceRole = spaceRole;
+  for (const granted of restrictions) {
+    if (!granted) return null;
+    role = lowerRole(role, granted);
+  }
+  return role;
+}
+
+/** The effective role on every document of a space (one query; the tree is walked in memory). */
+export async function effectiveRolesInSpace(
+  stores: Stores,
+  space: { spaceId: string; jurisdiction: Jurisdiction; role: SpaceRole },
+  principalId: string,
+): Promise<Map<string, SpaceRole | null>> {
+  const rows = await listRestrictionTree(stores.cells[space.jurisdiction].db, space.spaceId, principalId);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const roles = new Map<string, SpaceRole | null>();
+  const resolve = (id: string, depth: number): SpaceRole | null => {
+    if (roles.has(id)) return roles.get(id) ?? null;
+    const row = byId.get(id);
+    if (!row || depth > 200) return null;
+    const above = row.parent_id ? resolve(row.parent_id, depth + 1) : space.role;
+    const role = above && row.restricted ? effectiveRole(above, [row.granted_role]) : above;
+    roles.set(id, role);
+    return role;
+  };
+  for (const row of rows) resolve(row.id, 0);
+  return roles;
 }

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ConsentPage } from '../features/provider/ConsentPage.tsx';
 import { ProfilePage } from '../features/account/ProfilePage.tsx';
@@ -6,6 +7,8 @@ import { ServicesPage } from '../features/account/ServicesPage.tsx';
 import { TokensPage } from '../features/account/TokensPage.tsx';
 import { OperationsPage } from '../features/operator/OperationsPage.tsx';
 import { OrganisationPage } from '../features/organisations/OrganisationPage.tsx';
+import { SpacePage } from '../features/workspace/SpacePage.tsx';
+import { SpacesPage } from '../features/workspace/SpacesPage.tsx';
 import { I18nProvider } from './i18n.tsx';
 import { Layout } from './Layout.tsx';
 import { AccessibilityPage } from './pages/AccessibilityPage.tsx';
@@ -15,6 +18,9 @@ import { LegalPage } from './pages/LegalPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { DOMAINS, PATHS } from './routes.ts';
+
+// The editor (Tiptap, Yjs) is most of the app's weight: loaded only when a document is opened.
+const DocumentPage = lazy(() => import('../features/workspace/DocumentPage.tsx').then((m) => ({ default: m.DocumentPage })));
 
 /** The web app: the shell around every page, and the routes. */
 export function App() {
@@ -37,6 +43,16 @@ export function App() {
             <Route path={PATHS.services} element={<ServicesPage />} />
             <Route path={PATHS.organisation} element={<OrganisationPage />} />
             <Route path={PATHS.operations} element={<OperationsPage />} />
+            <Route path={PATHS.spaces} element={<SpacesPage />} />
+            <Route path={PATHS.space} element={<SpacePage />} />
+            <Route
+              path={PATHS.document}
+              element={
+                <Suspense>
+                  <DocumentPage />
+                </Suspense>
+              }
+            />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

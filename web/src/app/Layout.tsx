@@ -5,6 +5,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { API_DOCS_URL, DOMAINS, PATHS } from './routes.ts';
 import { SessionStatus } from './SessionStatus.tsx';
 import { AdminLinks } from '../features/organisations/AdminLinks.tsx';
+import { formatMessage } from '@entente/common/i18n/format.ts';
 
 /** Entente's mark: three bars, the colours of the two states' public services. */
 function Mark() {
@@ -32,7 +33,7 @@ function useFocusOnNavigation(main: RefObject<HTMLElement | null>) {
 }
 
 export function Layout() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const main = useRef<HTMLElement>(null);
   useFocusOnNavigation(main);
 
@@ -62,6 +63,11 @@ export function Layout() {
             <li>
               <NavLink to={PATHS.home} end className="main-nav-link">
                 {t('ui.nav.home')}
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to={PATHS.spaces} className="main-nav-link">
+                {formatMessage(locale, 'workspace.nav.spaces')}
               </NavLink>
             </li>
             {DOMAINS.map((domain) => (

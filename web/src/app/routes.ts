@@ -15,6 +15,13 @@ export const PATHS = {
   /** An organisation's members and teams (« Mon organisation »); `:id` is the organisation. */
   organisation: '/organisation/:id',
   operations: '/exploitation',
+  // ── workspace (spaces, documents) ──
+  /** « Mes espaces »: the agent's spaces. */
+  spaces: '/espaces',
+  /** A space: its document tree, members and trash; `:spaceId` is the space. */
+  space: '/espaces/:spaceId',
+  /** A document's live editor and history. */
+  document: '/espaces/:spaceId/documents/:documentId',
 } as const;
 
 export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;

@@ -83,6 +83,34 @@ export const errors = {
     'errors.unavailable.detail': 'Un composant nécessaire ne répond pas ; réessayez dans quelques instants.',
     'errors.internal.title': 'Erreur interne',
     'errors.internal.detail': 'Une erreur inattendue s’est produite. Référence de la requête : {requestId}.',
+    // collaboration (helper B)
+    'errors.epoch_changed.title': 'Document remplacé',
+    'errors.epoch_changed.detail':
+      'Le contenu de ce document a été remplacé (import, déplacement ou restauration) depuis la copie que vous avez. Rechargez-le : vos modifications non enregistrées restent disponibles comme brouillon.',
+    // spaces and documents (helper A)
+    'errors.insufficient_assurance.title': 'Niveau de garantie insuffisant pour cet espace',
+    'errors.insufficient_assurance.detail':
+      'Cet espace demande une connexion de niveau « {level} ». Reconnectez-vous auprès de votre fédération d’identité à ce niveau (par exemple avec un second facteur) pour ouvrir ou modifier ses documents.',
+    'errors.last_owner.title': 'Dernier propriétaire',
+    'errors.last_owner.detail': 'L’espace doit garder au moins un propriétaire : nommez-en un autre avant de quitter l’espace ou de changer ce rôle.',
+    'errors.already_member.title': 'Déjà membre',
+    'errors.already_member.detail': 'Cette personne est déjà membre de l’espace : changez plutôt son rôle dans la liste des membres.',
+    'errors.document_move_refused.title': 'Déplacement impossible',
+    'errors.document_move_refused.detail':
+      'Un document ne peut être placé ni sous lui-même ou l’un de ses sous-documents, ni sous un document d’un autre espace ou de la corbeille.',
+    'errors.document_in_trash.title': 'Document dans la corbeille',
+    'errors.document_in_trash.detail': 'Ce document est dans la corbeille : restaurez-le avant de le modifier.',
+    'errors.document_not_in_trash.title': 'Document hors de la corbeille',
+    'errors.document_not_in_trash.detail': 'Seul un document placé dans la corbeille peut être restauré ou supprimé définitivement.',
+    // images of documents (helper E)
+    'errors.image_too_large.title': 'Image trop volumineuse',
+    'errors.image_too_large.detail': 'Une image ne peut pas dépasser {limit} Mio. Réduisez-la ou déposez-la plutôt dans les fichiers de l’espace.',
+    'errors.image_type_unsupported.title': 'Format d’image non accepté',
+    'errors.image_type_unsupported.detail':
+      'Seules les images PNG, JPEG, GIF et WebP sont acceptées. Les images SVG sont refusées, car elles peuvent contenir des scripts : exportez-les en PNG.',
+    'errors.image_content_mismatch.title': 'Contenu de l’image non reconnu',
+    'errors.image_content_mismatch.detail': 'Le contenu envoyé n’est pas une image de type {declared} : le fichier est peut-être endommagé ou mal nommé.',
+    // end images
   },
   'fr-CA': {
     'errors.sign_in_account_conflict.detail': 'Votre adresse courriel est déjà rattachée à un compte Entente ouvert avec une autre fédération d’identité. Connectez-vous avec la fédération que vous avez utilisée la première fois, puis liez celle-ci depuis « Mon profil » (« Lier une autre fédération »). En cas de difficulté, adressez-vous à l’administrateur de votre organisation.',
@@ -169,5 +197,32 @@ export const errors = {
     'errors.unavailable.detail': 'A required component is not answering; try again in a moment.',
     'errors.internal.title': 'Internal error',
     'errors.internal.detail': 'An unexpected error occurred. Request reference: {requestId}.',
+    // collaboration (helper B)
+    'errors.epoch_changed.title': 'Document replaced',
+    'errors.epoch_changed.detail':
+      'This document’s content was replaced (import, move or restore) since the copy you hold. Reload it: your unsaved changes stay available as a draft.',
+    // spaces and documents (helper A)
+    'errors.insufficient_assurance.title': 'Level of assurance too low for this space',
+    'errors.insufficient_assurance.detail':
+      'This space requires a sign-in at level “{level}”. Sign in again with your identity federation at that level (with a second factor, for instance) to open or change its documents.',
+    'errors.last_owner.title': 'Last owner',
+    'errors.last_owner.detail': 'The space must keep at least one owner: make someone else owner before leaving or changing this role.',
+    'errors.already_member.title': 'Already a member',
+    'errors.already_member.detail': 'This person is already a member of the space: change their role in the member list instead.',
+    'errors.document_move_refused.title': 'Cannot move the document',
+    'errors.document_move_refused.detail':
+      'A document cannot be placed under itself or one of its sub-documents, nor under a document of another space or in the trash.',
+    'errors.document_in_trash.title': 'Document in the trash',
+    'errors.document_in_trash.detail': 'This document is in the trash: restore it before changing it.',
+    'errors.document_not_in_trash.title': 'Document not in the trash',
+    'errors.document_not_in_trash.detail': 'Only a document in the trash can be restored or deleted for good.',
+    // images of documents (helper E)
+    'errors.image_too_large.title': 'Image too large',
+    'errors.image_too_large.detail': 'An image cannot exceed {limit} MiB. Make it smaller, or put it in the space’s files instead.',
+    'errors.image_type_unsupported.title': 'Image format not accepted',
+    'errors.image_type_unsupported.detail': 'Only PNG, JPEG, GIF and WebP images are accepted. SVG images are refused because they can carry scripts: export them as PNG.',
+    'errors.image_content_mismatch.title': 'Image content not recognised',
+    'errors.image_content_mismatch.detail': 'The content sent is not a {declared} image: the file may be damaged or misnamed.',
+    // end images
   },
 };

@@ -14,6 +14,7 @@ import { errors } from './errors.ts';
 import { mail } from './mail.ts';
 import { oidc } from './oidc.ts';
 import { ui } from './ui.ts';
+import { workspace } from './workspace.ts';
 
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -25,7 +26,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

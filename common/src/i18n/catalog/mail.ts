@@ -33,6 +33,11 @@ export const mail = {
     'mail.demoOutbox.date': '{date, date, medium} {date, time, medium}',
     'mail.demoOutbox.cell.FR': 'France',
     'mail.demoOutbox.cell.QC': 'Québec',
+
+    // ── workspace: invitation to a space ──
+    'mail.spaceInvitation.subject': '{inviter} vous invite dans l’espace « {space} »',
+    'mail.spaceInvitation.body':
+      'Bonjour,\n\n{inviter} vous invite à rejoindre l’espace partagé « {space} » sur Entente.\n\nPour l’accepter, connectez-vous sur {url} avec le service d’identification de votre administration et cette même adresse : l’espace apparaîtra dans votre liste. L’invitation est valable {days} jours.\n\nSi vous ne connaissez pas cette personne, ignorez ce message : sans connexion de votre part, rien ne se passe.',
   },
   'fr-CA': {
     'mail.footer':
@@ -45,6 +50,10 @@ export const mail = {
     'mail.demoOutbox.caption':
       '{count, plural, =0 {Aucun courriel} one {# courriel, du plus récent au plus ancien} other {# courriels, du plus récent au plus ancien}}',
     'mail.demoOutbox.empty': 'Aucun courriel pour l’instant.',
+
+    // ── workspace: invitation to a space ──
+    'mail.spaceInvitation.body':
+      'Bonjour,\n\n{inviter} vous invite à rejoindre l’espace partagé « {space} » sur Entente.\n\nPour l’accepter, connectez-vous sur {url} avec le service d’authentification de votre organisation et cette même adresse courriel : l’espace apparaîtra dans votre liste. L’invitation est valable {days} jours.\n\nSi vous ne connaissez pas cette personne, ignorez ce courriel : sans connexion de votre part, rien ne se passe.',
   },
   en: {
     'mail.signature': 'The Entente team',
@@ -71,5 +80,10 @@ export const mail = {
     'mail.demoOutbox.date': '{date, date, medium} {date, time, medium}',
     'mail.demoOutbox.cell.FR': 'France',
     'mail.demoOutbox.cell.QC': 'Québec',
+
+    // ── workspace: invitation to a space ──
+    'mail.spaceInvitation.subject': '{inviter} invites you to the space “{space}”',
+    'mail.spaceInvitation.body':
+      'Hello,\n\n{inviter} invites you to join the shared space “{space}” on Entente.\n\nTo accept, sign in at {url} with your administration’s sign-in service and this same address: the space will appear in your list. The invitation is valid for {days} days.\n\nIf you do not know this person, ignore this message: nothing happens unless you sign in.',
   },
 };

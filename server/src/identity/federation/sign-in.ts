@@ -22,6 +22,7 @@ import {
 import { finishLink, type Linked } from './linking.ts';
 import type { UpstreamClients } from './oidc-clients.ts';
 import { classifySignInError } from './sign-in-failures.ts';
+import { emailWithinDomains, foldsIntoAscii, type SignedInListeners } from './signed-in.ts';
 import { ASSURANCE_LEVELS, type AssuranceLevel, acrValuesFor, type Upstream } from './upstream.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface FederationDeps {
   publicUrl: () => URL;
   /** The server secret: keys the hash of an unknown email domain in the audit. */
   secret: Buffer;
+  /** Told of every completed federated sign-in (other modules subscribe; identity knows none of them). */
+  signedIn?: SignedInListeners;
 }
 
 const ATTEMPT_TTL_MS = 10 * 60_000;
@@ -258,15 +261,19 @@ export async function finishSignIn(
     return typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : null;
   };
   const subject = String(claims.sub);
-  const email = text(upstream.claims.email)?.toLowerCase() ?? null;
+  const assertedEmail = text(upstream.claims.email);
+  const email = assertedEmail?.toLowerCase() ?? null;
   const givenName = text(upstream.claims.givenName);
   const familyName = text(upstream.claims.familyName);
   const orgId = text(upstream.claims.organisationId);
   if (!email || !givenName || !familyName || !orgId) return fail('missing_claims');
   // An unverified address still signs the agent in (the federation authenticated them); it is
   // only not asserted as verified to the applications Entente signs agents in to.
-  const emailVerified = verifiedClaim(claims[upstream.claims.emailVerified ?? 'email_verified']) ?? upstream.emailVerified;
-  if (!upstream.emailDomains.some((d) => email.endsWith(`@${d}`) || email.endsWith(`.${d}`))) {
+  // …nor is one that lower-casing turned into another, ASCII, address (the Kelvin sign K → k): the
+  // federation vouched for its own mailbox, not for the one waiting invitations and profiles name.
+  const emailVerified =
+    (verifiedClaim(claims[upstream.claims.emailVerified ?? 'email_verified']) ?? upstream.emailVerified) && !foldsIntoAscii(assertedEmail ?? '');
+  if (!emailWithinDomains(email, upstream.emailDomains)) {
     return fail('email_outside_upstream_domains', 'sign_in_unknown_domain');
   }
   if (attempt.link_principal_id) {
@@ -299,6 +306,14 @@ export async function finishSignIn(
     federation: { upstream: upstream.name, assuranceLevel: level, acr, idToken },
   });
   if (upstreamSid) await insertUpstreamSession(deps.stores.control.db, { session_id: session.id, upstream: upstream.name, sid: upstreamSid });
+  await deps.signedIn?.notify({
+    principalId,
+    email,
+    emailVerified,
+    emailWithinUpstreamDomains: emailWithinDomains(email, upstream.emailDomains),
+    upstream: upstream.name,
+    requestId: meta.requestId,
+  });
   // Checked again on the way out: an attempt stored before a stricter rule must not redirect away.
   const returnTo = safeReturnTo(attempt.return_to, deps.publicUrl());
   return { kind: 'signed_in', token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, returnTo, principalId };

@@ -14,6 +14,12 @@ export const MAIL_TEMPLATES = {
   test: { subject: 'mail.test.subject', body: 'mail.test.body', params: ['name'] },
   /** First sign-in of an agent. */
   welcome: { subject: 'mail.welcome.subject', body: 'mail.welcome.body', params: ['name', 'url'] },
+  /** An invitation to a shared space (workspace): who invites, to which space (the role shows in the app). */
+  spaceInvitation: {
+    subject: 'mail.spaceInvitation.subject',
+    body: 'mail.spaceInvitation.body',
+    params: ['inviter', 'space', 'url', 'days'],
+  },
 } as const satisfies Record<string, MailTemplate>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -1,57 +1,277 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Hocuspocus, type onAuthenticatePayload } from '@hocuspocus/server';
+import { type Connection, type Document, Hocuspocus, type onAuthenticatePayload } from '@hocuspocus/server';
 import { WebSocketServer } from 'ws';
+import * as Y from 'yjs';
 import type { Logger } from '../../platform/logger.ts';
+import type { DocumentRef, DocumentStore } from './document-store.ts';
+import {
+  CLOSE,
+  COMPACT_AFTER_UPDATES,
+  MAX_COLLAB_MESSAGE_BYTES,
+  MAX_CONNECTIONS_PER_DOCUMENT,
+  MAX_DOCUMENT_BYTES,
+  MAX_UPDATE_BYTES,
+  MESSAGE_BUCKET,
+  TokenBucket,
+} from './guard-rails.ts';
+import { MalformedMessageError, readIncomingChange } from './sync-message.ts';
 
 /**
  * The real-time collaboration endpoint, `/collab` on the same HTTP server as the API
  * (DESIGN.md contract). Hocuspocus 4 is transport-agnostic: we accept the WebSocket upgrade with
  * `ws`, hand Hocuspocus a web `Request` built from the upgrade request, and pipe messages in.
  * Every refusal (no ticket, bad ticket, no access) is answered inside the Hocuspocus protocol
- * ("authentication failed"), never as a refused upgrade, so that clients get a reason.
+ * ("authentication failed" with a reason), never as a refused upgrade, so that clients get a reason.
  *
- * Authentication is a function given by the caller: the spaces-and-documents issue plugs in
- * short-lived tickets from `POST /api/collab/tickets`; until then the default refuses all.
+ * Durability: Hocuspocus applies an update and broadcasts it in the same step, and its
+ * onChange/onStoreDocument hooks run after. So the update is read out of the incoming message in
+ * `beforeHandleMessage` — awaited by Hocuspocus before it applies anything — and appended to the
+ * document's log; only when that is committed does Hocuspocus apply, broadcast and acknowledge
+ * it (SyncStatus). A client's "all saved" therefore means "on disk". Nothing is ever persisted
+ * from the in-memory document.
  */
 export const COLLAB_PATH = '/collab';
-/** Largest WebSocket message accepted: a big paste fits, a memory attack does not. */
-export const MAX_COLLAB_MESSAGE_BYTES = 8 * 1024 * 1024;
+export { MAX_COLLAB_MESSAGE_BYTES };
+
+/** What every connection carries (Hocuspocus `context`), set by the authenticator. */
+export interface CollabContext extends DocumentRef {
+  principalId: string;
+  sessionId: string;
+  epoch: number;
+  role: string;
+  /** The session's level of assurance, for re-checks without a session lookup. */
+  assuranceLevel: string | null;
+}
 
 export type CollabAuthenticate = (payload: {
   token: string;
   documentName: string;
   request: Request;
-}) => Promise<{ readOnly: boolean; context: Record<string, unknown> }>;
+}) => Promise<{ readOnly: boolean; context: CollabContext }>;
+
+/** A refusal inside the protocol: Hocuspocus sends `reason` with "permission denied". */
+export class CollabRefusal extends Error {
+  readonly reason: string;
+  /** Who was refused, when known (a genuine ticket): for the audit. */
+  principalId: string | null = null;
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CollabRefusal';
+    this.reason = reason;
+  }
+}
+
+/** Thrown from beforeHandleMessage: Hocuspocus closes that document's connection with it. */
+class ConnectionClosing extends Error {
+  readonly code: number;
+  readonly reason: string;
+  constructor(close: { code: number; reason: string }) {
+    super(close.reason);
+    this.code = close.code;
+    this.reason = close.reason;
+  }
+}
+
+/**
+ * Ends a client's connection: the document's connection (Hocuspocus sends a close message with
+ * the reason) and its socket. Closing the socket matters: a provider told only "closed" keeps its
+ * socket and silently stops syncing, whereas a closed socket makes it reconnect with a fresh
+ * ticket — which tells it the new state of things (no access, another epoch, another role) or,
+ * after a storage failure, makes it send its unsaved changes again.
+ */
+export function endConnection(connection: Connection, close: { code: number; reason: string }): void {
+  connection.close(close as never);
+  const socket = connection.webSocket;
+  // 2 = CLOSING, 3 = CLOSED (WebSocket readyState)
+  if (socket.readyState !== 2 && socket.readyState !== 3) socket.close(close.code, close.reason);
+}
+
+/** Closes the socket, then lets Hocuspocus close the document's connection with the same reason. */
+function refuse(connection: Connection, close: { code: number; reason: string }): ConnectionClosing {
+  const socket = connection.webSocket;
+  if (socket.readyState !== 2 && socket.readyState !== 3) socket.close(close.code, close.reason);
+  return new ConnectionClosing(close);
+}
 
 export const refuseAll: CollabAuthenticate = async () => {
-  throw new Error('collaboration tickets are not available yet');
+  throw new CollabRefusal('no-authenticator');
 };
+
+/** What the server knows about a loaded document. */
+interface LoadedDocument {
+  ref: DocumentRef;
+  epoch: number;
+  /** Encoded size at load plus every update accepted since: the guard on document growth. */
+  bytes: number;
+  /** Updates logged on this node since the last compaction was scheduled. */
+  sinceCompaction: number;
+}
+
+export interface CollabServerOptions {
+  logger: Logger;
+  store: DocumentStore;
+  authenticate?: CollabAuthenticate;
+  /** Asks for a background compaction (`quiet`: the document went quiet; `log`: the log grew). */
+  scheduleCompaction?: (ref: DocumentRef, why: 'quiet' | 'log') => void;
+}
 
 export interface CollabServer {
   hocuspocus: Hocuspocus;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Live connections on this node, with their context. */
+  connections(filter?: (context: CollabContext) => boolean): Connection[];
+  /** Applies an update already logged to the document if it is loaded here (everyone receives it). */
+  applyLogged(ref: DocumentRef, epoch: number, update: Uint8Array): Promise<boolean>;
+  /** Closes every connection of a document and unloads it (its content was replaced). */
+  dropDocument(documentId: string, close: { code: number; reason: string }): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createCollabServer(options: { logger: Logger; authenticate?: CollabAuthenticate }): CollabServer {
+export function createCollabServer(options: CollabServerOptions): CollabServer {
   const authenticate = options.authenticate ?? refuseAll;
+  const { store } = options;
   const log = options.logger.child({ component: 'collab' });
-  const hocuspocus = new Hocuspocus({
+  const loaded = new WeakMap<Document, LoadedDocument>();
+  const buckets = new WeakMap<Connection, TokenBucket>();
+
+  const contextOf = (value: unknown): CollabContext | null => {
+    const c = value as Partial<CollabContext> | undefined;
+    return c && typeof c.documentId === 'string' && typeof c.jurisdiction === 'string' && typeof c.epoch === 'number'
+      ? (c as CollabContext)
+      : null;
+  };
+
+  const hocuspocus: Hocuspocus = new Hocuspocus({
     name: 'entente',
     quiet: true,
+    // The in-memory document is never stored: onStoreDocument only tells us a document went quiet.
+    debounce: 2_000,
+    maxDebounce: 10_000,
+
     async onAuthenticate(data: onAuthenticatePayload) {
+      let result: Awaited<ReturnType<CollabAuthenticate>>;
       try {
-        const result = await authenticate({ token: data.token, documentName: data.documentName, request: data.request });
-        if (result.readOnly) data.connectionConfig.readOnly = true;
-        return result.context;
+        result = await authenticate({ token: data.token, documentName: data.documentName, request: data.request });
       } catch (error) {
-        log.info({ documentName: data.documentName, reason: (error as Error).message }, 'collaboration refused');
-        throw error;
+        const reason = error instanceof CollabRefusal ? error.reason : 'permission-denied';
+        if (!(error instanceof CollabRefusal)) log.warn({ err: error }, 'collaboration authentication failed');
+        log.info({ documentName: data.documentName.slice(0, 64), reason }, 'collaboration refused');
+        throw new CollabRefusal(reason);
+      }
+      const existing = hocuspocus.documents.get(data.documentName);
+      if (existing) {
+        const meta = loaded.get(existing);
+        if (meta && meta.epoch !== result.context.epoch) {
+          // A copy of an older epoch is still in memory: it must not reach a new client.
+          await dropDocument(data.documentName, CLOSE.epochChanged);
+        } else if (existing.getConnectionsCount() >= MAX_CONNECTIONS_PER_DOCUMENT) {
+          throw new CollabRefusal('too-many-connections');
+        }
+      }
+      if (result.readOnly) data.connectionConfig.readOnly = true;
+      return result.context;
+    },
+
+    async onLoadDocument(data) {
+      const context = contextOf(data.context);
+      if (!context) throw new CollabRefusal('no-context');
+      const { state, epoch } = await store.load(context);
+      if (epoch !== context.epoch) throw new CollabRefusal(CLOSE.epochChanged.reason);
+      loaded.set(data.document, { ref: refOf(context), epoch, bytes: state.byteLength, sinceCompaction: 0 });
+      return state;
+    },
+
+    async beforeHandleMessage(data) {
+      const { connection, document } = data;
+      let bucket = buckets.get(connection);
+      if (!bucket) {
+        bucket = new TokenBucket(MESSAGE_BUCKET.capacity, MESSAGE_BUCKET.refillPerSecond);
+        buckets.set(connection, bucket);
+      }
+      if (!bucket.take()) throw refuse(connection, CLOSE.rateLimited);
+      if (data.update.byteLength > MAX_UPDATE_BYTES + 1024) throw refuse(connection, CLOSE.tooLarge);
+
+      let change: ReturnType<typeof readIncomingChange>;
+      try {
+        change = readIncomingChange(data.update);
+      } catch (error) {
+        if (!(error instanceof MalformedMessageError)) throw error;
+        // A hostile or broken client: its whole socket goes, nobody else notices.
+        log.info({ socketId: connection.socketId, why: error.message.slice(0, 100) }, 'malformed collaboration message');
+        throw refuse(connection, CLOSE.malformed);
+      }
+      if (change.kind === 'none') return;
+      // Hocuspocus drops a read-only connection's changes (and answers "not saved"): nothing to log.
+      if (connection.readOnly) return;
+
+      const meta = loaded.get(document);
+      const context = contextOf(connection.context);
+      if (!meta || !context) throw refuse(connection, CLOSE.unavailable);
+      if (context.epoch !== meta.epoch) throw refuse(connection, CLOSE.epochChanged);
+
+      let update = change.update;
+      if (change.kind === 'step2') {
+        // A reconnecting client answers our state vector with what we lack — often nothing, or
+        // much of what we already have when its copy is old: log only what is new.
+        update = Y.diffUpdate(update, Y.encodeStateVector(document));
+        const parsed = Y.decodeUpdate(update);
+        if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return;
+      }
+      if (update.byteLength > MAX_UPDATE_BYTES) throw refuse(connection, CLOSE.tooLarge);
+      if (meta.bytes + update.byteLength > MAX_DOCUMENT_BYTES) throw refuse(connection, CLOSE.tooLarge);
+
+      try {
+        await store.append(meta.ref, meta.epoch, update);
+      } catch (error) {
+        // Not durable, so not applied: the client keeps the change and sends it again on reconnect.
+        log.error({ err: error, documentId: meta.ref.documentId }, 'update not logged; connection closed');
+        throw refuse(connection, CLOSE.unavailable);
+      }
+      meta.bytes += update.byteLength;
+      meta.sinceCompaction += 1;
+      if (meta.sinceCompaction >= COMPACT_AFTER_UPDATES) {
+        meta.sinceCompaction = 0;
+        options.scheduleCompaction?.(meta.ref, 'log');
+      }
+    },
+
+    async onStoreDocument(data) {
+      const meta = loaded.get(data.document);
+      if (!meta) return;
+      try {
+        options.scheduleCompaction?.(meta.ref, 'quiet');
+      } catch (error) {
+        log.warn({ err: error }, 'compaction could not be scheduled');
       }
     },
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_COLLAB_MESSAGE_BYTES });
+
+  function connections(filter?: (context: CollabContext) => boolean): Connection[] {
+    const out: Connection[] = [];
+    for (const document of hocuspocus.documents.values()) {
+      for (const connection of document.getConnections()) {
+        const context = contextOf(connection.context);
+        if (context && (!filter || filter(context))) out.push(connection);
+      }
+    }
+    return out;
+  }
+
+  async function dropDocument(documentId: string, close: { code: number; reason: string }): Promise<void> {
+    const document = hocuspocus.documents.get(documentId);
+    if (!document) return;
+    for (const connection of document.getConnections()) endConnection(connection, close);
+    const debounced = `onStoreDocument-${documentId}`;
+    if (hocuspocus.debouncer.isDebounced(debounced)) await hocuspocus.debouncer.executeNow(debounced);
+    await hocuspocus.unloadDocument(document);
+    // Still there (a direct connection, a store in progress): forget it anyway, it is stale.
+    if (hocuspocus.documents.get(documentId) === document) {
+      hocuspocus.documents.delete(documentId);
+      document.destroy();
+    }
+  }
 
   return {
     hocuspocus,
@@ -66,20 +286,40 @@ export function createCollabServer(options: { logger: Logger; authenticate?: Col
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const connection = hocuspocus.handleConnection(ws, request);
-        ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+        ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+          if (!isBinary) {
+            // The protocol is binary: text frames come from something else entirely.
+            ws.close(CLOSE.malformed.code, CLOSE.malformed.reason);
+            return;
+          }
           const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
           connection.handleMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         });
         ws.on('close', (code, reason) => connection.handleClose({ code, reason: reason.toString() } as CloseEvent));
-        ws.on('error', (error) => log.warn({ err: { message: error.message } }, 'collaboration socket error'));
+        ws.on('error', (error) => log.info({ err: { message: error.message } }, 'collaboration socket error'));
       });
     },
+    connections,
+    async applyLogged(ref, epoch, update) {
+      const document = hocuspocus.documents.get(ref.documentId) ?? (await hocuspocus.loadingDocuments.get(ref.documentId)?.catch(() => undefined));
+      if (!document) return false;
+      const meta = loaded.get(document);
+      if (!meta || meta.epoch !== epoch) return false;
+      Y.applyUpdate(document, update, { source: 'local', context: { server: true } });
+      meta.bytes += update.byteLength;
+      return true;
+    },
+    dropDocument,
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
       hocuspocus.closeConnections();
     },
   };
+}
+
+function refOf(context: CollabContext): DocumentRef {
+  return { documentId: context.documentId, spaceId: context.spaceId, jurisdiction: context.jurisdiction };
 }
 
 /** Hocuspocus hooks receive a web Request: built from the upgrade's method, URL and headers. */

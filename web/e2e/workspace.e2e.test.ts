@@ -1,0 +1,251 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { jsonToYDoc } from '../../server/src/workspace/content/ydoc-json.ts';
+import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
+import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
+import { browserSuite } from './support/suite.ts';
+
+type Agent = (typeof DEMO_AGENTS)[number];
+const agent = (givenName: string) => DEMO_AGENTS.find((a) => a.givenName === givenName) as Agent;
+// Demo content (server/src/workspace/demo-content.ts): Camille (FR) owns « Coopération
+// France–Québec » (QC cell), Émilie (QC) edits it, Olivier (QC) reads it.
+const camille = agent('Camille');
+const emilie = agent('Émilie');
+const olivier = agent('Olivier');
+const COOPERATION = '019ac9f0-0000-7000-8000-0000000e0001';
+const WELCOME = '019ac9f0-0000-7000-8000-0000000d0001';
+const documentUrl = (spaceId: string, documentId: string) => `/espaces/${spaceId}/documents/${documentId}`;
+
+const editorOf = (tab: Page) => tab.locator('.ws-prose[contenteditable]').first();
+/** The document's text as both agents should have it: without the other agents' caret labels. */
+const textOf = (tab: Page) =>
+  editorOf(tab).evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+    return copy.textContent;
+  });
+const connection = (tab: Page) => tab.getByTestId('connection');
+
+async function openDocument(context: BrowserContext, baseUrl: string, documentId = WELCOME): Promise<Page> {
+  const tab = await openPage(context, baseUrl, documentUrl(COOPERATION, documentId));
+  await editorOf(tab).waitFor();
+  await expect.poll(() => connection(tab).textContent(), { timeout: 15_000 }).toContain('Connecté');
+  return tab;
+}
+
+/** Types at the very end of the document, in a new paragraph. */
+async function typeAtEnd(tab: Page, text: string): Promise<void> {
+  await editorOf(tab).click();
+  await tab.keyboard.press('Control+End');
+  await tab.keyboard.press('Enter');
+  await tab.keyboard.type(text, { delay: 10 });
+}
+
+describeInBrowser('Spaces and live documents', () => {
+  const suite = browserSuite();
+
+  it('« Mes espaces » lists the agent’s spaces and creates one, with field errors said in words', async () => {
+    const context = await suite.signedInContext(camille);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      await tab.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes espaces' }).click();
+      await tab.waitForURL('**/espaces');
+      const card = tab.getByRole('listitem').filter({ has: tab.getByRole('link', { name: 'Coopération France–Québec' }) });
+      await card.waitFor();
+      expect(await card.textContent()).toContain('Québec');
+      expect(await card.textContent()).toContain('Propriétaire');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+
+      // An empty name is refused by the server; the field says why and takes the focus.
+      await tab.getByRole('button', { name: 'Créer l’espace' }).click();
+      await tab.locator('.ws-field-error').first().waitFor();
+      expect(await tab.evaluate(() => document.activeElement?.id)).toBe(await tab.getByLabel('Nom de l’espace').getAttribute('id'));
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+
+      await tab.getByLabel('Nom de l’espace').fill('Groupe de travail IA');
+      await tab.getByLabel('Québec').check();
+      await tab.getByRole('button', { name: 'Créer l’espace' }).click();
+      await tab.getByRole('link', { name: 'Groupe de travail IA' }).waitFor();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toContain('Groupe de travail IA');
+      await tab.screenshot({ path: '/tmp/ws-spaces.png', fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the tree creates, renames, moves by keyboard, trashes, restores and deletes for good', async () => {
+    const context = await suite.signedInContext(camille);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, `/espaces/${COOPERATION}`);
+      const tree = tab.getByRole('navigation', { name: 'Documents de l’espace' });
+      await tree.getByRole('link', { name: 'Bienvenue' }).waitFor();
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+
+      await tree.getByLabel('Titre du nouveau document').fill('Compte rendu');
+      await tree.getByRole('button', { name: 'Créer', exact: true }).click();
+      await tree.getByRole('link', { name: 'Compte rendu' }).waitFor();
+
+      // Keyboard move: « Placer sous le précédent » nests it under the document above, announced.
+      await tree.getByRole('button', { name: 'Actions pour « Compte rendu »' }).click();
+      await tree.getByRole('button', { name: 'Renommer' }).click();
+      await tree.getByLabel('Nouveau titre de « Compte rendu »').fill('Compte rendu du 31 mars');
+      await tab.keyboard.press('Enter');
+      await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();
+      await tree.getByRole('button', { name: 'Placer sous le précédent' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toMatch(/« Compte rendu du 31 mars » déplacé sous « .+ »/);
+      const moved = tab.locator('.ws-tree-group [data-document-id]').filter({ hasText: 'Compte rendu du 31 mars' });
+      await moved.waitFor();
+      // The keyboard stays on the moved document's actions.
+      expect(await tab.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Actions pour « Compte rendu du 31 mars »');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+
+      await tree.getByRole('button', { name: 'Mettre à la corbeille' }).click();
+      await expect.poll(() => tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).count()).toBe(0);
+      await tab.getByRole('button', { name: 'Afficher la corbeille' }).click();
+      await tab.getByRole('button', { name: 'Restaurer « Compte rendu du 31 mars »' }).click();
+      await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();
+
+      // Delete for good: from the trash only, after confirming.
+      await tab.getByRole('button', { name: 'Actions pour « Compte rendu du 31 mars »' }).click();
+      await tree.getByRole('button', { name: 'Mettre à la corbeille' }).click();
+      await tab.getByRole('button', { name: 'Supprimer définitivement « Compte rendu du 31 mars »' }).click();
+      const dialog = tab.getByRole('dialog', { name: 'Supprimer définitivement « Compte rendu du 31 mars » ?' });
+      await dialog.waitFor();
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await dialog.getByRole('button', { name: 'Supprimer définitivement' }).click();
+      await tab.getByText('La corbeille est vide.').waitFor();
+
+      // Members: the owner changes a role and invites someone who never signed in.
+      await tab.getByLabel('Rôle de Hugo Bernard').selectOption({ label: 'Lecture' });
+      await tab.getByRole('button', { name: 'Enregistrer le rôle de Hugo Bernard' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Hugo Bernard a maintenant le rôle Lecture.');
+      await tab.getByLabel('Adresse e-mail professionnelle').fill('nouvelle.agente@numerique.demo-gouv-fr.test');
+      await tab.getByRole('button', { name: 'Inviter', exact: true }).click();
+      await tab.getByRole('button', { name: 'Annuler l’invitation de nouvelle.agente@numerique.demo-gouv-fr.test' }).waitFor();
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.screenshot({ path: '/tmp/ws-space.png', fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a French and a Québec agent co-edit live, see each other’s cursor, and an offline edit merges on reconnect', async () => {
+    const paris = await suite.signedInContext(camille, { language: 'fr-FR' });
+    const quebec = await suite.signedInContext(emilie, { locale: 'fr-CA', language: 'fr-CA' });
+    try {
+      const [a, b] = await Promise.all([openDocument(paris, suite.app.baseUrl), openDocument(quebec, suite.app.baseUrl)]);
+      await typeAtEnd(a, 'Bonjour de Paris');
+      await expect.poll(() => editorOf(b).textContent(), { timeout: 10_000 }).toContain('Bonjour de Paris');
+      await typeAtEnd(b, 'Bonjour de Québec');
+      await expect.poll(() => editorOf(a).textContent(), { timeout: 10_000 }).toContain('Bonjour de Québec');
+
+      // Named carets and presence avatars.
+      await expect.poll(() => a.locator('.collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toContain('Émilie Tremblay');
+      await expect.poll(() => b.locator('.collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toContain('Camille Martin');
+      expect(await a.getByRole('list', { name: 'Personnes sur ce document' }).textContent()).toContain('Émilie Tremblay');
+      expect(describeViolations(await runAxe(a))).toEqual([]);
+      await a.screenshot({ path: '/tmp/ws-coedit.png', fullPage: true });
+
+      // Offline: the page says so, editing goes on, and nothing reaches the other agent…
+      await quebec.setOffline(true);
+      await expect.poll(() => connection(b).textContent()).toContain('Hors ligne — vos modifications sont enregistrées sur cet appareil');
+      await typeAtEnd(b, 'Écrit hors ligne');
+      await b.screenshot({ path: '/tmp/ws-offline.png', fullPage: true });
+      await a.waitForTimeout(1500);
+      expect(await editorOf(a).textContent()).not.toContain('Écrit hors ligne');
+      // …meanwhile the other agent keeps writing.
+      await typeAtEnd(a, 'Pendant la coupure');
+      // Leaving now would lose the unconfirmed edit: the page asks first.
+      expect(await b.evaluate(() => window.dispatchEvent(new Event('beforeunload', { cancelable: true })))).toBe(false);
+
+      // …until the network is back: both texts merge, in both editors.
+      await quebec.setOffline(false);
+      await expect.poll(() => connection(b).textContent(), { timeout: 20_000 }).toContain('Connecté');
+      await expect.poll(() => editorOf(a).textContent(), { timeout: 10_000 }).toContain('Écrit hors ligne');
+      await expect.poll(() => editorOf(b).textContent(), { timeout: 10_000 }).toContain('Pendant la coupure');
+      await expect.poll(async () => (await textOf(a)) === (await textOf(b))).toBe(true);
+    } finally {
+      await paris.close();
+      await quebec.close();
+    }
+  });
+
+  it('a reader sees the live text in a read-only editor', async () => {
+    const context = await suite.signedInContext(olivier, { language: 'fr-FR' });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      expect(await editorOf(tab).getAttribute('contenteditable')).toBe('false');
+      await tab.getByText('Lecture seule', { exact: false }).first().waitFor();
+      expect(await tab.getByRole('toolbar').count()).toBe(0);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.screenshot({ path: '/tmp/ws-reader.png', fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a named version is restored, as a live change the other agent receives', async () => {
+    const paris = await suite.signedInContext(camille);
+    const quebec = await suite.signedInContext(emilie);
+    try {
+      const [a, b] = await Promise.all([openDocument(paris, suite.app.baseUrl), openDocument(quebec, suite.app.baseUrl)]);
+      await a.getByLabel('Nom de la version').fill('Avant l’essai');
+      await a.getByRole('button', { name: 'Nommer cette version' }).click();
+      await a.getByRole('button', { name: 'Restaurer « Avant l’essai »' }).waitFor();
+
+      await typeAtEnd(a, 'Texte à annuler');
+      await expect.poll(() => editorOf(b).textContent(), { timeout: 10_000 }).toContain('Texte à annuler');
+
+      await a.getByRole('button', { name: 'Comparer « Avant l’essai » avec maintenant' }).click();
+      await expect.poll(() => a.locator('.ws-diff ins').allTextContents()).toContainEqual(expect.stringMatching(/^\+ Ajouté :\s+Texte à annuler$/));
+      await a.getByRole('button', { name: 'Restaurer « Avant l’essai »' }).click();
+      const dialog = a.getByRole('dialog', { name: 'Restaurer « Avant l’essai » ?' });
+      await dialog.waitFor();
+      expect(describeViolations(await runAxe(a))).toEqual([]);
+      await dialog.getByRole('button', { name: 'Restaurer', exact: true }).click();
+      await expect.poll(() => editorOf(b).textContent(), { timeout: 10_000 }).not.toContain('Texte à annuler');
+      await expect.poll(() => editorOf(a).textContent(), { timeout: 10_000 }).not.toContain('Texte à annuler');
+      // The state before the restore is kept in the history.
+      await a.getByRole('button', { name: 'Actualiser l’historique' }).click();
+      await expect.poll(() => a.locator('.ws-versions').textContent()).toContain('Avant restauration');
+      await a.screenshot({ path: '/tmp/ws-history.png', fullPage: true });
+    } finally {
+      await paris.close();
+      await quebec.close();
+    }
+  });
+
+  it('content replaced wholesale while an agent was offline: their copy becomes a draft, never merged', async () => {
+    const INFRASTRUCTURE = '019ac9f0-0000-7000-8000-0000000d0005';
+    const ref = { documentId: INFRASTRUCTURE, spaceId: COOPERATION, jurisdiction: 'QC' as const };
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl, INFRASTRUCTURE);
+      await context.setOffline(true);
+      await expect.poll(() => connection(tab).textContent()).toContain('Hors ligne');
+      await typeAtEnd(tab, 'Brouillon hors ligne');
+
+      // Meanwhile the document is replaced wholesale on the server (an import: a new epoch).
+      const imported = jsonToYDoc({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Contenu importé' }] }] });
+      await suite.app.entente.collab.store.replace(ref, Y.encodeStateAsUpdate(imported));
+
+      await context.setOffline(false);
+      await tab.getByRole('heading', { name: 'Brouillons conservés sur cet appareil' }).waitFor({ timeout: 20_000 });
+      await expect.poll(() => editorOf(tab).textContent(), { timeout: 15_000 }).toContain('Contenu importé');
+      await expect.poll(() => connection(tab).textContent(), { timeout: 15_000 }).toContain('Connecté');
+      expect(await editorOf(tab).textContent()).not.toContain('Brouillon hors ligne');
+
+      // The draft opens read-only and still holds the offline edit.
+      await tab.getByRole('button', { name: 'Ouvrir le brouillon' }).click();
+      await expect.poll(() => tab.locator('.ws-draft-view .ws-prose').textContent()).toContain('Brouillon hors ligne');
+      expect(await tab.locator('.ws-draft-view .ws-prose').getAttribute('contenteditable')).toBe('false');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      await tab.screenshot({ path: '/tmp/ws-draft.png', fullPage: true });
+      // The server never received the old copy's edit.
+      expect((await suite.app.entente.collab.store.derived(ref)).text).not.toContain('Brouillon hors ligne');
+    } finally {
+      await context.close();
+    }
+  });
+});

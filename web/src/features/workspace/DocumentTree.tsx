@@ -1,0 +1,337 @@
+import { type DragEvent, type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { type DocumentSummary, documentPath, documentsApi, roleAtLeast, type SpaceRole } from './api.ts';
+import { useWorkspaceText } from './text.ts';
+import { buildTree, type Move, type MoveKind, planDrop, planMove, type TreeNode } from './tree.ts';
+
+interface TreeProps {
+  spaceId: string;
+  documents: DocumentSummary[];
+  role: SpaceRole;
+  currentId?: string;
+  /** Runs a change, reloads the list, says the outcome (status) or the failure (alert). */
+  act: (change: () => Promise<unknown>, done: string) => Promise<boolean>;
+}
+
+const MOVES: readonly MoveKind[] = ['up', 'down', 'indent', 'outdent'];
+
+/**
+ * The space's documents as nested lists: a disclosure button per parent, a link per document,
+ * and an « Actions » disclosure per document (rename, new sub-document, move up/down/in/out,
+ * duplicate, trash). Moves work by drag and drop too; each outcome is announced in the page's
+ * status region, and focus stays on the moved document's actions.
+ */
+export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeProps) {
+  const { w } = useWorkspaceText();
+  const roots = useMemo(() => buildTree(documents), [documents]);
+  const [expanded, setExpanded] = useState<Set<string>>(() => {
+    // The current document's ancestors start open, so it is visible.
+    const open = new Set<string>();
+    const byId = new Map(documents.map((d) => [d.id, d]));
+    let parent = currentId ? byId.get(currentId)?.parentId : null;
+    while (parent && !open.has(parent)) {
+      open.add(parent);
+      parent = byId.get(parent)?.parentId ?? null;
+    }
+    return open;
+  });
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [openActions, setOpenActions] = useState<string | null>(null);
+  const [refocus, setRefocus] = useState<string | null>(null);
+  // A document that left the list (trash) closes its actions: it comes back (restore) closed.
+  useEffect(() => {
+    if (openActions && !documents.some((d) => d.id === openActions)) setOpenActions(null);
+  }, [documents, openActions]);
+  // After the list came back with the move, the row may be a new element: focus its actions button.
+  useEffect(() => {
+    if (!refocus) return;
+    const target = document.querySelector<HTMLElement>(`[data-document-id="${CSS.escape(refocus)}"] > .ws-tree-row .ws-tree-actions-toggle`);
+    if (target) {
+      target.focus();
+      setRefocus(null);
+    }
+  }, [refocus, documents]);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const editor = roleAtLeast(role, 'editor');
+  const toggle = (id: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const titleOf = (id: string | null) => (id ? (documents.find((d) => d.id === id)?.title ?? '') : '');
+  const move = async (doc: DocumentSummary, plan: Move) => {
+    const where = plan.parentId
+      ? w('workspace.tree.movedUnder', { title: doc.title, parent: titleOf(plan.parentId), position: plan.position + 1 })
+      : w('workspace.tree.movedRoot', { title: doc.title, position: plan.position + 1 });
+    if (plan.parentId) setExpanded((current) => new Set(current).add(plan.parentId as string));
+    const ok = await act(() => documentsApi.update(doc.id, { parentId: plan.parentId, position: plan.position }), where);
+    // The moved row may have been re-created under its new parent: give the keyboard back to it.
+    if (ok) {
+      setOpenActions(doc.id);
+      setRefocus(doc.id);
+    }
+  };
+
+  const dropOn = (target: string | null) => (event: DragEvent) => {
+    event.preventDefault();
+    setDropTarget(null);
+    const id = dragging ?? event.dataTransfer.getData('text/x-entente-document');
+    setDragging(null);
+    const doc = documents.find((d) => d.id === id);
+    if (!doc || id === target) return;
+    const plan = planDrop(roots, id, target);
+    if (plan) void move(doc, plan);
+  };
+
+  const renderNodes = (nodes: TreeNode[], level: number) => (
+    <ul className={level === 0 ? 'ws-tree' : 'ws-tree-group'}>
+      {nodes.map((node) => (
+        <TreeItem
+          key={node.doc.id}
+          node={node}
+          spaceId={spaceId}
+          current={node.doc.id === currentId}
+          open={expanded.has(node.doc.id)}
+          editor={editor}
+          dropping={dropTarget === node.doc.id}
+          onToggle={() => toggle(node.doc.id)}
+          actionsOpen={openActions === node.doc.id}
+          onActions={() => setOpenActions((current) => (current === node.doc.id ? null : node.doc.id))}
+          onMove={(kind) => {
+            const plan = planMove(roots, node.doc.id, kind);
+            if (plan) void move(node.doc, plan);
+          }}
+          canMove={(kind) => planMove(roots, node.doc.id, kind) !== null}
+          act={act}
+          drag={{
+            onDragStart: (event) => {
+              event.dataTransfer.setData('text/x-entente-document', node.doc.id);
+              event.dataTransfer.effectAllowed = 'move';
+              setDragging(node.doc.id);
+            },
+            onDragEnd: () => {
+              setDragging(null);
+              setDropTarget(null);
+            },
+            onDragOver: (event) => {
+              if (!dragging || dragging === node.doc.id) return;
+              event.preventDefault();
+              event.stopPropagation();
+              setDropTarget(node.doc.id);
+            },
+            onDrop: (event) => {
+              event.stopPropagation();
+              dropOn(node.doc.id)(event);
+            },
+          }}
+        >
+          {node.children.length > 0 && expanded.has(node.doc.id) && renderNodes(node.children, level + 1)}
+        </TreeItem>
+      ))}
+    </ul>
+  );
+
+  return (
+    <nav className="ws-tree-nav" aria-label={w('workspace.tree.label')}>
+      {editor && <CreateDocument spaceId={spaceId} parentId={null} act={act} />}
+      {roots.length === 0 ? <p>{w('workspace.tree.empty')}</p> : renderNodes(roots, 0)}
+      {editor && dragging && (
+        <p
+          className={`ws-drop-root${dropTarget === 'root' ? ' ws-dropping' : ''}`}
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDropTarget('root');
+          }}
+          onDrop={dropOn(null)}
+        >
+          {w('workspace.tree.dropRoot')}
+        </p>
+      )}
+    </nav>
+  );
+}
+
+interface DragHandlers {
+  onDragStart: (event: DragEvent) => void;
+  onDragEnd: () => void;
+  onDragOver: (event: DragEvent) => void;
+  onDrop: (event: DragEvent) => void;
+}
+
+function TreeItem(props: {
+  node: TreeNode;
+  spaceId: string;
+  current: boolean;
+  open: boolean;
+  editor: boolean;
+  dropping: boolean;
+  onToggle: () => void;
+  actionsOpen: boolean;
+  onActions: () => void;
+  onMove: (kind: MoveKind) => void;
+  canMove: (kind: MoveKind) => boolean;
+  act: TreeProps['act'];
+  drag: DragHandlers;
+  children: React.ReactNode;
+}) {
+  const { node, editor, act } = props;
+  const { doc } = node;
+  const { w } = useWorkspaceText();
+  const actions = props.actionsOpen;
+  const [renaming, setRenaming] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [title, setTitle] = useState(doc.title);
+  const panelId = useId();
+  const renameId = useId();
+  const hasChildren = node.children.length > 0;
+  const label = doc.title || w('workspace.tree.untitled');
+
+  const rename = async (event: FormEvent) => {
+    event.preventDefault();
+    const ok = await act(() => documentsApi.update(doc.id, { title: title.trim() }), w('workspace.tree.renamed', { title: title.trim() }));
+    if (ok) setRenaming(false);
+  };
+
+  return (
+    <li className="ws-tree-item" data-document-id={doc.id}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: dragging is the pointer shortcut; the « Actions » panel moves documents by keyboard */}
+      <div
+        className={`ws-tree-row${props.current ? ' ws-tree-current' : ''}${props.dropping ? ' ws-dropping' : ''}`}
+        draggable={editor}
+        onDragStart={editor ? props.drag.onDragStart : undefined}
+        onDragEnd={editor ? props.drag.onDragEnd : undefined}
+        onDragOver={editor ? props.drag.onDragOver : undefined}
+        onDrop={editor ? props.drag.onDrop : undefined}
+      >
+        {hasChildren ? (
+          <button
+            type="button"
+            className="ws-tree-toggle"
+            aria-expanded={props.open}
+            aria-label={props.open ? w('workspace.tree.collapse', { title: label }) : w('workspace.tree.expand', { title: label })}
+            onClick={props.onToggle}
+          >
+            <span aria-hidden="true">{props.open ? '▾' : '▸'}</span>
+          </button>
+        ) : (
+          <span className="ws-tree-toggle-space" aria-hidden="true" />
+        )}
+        {renaming ? (
+          <form className="ws-inline-form" onSubmit={(event) => void rename(event)}>
+            <label htmlFor={renameId} className="ws-sr-only">
+              {w('workspace.tree.renameLabel', { title: label })}
+            </label>
+            <input
+              id={renameId}
+              value={title}
+              maxLength={200}
+              required
+              // biome-ignore lint/a11y/noAutofocus: the agent just asked to rename this document
+              autoFocus
+              onChange={(e) => setTitle(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  setTitle(doc.title);
+                  setRenaming(false);
+                }
+              }}
+            />
+            <button type="submit" className="button button-small">
+              {w('workspace.tree.renameSave')}
+            </button>
+            <button type="button" className="button button-small button-secondary" onClick={() => setRenaming(false)}>
+              {w('workspace.cancel')}
+            </button>
+          </form>
+        ) : (
+          <Link to={documentPath(props.spaceId, doc.id)} className="ws-tree-link" aria-current={props.current ? 'page' : undefined}>
+            {label}
+            {doc.restricted && <span className="ws-tree-restricted"> {w('workspace.tree.restricted')}</span>}
+          </Link>
+        )}
+        {editor && !renaming && (
+          <button
+            type="button"
+            className="ws-tree-actions-toggle"
+            aria-expanded={actions}
+            aria-controls={panelId}
+            aria-label={w('workspace.tree.actions', { title: label })}
+            onClick={props.onActions}
+          >
+            <span aria-hidden="true">⋯</span>
+          </button>
+        )}
+      </div>
+      {editor && actions && (
+        <div id={panelId} className="ws-tree-actions">
+          <button type="button" className="button button-small button-secondary" onClick={() => setRenaming(true)}>
+            {w('workspace.tree.rename')}
+          </button>
+          <button type="button" className="button button-small button-secondary" onClick={() => setAdding((v) => !v)} aria-expanded={adding}>
+            {w('workspace.tree.addChild')}
+          </button>
+          {MOVES.map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              className="button button-small button-secondary"
+              aria-disabled={!props.canMove(kind) || undefined}
+              onClick={() => props.canMove(kind) && props.onMove(kind)}
+            >
+              {w(`workspace.tree.move.${kind}`)}
+            </button>
+          ))}
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            onClick={() => void act(() => documentsApi.duplicate(doc.id), w('workspace.tree.duplicated', { title: label }))}
+          >
+            {w('workspace.tree.duplicate')}
+          </button>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            onClick={() => void act(() => documentsApi.trash(doc.id), w('workspace.tree.trashed', { title: label }))}
+          >
+            {w('workspace.tree.trash')}
+          </button>
+          {adding && <CreateDocument spaceId={props.spaceId} parentId={doc.id} parentTitle={label} act={act} onDone={() => setAdding(false)} />}
+        </div>
+      )}
+      {props.children}
+    </li>
+  );
+}
+
+function CreateDocument(props: { spaceId: string; parentId: string | null; parentTitle?: string; act: TreeProps['act']; onDone?: () => void }) {
+  const { w } = useWorkspaceText();
+  const [title, setTitle] = useState('');
+  const inputId = useId();
+  return (
+    <form
+      className="ws-inline-form ws-create-document"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const name = title.trim();
+        if (!name) return;
+        void props
+          .act(() => documentsApi.create(props.spaceId, name, props.parentId), w('workspace.tree.created', { title: name }))
+          .then((ok) => {
+            if (ok) {
+              setTitle('');
+              props.onDone?.();
+            }
+          });
+      }}
+    >
+      <label htmlFor={inputId}>{props.parentTitle ? w('workspace.tree.newChildLabel', { parent: props.parentTitle }) : w('workspace.tree.newLabel')}</label>
+      <input id={inputId} value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
+      <button type="submit" className="button button-small">
+        {w('workspace.tree.create')}
+      </button>
+    </form>
+  );
+}

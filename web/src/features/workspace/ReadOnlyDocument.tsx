@@ -1,0 +1,27 @@
+import type { AnyExtension } from '@tiptap/core';
+import { EditorContent, useEditor } from '@tiptap/react';
+import { useEffect } from 'react';
+import type { JSONContent } from './api.ts';
+import { documentExtensions } from './editor/extensions.ts';
+import { useWorkspaceText } from './text.ts';
+
+/**
+ * A document shown, never edited: a version's content (ProseMirror JSON from the server) or a
+ * draft's Y.Doc (through `extensions`, e.g. Collaboration on that doc). No connection to anyone.
+ */
+export function ReadOnlyDocument({ content, extensions, label }: { content?: JSONContent; extensions?: AnyExtension[]; label: string }) {
+  const { w } = useWorkspaceText();
+  const editor = useEditor(
+    {
+      extensions: [...documentExtensions({ collaborative: extensions !== undefined, checkboxLabel: (text, checked) => w(checked ? 'workspace.editor.taskDone' : 'workspace.editor.taskTodo', { text }) }), ...(extensions ?? [])],
+      content: extensions ? undefined : content,
+      editable: false,
+      editorProps: { attributes: { class: 'ws-prose ws-prose-readonly', 'aria-label': label, role: 'document' } },
+    },
+    [content, extensions],
+  );
+  useEffect(() => {
+    if (editor && content && !extensions) editor.commands.setContent(content, { emitUpdate: false });
+  }, [editor, content, extensions]);
+  return <EditorContent editor={editor} />;
+}

@@ -1,0 +1,244 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { Link } from 'react-router';
+import { Page } from '../../app/Page.tsx';
+import { Problem } from '../../app/api.ts';
+import { PATHS } from '../../app/routes.ts';
+import {
+  ASSURANCE_LEVELS,
+  type AssuranceLevel,
+  CLASSIFICATIONS,
+  type Classification,
+  type Jurisdiction,
+  type Space,
+  spacePath,
+  spacesApi,
+} from './api.ts';
+import { useWorkspaceText } from './text.ts';
+import './workspace.css';
+
+type Loaded = { state: 'loading' } | { state: 'signedOut' } | { state: 'failed'; error: unknown } | { state: 'ready'; spaces: Space[] };
+
+/** « Mes espaces »: the spaces the agent is a member of (both cells), and a form to create one. */
+export function SpacesPage() {
+  const { w, problem } = useWorkspaceText();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [status, setStatus] = useState('');
+
+  const load = useCallback(async (signal?: AbortSignal) => {
+    try {
+      const { spaces } = await spacesApi.list(signal);
+      if (!signal?.aborted) setLoaded({ state: 'ready', spaces });
+    } catch (error) {
+      if (signal?.aborted) return;
+      setLoaded(error instanceof Problem && error.status === 401 ? { state: 'signedOut' } : { state: 'failed', error });
+    }
+  }, []);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    void load(abort.signal);
+    return () => abort.abort();
+  }, [load]);
+
+  const title = w('workspace.spaces.title');
+  if (loaded.state === 'signedOut') {
+    return (
+      <Page title={title}>
+        <p>
+          {w('workspace.signInNeeded')} <Link to={PATHS.signIn}>{w('workspace.signIn')}</Link>
+        </p>
+      </Page>
+    );
+  }
+  return (
+    <Page title={title} className="workspace">
+      <p role="status" className="ws-status">
+        {loaded.state === 'loading' ? w('workspace.loading') : status}
+      </p>
+      {loaded.state === 'failed' && <p role="alert">{w('workspace.loadFailed', { reason: problem(loaded.error) })}</p>}
+      {loaded.state === 'ready' && (
+        <section aria-labelledby="spaces-heading">
+          <h2 id="spaces-heading">{w('workspace.spaces.listHeading')}</h2>
+          {loaded.spaces.length === 0 ? (
+            <p>{w('workspace.spaces.none')}</p>
+          ) : (
+            <ul className="ws-cards">
+              {loaded.spaces.map((space) => (
+                <SpaceCard key={space.id} space={space} />
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {loaded.state === 'ready' && (
+        <CreateSpaceForm
+          onCreated={async (space) => {
+            await load();
+            setStatus(w('workspace.spaces.created', { name: space.name }));
+          }}
+        />
+      )}
+    </Page>
+  );
+}
+
+function SpaceCard({ space }: { space: Space }) {
+  const { w } = useWorkspaceText();
+  return (
+    <li className="ws-card">
+      <h3>
+        <Link to={spacePath(space.id)}>{space.name}</Link>
+      </h3>
+      {space.description && <p>{space.description}</p>}
+      <p className="ws-tags">
+        <span className={`ws-badge ws-badge-${space.jurisdiction.toLowerCase()}`}>
+          <span aria-hidden="true">{space.jurisdiction}</span>
+          <span className="ws-sr-only">{w(`workspace.jurisdiction.${space.jurisdiction}`)}</span>
+        </span>
+        <span>{w('workspace.spaces.role', { role: w(`workspace.role.${space.role}`) })}</span>
+        <span>{w('workspace.spaces.classification', { classification: w(`workspace.classification.${space.classification}`) })}</span>
+      </p>
+    </li>
+  );
+}
+
+const FIELDS = ['name', 'description', 'jurisdiction', 'minAssurance', 'classification'] as const;
+type Field = (typeof FIELDS)[number];
+
+function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<void> }) {
+  const { w, problem, fieldError } = useWorkspaceText();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [jurisdiction, setJurisdiction] = useState<Jurisdiction>('FR');
+  const [minAssurance, setMinAssurance] = useState<AssuranceLevel>('low');
+  const [classification, setClassification] = useState<Classification>('internal');
+  const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const [alert, setAlert] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const fieldId = (field: Field) => `${id}-${field}`;
+  const errorId = (field: Field) => `${id}-${field}-error`;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setAlert('');
+    setErrors(new Map());
+    try {
+      const space = await spacesApi.create({ name: name.trim(), description: description.trim(), jurisdiction, minAssurance, classification });
+      setName('');
+      setDescription('');
+      if (space) await onCreated(space);
+    } catch (error) {
+      const fields = error instanceof Problem ? error.fields : new Map<string, string>();
+      setErrors(fields);
+      setAlert(problem(error));
+      const first = FIELDS.find((f) => fields.has(f));
+      if (first) document.getElementById(fieldId(first))?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const described = (field: Field, hint?: string) => [hint, errors.has(field) ? errorId(field) : undefined].filter(Boolean).join(' ') || undefined;
+  const fieldErrorText = (field: Field) => {
+    const code = errors.get(field);
+    return code ? (
+      <p id={errorId(field)} className="ws-field-error">
+        {fieldError(code)}
+      </p>
+    ) : null;
+  };
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="ws-form-section">
+      <h2 id={`${id}-heading`}>{w('workspace.spaces.createHeading')}</h2>
+      <form className="ws-form" onSubmit={(event) => void submit(event)} noValidate>
+        <p role="alert" className="ws-alert">
+          {alert}
+        </p>
+        <div className="ws-field">
+          <label htmlFor={fieldId('name')}>{w('workspace.spaces.name')}</label>
+          <input
+            id={fieldId('name')}
+            value={name}
+            maxLength={200}
+            required
+            aria-invalid={errors.has('name') || undefined}
+            aria-describedby={described('name')}
+            onChange={(e) => setName(e.target.value)}
+          />
+          {fieldErrorText('name')}
+        </div>
+        <div className="ws-field">
+          <label htmlFor={fieldId('description')}>{w('workspace.spaces.description')}</label>
+          <textarea
+            id={fieldId('description')}
+            value={description}
+            maxLength={2000}
+            rows={3}
+            aria-invalid={errors.has('description') || undefined}
+            aria-describedby={described('description')}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+          {fieldErrorText('description')}
+        </div>
+        <fieldset className="ws-field" aria-describedby={described('jurisdiction', `${id}-jurisdiction-hint`)}>
+          <legend>{w('workspace.spaces.jurisdiction')}</legend>
+          <p id={`${id}-jurisdiction-hint`} className="ws-hint">
+            {w('workspace.spaces.jurisdictionHint')}
+          </p>
+          {(['FR', 'QC'] as const).map((value) => (
+            <label key={value} className="ws-check">
+              <input
+                type="radio"
+                name={`${id}-jurisdiction`}
+                id={value === 'FR' ? fieldId('jurisdiction') : undefined}
+                value={value}
+                checked={jurisdiction === value}
+                onChange={() => setJurisdiction(value)}
+              />{' '}
+              {w(`workspace.jurisdiction.${value}`)}
+            </label>
+          ))}
+          {fieldErrorText('jurisdiction')}
+        </fieldset>
+        <div className="ws-field">
+          <label htmlFor={fieldId('minAssurance')}>{w('workspace.spaces.minAssurance')}</label>
+          <select
+            id={fieldId('minAssurance')}
+            value={minAssurance}
+            aria-describedby={described('minAssurance')}
+            onChange={(e) => setMinAssurance(e.target.value as AssuranceLevel)}
+          >
+            {ASSURANCE_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {w(`workspace.assurance.${level}`)}
+              </option>
+            ))}
+          </select>
+          {fieldErrorText('minAssurance')}
+        </div>
+        <div className="ws-field">
+          <label htmlFor={fieldId('classification')}>{w('workspace.spaces.classificationLabel')}</label>
+          <select
+            id={fieldId('classification')}
+            value={classification}
+            aria-describedby={described('classification')}
+            onChange={(e) => setClassification(e.target.value as Classification)}
+          >
+            {CLASSIFICATIONS.map((value) => (
+              <option key={value} value={value}>
+                {w(`workspace.classification.${value}`)}
+              </option>
+            ))}
+          </select>
+          {fieldErrorText('classification')}
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {w('workspace.spaces.create')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import type { AnyExtension } from '@tiptap/core';
+import Image from '@tiptap/extension-image';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { TableKit } from '@tiptap/extension-table';
+import StarterKit from '@tiptap/starter-kit';
+import { Callout } from './callout.ts';
+
+/**
+ * Where a pasted image may come from: the space's own images (`/api/images/…`, same origin, as
+ * uploads give them). The page's CSP shows no other image anyway, and an address from elsewhere
+ * would make every reader's browser call that site. Answers the path, or null to drop it.
+ */
+export function spaceImagePath(src: string | null): string | null {
+  if (!src) return null;
+  try {
+    const url = new URL(src, window.location.origin);
+    return url.origin === window.location.origin && url.pathname.startsWith('/api/images/') && !url.search ? url.pathname : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Images come from uploads (toolbar, paste, drop) or from another document of Entente. */
+const SpaceImage = Image.extend({
+  parseHTML() {
+    return [{ tag: 'img[src]', getAttrs: (element) => (spaceImagePath(element.getAttribute('src')) ? null : false) }];
+  },
+  addAttributes() {
+    return { ...this.parent?.(), src: { default: null, parseHTML: (element) => spaceImagePath(element.getAttribute('src')) } };
+  },
+  // No `![alt](address)` typed shortcut: it would take any address.
+  addInputRules() {
+    return [];
+  },
+});
+
+/**
+ * The document schema of Entente's editor: the node and mark names the server's converters know
+ * (server/src/workspace/content). With `collaborative`, undo and redo come from Collaboration
+ * (per agent: undoing never removes a colleague's edits), so StarterKit's own history is off.
+ */
+export function documentExtensions({
+  collaborative,
+  checkboxLabel,
+}: {
+  collaborative: boolean;
+  /** The accessible name of a task's checkbox, in the page's language. */
+  checkboxLabel: (text: string, checked: boolean) => string;
+}): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      ...(collaborative ? { undoRedo: false } : {}),
+      link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
+    }),
+    TaskList,
+    TaskItem.configure({ nested: true, a11y: { checkboxLabel: (node, checked) => checkboxLabel(node.textContent, checked) } }),
+    TableKit.configure({ table: { resizable: false } }),
+    SpaceImage.configure({ inline: false, allowBase64: false }),
+    Callout,
+  ];
+}

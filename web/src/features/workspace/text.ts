@@ -1,0 +1,40 @@
+import type { WorkspaceKey } from '@entente/common/i18n/catalog/workspace.ts';
+import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
+import type { Locale } from '@entente/common/i18n/locales.ts';
+import { useMemo } from 'react';
+import { useI18n } from '../../app/i18n.tsx';
+import { Problem } from '../../app/api.ts';
+
+export interface WorkspaceText {
+  locale: Locale;
+  /** A message of the `workspace` namespace. */
+  w: (key: WorkspaceKey, values?: MessageValues) => string;
+  /** « 28 novembre 2026 à 22:41 » in the reader's language and time zone. */
+  dateTime: (iso: string) => string;
+  /** A failure said in words: the problem's title and detail from the catalog. */
+  problem: (error: unknown) => string;
+  /** The message for a field error's code (`errors.field.<code>`). */
+  fieldError: (code: string) => string;
+}
+
+export function useWorkspaceText(): WorkspaceText {
+  const { locale } = useI18n();
+  return useMemo(() => {
+    const w = (key: WorkspaceKey, values?: MessageValues) => formatMessage(locale, key, values);
+    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+    return {
+      locale,
+      w,
+      dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+      problem: (error) => {
+        const slug = error instanceof Problem && hasMessage(`errors.${error.slug}.title`) ? error.slug : 'unavailable';
+        // Placeholders the client cannot know (request id, limits) are shown as a dash.
+        const values = { requestId: (error instanceof Problem && error.requestId) || '—', reason: '—', limit: '—', level: '—', seconds: '—', method: '—', allow: '—' };
+        const title = formatMessage(locale, `errors.${slug}.title`, values);
+        const detailKey = `errors.${slug}.detail`;
+        return hasMessage(detailKey) ? `${title} ${formatMessage(locale, detailKey, values)}` : title;
+      },
+      fieldError: (code) => formatMessage(locale, hasMessage(`errors.field.${code}`) ? `errors.field.${code}` : 'errors.field.invalid'),
+    };
+  }, [locale]);
+}

@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useState } from 'react';
+import { getJson, Problem } from '../../app/api.ts';
+import { type DocumentSummary, documentsApi, type Me, type Space, spacesApi } from './api.ts';
+import { useWorkspaceText } from './text.ts';
+
+export type SpaceState =
+  | { state: 'loading' }
+  | { state: 'signedOut' }
+  /** 404: not a member, or no such space (the server does not say which). */
+  | { state: 'notFound' }
+  | { state: 'failed'; error: unknown }
+  | { state: 'ready'; space: Space; documents: DocumentSummary[]; me: Me | null };
+
+/**
+ * A space, its live documents and who is looking, with `act`: run a change, reload, and say the
+ * outcome in the page's live regions (`status` for success, `alert` for a failure).
+ */
+export function useSpace(spaceId: string) {
+  const { problem } = useWorkspaceText();
+  const [loaded, setLoaded] = useState<SpaceState>({ state: 'loading' });
+  const [status, setStatus] = useState('');
+  const [alert, setAlert] = useState('');
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const [space, { documents }, me] = await Promise.all([
+          spacesApi.get(spaceId, signal),
+          documentsApi.list(spaceId, false, signal),
+          getJson<Me>('/api/me', signal).catch(() => null),
+        ]);
+        if (!signal?.aborted) setLoaded({ state: 'ready', space, documents, me });
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (error instanceof Problem && error.status === 401) setLoaded({ state: 'signedOut' });
+        else if (error instanceof Problem && (error.status === 404 || error.status === 403)) setLoaded({ state: 'notFound' });
+        else setLoaded({ state: 'failed', error });
+      }
+    },
+    [spaceId],
+  );
+
+  useEffect(() => {
+    const abort = new AbortController();
+    void load(abort.signal);
+    return () => abort.abort();
+  }, [load]);
+
+  const act = useCallback(
+    async (change: () => Promise<unknown>, done: string): Promise<boolean> => {
+      setStatus('');
+      setAlert('');
+      try {
+        await change();
+        await load();
+        setStatus(done);
+        return true;
+      } catch (error) {
+        setAlert(problem(error));
+        return false;
+      }
+    },
+    [load, problem],
+  );
+
+  return { loaded, reload: load, act, status, alert, setStatus, setAlert };
+}
