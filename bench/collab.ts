@@ -300,9 +300,11 @@ export async function collabBench(settings: CollabSettings = DEFAULT_COLLAB): Pr
         result.notes.push('ENTENTE_BENCH_REDIS_URL is not set: the two-node figure skipped');
         return;
       }
+      // Two nodes of one Entente: the same databases, Redis and public URL (as behind a load balancer).
+      const shared = { ...env, REDIS_URL: redisUrl, ENTENTE_PUBLIC_URL: `http://localhost:${await freePort()}` };
       const nodes = [
-        await startCollabServer('collab-entente-server.ts', { ...env, REDIS_URL: redisUrl, PORT: String(await freePort()) }),
-        await startCollabServer('collab-entente-server.ts', { ...env, REDIS_URL: redisUrl, PORT: String(await freePort()) }),
+        await startCollabServer('collab-entente-server.ts', { ...shared, PORT: String(await freePort()) }),
+        await startCollabServer('collab-entente-server.ts', { ...shared, PORT: String(await freePort()) }),
       ];
       try {
         const [documentId] = await nodes[0]!.command<string[]>({ cmd: 'documents', count: 1 });

@@ -33,6 +33,7 @@ import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } fro
 import { COLLAB_PATH, type CollabAuthenticate } from './workspace/collab/collab-server.ts';
 import { type CollabService, createCollabService } from './workspace/collab/collab-service.ts';
 import { collabRoutes } from './workspace/collab/collab-routes.ts';
+import { collabRedisPrefix } from './workspace/collab/scale-out.ts';
 // ── end collaboration ──
 // ── spaces and documents (helper A) ──
 import { SignedInListeners } from './identity/federation/signed-in.ts';
@@ -47,7 +48,7 @@ import {
 } from './workspace/index.ts';
 // ── end spaces ──
 // ── history (helper D) ──
-import { registerAutoVersions } from './workspace/versions/auto-versions.ts';
+import { maybeRecordAutoVersion, registerAutoVersions } from './workspace/versions/auto-versions.ts';
 import { versionRoutes } from './workspace/versions/routes.ts';
 // ── end history ──
 // ── images of documents (helper E) ──
@@ -244,6 +245,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // Entente as OpenID provider for other public services (identity/provider/README.md).
     await registerOpenIdProvider(app, { config, stores, cells, audit, sessions, events, jobs, secret, logger, keysCell: config.oidcKeysCell });
 
+    // Versions read the live document through the collaboration service (created just below).
+    const history = { stores, cells, audit, logger, content: () => collab.store, live: () => collab };
     // ── collaboration (helper B): document store, tickets, /collab, re-checks, compaction jobs ──
     const collab = createCollabService({
       stores,
@@ -255,12 +258,14 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       logger,
       audit,
       authenticate: options.collabAuthenticate,
+      redis: config.redisUrl ? { redisUrl: config.redisUrl, prefix: collabRedisPrefix(config.publicUrl) } : null,
+      // Each compaction is a moment of activity: at most one automatic version per period.
+      afterCompaction: (ref) => maybeRecordAutoVersion(history, ref).then(() => undefined),
     });
     cleanup.push(() => collab.close());
     collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey });
     // ── end collaboration ──
-    // ── history (helper D): versions API and automatic versions (a sweep job) ──
-    const history = { stores, cells, audit, logger, content: () => collab.store, live: () => collab };
+    // ── history (helper D): versions API and automatic versions (after compactions, and a sweep job) ──
     versionRoutes(app, history);
     registerAutoVersions(jobs, history);
     // ── end history ──

@@ -53,7 +53,12 @@ const connection = (tab: Page) => tab.getByTestId('connection');
 const naturalWidth = (image: Locator) => image.evaluate((element) => (element as HTMLImageElement).naturalWidth);
 
 async function openDocument(context: BrowserContext, baseUrl: string, documentId = WELCOME): Promise<Page> {
-  const tab = await openPage(context, baseUrl, `/espaces/${COOPERATION}/documents/${documentId}`);
+  // Not openPage(): its `main h1` also matches a level-1 heading of the document's content once
+  // the editor has rendered it (a strict-mode violation, depending on timing).
+  const tab = await context.newPage();
+  await tab.goto(new URL(`/espaces/${COOPERATION}/documents/${documentId}`, baseUrl).href);
+  await tab.locator('main h1').first().waitFor();
+  await tab.locator('[data-session]:not([data-session="loading"])').waitFor();
   await editorOf(tab).waitFor();
   await expect.poll(() => connection(tab).textContent(), { timeout: 15_000 }).toMatch(/Connecté|Connected/);
   return tab;
@@ -101,6 +106,10 @@ describeInBrowser('Images in live documents', () => {
       await expect.poll(() => naturalWidth(mine), { timeout: 10_000 }).toBe(48);
       await expect.poll(() => a.locator('.ws-image-status').textContent()).toBe('Image « Schéma du réseau interministériel » insérée.');
       expect(await a.locator('.ws-image-form').count()).toBe(0);
+      // The cursor is on the line after the image: typing goes there and keeps the image.
+      await a.keyboard.type('Légende du schéma', { delay: 10 });
+      expect(await imagesIn(a).count()).toBe(1);
+      expect(await editorOf(a).locator('img:not(.ProseMirror-separator) + p').textContent()).toBe('Légende du schéma');
 
       // The colleague's editor receives it live and loads it with their own session.
       const theirs = imagesIn(b).first();

@@ -80,7 +80,7 @@ export async function openPage(context: BrowserContext, baseUrl: string, path: s
 }
 
 export async function settled(page: Page): Promise<void> {
-  await page.locator('main h1').waitFor();
+  await page.locator('main h1').first().waitFor();
   await page.locator('[data-session]:not([data-session="loading"])').waitFor();
 }
 

@@ -39,7 +39,8 @@ export class Problem extends Error {
 const text = (value: unknown, max: number): string | null => (typeof value === 'string' ? value.slice(0, max) : null);
 
 /** Reads a problem+json body; anything else (a proxy's HTML page) becomes a bare status. */
-async function problemOf(response: Response): Promise<Problem> {
+/** The refusal a failed response carries (problem+json), for calls that do not go through `send`. */
+export async function problemOf(response: Response): Promise<Problem> {
   let slug = response.status === 401 ? 'unauthenticated' : 'internal';
   const fields = new Map<string, string>();
   let body: { type?: unknown; title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown } = {};

@@ -4,6 +4,7 @@ import { type Connection, type Document, Hocuspocus, type onAuthenticatePayload 
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import type { Logger } from '../../platform/logger.ts';
+import { redisScaleOut } from './scale-out.ts';
 import type { DocumentRef, DocumentStore } from './document-store.ts';
 import {
   CLOSE,
@@ -114,6 +115,8 @@ export interface CollabServerOptions {
   authenticate?: CollabAuthenticate;
   /** Asks for a background compaction (`quiet`: the document went quiet; `log`: the log grew). */
   scheduleCompaction?: (ref: DocumentRef, why: 'quiet' | 'log') => void;
+  /** Several nodes: Redis fan-out of live changes (scale-out.ts); null or absent: one node. */
+  redis?: { redisUrl: string; prefix: string } | null;
 }
 
 export interface CollabServer {
@@ -142,9 +145,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       : null;
   };
 
+  const scaleOut = options.redis ? redisScaleOut(options.redis) : null;
   const hocuspocus: Hocuspocus = new Hocuspocus({
     name: 'entente',
     quiet: true,
+    extensions: scaleOut ? [scaleOut.extension] : [],
     // The in-memory document is never stored: onStoreDocument only tells us a document went quiet.
     debounce: 2_000,
     maxDebounce: 10_000,
@@ -314,6 +319,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       for (const client of wss.clients) client.terminate();
       wss.close();
       hocuspocus.closeConnections();
+      await scaleOut?.close();
     },
   };
 }

@@ -49,6 +49,10 @@ export interface CollabServiceDeps {
   audit?: AuditLog;
   /** Tests only: replaces ticket authentication. */
   authenticate?: CollabAuthenticate;
+  /** Several nodes: documents are kept in sync between them through this Redis (scale-out.ts). */
+  redis?: { redisUrl: string; prefix: string } | null;
+  /** Called after each background compaction (automatic versions hang on it). */
+  afterCompaction?: (ref: DocumentRef) => Promise<void>;
 }
 
 export function createCollabService(deps: CollabServiceDeps): CollabService {
@@ -75,13 +79,16 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
     store,
     authenticate: deps.authenticate ?? createTicketAuthenticator({ stores: deps.stores, ticketKey: key, audit: deps.audit }),
     scheduleCompaction,
+    redis: deps.redis ?? null,
   });
 
   deps.jobs.register(COMPACT_JOB, async ({ payload }) => {
     const p = payload as { documentId?: unknown; spaceId?: unknown; jurisdiction?: unknown };
     if (typeof p.documentId !== 'string' || typeof p.spaceId !== 'string' || (p.jurisdiction !== 'FR' && p.jurisdiction !== 'QC')) return;
     try {
-      await store.compact({ documentId: p.documentId, spaceId: p.spaceId, jurisdiction: p.jurisdiction });
+      const ref: DocumentRef = { documentId: p.documentId, spaceId: p.spaceId, jurisdiction: p.jurisdiction };
+      await store.compact(ref);
+      await deps.afterCompaction?.(ref);
     } catch (error) {
       if (error instanceof DocumentNotFoundError) return; // deleted meanwhile: nothing to compact
       throw error;
@@ -135,9 +142,11 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
       await recheck((c) => c.spaceId === p.spaceId && (typeof p.principalId !== 'string' || c.principalId === p.principalId));
     }),
     deps.events.subscribe(ACCESS_CHANGED_TOPIC, async (payload) => {
-      const p = payload as { documentId?: unknown };
+      const p = payload as { documentId?: unknown; spaceId?: unknown };
       if (typeof p?.documentId !== 'string') return;
-      await recheck((c) => c.documentId === p.documentId);
+      // A restriction covers the subtree under the document (access.ts): every connection of the
+      // space is re-checked, not only those of this document.
+      await recheck((c) => c.documentId === p.documentId || (typeof p.spaceId === 'string' && c.spaceId === p.spaceId));
     }),
     deps.events.subscribe(EPOCH_CHANGED_TOPIC, async (payload) => {
       const p = payload as { documentId?: unknown; epoch?: unknown };

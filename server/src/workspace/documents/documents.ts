@@ -248,6 +248,8 @@ export async function updateDocument(
     }
     return updated;
   });
+  // Under another parent, restrictions above it changed: live connections in the subtree are re-checked.
+  if (row.parent_id !== before.parent_id) await publishQuietly(deps, DOCUMENT_ACCESS_CHANGED, { documentId, spaceId: access.spaceId });
   return summaryOf(row, access.role);
 }
 

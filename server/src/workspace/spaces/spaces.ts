@@ -196,5 +196,7 @@ export async function updateSpace(
     );
     return updated;
   });
+  // A higher minimum level: live connections of sessions below it must end (no principal: all of them).
+  if (changes.min_assurance) await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId });
   return spaceView(row, access.jurisdiction, access.role);
 }

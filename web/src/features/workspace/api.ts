@@ -2,7 +2,7 @@
  * What the workspace screens read and send (the contract of server/src/workspace/*routes.ts);
  * the calls themselves go through the web app's client, app/api.ts.
  */
-import { getJson, Problem, send } from '../../app/api.ts';
+import { getJson, problemOf, send } from '../../app/api.ts';
 
 export type Jurisdiction = 'FR' | 'QC';
 export type SpaceRole = 'owner' | 'editor' | 'commenter' | 'reader';
@@ -158,25 +158,11 @@ export const imagesApi = {
       headers: { accept: 'application/json', 'x-csrf-token': csrfToken, 'content-type': file.type || 'application/octet-stream' },
       body: file,
     });
-    if (!response.ok) throw await uploadProblem(response);
+    if (!response.ok) throw await problemOf(response);
     return (await response.json()) as UploadedImage;
   },
 };
 
-/** The refusal's slug, title and detail (app/api.ts reads the same fields for JSON calls). */
-async function uploadProblem(response: Response): Promise<Problem> {
-  let body: { type?: unknown; title?: unknown; detail?: unknown; requestId?: unknown } = {};
-  try {
-    const parsed: unknown = await response.json();
-    if (parsed !== null && typeof parsed === 'object') body = parsed as typeof body;
-  } catch {
-    // not JSON (a proxy's page): the status says enough
-  }
-  const match = typeof body.type === 'string' ? /^urn:entente:problem:([a-z-]{1,60})$/.exec(body.type) : null;
-  const slug = match?.[1] ? match[1].replaceAll('-', '_') : response.status === 401 ? 'unauthenticated' : 'internal';
-  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 500) : null);
-  return new Problem(response.status, slug, { title: text(body.title), detail: text(body.detail), requestId: text(body.requestId) });
-}
 
 export const personName = (p: { givenName?: string | null; familyName?: string | null } | null | undefined, fallback: string): string =>
   (p && [p.givenName, p.familyName].filter(Boolean).join(' ')) || fallback;

@@ -1,5 +1,6 @@
 import { formatMessage } from '@entente/common/i18n/format.ts';
 import type { Editor } from '@tiptap/core';
+import { type EditorState, NodeSelection, TextSelection, type Transaction } from '@tiptap/pm/state';
 import { useId, useState } from 'react';
 import { Problem } from '../../../app/api.ts';
 import { imagesApi } from '../api.ts';
@@ -8,6 +9,22 @@ import { defaultAlt } from './image-files.ts';
 
 /** The server's limit (server/src/workspace/images/image-types.ts); it checks again. */
 const MAX_MIB = 10;
+
+/**
+ * After the insertion the image itself is selected, so the next key typed would replace it: the
+ * cursor goes to the line after it instead (a new empty one when none follows).
+ */
+const cursorAfterImage = ({ tr, state }: { tr: Transaction; state: EditorState }): boolean => {
+  if (!(tr.selection instanceof NodeSelection)) return true;
+  const after = tr.selection.to;
+  if (!tr.doc.resolve(after).nodeAfter?.isTextblock) {
+    const paragraph = state.schema.nodes.paragraph;
+    if (!paragraph) return true;
+    tr.insert(after, paragraph.create());
+  }
+  tr.setSelection(TextSelection.create(tr.doc, after + 1));
+  return true;
+};
 
 /** A file waiting for its alt text; `key` tells two choices of the same file apart. */
 export interface QueuedImage {
@@ -62,7 +79,7 @@ export function ImageInsert({ editor, spaceId, queue, onSettled }: ImageInsertPr
       // The editor may have gone meanwhile (content replaced: a new editor) or turned read-only
       // (role lowered, session ended): then nothing is inserted.
       if (editor.isDestroyed || !editor.isEditable) return;
-      editor.chain().focus().insertContent({ type: 'image', attrs: { src: image.url, alt } }).run();
+      editor.chain().focus().insertContent({ type: 'image', attrs: { src: image.url, alt } }).command(cursorAfterImage).run();
       setStatus(w('workspace.image.inserted', { name: alt || name }));
     } catch (error) {
       setStatus('');
