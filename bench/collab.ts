@@ -42,7 +42,7 @@ export interface CollabSettings {
 export const DEFAULT_COLLAB: CollabSettings = {
   editors: [50, 200],
   updatesPerSecond: 20,
-  warmupSeconds: 3,
+  warmupSeconds: 5,
   measuredSeconds: 10,
   openDocuments: 1000,
   largeOperations: 250_000,
@@ -82,6 +82,8 @@ async function startCollabServer(script: 'collab-bare-server.ts' | 'collab-enten
   });
   try {
     const ready = await firstMessage<CollabBenchReady>(child);
+    // Let the start's own work (demo seeding, first jobs) finish before anything is measured.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     let sequence = 0;
     return {
       child,
@@ -109,8 +111,18 @@ async function startCollabServer(script: 'collab-bare-server.ts' | 'collab-enten
 }
 
 const log = (message: string) => console.error(`  ${message}`);
+const SETTLE_MS = 5_000;
 
-async function fanOut(target: string, servers: Server[], documentId: string, editors: number, settings: CollabSettings, via?: (i: number) => CollabBenchReady): Promise<FanOutRow> {
+async function fanOut(
+  target: string,
+  servers: Server[],
+  documentId: string,
+  editors: number,
+  settings: CollabSettings,
+  via?: (i: number) => CollabBenchReady,
+  /** Other processes on the path whose CPU counts too (a forwarder). */
+  extraPids: number[] = [],
+): Promise<FanOutRow> {
   log(`${target}: ${editors} editors`);
   const clients: BenchClient[] = [];
   for (let i = 0; i < editors; i += 10) {
@@ -123,14 +135,15 @@ async function fanOut(target: string, servers: Server[], documentId: string, edi
     );
     clients.push(...batch);
   }
-  const cpuBefore = servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0);
+  const pids = [...servers.map((s) => s.child.pid), ...extraPids];
+  const cpuBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const figures = await measureFanOut(clients, {
     updatesPerSecond: settings.updatesPerSecond,
     warmupMs: settings.warmupSeconds * 1000,
     durationMs: settings.measuredSeconds * 1000,
   });
-  const cpu = servers.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0) - cpuBefore;
-  const rss = servers.reduce((sum, s) => sum + rssMiB(s.child.pid), 0);
+  const cpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore;
+  const rss = pids.reduce((sum, pid) => sum + rssMiB(pid), 0);
   for (const client of clients) client.destroy();
   if (figures.received !== figures.expected) log(`${target}: ${figures.received} of ${figures.expected} deliveries arrived`);
   return {
@@ -166,19 +179,19 @@ export function buildLargeDocument(operations: number): { update: Uint8Array; ch
         paragraphs.push(text);
       }
       const text = random() < 0.9 ? paragraphs.at(-1)! : paragraphs[Math.floor(random() * paragraphs.length)]!;
-      if (random() < 0.15 && text.length > 2) {
-        text.delete(Math.floor(random() * (text.length - 1)), 1);
-      } else {
-        const word = `${words[Math.floor(random() * words.length)]} `;
-        // One operation per character typed.
-        for (const char of word) {
-          if (done >= operations) break;
-          text.insert(text.length, char);
-          done++;
-        }
+      if (random() < 0.4 && text.length > 8) {
+        // A correction: backspace over a few characters, one operation each.
+        const at = random() < 0.7 ? text.length : 1 + Math.floor(random() * (text.length - 1));
+        const count = Math.min(at, 1 + Math.floor(random() * 8));
+        for (let k = 0; k < count && done < operations; k++, done++) text.delete(at - 1 - k, 1);
         return;
       }
-      done++;
+      // One operation per character typed.
+      for (const char of `${words[Math.floor(random() * words.length)]} `) {
+        if (done >= operations) break;
+        text.insert(text.length, char);
+        done++;
+      }
     });
   }
   const characters = paragraphs.reduce((sum, t) => sum + t.length, 0);
@@ -241,7 +254,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 }
 
 /** A TCP forwarder in a child of its own: the extra hop a non-owning node would add. */
-async function startForwarder(targetUrl: string): Promise<{ wsUrl: string; close(): Promise<void> }> {
+async function startForwarder(targetUrl: string): Promise<{ wsUrl: string; pid: number; close(): Promise<void> }> {
   const target = new URL(targetUrl);
   const port = await freePort();
   const child = spawnChild(process.execPath, [path.join(import.meta.dirname, 'support', 'tcp-forwarder.ts'), String(port), target.hostname, target.port], {
@@ -249,7 +262,7 @@ async function startForwarder(targetUrl: string): Promise<{ wsUrl: string; close
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   await firstMessage(child);
-  return { wsUrl: `ws://127.0.0.1:${port}${target.pathname}`, close: () => stopChild(child) };
+  return { wsUrl: `ws://127.0.0.1:${port}${target.pathname}`, pid: child.pid, close: () => stopChild(child) };
 }
 
 export async function collabBench(settings: CollabSettings = DEFAULT_COLLAB): Promise<CollabResult> {
@@ -287,7 +300,7 @@ export async function collabBench(settings: CollabSettings = DEFAULT_COLLAB): Pr
           const [other] = await one.command<string[]>({ cmd: 'documents', count: 1 });
           result.nodes.push(
             await fanOut('one node, half the clients through a TCP forwarder', [one], other!, editors, settings, (i) =>
-              i % 2 === 0 ? one.ready : { ...one.ready, wsUrl: forwarder.wsUrl },
+              i % 2 === 0 ? one.ready : { ...one.ready, wsUrl: forwarder.wsUrl }, [forwarder.pid],
             ),
           );
         } finally {

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -10,6 +9,7 @@ import { csrfTokenFor } from '../src/platform/http/csrf.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { freshTestEnv, type TestEnv } from './support/db.ts';
 import { addDocument, addSpace, type Client, openClient, type Session, ticketFor, until } from './collab-support.ts';
+import { freePort } from './support/app.ts';
 
 /**
  * The promise users care most about, tested as it would fail in production: the server process
@@ -29,17 +29,6 @@ afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   await env?.dispose();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(childEnv: Record<string, string>): ChildProcess {
   const p = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...childEnv }, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });

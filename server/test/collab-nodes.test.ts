@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createEntente, type Entente } from '../src/entente.ts';
@@ -8,6 +7,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import type { DocumentRef } from '../src/workspace/collab/document-store.ts';
 import { freshTestEnv, type TestEnv } from './support/db.ts';
 import { acknowledged, addDocument, addSpace, type Client, openClient, type Session, storedText, synced, ticketFor, until } from './collab-support.ts';
+import { freePort } from './support/app.ts';
 
 /**
  * Several nodes (issue 4, item 5): two Entente processes' worth of server — two instances on the
@@ -23,17 +23,6 @@ const nodes: { entente: Entente; baseUrl: string }[] = [];
 const clients: Client[] = [];
 let ref: DocumentRef;
 let session: Session;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!databaseUrl || !redisUrl)('two nodes through Redis', () => {
   beforeAll(async () => {

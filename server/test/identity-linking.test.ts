@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errors } from '../../common/src/i18n/catalog/errors.ts';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { DEMO_IDP_ACCOUNTS } from '../src/identity/federation/demo-idps/index.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp, freePort } from './support/app.ts';
 import { TMP } from './support/db.ts';
 import { CookieJar, signInThroughDemoIdp } from './support/sign-in-flow.ts';
 import { STRANGER_ACCOUNTS, type StrangerIdp, startStrangerIdp, writeRpKey } from './support/stranger-idp.ts';
@@ -230,16 +229,5 @@ async function endSession(jar: CookieJar): Promise<void> {
     actorId: session.principalId,
     ip: null,
     jurisdiction: session.homeJurisdiction,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

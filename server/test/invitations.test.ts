@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
@@ -7,7 +6,7 @@ import type { SignedInEvent } from '../src/identity/federation/signed-in.ts';
 import { listDemoOutbox } from '../src/platform/mail/index.ts';
 import type { WorkspaceDeps } from '../src/workspace/spaces/deps.ts';
 import { acceptInvitationsAtSignIn } from '../src/workspace/spaces/invitations.ts';
-import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+import { startTestApp, type TestApp, type TestSession, freePort } from './support/app.ts';
 import { TMP } from './support/db.ts';
 import { type CookieJar, signInThroughDemoIdp } from './support/sign-in-flow.ts';
 import { STRANGER_ACCOUNTS, type StrangerIdp, startStrangerIdp, writeRpKey } from './support/stranger-idp.ts';
@@ -197,14 +196,3 @@ describe('matching rules: nobody claims someone else’s invitation', () => {
     expect((await api(emilieSession, 'POST', `/api/spaces/${space}/invitations`, { email: 'x@mcn.demo-gouv-qc.test', role: 'owner' })).status).toBe(403);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp, freePort } from './support/app.ts';
 import { TMP } from './support/db.ts';
 import { type HostileBehaviour, type HostileIdp, startHostileIdp } from './support/hostile-idp.ts';
 import { signInThroughDemoIdp } from './support/sign-in-flow.ts';
@@ -216,14 +215,3 @@ describe('nothing secret in the audit', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

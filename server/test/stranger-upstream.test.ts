@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { sql } from 'kysely';
@@ -9,7 +8,7 @@ import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { DEMO_IDP_ACCOUNTS } from '../src/identity/federation/demo-idps/index.ts';
 import { findProfile } from '../src/identity/profiles.repo.ts';
 import { provisionAgent } from '../src/identity/provision-agent.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp, freePort } from './support/app.ts';
 import { TMP } from './support/db.ts';
 import { type CookieJar, signInThroughDemoIdp } from './support/sign-in-flow.ts';
 import { STRANGER_ACCOUNTS, type StrangerIdp, startStrangerIdp, writeRpKey } from './support/stranger-idp.ts';
@@ -438,14 +437,3 @@ describe('back-channel logout received from the federations', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

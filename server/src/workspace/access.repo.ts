@@ -1,9 +1,20 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
-import type { CellDb, ControlDb } from '../platform/db/types.ts';
+import type { CellDb, CellTables, ControlDb } from '../platform/db/types.ts';
 import type { AssuranceLevel } from '../identity/federation/upstream.ts';
 import type { SpaceRole } from './workspace.tables.ts';
 import './workspace.tables.ts';
+
+/** The principal's role in `document_access` on the document aliased `d` (null: not listed). */
+export function grantedRole(principalId: string) {
+  return (eb: ExpressionBuilder<CellTables & { d: CellTables['documents'] }, 'd'>) =>
+    eb
+      .selectFrom('document_access as a')
+      .select('a.role')
+      .whereRef('a.document_id', '=', 'd.id')
+      .where('a.principal_id', '=', principalId)
+      .as('granted_role');
+}
 
 /** The spaces a principal is a member of, with the cell each lives in (control plane). */
 export async function findMemberships(
@@ -52,13 +63,7 @@ export async function findDocumentForAccess(
       'd.restricted',
       sql<boolean>`d.trashed_at is not null`.as('trashed'),
       's.min_assurance',
-      (eb) =>
-        eb
-          .selectFrom('document_access as a')
-          .select('a.role')
-          .whereRef('a.document_id', '=', 'd.id')
-          .where('a.principal_id', '=', principalId)
-          .as('granted_role'),
+      grantedRole(principalId),
     ])
     .where('d.id', '=', documentId)
     .where('d.space_id', 'in', spaceIds)
@@ -103,13 +108,7 @@ export async function listRestrictionTree(
       'd.id',
       'd.parent_id',
       'd.restricted',
-      (eb) =>
-        eb
-          .selectFrom('document_access as a')
-          .select('a.role')
-          .whereRef('a.document_id', '=', 'd.id')
-          .where('a.principal_id', '=', principalId)
-          .as('granted_role'),
+      grantedRole(principalId),
     ])
     .where('d.space_id', '=', spaceId)
     .execute();

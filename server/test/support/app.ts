@@ -80,7 +80,8 @@ export async function startTestApp(
   };
 }
 
-function freePort(): Promise<number> {
+/** A loopback port free right now (the server that takes it is started just after). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

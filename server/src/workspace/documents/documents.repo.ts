@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { CellDb } from '../../platform/db/types.ts';
 import type { DocumentsTable, SpaceRole } from '../workspace.tables.ts';
+import { grantedRole } from '../access.repo.ts';
 import '../workspace.tables.ts';
 
 /** All SQL of the documents tree (the space's cell). */
@@ -26,13 +27,7 @@ export async function listDocumentRows(db: CellDb, spaceId: string, principalId:
       'd.epoch',
       'd.updated_at',
       'd.trashed_at',
-      (eb) =>
-        eb
-          .selectFrom('document_access as a')
-          .select('a.role')
-          .whereRef('a.document_id', '=', 'd.id')
-          .where('a.principal_id', '=', principalId)
-          .as('granted_role'),
+      grantedRole(principalId),
     ])
     .where('d.space_id', '=', spaceId)
     .where('d.trashed_at', trashed ? 'is not' : 'is', null)
