@@ -30,7 +30,7 @@ import { registerLeavingJobs } from './identity/leaving.ts';
 import { guardFederatedSignIn } from './identity/sign-in-guard.ts';
 import { createSessionService, DEFAULT_SESSION_POLICY, type SessionService } from './identity/sessions.ts';
 // ── collaboration (helper B) ──
-import { COLLAB_PATH, type CollabAuthenticate } from './workspace/collab/collab-server.ts';
+import { COLLAB_PATH, type CollabAuthenticate, type CollabLimits } from './workspace/collab/collab-server.ts';
 import { type CollabService, createCollabService } from './workspace/collab/collab-service.ts';
 import { collabRoutes } from './workspace/collab/collab-routes.ts';
 import { collabRedisPrefix } from './workspace/collab/scale-out.ts';
@@ -65,6 +65,8 @@ export interface EntenteOptions {
   /** Built web app to serve; defaults to web/dist when it exists. null: API only. */
   webDist?: string | null;
   collabAuthenticate?: CollabAuthenticate;
+  /** Tests only: lower collaboration limits (connections per document, document size). */
+  collabLimits?: Partial<CollabLimits>;
   /** Run the background job runner (default true). */
   startJobs?: boolean;
 }
@@ -258,6 +260,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       logger,
       audit,
       authenticate: options.collabAuthenticate,
+      limits: options.collabLimits,
       redis: config.redisUrl ? { redisUrl: config.redisUrl, prefix: collabRedisPrefix(config.publicUrl) } : null,
       // Each compaction is a moment of activity: at most one automatic version per period.
       afterCompaction: (ref) => maybeRecordAutoVersion(history, ref).then(() => undefined),

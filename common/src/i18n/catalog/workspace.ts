@@ -120,6 +120,8 @@ export const workspace = {
     'workspace.connection.offline': 'Hors ligne — vos modifications sont enregistrées sur cet appareil',
     'workspace.connection.noAccess': 'Accès refusé : vous n’avez pas (ou plus) accès à ce document.',
     'workspace.connection.sessionEnded': 'Votre session a pris fin : reconnectez-vous pour continuer. Vos modifications sont enregistrées sur cet appareil.',
+    'workspace.connection.tooLarge': 'Ce document a atteint sa taille maximale : votre dernière modification n’a pas été enregistrée sur le serveur (elle reste sur cet appareil). Scindez le document ou retirez du contenu, puis rechargez la page.',
+    'workspace.connection.full': 'Trop de personnes ont ce document ouvert en ce moment : réessayez dans quelques minutes en rechargeant la page. Vos modifications sont enregistrées sur cet appareil.',
     'workspace.connection.epochChanged': 'Ce contenu a été remplacé ; ouverture de la nouvelle version…',
 
     'workspace.presence.label': 'Personnes sur ce document',
@@ -335,6 +337,8 @@ export const workspace = {
     'workspace.connection.offline': 'Offline — your changes are saved on this device',
     'workspace.connection.noAccess': 'Access refused: you do not (or no longer) have access to this document.',
     'workspace.connection.sessionEnded': 'Your session has ended: sign in again to continue. Your changes are saved on this device.',
+    'workspace.connection.tooLarge': 'This document has reached its maximum size: your last change was not saved on the server (it stays on this device). Split the document or remove content, then reload the page.',
+    'workspace.connection.full': 'Too many people have this document open right now: try again in a few minutes by reloading the page. Your changes are saved on this device.',
     'workspace.connection.epochChanged': 'This content was replaced; opening the new version…',
 
     'workspace.presence.label': 'People on this document',

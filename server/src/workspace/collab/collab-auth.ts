@@ -1,6 +1,8 @@
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { isUuid } from '../../platform/ids.ts';
+import { findPrincipal } from '../../identity/principals.repo.ts';
+import { findProfile } from '../../identity/profiles.repo.ts';
 import { listLiveSessions } from '../../identity/sessions.repo.ts';
 import { canEditText, type DocumentAccess, documentAccessFor } from '../access.ts';
 import { type CollabAuthenticate, type CollabContext, CollabRefusal } from './collab-server.ts';
@@ -71,8 +73,19 @@ async function withClaims(
     jurisdiction: access.jurisdiction,
     epoch: access.epoch,
     role: access.role,
+    displayName: await displayNameOf(deps.stores, claims.principalId),
   };
   return { readOnly: !canEditText(access.role), context: full };
+}
+
+/**
+ * The name others see on this connection's cursor and avatar, read from the agent's home cell
+ * (the presence a client announces is rewritten with it: nobody types under someone else's name).
+ */
+async function displayNameOf(stores: Stores, principalId: string): Promise<string> {
+  const principal = await findPrincipal(stores.control.db, principalId);
+  const profile = principal ? await findProfile(stores.cells[principal.home_jurisdiction].db, principalId) : undefined;
+  return profile ? `${profile.given_name} ${profile.family_name}`.trim() : '';
 }
 
 /** The access a connection's principal has now; refusals name why (the client shows it). */

@@ -43,6 +43,8 @@ export interface CollabContext extends DocumentRef {
   role: string;
   /** The session's level of assurance, for re-checks without a session lookup. */
   assuranceLevel: string | null;
+  /** The agent's name from their home cell: what presence shows, whatever the client announces. */
+  displayName?: string;
 }
 
 export type CollabAuthenticate = (payload: {
@@ -117,10 +119,20 @@ export interface CollabServerOptions {
   scheduleCompaction?: (ref: DocumentRef, why: 'quiet' | 'log') => void;
   /** Several nodes: Redis fan-out of live changes (scale-out.ts); null or absent: one node. */
   redis?: { redisUrl: string; prefix: string } | null;
+  /** Tests only: lower limits, so that reaching them takes a few clients and kilobytes. */
+  limits?: Partial<CollabLimits>;
+}
+
+/** The limits that can be lowered for tests; the defaults are those of guard-rails.ts. */
+export interface CollabLimits {
+  maxConnectionsPerDocument: number;
+  maxDocumentBytes: number;
 }
 
 export interface CollabServer {
   hocuspocus: Hocuspocus;
+  /** The limits in force. */
+  limits: Readonly<CollabLimits>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Live connections on this node, with their context. */
   connections(filter?: (context: CollabContext) => boolean): Connection[];
@@ -134,6 +146,10 @@ export interface CollabServer {
 export function createCollabServer(options: CollabServerOptions): CollabServer {
   const authenticate = options.authenticate ?? refuseAll;
   const { store } = options;
+  const limits: CollabLimits = {
+    maxConnectionsPerDocument: options.limits?.maxConnectionsPerDocument ?? MAX_CONNECTIONS_PER_DOCUMENT,
+    maxDocumentBytes: options.limits?.maxDocumentBytes ?? MAX_DOCUMENT_BYTES,
+  };
   const log = options.logger.child({ component: 'collab' });
   const loaded = new WeakMap<Document, LoadedDocument>();
   const buckets = new WeakMap<Connection, TokenBucket>();
@@ -154,6 +170,16 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     debounce: 2_000,
     maxDebounce: 10_000,
 
+    // Presence (cursors, avatars) is the client's to announce, but not its name: every state a
+    // connection sends carries its authenticated agent's name, so nobody appears as someone else.
+    async beforeHandleAwareness({ context, states }) {
+      const name = contextOf(context)?.displayName;
+      if (name === undefined) return;
+      for (const state of states.values()) {
+        if (state.user && typeof state.user === 'object') state.user = { ...state.user, name };
+      }
+    },
+
     async onAuthenticate(data: onAuthenticatePayload) {
       let result: Awaited<ReturnType<CollabAuthenticate>>;
       try {
@@ -170,12 +196,21 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         if (meta && meta.epoch !== result.context.epoch) {
           // A copy of an older epoch is still in memory: it must not reach a new client.
           await dropDocument(data.documentName, CLOSE.epochChanged);
-        } else if (existing.getConnectionsCount() >= MAX_CONNECTIONS_PER_DOCUMENT) {
-          throw new CollabRefusal('too-many-connections');
+        } else if (existing.getConnectionsCount() >= limits.maxConnectionsPerDocument) {
+          throw new CollabRefusal(CLOSE.tooManyConnections.reason);
         }
       }
       if (result.readOnly) data.connectionConfig.readOnly = true;
       return result.context;
+    },
+
+    // The check above cannot see clients admitted while the document is still loading (it is not
+    // in `documents` yet) nor those between a check and their connection being added: once
+    // added, any connection beyond the limit (in order of arrival) is ended; its client
+    // reconnects and is then refused inside the protocol.
+    async connected({ connection }) {
+      const arrived = connection.document.getConnections().indexOf(connection);
+      if (arrived >= limits.maxConnectionsPerDocument) endConnection(connection, CLOSE.tooManyConnections);
     },
 
     async onLoadDocument(data) {
@@ -224,7 +259,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return;
       }
       if (update.byteLength > MAX_UPDATE_BYTES) throw refuse(connection, CLOSE.tooLarge);
-      if (meta.bytes + update.byteLength > MAX_DOCUMENT_BYTES) throw refuse(connection, CLOSE.tooLarge);
+      if (meta.bytes + update.byteLength > limits.maxDocumentBytes) throw refuse(connection, CLOSE.tooLarge);
 
       try {
         await store.append(meta.ref, meta.epoch, update);
@@ -280,6 +315,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
   return {
     hocuspocus,
+    limits,
     handleUpgrade(req, socket, head) {
       let request: Request;
       try {

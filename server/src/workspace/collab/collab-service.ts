@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { SessionService } from '../../identity/sessions.ts';
 import { canEditText, documentAccessFor } from '../access.ts';
 import { findDocumentEpoch } from './document-store.repo.ts';
-import { type CollabAuthenticate, type CollabContext, type CollabServer, createCollabServer, endConnection } from './collab-server.ts';
+import { type CollabAuthenticate, type CollabContext, type CollabLimits, type CollabServer, createCollabServer, endConnection } from './collab-server.ts';
 import { createTicketAuthenticator, liveSession } from './collab-auth.ts';
 import { DocumentNotFoundError, type DocumentRef, DocumentStore, EPOCH_CHANGED_TOPIC } from './document-store.ts';
 import { CLOSE, COMPACT_AFTER_QUIET_MS, RECHECK_INTERVAL_MS } from './guard-rails.ts';
@@ -53,6 +53,8 @@ export interface CollabServiceDeps {
   redis?: { redisUrl: string; prefix: string } | null;
   /** Called after each background compaction (automatic versions hang on it). */
   afterCompaction?: (ref: DocumentRef) => Promise<void>;
+  /** Tests only: lower guard-rail limits (guard-rails.ts holds the defaults). */
+  limits?: Partial<CollabLimits>;
 }
 
 export function createCollabService(deps: CollabServiceDeps): CollabService {
@@ -80,6 +82,7 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
     authenticate: deps.authenticate ?? createTicketAuthenticator({ stores: deps.stores, ticketKey: key, audit: deps.audit }),
     scheduleCompaction,
     redis: deps.redis ?? null,
+    limits: deps.limits,
   });
 
   deps.jobs.register(COMPACT_JOB, async ({ payload }) => {

@@ -58,6 +58,7 @@ export const CLOSE = {
   epochChanged: { code: 4409, reason: 'epoch-changed' },
   tooLarge: { code: 4413, reason: 'too-large' },
   rateLimited: { code: 4429, reason: 'rate-limited' },
+  tooManyConnections: { code: 4430, reason: 'too-many-connections' },
   malformed: { code: 4400, reason: 'malformed-message' },
   unavailable: { code: 4503, reason: 'storage-unavailable' },
 } as const;

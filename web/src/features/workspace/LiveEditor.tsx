@@ -3,7 +3,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, useEditor } from '@tiptap/react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Me } from './api.ts';
-import { CollabSession, type SessionSnapshot, type SessionUser } from './collab/session.ts';
+import { CollabSession, isRefused, type SessionSnapshot, type SessionUser } from './collab/session.ts';
 import { documentExtensions } from './editor/extensions.ts';
 import { ImageFiles } from './editor/image-files.ts';
 import { ImageInsert, type QueuedImage } from './editor/ImageInsert.tsx';
@@ -57,7 +57,7 @@ export function LiveEditor({ documentId, spaceId, epoch, readOnly, me, title, on
 function SessionEditor({ session, user, readOnly, title, spaceId }: { session: CollabSession; user: SessionUser; readOnly: boolean; title: string; spaceId: string }) {
   const { w } = useWorkspaceText();
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  const locked = readOnly || snapshot.readOnly || snapshot.state === 'noAccess' || snapshot.state === 'sessionEnded' || snapshot.state === 'epochChanged';
+  const locked = readOnly || snapshot.readOnly || isRefused(snapshot.state) || snapshot.state === 'epochChanged';
 
   // Images chosen, pasted or dropped wait here for their alt text (ImageInsert), one at a time.
   const [images, setImages] = useState<QueuedImage[]>([]);
@@ -134,7 +134,7 @@ function SessionEditor({ session, user, readOnly, title, spaceId }: { session: C
         <ConnectionIndicator snapshot={snapshot} />
         <Presence session={session} />
       </div>
-      {locked && snapshot.state !== 'noAccess' && snapshot.state !== 'sessionEnded' && <p className="ws-readonly-note">{w('workspace.editor.readOnly')}</p>}
+      {locked && !isRefused(snapshot.state) && <p className="ws-readonly-note">{w('workspace.editor.readOnly')}</p>}
       {editor && !locked && <Toolbar editor={editor} onImages={queueImages} />}
       {editor && !locked && <ImageInsert editor={editor} spaceId={spaceId} queue={images} onSettled={() => setImages((queued) => queued.slice(1))} />}
       <EditorContent editor={editor} className="ws-editor-content" />
@@ -145,7 +145,7 @@ function SessionEditor({ session, user, readOnly, title, spaceId }: { session: C
 export function ConnectionIndicator({ snapshot }: { snapshot: SessionSnapshot }) {
   const { w } = useWorkspaceText();
   const text = w(`workspace.connection.${snapshot.state}`);
-  const refused = snapshot.state === 'noAccess' || snapshot.state === 'sessionEnded';
+  const refused = isRefused(snapshot.state);
   return (
     <p className={`ws-connection ws-connection-${snapshot.state}`} role={refused ? 'alert' : 'status'} data-testid="connection">
       <span className="ws-connection-dot" aria-hidden="true" />

@@ -18,7 +18,15 @@ export type ConnectionState =
   /** The Entente session ended (sign in again). */
   | 'sessionEnded'
   /** The document's content was replaced wholesale: this copy (old epoch) is closed for good. */
-  | 'epochChanged';
+  | 'epochChanged'
+  /** The server refused a change that would take the document past its maximum size. */
+  | 'tooLarge'
+  /** The document already has as many connections as the server accepts. */
+  | 'full';
+
+/** States in which the session has stopped connecting (the page says why). */
+const STOPPED: readonly ConnectionState[] = ['noAccess', 'sessionEnded', 'tooLarge', 'full'];
+export const isRefused = (state: ConnectionState) => STOPPED.includes(state);
 
 export interface SessionSnapshot {
   state: ConnectionState;
@@ -91,9 +99,16 @@ export class CollabSession {
         if (scope === 'readonly') this.set({ readOnly: true });
         this.refresh();
       },
-      onAuthenticationFailed: () => {
-        // A refusal from the server itself (membership removed, document restricted…).
-        if (this.snapshot.state !== 'sessionEnded' && this.snapshot.state !== 'epochChanged') this.fail('noAccess');
+      onAuthenticationFailed: ({ reason }) => {
+        // A refusal from the server itself (membership removed, document restricted, full…).
+        if (this.snapshot.state === 'sessionEnded' || this.snapshot.state === 'epochChanged') return;
+        this.fail(reason === 'too-many-connections' ? 'full' : 'noAccess');
+      },
+      onClose: ({ event }) => {
+        // Reconnecting would send the refused change again, and be refused again: stop and say so
+        // (the change stays in this browser's copy).
+        if (event.reason === 'too-large') this.fail('tooLarge');
+        else if (event.reason === 'too-many-connections') this.fail('full');
       },
     });
 
@@ -154,13 +169,13 @@ export class CollabSession {
     onEpochChanged();
   }
 
-  private fail(state: 'noAccess' | 'sessionEnded'): void {
+  private fail(state: 'noAccess' | 'sessionEnded' | 'tooLarge' | 'full'): void {
     this.provider.configuration.websocketProvider.disconnect();
     this.set({ state });
   }
 
   private refresh(): void {
-    if (this.stopped || this.snapshot.state === 'noAccess' || this.snapshot.state === 'sessionEnded') return;
+    if (this.stopped || isRefused(this.snapshot.state)) return;
     const unsynced = this.provider.unsyncedChanges;
     let state: ConnectionState;
     if (!navigator.onLine || this.status === WebSocketStatus.Disconnected) state = 'offline';
