@@ -191,7 +191,10 @@ describeInBrowser('Images in live documents', () => {
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
-      await tab.route('**/api/spaces/*/images', async (route) => {
+      // Into the document being edited: its readers, and only they, will see the image.
+      const uploadedTo: string[] = [];
+      await tab.route('**/api/documents/*/images', async (route) => {
+        uploadedTo.push(new URL(route.request().url()).pathname);
         await held;
         await route.continue();
       });
@@ -202,7 +205,8 @@ describeInBrowser('Images in live documents', () => {
       const pasted = imagesIn(tab).and(tab.locator('[alt="Capture du tableau de bord"]'));
       await pasted.waitFor();
       await expect.poll(() => naturalWidth(pasted)).toBe(16);
-      await tab.unroute('**/api/spaces/*/images');
+      expect(uploadedTo).toEqual([`/api/documents/${INFRASTRUCTURE}/images`]);
+      await tab.unroute('**/api/documents/*/images');
 
       // Pasted HTML keeps the space's own images (copied from another document) and drops the
       // others: the page's CSP would not show them, and each reader's browser would call that site.

@@ -10,17 +10,18 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { isUuid, uuidv7 } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { ObjectNotFoundError, type GetResult } from '../../platform/objects/object-store.ts';
-import { canEditText, spaceAccessFor } from '../access.ts';
+import { canEditText, documentAccessFor, spaceAccessFor } from '../access.ts';
 import { findMemberships } from '../access.repo.ts';
 import { type AuditTrx, type RequestMeta, requireActor, requireAssuranceFor } from '../spaces/deps.ts';
-import { loadSpace, spacePath } from '../spaces/spaces.ts';
+import { spacePath } from '../spaces/spaces.ts';
 import { acceptedType, MAX_IMAGE_BYTES, SNIFF_BYTES, sniffImageType } from './image-types.ts';
-import { findImageAmong, type ImageForReading, insertImage } from './images.repo.ts';
+import { findImageAmong, type ImageForReading, insertImageIntoLiveDocument } from './images.repo.ts';
 import type { ImageType } from './images.tables.ts';
 
 /**
- * Images of documents, uploaded to their space: stored in the space's cell, encrypted with the
- * space's data key, served only to the space's members (404 to anyone else, as for a space).
+ * Images of documents, uploaded into a document: stored in its space's cell, encrypted with the
+ * space's data key, served only to those who reach that document (a restricted document's images
+ * are no more open than its text; 404 to anyone else, as for the document).
  *
  * The upload is refused before anything is written when the declared type is not a raster image
  * we serve, when the declared length is over the limit, or when the first bytes are not the
@@ -57,18 +58,24 @@ const spaceKeyOwner = (spaceId: string): KeyOwner => ({ type: 'space', id: space
 const tooLarge = () => new AppError('image_too_large', { params: { limit: MAX_IMAGE_BYTES / (1024 * 1024) } });
 const unsupported = () => new AppError('image_type_unsupported');
 const mismatch = (declared: ImageType) => new AppError('image_content_mismatch', { params: { declared } });
+const inTrash = () => new AppError('document_in_trash', { status: 409 });
 
 export async function uploadImage(
   deps: ImageDeps,
   actorOrNull: Actor | null,
-  spaceId: string,
+  requestedId: string,
   upload: ImageUpload,
   meta: RequestMeta,
 ): Promise<ImageView> {
   const actor = requireActor(actorOrNull);
-  const { access, space } = await loadSpace(deps.stores, actor, spaceId);
+  // The document's own rule (restrictions on it and above it), not only the space's role.
+  const access = await documentAccessFor(deps.stores, actor, requestedId);
+  if (!access) throw notFound();
   if (!canEditText(access.role)) throw forbidden();
-  requireAssuranceFor(actor, space.min_assurance, spacePath(spaceId));
+  requireAssuranceFor(actor, access.minAssurance, spacePath(access.spaceId));
+  if (access.trashed) throw inTrash();
+  // As stored (the path may spell the UUID in capitals).
+  const { spaceId, documentId } = access;
   const declared = acceptedType(upload.declaredType);
   if (!declared) throw unsupported();
   if (upload.declaredLength !== null && upload.declaredLength > MAX_IMAGE_BYTES) throw tooLarge();
@@ -90,7 +97,8 @@ export async function uploadImage(
   const sha256 = body.sha256();
   try {
     await cell.db.transaction().execute(async (trx) => {
-      await insertImage(trx, { id, space_id: spaceId, content_type: declared, size, sha256, created_by: actor.principalId });
+      const row = { id, space_id: spaceId, document_id: documentId, content_type: declared, size, sha256, created_by: actor.principalId };
+      if (!(await insertImageIntoLiveDocument(trx, row))) throw inTrash();
       await deps.audit.record(
         {
           action: 'workspace.image.uploaded',
@@ -100,7 +108,7 @@ export async function uploadImage(
           resource: { type: 'image', id },
           ip: meta.ip,
           requestId: meta.requestId,
-          details: { spaceId, contentType: declared, size },
+          details: { spaceId, documentId, contentType: declared, size },
         },
         trx as unknown as AuditTrx,
       );
@@ -119,8 +127,10 @@ export interface ReadableImage {
 }
 
 /**
- * The image if the actor may read it: a member of its space (any role) at the space's level of
- * assurance. Found by asking the cells of the actor's spaces only; anything else is 404.
+ * The image if the actor may read it: whoever reaches its document (any role, in the trash too,
+ * as the document itself), at the space's level of assurance; nobody once that document is deleted
+ * for good. Rows from before documents owned images (no document) keep the space rule. Found by
+ * asking the cells of the actor's spaces only; anything else is 404.
  */
 export async function findReadableImage(stores: Stores, actorOrNull: Actor | null, imageId: string): Promise<ReadableImage> {
   const actor = requireActor(actorOrNull);
@@ -131,7 +141,13 @@ export async function findReadableImage(stores: Stores, actorOrNull: Actor | nul
   for (const [jurisdiction, spaceIds] of byJurisdiction) {
     const image = await findImageAmong(stores.cells[jurisdiction].db, imageId.toLowerCase(), spaceIds);
     if (!image) continue;
-    // The one place the rule lives decides (a membership removed meanwhile reads nothing).
+    // The one place the rules live decides (a membership or grant removed meanwhile reads nothing).
+    if (image.document_id) {
+      const access = await documentAccessFor(stores, actor, image.document_id);
+      if (!access || access.jurisdiction !== jurisdiction || access.spaceId !== image.space_id) throw notFound();
+      requireAssuranceFor(actor, access.minAssurance, spacePath(image.space_id));
+      return { image, jurisdiction };
+    }
     const access = await spaceAccessFor(stores, actor.principalId, image.space_id);
     if (!access || access.jurisdiction !== jurisdiction) throw notFound();
     requireAssuranceFor(actor, image.min_assurance, spacePath(image.space_id));

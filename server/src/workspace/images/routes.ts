@@ -9,7 +9,7 @@ import { findReadableImage, type ImageDeps, openImage, uploadImage } from './ima
 import { IMAGE_TYPES } from './images.tables.ts';
 
 /**
- * `POST /api/spaces/:spaceId/images` (the raw image as the body) and `GET /api/images/:imageId`.
+ * `POST /api/documents/:documentId/images` (the raw image as the body) and `GET /api/images/:imageId`.
  * Thin: parse, call the use case, present. The body parser is scoped to these routes: it hands
  * the raw request stream to the use case, which reads only as far as it must (the global body
  * limit of JSON routes stays as it is).
@@ -49,15 +49,15 @@ export function imageRoutes(app: FastifyInstance, deps: ImageDeps): void {
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     r.post(
-      '/api/spaces/:spaceId/images',
+      '/api/documents/:documentId/images',
       {
         config: { rateLimit: UPLOADS },
         schema: {
           tags: ['workspace'],
-          summary: 'Upload an image for the space’s documents (editors and owners): the raw PNG, JPEG, GIF or WebP as the body, 10 MiB at most',
+          summary: 'Upload an image into a document (its editors and owners; not in the trash): the raw PNG, JPEG, GIF or WebP as the body, 10 MiB at most',
           security: [{ session: [], csrf: [] }],
-          params: z.object({ spaceId: z.uuid() }).strict(),
-          response: { 201: imageSchema, 400: problem, 401: problem, 403: problem, 404: problem, 413: problem, 415: problem, 429: problem },
+          params: z.object({ documentId: z.uuid() }).strict(),
+          response: { 201: imageSchema, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 415: problem, 429: problem },
         },
       },
       async (request, reply) => {
@@ -65,7 +65,7 @@ export function imageRoutes(app: FastifyInstance, deps: ImageDeps): void {
         const image = await uploadImage(
           deps,
           await request.actor(),
-          request.params.spaceId,
+          request.params.documentId,
           {
             declaredType: request.headers['content-type'],
             declaredLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : null,
@@ -83,7 +83,7 @@ export function imageRoutes(app: FastifyInstance, deps: ImageDeps): void {
         config: { rateLimit: READS },
         schema: {
           tags: ['workspace'],
-          summary: 'An image of a space’s documents (members of the space; 404 for anyone else)',
+          summary: 'An image of a document (whoever reaches the document; 404 for anyone else)',
           security: [{ session: [] }],
           params: z.object({ imageId: z.uuid() }).strict(),
           response: { 401: problem, 403: problem, 404: problem, 429: problem },

@@ -77,7 +77,6 @@ export function DocumentPage() {
               <LiveEditor
                 key={`${loaded.doc.id}-${loaded.doc.epoch}`}
                 documentId={loaded.doc.id}
-                spaceId={loaded.doc.spaceId}
                 epoch={loaded.doc.epoch}
                 readOnly={!roleAtLeast(loaded.doc.role, 'editor') || loaded.doc.trashedAt !== null}
                 me={space.loaded.me}

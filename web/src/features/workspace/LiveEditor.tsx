@@ -20,9 +20,8 @@ function colourOf(id: string): string {
 }
 
 interface LiveEditorProps {
+  /** Also where uploaded images go: they are readable by those who reach this document. */
   documentId: string;
-  /** Where uploaded images go (the document's space). */
-  spaceId: string;
   epoch: number;
   /** From the document's role: readers and commenters never get an editable editor. */
   readOnly: boolean;
@@ -36,7 +35,7 @@ interface LiveEditorProps {
  * `/collab`, presence avatars, named carets, the connection indicator, and a warning before
  * leaving the page while edits are not confirmed by the server.
  */
-export function LiveEditor({ documentId, spaceId, epoch, readOnly, me, title, onEpochChanged }: LiveEditorProps) {
+export function LiveEditor({ documentId, epoch, readOnly, me, title, onEpochChanged }: LiveEditorProps) {
   const { w } = useWorkspaceText();
   const [session, setSession] = useState<CollabSession | null>(null);
   useEffect(() => {
@@ -51,10 +50,10 @@ export function LiveEditor({ documentId, spaceId, epoch, readOnly, me, title, on
     [me, w],
   );
   if (!session) return <p role="status">{w('workspace.loading')}</p>;
-  return <SessionEditor key={`${documentId}-${epoch}`} session={session} user={user} readOnly={readOnly} title={title} spaceId={spaceId} />;
+  return <SessionEditor key={`${documentId}-${epoch}`} session={session} user={user} readOnly={readOnly} title={title} documentId={documentId} />;
 }
 
-function SessionEditor({ session, user, readOnly, title, spaceId }: { session: CollabSession; user: SessionUser; readOnly: boolean; title: string; spaceId: string }) {
+function SessionEditor({ session, user, readOnly, title, documentId }: { session: CollabSession; user: SessionUser; readOnly: boolean; title: string; documentId: string }) {
   const { w } = useWorkspaceText();
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const locked = readOnly || snapshot.readOnly || isRefused(snapshot.state) || snapshot.state === 'epochChanged';
@@ -136,7 +135,7 @@ function SessionEditor({ session, user, readOnly, title, spaceId }: { session: C
       </div>
       {locked && !isRefused(snapshot.state) && <p className="ws-readonly-note">{w('workspace.editor.readOnly')}</p>}
       {editor && !locked && <Toolbar editor={editor} onImages={queueImages} />}
-      {editor && !locked && <ImageInsert editor={editor} spaceId={spaceId} queue={images} onSettled={() => setImages((queued) => queued.slice(1))} />}
+      {editor && !locked && <ImageInsert editor={editor} documentId={documentId} queue={images} onSettled={() => setImages((queued) => queued.slice(1))} />}
       <EditorContent editor={editor} className="ws-editor-content" />
     </div>
   );

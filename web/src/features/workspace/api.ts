@@ -133,7 +133,7 @@ export const versionsApi = {
   restore: (documentId: string, versionId: string) => send('POST', `/api/documents/${enc(documentId)}/versions/${enc(versionId)}/restore`),
 };
 
-/** An image uploaded to a space (server/src/workspace/images/routes.ts): `url` is same-origin. */
+/** An image uploaded into a document (server/src/workspace/images/routes.ts): `url` is same-origin. */
 export interface UploadedImage {
   id: string;
   url: string;
@@ -150,9 +150,10 @@ export const imagesApi = {
    * the CSRF header the same way itself. A refusal throws a `Problem` whose detail is the
    * server's, in the page's language (it knows the limit and the declared type).
    */
-  upload: async (spaceId: string, file: Blob): Promise<UploadedImage> => {
+  upload: async (documentId: string, file: Blob): Promise<UploadedImage> => {
     const { csrfToken } = await getJson<{ csrfToken: string }>('/api/session');
-    const response = await fetch(`/api/spaces/${enc(spaceId)}/images`, {
+    // Into the document: only those who reach it will read the image (restrictions included).
+    const response = await fetch(`/api/documents/${enc(documentId)}/images`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { accept: 'application/json', 'x-csrf-token': csrfToken, 'content-type': file.type || 'application/octet-stream' },

@@ -34,7 +34,8 @@ export interface QueuedImage {
 
 interface ImageInsertProps {
   editor: Editor;
-  spaceId: string;
+  /** The document the image is uploaded into: it is readable by those who reach this document. */
+  documentId: string;
   /** Files chosen, pasted or dropped, the first one shown; `onSettled` drops it once done with. */
   queue: readonly QueuedImage[];
   onSettled: () => void;
@@ -42,12 +43,12 @@ interface ImageInsertProps {
 
 /**
  * Between choosing an image and seeing it in the document: the alt text is asked first (prefilled
- * from the file name, to edit), then the image is uploaded to the space — only then, so a file
+ * from the file name, to edit), then the image is uploaded into the document — only then, so a file
  * chosen by mistake and cancelled never leaves the computer — and inserted at the cursor. The
  * upload is said in a status region; a refusal, with the server's reason in the agent's
  * language, in an alert region, and nothing is inserted.
  */
-export function ImageInsert({ editor, spaceId, queue, onSettled }: ImageInsertProps) {
+export function ImageInsert({ editor, documentId, queue, onSettled }: ImageInsertProps) {
   const { w, locale, problem } = useWorkspaceText();
   const [sending, setSending] = useState(false);
   const [status, setStatus] = useState('');
@@ -75,7 +76,7 @@ export function ImageInsert({ editor, spaceId, queue, onSettled }: ImageInsertPr
     setSending(true);
     setStatus(w('workspace.image.sending'));
     try {
-      const image = await imagesApi.upload(spaceId, chosen);
+      const image = await imagesApi.upload(documentId, chosen);
       // The editor may have gone meanwhile (content replaced: a new editor) or turned read-only
       // (role lowered, session ended): then nothing is inserted.
       if (editor.isDestroyed || !editor.isEditable) return;
