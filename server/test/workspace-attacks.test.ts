@@ -120,6 +120,21 @@ describe('a removed member', () => {
 });
 
 describe('what nobody can slip in', () => {
+  it('forgets a removed member’s places on access lists: re-invited, they do not find restricted documents again', async () => {
+    const space = await newSpace('Départs et retours');
+    await invite(space, emilie, 'editor');
+    const secret = await create(space, 'Dossier réservé');
+    expect((await api(camille, 'PUT', `/api/documents/${secret}/access`, { restricted: true, entries: [{ principalId: emilie.id, role: 'editor' }] })).status).toBe(200);
+    expect((await api(emilie, 'GET', `/api/documents/${secret}`)).status).toBe(200);
+
+    expect((await api(camille, 'DELETE', `/api/spaces/${space}/members/${emilie.id}`)).status).toBe(204);
+    await invite(space, emilie, 'editor');
+    // A member again, but no longer on the list an owner made before she left.
+    expect((await api(emilie, 'GET', `/api/spaces/${space}`)).status).toBe(200);
+    expect((await api(emilie, 'GET', `/api/documents/${secret}`)).status).toBe(404);
+    expect((await api(camille, 'GET', `/api/documents/${secret}/access`)).body).toEqual({ restricted: true, entries: [] });
+  });
+
   it('refuses unknown fields and oversized text without writing anything', async () => {
     const before = (await api(camille, 'GET', '/api/spaces')).body.spaces.length as number;
     for (const body of [

@@ -173,6 +173,16 @@ export async function replaceAccessRows(db: CellDb, documentId: string, entries:
     .execute();
 }
 
+/** Removes a principal from the access lists of every document of a space (they left it). */
+export async function deleteAccessRowsOf(db: CellDb, spaceId: string, principalId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('document_access')
+    .where('principal_id', '=', principalId)
+    .where('document_id', 'in', (eb) => eb.selectFrom('documents').select('id').where('space_id', '=', spaceId))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Gives `toId` the same access list as `fromId` (a copy, or a child of a restricted document). */
 export async function copyAccessRows(db: CellDb, fromId: string, toId: string): Promise<void> {
   await db

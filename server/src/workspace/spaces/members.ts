@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { ROLE_RANK, type SpaceRole } from '../workspace.tables.ts';
 import { MEMBERSHIP_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from './deps.ts';
 import { listPendingInvitations } from './invitations.repo.ts';
+import { deleteAccessRowsOf } from '../documents/documents.repo.ts';
 import { loadSpace, loadSpaceAsOwner, spacePath } from './spaces.ts';
 import { deleteMember, findMemberRole, listMemberRows, lockOwners, updateMemberRole } from './spaces.repo.ts';
 
@@ -135,6 +136,14 @@ export async function removeMember(deps: WorkspaceDeps, actorOrNull: Actor | nul
     if (current === 'owner' && owners.length <= 1) throw lastOwner();
     await deleteMember(trx, spaceId, principalId);
   });
+  // Their places on restricted documents' access lists go too: re-invited later, they must not
+  // find documents an owner had opened to them before. After the membership (the authoritative
+  // part, in the control plane); a failure here is logged, and without membership the rows give
+  // nothing meanwhile.
+  const grantsRemoved = await deleteAccessRowsOf(deps.stores.cells[access.jurisdiction].db, spaceId, principalId).catch((error: unknown) => {
+    deps.logger.warn({ err: error, spaceId }, 'access-list rows of a removed member not deleted');
+    return 0;
+  });
   await deps.audit.record({
     action: 'workspace.member.removed',
     outcome: 'success',
@@ -143,7 +152,7 @@ export async function removeMember(deps: WorkspaceDeps, actorOrNull: Actor | nul
     resource: { type: 'space', id: spaceId },
     ip: meta.ip,
     requestId: meta.requestId,
-    details: { principalId, left: leaving },
+    details: { principalId, left: leaving, grantsRemoved },
   });
   await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId, principalId });
 }
