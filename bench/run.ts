@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the foundation's benchmarks, printed with the machine they ran on.
  *
- *   npm run bench                          # cold-start, authenticated-read, sign-in, oidc-token, then collab
+ *   npm run bench                          # cold-start, authenticated-read, sign-in, oidc-token, collab, audit, storage, then export
  *   npm run bench -- cold-start            # one of them by name
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
@@ -9,16 +9,19 @@
  * ENTENTE_BENCH_DATABASE_URL (an admin PostgreSQL URL) adds PostgreSQL figures to
  * authenticated-read and sign-in. What each bench measures: bench/README.md.
  */
+import { type AuditResult, auditBench } from './audit.ts';
 import { type AuthenticatedReadResult, authenticatedRead, DEFAULT_LOAD, type LoadFigures } from './authenticated-read.ts';
 import { type CollabResult, collabBench, DEFAULT_COLLAB } from './collab.ts';
+import { DEFAULT_EXPORT, exportBench, printExport } from './export.ts';
 import { type ColdStartResult, coldStart } from './cold-start.ts';
 import { DEFAULT_OIDC_TOKEN, type OidcTokenFigures, type OidcTokenResult, oidcTokenBench } from './oidc-token.ts';
 import { DEFAULT_SIGN_IN, type SignInResult, signInBench } from './sign-in.ts';
 import { currentLoad, describeMachine, loadAverage } from './support/machine.ts';
 import { fixed, median, type Summary } from './support/stats.ts';
+import { DEFAULT_STORAGE, printStorage, storageBench } from './storage.ts';
 import { printTable } from './support/table.ts';
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab'] as const;
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export'] as const;
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -173,6 +176,32 @@ function printCollab(result: CollabResult): void {
   for (const note of result.notes) console.log(`(${note})`);
 }
 
+function printAudit(result: AuditResult): void {
+  const { appends, writers, verifyEvents } = result.settings;
+  const rate = (r: { perSecond: number }) => fixed(r.perSecond, 0);
+  printTable(
+    `Audit appends (events/s), ${appends} per case: hash-chained AuditLog.record() against the plain insert of before, same run`,
+    ['target', 'plain, 1 writer', 'chained, 1 writer', 'ratio', `plain, ${writers} writers`, `chained, ${writers} writers, 1 chain`, 'ratio', `chained, ${writers} writers, ${writers} chains`, 'ratio'],
+    result.targets.map((t) => [
+      t.target,
+      rate(t.plainSingle),
+      rate(t.chainedSingle),
+      fixed(t.chainedSingle.perSecond / t.plainSingle.perSecond, 2),
+      rate(t.plainConcurrent),
+      rate(t.chainedOneChain),
+      fixed(t.chainedOneChain.perSecond / t.plainConcurrent.perSecond, 2),
+      rate(t.chainedManyChains),
+      fixed(t.chainedManyChains.perSecond / t.plainConcurrent.perSecond, 2),
+    ]),
+  );
+  printTable(
+    `audit verify on one chain of ${verifyEvents} entries (signed checkpoint every 10,000)`,
+    ['target', 'events/s', 'seconds', 'checkpoints verified', 'chain built in (s)'],
+    result.targets.map((t) => [t.target, rate(t.verify), fixed(t.verify.seconds, 1), String(t.verifyCheckpoints), fixed(t.fill.seconds, 1)]),
+  );
+  for (const note of result.notes) console.log(`(${note})`);
+}
+
 const options = parseArgs(process.argv.slice(2));
 if (options.waitQuietMinutes > 0) await waitForQuiet(options.waitQuietMinutes);
 
@@ -189,6 +218,9 @@ for (const name of options.names) {
     if (name === 'cold-start') printColdStart(await coldStart({ runs: options.runs }), options.runs);
     else if (name === 'authenticated-read') printAuthenticatedRead(await authenticatedRead({ ...DEFAULT_LOAD, durationSeconds: options.durationSeconds }));
     else if (name === 'sign-in') printSignIn(await signInBench(DEFAULT_SIGN_IN));
+    else if (name === 'audit') printAudit(await auditBench());
+    else if (name === 'storage') printStorage(await storageBench({ ...DEFAULT_STORAGE, runs: options.runs }));
+    else if (name === 'export') printExport(await exportBench(DEFAULT_EXPORT));
     else if (name === 'collab') printCollab(await collabBench({ ...DEFAULT_COLLAB, measuredSeconds: options.durationSeconds }));
     else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.

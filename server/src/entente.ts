@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { type Config, usesEmbeddedDatabase } from './config.ts';
 import { type Cells, openCells } from './platform/cells/cells.ts';
 import { createAuditLog, type AuditLog } from './platform/audit/audit-log.ts';
+import { registerAuditChains } from './platform/audit/audit-chains.ts'; // tamper-evident audit (helper C)
 import { acquireDataDirLock, type DataDirLock, prepareDataDir } from './platform/db/data-dir-lock.ts';
 import { migrateStores, openStores, type Stores } from './platform/db/stores.ts';
 import { createHttpApp, type App } from './platform/http/app.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createReadiness } from './platform/readiness.ts';
+import { createMalwareScanner } from './platform/scanning/malware-scanner.ts'; // malware scanning (helper E)
 import { loadServerSecret } from './platform/secret.ts';
 import { can } from './identity/authorization.ts';
 import { seedDemoData } from './identity/demo-data.ts';
@@ -54,6 +56,16 @@ import { versionRoutes } from './workspace/versions/routes.ts';
 // ── images of documents (helper E) ──
 import { imageRoutes } from './workspace/index.ts';
 // ── end images ──
+// ── files (helper A) ──
+import { fileRoutes, type FilesDeps, registerFileJobs, tusRoutes } from './workspace/index.ts';
+// ── end files ──
+// ── personal data export (helper E) ──
+import { personalDataRoutes } from './identity/personal-data/routes.ts';
+import { workspacePersonalData } from './workspace/index.ts';
+// ── end personal data ──
+// ── space deletion (helper F) ──
+import { registerSpaceDeletion, spaceDeletionRoutes } from './workspace/index.ts';
+// ── end space deletion ──
 
 /**
  * Composition: configuration → platform (lock, stores, services) → modules → HTTP. Used by
@@ -124,6 +136,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     }
 
     const cells = await openCells(config, stores);
+    cleanup.push(() => cells.close()); // S3 sockets, HSM sessions (storage, helper D)
     const cellDbs = { FR: stores.cells.FR.db, QC: stores.cells.QC.db };
     const audit = createAuditLog(stores);
     const events = createEventBus(config, logger);
@@ -169,6 +182,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
               return { ok: check.ok, detail: `${check.kind}${check.detail ? `: ${check.detail}` : ''}` };
             },
           },
+          // malware scanning (helper E): a configured clamd that does not answer fails uploads closed.
+          { name: 'malware scanner', check: () => createMalwareScanner(config.scanning).check() },
         ],
       ),
       webDist,
@@ -192,6 +207,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       },
     });
     cleanup.push(() => app.close());
+    // tamper-evident audit (helper C): signing key file, checkpoint and retention jobs, public keys route
+    await registerAuditChains({ app, jobs, stores, config: config.audit, logger });
 
     if (config.demo) {
       registerDemoOutboxPage(app, {
@@ -266,7 +283,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       afterCompaction: (ref) => maybeRecordAutoVersion(history, ref).then(() => undefined),
     });
     cleanup.push(() => collab.close());
-    collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey });
+    collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey, audit });
     // ── end collaboration ──
     // ── history (helper D): versions API and automatic versions (after compactions, and a sweep job) ──
     versionRoutes(app, history);
@@ -292,8 +309,35 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     if (config.demo) await seedDemoContent({ stores, content: collab.store, logger });
     // ── end spaces ──
     // ── images of documents (helper E): upload to the space's cell, encrypted; read by members ──
-    imageRoutes(app, { stores, cells, audit, logger });
+    imageRoutes(app, { stores, cells, audit, logger, limits: { spaceQuotaBytes: config.files.spaceQuotaBytes } });
     // ── end images ──
+    // ── files (helper A): files area REST, tus uploads at /api/uploads, trash purge and upload expiry jobs ──
+    const scanner = createMalwareScanner(config.scanning);
+    const filesDeps: FilesDeps = {
+      stores,
+      cells,
+      audit,
+      logger,
+      scanner,
+      limits: {
+        // A file clamd would refuse to read (its StreamMaxLength) is refused before any byte, not after.
+        maxFileBytes: scanner.name === 'clamd' ? Math.min(config.files.maxFileBytes, config.scanning.clamd.streamMaxBytes) : config.files.maxFileBytes,
+        spaceQuotaBytes: config.files.spaceQuotaBytes,
+        organisationQuotaBytes: config.files.organisationQuotaBytes,
+      },
+    };
+    fileRoutes(app, filesDeps);
+    tusRoutes(app, filesDeps);
+    registerFileJobs(jobs, filesDeps);
+    // ── end files ──
+    // ── personal data export (helper E): GET /api/me/export, identity's data plus the workspace's part ──
+    personalDataRoutes(app, { stores, audit, workspace: workspacePersonalData(stores) });
+    // ── end personal data ──
+    // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
+    const deletionDeps = { ...workspaceDeps, cells };
+    cleanup.push(registerSpaceDeletion({ ...deletionDeps, jobs, outbox }));
+    spaceDeletionRoutes(app, deletionDeps);
+    // ── end space deletion ──
     app.server.on('upgrade', (req, socket, head) => {
       const pathname = (req.url ?? '').split('?')[0];
       if (pathname === COLLAB_PATH || pathname?.startsWith(`${COLLAB_PATH}/`)) collab.handleUpgrade(req, socket, head);

@@ -19,7 +19,7 @@ describe('HTTP platform', () => {
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { ready: boolean; checks: Record<string, { ok: boolean }> };
     expect(body.ready).toBe(true);
-    expect(Object.keys(body.checks).sort()).toEqual(['cell FR', 'cell QC', 'control', 'events', 'keys FR', 'keys QC', 'objects FR', 'objects QC']);
+    expect(Object.keys(body.checks).sort()).toEqual(['cell FR', 'cell QC', 'control', 'events', 'keys FR', 'keys QC', 'malware scanner', 'objects FR', 'objects QC']);
     expect(Object.values(body.checks).every((c) => c.ok)).toBe(true);
   });
 

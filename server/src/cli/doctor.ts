@@ -1,15 +1,19 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
-import { JURISDICTIONS } from '../../../common/src/jurisdiction.ts';
+import { JURISDICTIONS, type Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import { type Config, ConfigError, loadConfig, usesEmbeddedDatabase } from '../config.ts';
 import { FileKeyProvider } from '../platform/crypto/file-key-provider.ts';
+import type { KeyProvider } from '../platform/crypto/key-provider.ts';
+import { openKeyProvider } from '../platform/crypto/open-key-provider.ts';
 import { acquireDataDirLock, type DataDirLock, readLock } from '../platform/db/data-dir-lock.ts';
 import type { Database } from '../platform/db/database.ts';
 import { describeSearchSetup } from '../platform/db/extensions.ts';
 import { pendingMigrations } from '../platform/db/migrations.ts';
 import { openPglite, openPostgres } from '../platform/db/database.ts';
 import { LocalObjectStore } from '../platform/objects/local-object-store.ts';
+import { openObjectStore } from '../platform/objects/open-object-store.ts';
+import { createMalwareScanner } from '../platform/scanning/malware-scanner.ts';
 import { type CheckLine, printCheck, say } from './output.ts';
 
 /**
@@ -85,6 +89,8 @@ export async function doctor(): Promise<number> {
     await checkObjectsAndKeys(config, report);
     await checkRedis(config, report);
     await checkSmtp(config, report);
+    // A running server reports its scanner in /readyz (above); otherwise ask clamd here.
+    if (!serverHolds) await checkScanner(config, report); // malware scanning (helper E)
   } finally {
     lock?.release();
   }
@@ -196,11 +202,37 @@ async function checkRunningServer(config: Config, report: Report): Promise<void>
 async function checkObjectsAndKeys(config: Config, report: Report): Promise<void> {
   for (const j of JURISDICTIONS) {
     const cell = config.cells[j];
-    if (!existsSync(cell.objects)) {
-      report({ ok: 'skipped', label: say(`Objets ${j}`, `Objects ${j}`), detail: say(`${cell.objects} sera créé au premier démarrage`, `${cell.objects} will be created at first start`) });
+    const objectsLabel = say(`Objets ${j}`, `Objects ${j}`);
+    if (cell.s3) {
+      // An S3 bucket: reachable with these credentials, writable (a probe object, deleted at once).
+      const store = await openObjectStore(cell.objects, {
+        endpoint: cell.s3.endpoint,
+        region: cell.s3.region,
+        forcePathStyle: cell.s3.forcePathStyle,
+        credentials: cell.s3.credentials ? { accessKeyId: cell.s3.credentials.accessKeyId, secretAccessKey: cell.s3.credentials.secretAccessKey.reveal() } : null,
+      });
+      try {
+        const check = await store.check();
+        report({
+          ...check,
+          label: objectsLabel,
+          fix: say(
+            `vérifiez ENTENTE_CELL_${j}_OBJECTS (le compartiment existe), ENTENTE_CELL_${j}_S3_ENDPOINT, _S3_REGION, _S3_ACCESS_KEY_ID/_S3_SECRET_ACCESS_KEY (droits de lecture, d’écriture et de suppression) et _S3_FORCE_PATH_STYLE`,
+            `check ENTENTE_CELL_${j}_OBJECTS (the bucket exists), ENTENTE_CELL_${j}_S3_ENDPOINT, _S3_REGION, _S3_ACCESS_KEY_ID/_S3_SECRET_ACCESS_KEY (read, write and delete rights) and _S3_FORCE_PATH_STYLE`,
+          ),
+        });
+      } finally {
+        await store.close?.();
+      }
+    } else if (!existsSync(cell.objects)) {
+      report({ ok: 'skipped', label: objectsLabel, detail: say(`${cell.objects} sera créé au premier démarrage`, `${cell.objects} will be created at first start`) });
     } else {
       const check = await new LocalObjectStore(cell.objects).check();
-      report({ ...check, label: say(`Objets ${j}`, `Objects ${j}`), fix: say('donnez l’écriture sur ce dossier à l’utilisateur du serveur', 'let the server’s user write to this folder') });
+      report({ ...check, label: objectsLabel, fix: say('donnez l’écriture sur ce dossier à l’utilisateur du serveur', 'let the server’s user write to this folder') });
+    }
+    if (cell.pkcs11) {
+      await checkPkcs11(j, config, report);
+      continue;
     }
     const folder = cell.keys.slice('file:'.length);
     if (!existsSync(folder)) {
@@ -221,6 +253,25 @@ async function checkObjectsAndKeys(config: Config, report: Report): Promise<void
     } catch (error) {
       report({ ok: false, label: say(`Clés ${j}`, `Keys ${j}`), detail: (error as Error).message, fix: `chmod 700 ${folder} && chmod 600 ${folder}/*` });
     }
+  }
+}
+
+/** A PKCS#11 token: the module loads, the token is there, the PIN is accepted, a KEK wraps and unwraps. Creates nothing. */
+async function checkPkcs11(j: Jurisdiction, config: Config, report: Report): Promise<void> {
+  const cell = config.cells[j];
+  const label = say(`Clés ${j}`, `Keys ${j}`);
+  const fix = say(
+    `vérifiez ENTENTE_CELL_${j}_KEYS (module-path, token=<étiquette> ; « softhsm2-util --show-slots » ou « pkcs11-tool --list-slots » les montrent) et ENTENTE_CELL_${j}_PKCS11_PIN ; le premier démarrage du serveur crée la première KEK`,
+    `check ENTENTE_CELL_${j}_KEYS (module-path, token=<label>; "softhsm2-util --show-slots" or "pkcs11-tool --list-slots" show them) and ENTENTE_CELL_${j}_PKCS11_PIN; the server's first start creates the first KEK`,
+  );
+  let provider: KeyProvider | null = null;
+  try {
+    provider = await openKeyProvider(cell.keys, { pkcs11: cell.pkcs11, create: false });
+    report({ ...(await provider.check()), label, fix });
+  } catch (error) {
+    report({ ok: false, label, detail: (error as Error).message, fix });
+  } finally {
+    await provider?.close?.();
   }
 }
 
@@ -257,3 +308,30 @@ async function checkSmtp(config: Config, report: Report): Promise<void> {
     transport.close();
   }
 }
+
+// ── malware scanning (helper E) ──
+async function checkScanner(config: Config, report: Report): Promise<void> {
+  const label = say('Analyse antivirus', 'Malware scanning');
+  const scanner = createMalwareScanner(config.scanning);
+  if (scanner.name === 'none') {
+    report({
+      ok: 'skipped',
+      label,
+      detail: say(
+        'non configurée : les fichiers déposés sont marqués « non analysés » (ENTENTE_CLAMD_SOCKET pour les analyser)',
+        'not configured: uploaded files are marked "unscanned" (ENTENTE_CLAMD_SOCKET to scan them)',
+      ),
+    });
+    return;
+  }
+  const check = await scanner.check();
+  report({
+    ...check,
+    label,
+    fix: say(
+      'démarrez clamd (paquet clamav-daemon) et vérifiez ENTENTE_CLAMD_SOCKET ou ENTENTE_CLAMD_HOST/PORT ; sans lui les dépôts sont refusés',
+      'start clamd (package clamav-daemon) and check ENTENTE_CLAMD_SOCKET or ENTENTE_CLAMD_HOST/PORT; without it uploads are refused',
+    ),
+  });
+}
+// ── end malware scanning ──

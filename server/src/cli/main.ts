@@ -1,9 +1,15 @@
+import { audit } from './audit.ts';
+import { backup, restore } from './backup.ts';
 import { doctor } from './doctor.ts';
+import { exportCommand } from './export.ts';
 import { idp } from './idp.ts';
+import { importCommand } from './import.ts';
+import { kms } from './kms.ts';
 import { migrate } from './migrate.ts';
 import { oidc } from './oidc.ts';
 import { operators } from './operators.ts';
 import { say } from './output.ts';
+import { spaces } from './spaces.ts';
 
 /**
  * `npm run entente -- <area> <verb>`: the administration command (DESIGN.md, CLI contract).
@@ -17,6 +23,40 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
     run: idp,
     help: say('idp list | idp check NOM : vérifie une fédération d’identité amont', 'idp list | idp check NAME: checks an upstream identity federation'),
   },
+  audit: {
+    run: audit,
+    help: say('audit verify | audit export --org ID | audit checkpoint | audit keys rotate : journal d’audit infalsifiable', 'audit verify | audit export --org ID | audit checkpoint | audit keys rotate: tamper-evident audit log'),
+  },
+  spaces: {
+    run: spaces,
+    help: say(
+      'spaces move ID --to FR|QC | spaces move --resume ID | spaces moves : déplacer un espace dans l’autre juridiction',
+      'spaces move ID --to FR|QC | spaces move --resume ID | spaces moves: move a space to the other jurisdiction',
+    ),
+  },
+  backup: {
+    run: backup,
+    help: say(
+      'backup --out DOSSIER [--keyring-only [--with-keks]] : sauvegarde cohérente (données, ou trousseau à part)',
+      'backup --out DIR [--keyring-only [--with-keks]]: consistent backup (data, or the keyring apart)',
+    ),
+  },
+  restore: {
+    run: restore,
+    help: say('restore --from DOSSIER [--keyring-from DOSSIER] [--force] : restaure une sauvegarde', 'restore --from DIR [--keyring-from DIR] [--force]: restores a backup'),
+  },
+  export: {
+    run: exportCommand,
+    help: say('export --space ID | --org ID --out FICHIER.zip : archive documentée, en clair (docs/export-format.md)', 'export --space ID | --org ID --out FILE.zip: documented archive, plaintext (docs/export-format.md)'),
+  },
+  import: {
+    run: importCommand,
+    help: say('import --file FICHIER.zip [--cell FR|QC] [--owner ID] : charge une archive comme nouveaux espaces', 'import --file FILE.zip [--cell FR|QC] [--owner ID]: loads an archive as new spaces'),
+  },
+  kms: {
+    run: kms,
+    help: say('kms rotate --cell FR|QC [--retire-old] | kms status --cell FR|QC : clés de chiffrement de clés (KEK) d’une cellule', 'kms rotate --cell FR|QC [--retire-old] | kms status --cell FR|QC: key-encryption keys (KEK) of a cell'),
+  },
   oidc: {
     run: oidc,
     help: say('oidc clients add|list|remove, oidc keys rotate : Entente fournisseur OpenID', 'oidc clients add|list|remove, oidc keys rotate: Entente as OpenID provider'),
@@ -25,15 +65,8 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
 
 /** Commands of the contract that later issues deliver; named so that nobody thinks they are typos. */
 const LATER: Record<string, string> = {
-  kms: 'sovereign data plane',
   issuers: 'verifiable credentials',
   trust: 'verifiable credentials',
-  audit: 'sovereign data plane',
-  export: 'sovereign data plane',
-  import: 'comments, sharing, search and import/export',
-  backup: 'sovereign data plane',
-  restore: 'sovereign data plane',
-  spaces: 'sovereign data plane',
   skills: 'digital skills',
 };
 

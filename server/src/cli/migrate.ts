@@ -1,3 +1,4 @@
+import { createAuditLog } from '../platform/audit/audit-log.ts';
 import { migrateStores } from '../platform/db/stores.ts';
 import { openDataForCommand } from './open-data.ts';
 import { say } from './output.ts';
@@ -6,7 +7,17 @@ export async function migrate(): Promise<number> {
   const data = await openDataForCommand('migrate');
   if (!data) return 1;
   try {
-    for (const { store, applied } of await migrateStores(data.stores)) {
+    const report = await migrateStores(data.stores);
+    // An operator changing the schema is an administrator action (issue 6).
+    const applied = report.reduce((sum, r) => sum + r.applied.length, 0);
+    if (applied > 0) {
+      await createAuditLog(data.stores).record({
+        action: 'platform.migrations_applied',
+        outcome: 'success',
+        details: Object.fromEntries(report.map((r) => [r.store, r.applied.length])),
+      });
+    }
+    for (const { store, applied } of report) {
       console.log(
         applied.length === 0
           ? say(`✓ ${store} : à jour`, `✓ ${store}: up to date`)

@@ -52,17 +52,30 @@ async function revokeIfUndesignated(stores: Stores, audit: AuditLog, principalId
   return true;
 }
 
+/** A designation added or removed is an administrator action (issue 6), audited with its source. */
+async function auditDesignation(audit: AuditLog, identity: OperatorIdentity, source: DesignationSource, added: boolean): Promise<void> {
+  await audit.record({
+    action: added ? 'operator.designated' : 'operator.designation_removed',
+    outcome: 'success',
+    actorId: null,
+    resource: { type: 'federated_identity', id: `${identity.upstream}:${identity.subject}` },
+    details: { source },
+  });
+}
+
 /** At start: the designations of ENTENTE_OPERATORS replace the previous ones, then roles follow. */
 export async function applyConfiguredOperators(stores: Stores, audit: AuditLog, configured: readonly OperatorIdentity[]): Promise<void> {
   const key = (o: OperatorIdentity) => `${o.upstream}\u0000${o.subject}`;
   const wanted = new Set(configured.map(key));
   for (const old of await listConfigDesignations(stores.control.db)) {
     if (wanted.has(key(old))) continue;
-    await deleteDesignation(stores.control.db, { ...old, source: 'config' });
+    if (await deleteDesignation(stores.control.db, { ...old, source: 'config' })) await auditDesignation(audit, old, 'config', false);
     const principalId = await principalOfIdentity(stores.control.db, old.upstream, old.subject);
     if (principalId) await revokeIfUndesignated(stores, audit, principalId, 'config');
   }
-  for (const identity of configured) await insertDesignation(stores.control.db, { ...identity, source: 'config' });
+  for (const identity of configured) {
+    if (await insertDesignation(stores.control.db, { ...identity, source: 'config' })) await auditDesignation(audit, identity, 'config', true);
+  }
   for (const principalId of await designatedPrincipals(stores.control.db)) await grant(stores, audit, principalId, 'config');
 }
 
@@ -73,7 +86,7 @@ export async function grantOperatorAtSignIn(stores: Stores, audit: AuditLog, pri
 
 /** `entente operators add`: returns the principal when the identity has signed in already. */
 export async function addOperator(stores: Stores, audit: AuditLog, identity: OperatorIdentity): Promise<{ principalId: string | null; granted: boolean }> {
-  await insertDesignation(stores.control.db, { ...identity, source: 'cli' });
+  if (await insertDesignation(stores.control.db, { ...identity, source: 'cli' })) await auditDesignation(audit, identity, 'cli', true);
   const principalId = (await principalOfIdentity(stores.control.db, identity.upstream, identity.subject)) ?? null;
   return { principalId, granted: principalId ? await grant(stores, audit, principalId, 'cli') : false };
 }
@@ -81,6 +94,7 @@ export async function addOperator(stores: Stores, audit: AuditLog, identity: Ope
 /** `entente operators remove`: false when the command had not designated this identity. */
 export async function removeOperator(stores: Stores, audit: AuditLog, identity: OperatorIdentity): Promise<{ removed: boolean; revoked: boolean }> {
   const removed = await deleteDesignation(stores.control.db, { ...identity, source: 'cli' });
+  if (removed) await auditDesignation(audit, identity, 'cli', false);
   const principalId = await principalOfIdentity(stores.control.db, identity.upstream, identity.subject);
   const revoked = removed && principalId ? await revokeIfUndesignated(stores, audit, principalId, 'cli') : false;
   return { removed, revoked };

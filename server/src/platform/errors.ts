@@ -31,6 +31,23 @@ export const STATUS_BY_SLUG = {
   image_type_unsupported: 415,
   image_content_mismatch: 415,
   // end images
+  // files (helper A): names, tree, quotas, tus uploads, downloads
+  file_name_taken: 409,
+  file_name_invalid: 400,
+  file_move_refused: 409,
+  file_in_trash: 409,
+  file_not_in_trash: 409,
+  file_quarantined: 403,
+  file_too_large: 413,
+  quota_exceeded: 413,
+  scanner_unavailable: 503,
+  upload_invalid: 400,
+  upload_offset_mismatch: 409,
+  upload_length_exceeded: 413,
+  upload_content_type: 415,
+  tus_version_unsupported: 412,
+  range_not_satisfiable: 416,
+  // end files
   internal: 500,
   unavailable: 503,
 } as const;

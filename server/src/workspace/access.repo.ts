@@ -1,9 +1,10 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { CellDb, CellTables, ControlDb } from '../platform/db/types.ts';
 import type { AssuranceLevel } from '../identity/federation/upstream.ts';
 import type { SpaceRole } from './workspace.tables.ts';
 import './workspace.tables.ts';
+import './spaces/move/move.tables.ts';
 
 /** The principal's role in `document_access` on the document aliased `d` (null: not listed). */
 export function grantedRole(principalId: string) {
@@ -16,16 +17,22 @@ export function grantedRole(principalId: string) {
       .as('granted_role');
 }
 
-/** The spaces a principal is a member of, with the cell each lives in (control plane). */
+/**
+ * The spaces a principal is a member of, with the cell each lives in (control plane), and whether
+ * each is being moved to the other cell (`moving`: read-only until the move ends, spaces/move/).
+ */
 export async function findMemberships(
   db: ControlDb,
   principalId: string,
   spaceIds?: readonly string[],
-): Promise<{ space_id: string; role: SpaceRole; jurisdiction: Jurisdiction }[]> {
+): Promise<{ space_id: string; role: SpaceRole; jurisdiction: Jurisdiction; moving: SqlBool }[]> {
   let query = db
     .selectFrom('space_members as m')
     .innerJoin('space_directory as d', 'd.id', 'm.space_id')
     .select(['m.space_id', 'm.role', 'd.jurisdiction'])
+    .select((eb) =>
+      eb.exists(eb.selectFrom('space_moves as mv').select('mv.id').whereRef('mv.space_id', '=', 'm.space_id').where('mv.phase', '<>', 'done')).as('moving'),
+    )
     .where('m.principal_id', '=', principalId);
   if (spaceIds) {
     if (spaceIds.length === 0) return [];
@@ -67,6 +74,8 @@ export async function findDocumentForAccess(
     ])
     .where('d.id', '=', documentId)
     .where('d.space_id', 'in', spaceIds)
+    // A deleted space's documents are gone for everyone at once, before its members are removed.
+    .where('s.deleted_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -2,6 +2,7 @@ import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { ASSURANCE_LEVELS, type AssuranceLevel } from '../identity/federation/upstream.ts';
 import { findDocumentForAccess, findMemberships, findRestrictedAncestors, listRestrictionTree } from './access.repo.ts';
+import { AppError } from '../platform/errors.ts';
 import { ROLE_RANK, type SpaceRole } from './workspace.tables.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface DocumentAccess {
   minAssurance: AssuranceLevel;
   /** True when the session's level is below the space's minimum: no content may be served. */
   insufficientAssurance: boolean;
+  /** The space is being moved to the other cell: readable, not writable (requireNotMoving). */
+  moving: boolean;
 }
 
 export function rankOf(role: SpaceRole): number {
@@ -45,6 +48,16 @@ export function roleAtLeast(role: SpaceRole, needed: SpaceRole): boolean {
 /** Editors and owners change the text; commenters and readers only read it. */
 export function canEditText(role: SpaceRole): boolean {
   return roleAtLeast(role, 'editor');
+}
+
+/**
+ * While a space is moved to the other jurisdiction (`entente spaces move`) it stays readable but
+ * nothing may change it: every change of the space's content, tree, members or settings calls
+ * this after its own authorisation (so a reader still gets 403, not this). 423 Locked, with a
+ * localised `space_moving` problem; the live editor turns read-only the same way.
+ */
+export function requireNotMoving(access: { moving?: boolean }): void {
+  if (access.moving) throw new AppError('space_moving', { status: 423, headers: { 'retry-after': '60' } });
 }
 
 /** Whether a session of level `level` (null: no federation level, e.g. a test session) meets `min`. */
@@ -80,6 +93,7 @@ export async function documentAccessFor(
       trashed: row.trashed,
       minAssurance: row.min_assurance,
       insufficientAssurance: !meetsAssurance(principal.assuranceLevel, row.min_assurance),
+      moving: Boolean(memberships.find((m) => m.space_id === row.space_id)?.moving),
     };
   }
   return null;
@@ -90,13 +104,17 @@ export interface SpaceAccess {
   spaceId: string;
   jurisdiction: Jurisdiction;
   role: SpaceRole;
+  /** Being moved to the other cell: read-only meanwhile (requireNotMoving). */
+  moving: boolean;
 }
 
 /** Null for a non-member, exactly as for a space that does not exist (answer 404, never 403). */
 export async function spaceAccessFor(stores: Stores, principalId: string, spaceId: string): Promise<SpaceAccess | null> {
   if (!/^[0-9a-f-]{36}$/i.test(spaceId)) return null;
   const [membership] = await findMemberships(stores.control.db, principalId, [spaceId]);
-  return membership ? { spaceId: membership.space_id, jurisdiction: membership.jurisdiction, role: membership.role } : null;
+  return membership
+    ? { spaceId: membership.space_id, jurisdiction: membership.jurisdiction, role: membership.role, moving: Boolean(membership.moving) }
+    : null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import type { AssuranceLevel } from '../identity/federation/upstream.ts';
 
@@ -63,6 +63,9 @@ export interface SpacesTable {
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set when the space is deleted (spaces/delete-space.ts): from then on nothing reads it. */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  deleted_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SpaceInvitationsTable {

@@ -9,11 +9,12 @@ const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /**
  * The server under test: the real Entente server (all modules, fresh data) on a random port,
- * serving the built web app from web/dist with its SPA fallback and its CSP.
+ * serving the built web app from web/dist with its SPA fallback and its CSP. `env` adds
+ * configuration variables (e.g. small quotas for the files tests).
  */
-export function startApp(): Promise<TestApp> {
+export function startApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error(`${WEB_DIST}/index.html is missing: build the web app first (npm run build -w web).`);
   }
-  return startTestApp({ entente: { webDist: WEB_DIST } });
+  return startTestApp({ env: options.env, entente: { webDist: WEB_DIST } });
 }

@@ -22,14 +22,15 @@ export interface BrowserSuite {
 /**
  * Starts the server (app.ts) and Chromium together before the suite's first test and closes them
  * after its last; call it at the top of a `describeInBrowser` body. `app` and `browser` are there
- * inside tests and hooks, not while the suite is being declared.
+ * inside tests and hooks, not while the suite is being declared. `options.env` configures the
+ * server (variables of server/src/config.ts).
  */
-export function browserSuite(): BrowserSuite {
+export function browserSuite(options: { env?: Record<string, string> } = {}): BrowserSuite {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    [app, browser] = await Promise.all([startApp(options), launchBrowser()]);
   });
 
   afterAll(async () => {

@@ -21,6 +21,8 @@ import { DOMAINS, PATHS } from './routes.ts';
 
 // The editor (Tiptap, Yjs) is most of the app's weight: loaded only when a document is opened.
 const DocumentPage = lazy(() => import('../features/workspace/DocumentPage.tsx').then((m) => ({ default: m.DocumentPage })));
+// Files bring the upload client (tus): loaded when a space's files are opened.
+const SpaceFilesPage = lazy(() => import('../features/workspace/files/SpaceFilesPage.tsx').then((m) => ({ default: m.SpaceFilesPage })));
 
 /** The web app: the shell around every page, and the routes. */
 export function App() {
@@ -45,6 +47,14 @@ export function App() {
             <Route path={PATHS.operations} element={<OperationsPage />} />
             <Route path={PATHS.spaces} element={<SpacesPage />} />
             <Route path={PATHS.space} element={<SpacePage />} />
+            <Route
+              path={PATHS.spaceFiles}
+              element={
+                <Suspense>
+                  <SpaceFilesPage />
+                </Suspense>
+              }
+            />
             <Route
               path={PATHS.document}
               element={

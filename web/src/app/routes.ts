@@ -20,6 +20,12 @@ export const PATHS = {
   spaces: '/espaces',
   /** A space: its document tree, members and trash; `:spaceId` is the space. */
   space: '/espaces/:spaceId',
+  /**
+   * A space's files: `/espaces/:spaceId/fichiers` (the root folder) and `…/fichiers/:folderId`
+   * (a folder) on one route, so the page stays mounted while the agent opens folders.
+   * `?vue=corbeille` shows the files trash.
+   */
+  spaceFiles: '/espaces/:spaceId/fichiers/:folderId?',
   /** A document's live editor and history. */
   document: '/espaces/:spaceId/documents/:documentId',
 } as const;

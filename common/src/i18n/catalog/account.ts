@@ -52,6 +52,15 @@ export const account = {
     'account.profile.federations.linkHint':
       'Vous vous connecterez auprès de cette fédération ; elle doit indiquer la même adresse que votre profil, et l’avoir vérifiée.',
     'account.profile.federations.linked': 'Fédération liée : {federation}. Vous pouvez désormais vous connecter avec elle.',
+    // « Télécharger mes données » (personal data export, helper E)
+    'account.personalData.title': 'Mes données',
+    'account.personalData.intro':
+      'Téléchargez tout ce qu’Entente détient à votre sujet : profil, sessions, jetons (sans leurs secrets), appartenances et rôles, ce que vous avez créé dans les espaces (titres et noms), votre journal de sécurité. Un fichier JSON, lisible par un programme.',
+    'account.personalData.download': 'Télécharger mes données',
+    'account.personalData.preparing': 'Préparation du fichier…',
+    'account.personalData.done': 'Fichier prêt : {file}.',
+    'account.personalData.rateLimited': 'Vous avez demandé plusieurs exports en peu de temps ; réessayez dans une minute.',
+    'account.personalData.failed': 'Le fichier n’a pas pu être préparé. Réessayez ; si cela se reproduit, signalez-le.',
 
     'account.jurisdiction.FR': 'France',
     'account.jurisdiction.QC': 'Québec',
@@ -157,6 +166,10 @@ export const account = {
     'account.profile.federations.linkHint':
       'Vous vous connecterez auprès de cette fédération ; elle doit indiquer le même courriel que votre profil, et l’avoir vérifié.',
     'account.tokens.created.copied': 'Jeton copié dans le presse-papier.',
+    // Québec's law speaks of « renseignements personnels ».
+    'account.personalData.title': 'Mes renseignements personnels',
+    'account.personalData.intro':
+      'Téléchargez tous les renseignements personnels qu’Entente détient à votre sujet : profil, sessions, jetons (sans leurs secrets), appartenances et rôles, ce que vous avez créé dans les espaces (titres et noms), votre journal de sécurité. Un fichier JSON, lisible par un programme.',
   },
   en: {
     'account.nav.label': 'My account',
@@ -210,6 +223,14 @@ export const account = {
     'account.profile.federations.linkHint':
       'You will sign in at that federation; it must give the same email address as your profile, and have verified it.',
     'account.profile.federations.linked': 'Federation linked: {federation}. You can now sign in with it.',
+    'account.personalData.title': 'My data',
+    'account.personalData.intro':
+      'Download everything Entente holds about you: profile, sessions, tokens (without their secrets), memberships and roles, what you created in the spaces (titles and names), your security log. One JSON file, readable by a program.',
+    'account.personalData.download': 'Download my data',
+    'account.personalData.preparing': 'Preparing the file…',
+    'account.personalData.done': 'File ready: {file}.',
+    'account.personalData.rateLimited': 'You asked for several exports in a short time; try again in a minute.',
+    'account.personalData.failed': 'The file could not be prepared. Try again; if it happens again, report it.',
 
     'account.jurisdiction.FR': 'France',
     'account.jurisdiction.QC': 'Québec',

@@ -110,13 +110,68 @@ export const errors = {
       'Seules les images PNG, JPEG, GIF et WebP sont acceptées. Les images SVG sont refusées, car elles peuvent contenir des scripts : exportez-les en PNG.',
     'errors.image_content_mismatch.title': 'Contenu de l’image non reconnu',
     'errors.image_content_mismatch.detail': 'Le contenu envoyé n’est pas une image de type {declared} : le fichier est peut-être endommagé ou mal nommé.',
+    // space move (helper G2)
+    'errors.space_moving.title': 'Espace en cours de transfert',
+    'errors.space_moving.detail':
+      'Cet espace est en cours de transfert vers l’autre juridiction (France ou Québec). Vous pouvez le consulter, mais pas le modifier pendant l’opération ; réessayez dans quelques minutes.',
+    // space deletion (helper F)
+    'errors.space_name_mismatch.title': 'Nom de l’espace non confirmé',
+    'errors.space_name_mismatch.detail': 'Pour supprimer l’espace, saisissez son nom exactement tel qu’il s’affiche. Rien n’a été supprimé.',
     // end images
+    // files (helper A)
+    'errors.file_name_taken.title': 'Nom déjà utilisé',
+    'errors.file_name_taken.detail': 'Un élément de ce dossier porte déjà ce nom (sans tenir compte des majuscules) : choisissez-en un autre, ou envoyez le fichier comme nouvelle version de celui qui existe.',
+    'errors.file_name_invalid.title': 'Nom refusé',
+    'errors.file_name_invalid.detail': 'Un nom compte de 1 à 255 caractères, sans barre oblique (/ ou \\), sans caractère de contrôle ni d’inversion de sens d’écriture, et ne peut être « . » ou « .. ».',
+    'errors.file_move_refused.title': 'Déplacement impossible',
+    'errors.file_move_refused.detail':
+      '{reason, select, cycle {Un dossier ne peut aller ni dans lui-même ni dans l’un de ses sous-dossiers.} not_a_folder {La destination n’est pas un dossier.} too_deep {Les dossiers ne s’imbriquent pas sur plus de {limit} niveaux.} other {Le dossier de destination est dans la corbeille : restaurez-le d’abord.}}',
+    'errors.file_in_trash.title': 'Élément dans la corbeille',
+    'errors.file_in_trash.detail': 'Cet élément (ou le dossier choisi) est dans la corbeille : restaurez-le avant de le modifier ou d’y ajouter des fichiers.',
+    'errors.file_not_in_trash.title': 'Élément hors de la corbeille',
+    'errors.file_not_in_trash.detail': 'Seul un élément placé dans la corbeille peut être restauré ou supprimé définitivement.',
+    'errors.file_quarantined.title': 'Fichier en quarantaine',
+    'errors.file_quarantined.detail': 'L’analyse antivirus a détecté un logiciel malveillant dans ce fichier : il est conservé à l’écart et ne peut être ni téléchargé ni restauré.',
+    'errors.file_too_large.title': 'Fichier trop volumineux',
+    'errors.file_too_large.detail': 'Un fichier ne peut pas dépasser {limitMiB, number} Mio. Rien n’a été envoyé.',
+    'errors.quota_exceeded.title': 'Quota de stockage atteint',
+    'errors.quota_exceeded.detail':
+      '{scope, select, space {Le quota de cet espace} other {Le quota de votre organisation}} ne permet pas ce fichier : il reste {freeMiB, number} Mio sur {limitMiB, number} Mio et le fichier en demande {neededMiB, number}. Rien n’a été envoyé ; libérez de la place (la corbeille compte aussi) ou demandez un quota plus grand.',
+    'errors.scanner_unavailable.title': 'Analyse antivirus indisponible',
+    'errors.scanner_unavailable.detail': 'L’analyse antivirus ne répond pas pour le moment : le fichier n’a pas été enregistré. Réessayez dans quelques minutes ; l’envoi reprendra là où il s’est arrêté.',
+    'errors.upload_invalid.title': 'Envoi mal formé',
+    'errors.upload_invalid.detail': 'La demande d’envoi est mal formée (code : {reason}) : vérifiez Upload-Length et Upload-Metadata (spaceId, filename).',
+    'errors.upload_offset_mismatch.title': 'Position d’envoi inattendue',
+    'errors.upload_offset_mismatch.detail': 'Le serveur a reçu {expected, number} octets de ce fichier : reprenez l’envoi à partir de cette position.',
+    'errors.upload_length_exceeded.title': 'Envoi plus long qu’annoncé',
+    'errors.upload_length_exceeded.detail': 'Ces octets dépassent la taille annoncée à la création de l’envoi : ils n’ont pas été conservés.',
+    'errors.upload_content_type.title': 'Type de contenu refusé',
+    'errors.upload_content_type.detail': 'Les octets d’un envoi tus se transmettent avec Content-Type: application/offset+octet-stream.',
+    'errors.tus_version_unsupported.title': 'Version de tus non prise en charge',
+    'errors.tus_version_unsupported.detail': 'Ce serveur parle le protocole tus 1.0.0 : envoyez l’en-tête Tus-Resumable: 1.0.0.',
+    'errors.range_not_satisfiable.title': 'Plage d’octets hors du fichier',
+    'errors.range_not_satisfiable.detail': 'La plage demandée ne se trouve pas dans ce fichier de {size, number} octets.',
+    // end files
   },
   'fr-CA': {
     'errors.sign_in_account_conflict.detail': 'Votre adresse courriel est déjà rattachée à un compte Entente ouvert avec une autre fédération d’identité. Connectez-vous avec la fédération que vous avez utilisée la première fois, puis liez celle-ci depuis « Mon profil » (« Lier une autre fédération »). En cas de difficulté, adressez-vous à l’administrateur de votre organisation.',
     'errors.link_email_mismatch.detail': 'Pour être liée à votre compte, cette fédération doit indiquer la même adresse courriel que votre profil et l’avoir vérifiée. Ce n’est pas le cas : rien n’a été lié. Faites vérifier votre adresse auprès de cette fédération ou adressez-vous à l’administrateur de votre organisation.',
     'errors.sign_in_invalid_email.title': 'Adresse courriel invalide',
     'errors.sign_in_invalid_email.detail': 'Saisissez votre adresse courriel professionnelle complète, par exemple prenom.nom@ministere.gouv.qc.ca.',
+    // files (helper A): « téléverser » au Québec
+    'errors.file_name_taken.detail': 'Un élément de ce dossier porte déjà ce nom (sans tenir compte des majuscules) : choisissez-en un autre, ou téléversez le fichier comme nouvelle version de celui qui existe.',
+    'errors.file_too_large.detail': 'Un fichier ne peut pas dépasser {limitMiB, number} Mio. Rien n’a été téléversé.',
+    'errors.quota_exceeded.detail':
+      '{scope, select, space {Le quota de cet espace} other {Le quota de votre organisation}} ne permet pas ce fichier : il reste {freeMiB, number} Mio sur {limitMiB, number} Mio et le fichier en demande {neededMiB, number}. Rien n’a été téléversé; libérez de la place (la corbeille compte aussi) ou demandez un quota plus grand.',
+    'errors.scanner_unavailable.detail': 'L’analyse antivirus ne répond pas pour le moment : le fichier n’a pas été enregistré. Réessayez dans quelques minutes; le téléversement reprendra là où il s’est arrêté.',
+    'errors.upload_invalid.title': 'Téléversement mal formé',
+    'errors.upload_invalid.detail': 'La demande de téléversement est mal formée (code : {reason}) : vérifiez Upload-Length et Upload-Metadata (spaceId, filename).',
+    'errors.upload_offset_mismatch.title': 'Position de téléversement inattendue',
+    'errors.upload_offset_mismatch.detail': 'Le serveur a reçu {expected, number} octets de ce fichier : reprenez le téléversement à partir de cette position.',
+    'errors.upload_length_exceeded.title': 'Téléversement plus long qu’annoncé',
+    'errors.upload_length_exceeded.detail': 'Ces octets dépassent la taille annoncée à la création du téléversement : ils n’ont pas été conservés.',
+    'errors.upload_content_type.detail': 'Les octets d’un téléversement tus se transmettent avec Content-Type: application/offset+octet-stream.',
+    // end files
   },
   en: {
     'errors.sign_in_invalid_email.title': 'Invalid email address',
@@ -223,6 +278,47 @@ export const errors = {
     'errors.image_type_unsupported.detail': 'Only PNG, JPEG, GIF and WebP images are accepted. SVG images are refused because they can carry scripts: export them as PNG.',
     'errors.image_content_mismatch.title': 'Image content not recognised',
     'errors.image_content_mismatch.detail': 'The content sent is not a {declared} image: the file may be damaged or misnamed.',
+    // space move (helper G2)
+    'errors.space_moving.title': 'Space being moved',
+    'errors.space_moving.detail':
+      'This space is being transferred to the other jurisdiction (France or Québec). You can read it but not change it while this lasts; try again in a few minutes.',
+    // space deletion (helper F)
+    'errors.space_name_mismatch.title': 'Space name not confirmed',
+    'errors.space_name_mismatch.detail': 'To delete the space, type its name exactly as it is shown. Nothing was deleted.',
     // end images
+    // files (helper A)
+    'errors.file_name_taken.title': 'Name already used',
+    'errors.file_name_taken.detail': 'An item of this folder already has this name (ignoring case): choose another one, or upload the file as a new version of the existing one.',
+    'errors.file_name_invalid.title': 'Name refused',
+    'errors.file_name_invalid.detail': 'A name has 1 to 255 characters, no slash (/ or \\), no control or text-direction override character, and cannot be “.” or “..”.',
+    'errors.file_move_refused.title': 'Cannot move',
+    'errors.file_move_refused.detail':
+      '{reason, select, cycle {A folder cannot go into itself or one of its subfolders.} not_a_folder {The destination is not a folder.} too_deep {Folders cannot be nested more than {limit} levels deep.} other {The destination folder is in the trash: restore it first.}}',
+    'errors.file_in_trash.title': 'Item in the trash',
+    'errors.file_in_trash.detail': 'This item (or the chosen folder) is in the trash: restore it before changing it or adding files to it.',
+    'errors.file_not_in_trash.title': 'Item not in the trash',
+    'errors.file_not_in_trash.detail': 'Only an item in the trash can be restored or deleted for good.',
+    'errors.file_quarantined.title': 'File quarantined',
+    'errors.file_quarantined.detail': 'Malware scanning found malicious software in this file: it is kept apart and can be neither downloaded nor restored.',
+    'errors.file_too_large.title': 'File too large',
+    'errors.file_too_large.detail': 'A file cannot exceed {limitMiB, number} MiB. Nothing was uploaded.',
+    'errors.quota_exceeded.title': 'Storage quota reached',
+    'errors.quota_exceeded.detail':
+      '{scope, select, space {This space’s quota} other {Your organisation’s quota}} has no room for this file: {freeMiB, number} MiB left of {limitMiB, number} MiB and the file needs {neededMiB, number}. Nothing was uploaded; free some room (the trash counts too) or ask for a larger quota.',
+    'errors.scanner_unavailable.title': 'Malware scanning unavailable',
+    'errors.scanner_unavailable.detail': 'Malware scanning is not answering right now: the file was not saved. Try again in a few minutes; the upload will resume where it stopped.',
+    'errors.upload_invalid.title': 'Malformed upload',
+    'errors.upload_invalid.detail': 'The upload request is malformed (code: {reason}): check Upload-Length and Upload-Metadata (spaceId, filename).',
+    'errors.upload_offset_mismatch.title': 'Unexpected upload offset',
+    'errors.upload_offset_mismatch.detail': 'The server has received {expected, number} bytes of this file: resume the upload from there.',
+    'errors.upload_length_exceeded.title': 'Upload longer than announced',
+    'errors.upload_length_exceeded.detail': 'These bytes go beyond the length announced when the upload was created: they were not kept.',
+    'errors.upload_content_type.title': 'Content type refused',
+    'errors.upload_content_type.detail': 'The bytes of a tus upload are sent with Content-Type: application/offset+octet-stream.',
+    'errors.tus_version_unsupported.title': 'tus version not supported',
+    'errors.tus_version_unsupported.detail': 'This server speaks tus 1.0.0: send the header Tus-Resumable: 1.0.0.',
+    'errors.range_not_satisfiable.title': 'Range outside the file',
+    'errors.range_not_satisfiable.detail': 'The requested range is not within this file of {size, number} bytes.',
+    // end files
   },
 };

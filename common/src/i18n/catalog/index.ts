@@ -11,6 +11,7 @@ import { account } from './account.ts';
 import { admin } from './admin.ts';
 import { auth } from './auth.ts';
 import { errors } from './errors.ts';
+import { files } from './files.ts';
 import { mail } from './mail.ts';
 import { oidc } from './oidc.ts';
 import { ui } from './ui.ts';
@@ -26,7 +27,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

@@ -211,6 +211,16 @@ export const workspace = {
     'workspace.diff.summary': '{count, plural, one {# bloc modifié} other {# blocs modifiés}} depuis cette version.',
     'workspace.diff.added': '+ Ajouté :',
     'workspace.diff.removed': '− Supprimé :',
+    // space deletion (helper F)
+    'workspace.deleteSpace.heading': 'Supprimer l’espace',
+    'workspace.deleteSpace.text':
+      'La suppression est définitive, pour tous les membres : les documents, versions, images et fichiers de l’espace sont détruits et ses clés de chiffrement effacées, ce qui rend illisible ce qui en resterait, même dans les sauvegardes.',
+    'workspace.deleteSpace.start': 'Supprimer l’espace…',
+    'workspace.deleteSpace.confirmLabel': 'Pour confirmer, saisissez le nom de l’espace : « {name} »',
+    'workspace.deleteSpace.confirm': 'Supprimer définitivement',
+    'workspace.deleteSpace.mismatch': 'Le nom saisi ne correspond pas exactement au nom de l’espace.',
+    'workspace.deleteSpace.deleting': 'Suppression de l’espace en cours…',
+    'workspace.deleteSpace.deleted': 'L’espace « {name} » a été supprimé.',
   },
   'fr-CA': {
     'workspace.members.email': 'Adresse courriel professionnelle',
@@ -428,6 +438,16 @@ export const workspace = {
     'workspace.diff.summary': '{count, plural, one {# block changed} other {# blocks changed}} since this version.',
     'workspace.diff.added': '+ Added:',
     'workspace.diff.removed': '− Removed:',
+    // space deletion (helper F)
+    'workspace.deleteSpace.heading': 'Delete the space',
+    'workspace.deleteSpace.text':
+      'Deletion is final, for every member: the space’s documents, versions, images and files are destroyed and its encryption keys erased, which leaves whatever remains of it unreadable, even in backups.',
+    'workspace.deleteSpace.start': 'Delete the space…',
+    'workspace.deleteSpace.confirmLabel': 'To confirm, type the name of the space: “{name}”',
+    'workspace.deleteSpace.confirm': 'Delete for good',
+    'workspace.deleteSpace.mismatch': 'The name typed does not exactly match the space’s name.',
+    'workspace.deleteSpace.deleting': 'Deleting the space…',
+    'workspace.deleteSpace.deleted': 'The space “{name}” was deleted.',
   },
 };
 

@@ -2,15 +2,17 @@ import type { Kysely } from 'kysely';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Stores } from '../db/stores.ts';
 import { uuidv7 } from '../ids.ts';
-import { type AuditQuery, type AuditRow, insertAuditEvent, selectAuditEvents } from './audit.repo.ts';
+import { type AuditDb, type AuditQuery, type AuditRow, appendAuditEvent, selectAuditEvents } from './audit.repo.ts';
 import type { AuditEventsTable } from './audit.tables.ts';
+import { chainIdFor } from './chain.ts';
 
 /**
  * The audit service every module calls to record security events: who, what, on which resource,
  * from where, when, with what outcome. An event about a cell's content (a space, a document, an
  * agent's profile) is stored in that cell (`jurisdiction`); an event about the control plane
- * (organisations, platform configuration) in the control plane. The data-plane issue makes the
- * store tamper-evident (per-organisation hash chains) behind this same interface.
+ * (organisations, platform configuration) in the control plane. Each store keeps one hash chain
+ * per organisation and one for the platform (chain.ts, audit.repo.ts): recording appends to the
+ * chain of `organisationId` in that store, inside the caller's transaction when one is passed.
  */
 export interface AuditEvent {
   action: string;
@@ -35,27 +37,48 @@ const ACTION = /^[a-z][a-z0-9_.]{2,99}$/;
 
 export function createAuditLog(stores: Stores): AuditLog {
   const storeFor = (jurisdiction: Jurisdiction | null | undefined) =>
-    (jurisdiction ? stores.cells[jurisdiction].db : stores.control.db) as unknown as Kysely<{
-      audit_events: AuditEventsTable;
-    }>;
+    (jurisdiction ? stores.cells[jurisdiction].db : stores.control.db) as unknown as AuditDb;
   return {
     async record(event, db) {
       if (!ACTION.test(event.action)) throw new Error(`Invalid audit action ${JSON.stringify(event.action)}`);
-      await insertAuditEvent(db ?? storeFor(event.jurisdiction), {
+      const organisationId = event.organisationId ?? null;
+      // The caller's handle is typed for audit_events only; it is the same store (and transaction).
+      await appendAuditEvent((db ?? storeFor(event.jurisdiction)) as unknown as AuditDb, {
         id: uuidv7(),
         occurred_at: new Date(),
         actor_id: event.actorId ?? null,
-        organisation_id: event.organisationId ?? null,
+        organisation_id: organisationId,
         action: event.action,
-        resource_type: event.resource?.type ?? null,
-        resource_id: event.resource?.id ?? null,
+        resource_type: clean(event.resource?.type),
+        resource_id: clean(event.resource?.id),
         outcome: event.outcome,
         // An IP address is personal data: it is kept only in a cell, never in the control plane.
-        ip: event.jurisdiction ? (event.ip ?? null) : null,
-        request_id: event.requestId ?? null,
-        details: event.details ?? {},
+        ip: event.jurisdiction ? clean(event.ip) : null,
+        request_id: clean(event.requestId),
+        details: cleanDetails(event.details ?? {}),
+        chain_id: chainIdFor(organisationId),
       });
     },
     list: ({ jurisdiction, ...query }) => selectAuditEvents(storeFor(jurisdiction), query),
   };
+}
+
+/**
+ * Text that PostgreSQL stores exactly as given: no NUL (refused by text and jsonb) and no lone
+ * UTF-16 surrogate (turned into U+FFFD on the way in). Otherwise a request carrying such a
+ * character could make its own audit entry fail, or hash differently once read back.
+ */
+function clean(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value.toWellFormed().replaceAll('\u0000', '\uFFFD');
+}
+
+function cleanDetails(details: Record<string, string | number | boolean | null>): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (value === undefined) continue;
+    // Non-finite numbers have no JSON form: kept as their text.
+    out[clean(key) as string] = typeof value === 'string' ? clean(value) : typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+  }
+  return out;
 }

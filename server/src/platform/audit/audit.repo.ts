@@ -1,8 +1,19 @@
-import type { Kysely } from 'kysely';
-import type { AuditEventsTable } from './audit.tables.ts';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { entryEncodingParts, GENESIS } from './chain.ts';
+import type { AuditChainHeadsTable, AuditCheckpointsTable, AuditEventsTable } from './audit.tables.ts';
 
-type AuditDb = Kysely<{ audit_events: AuditEventsTable }>;
-export type AuditRow = Omit<AuditEventsTable, 'details'> & { details: Record<string, unknown> };
+/** The audit tables of one store (the control plane or a cell), or a transaction on it. */
+export type AuditTables = {
+  audit_events: AuditEventsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+};
+export type AuditDb = Kysely<AuditTables>;
+
+/** An event as callers list it (without its chain fields, unchanged from before the chains). */
+export type AuditRow = Omit<AuditEventsTable, 'details' | 'chain_id' | 'seq' | 'prev_hash' | 'hash'> & { details: Record<string, unknown> };
+/** An event with its chain fields, as verification and export read it. */
+export type ChainedAuditRow = AuditRow & Pick<AuditEventsTable, 'chain_id' | 'seq' | 'prev_hash' | 'hash'>;
 
 const COLUMNS = [
   'id',
@@ -17,12 +28,54 @@ const COLUMNS = [
   'request_id',
   'details',
 ] as const;
+const CHAINED_COLUMNS = [...COLUMNS, 'chain_id', 'seq', 'prev_hash', 'hash'] as const;
 
-export async function insertAuditEvent(db: AuditDb, row: AuditRow): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({ ...row, details: JSON.stringify(row.details) as unknown as Record<string, unknown> })
-    .execute();
+/**
+ * Appends an event to its chain, in one statement: the chain's head row is created or locked
+ * and advanced by `insert … on conflict do update` (PostgreSQL locks the row it updates, until the
+ * end of the transaction), the new hash is computed there from the head's hash and seq and the
+ * entry's canonical encoding prepared here (chain.ts#entryEncodingParts), and the entry inserted
+ * with them. Concurrent appends to one chain therefore wait for each other: no two entries get
+ * one sequence number and none links to an entry that rolled back. Inside the caller's
+ * transaction when `db` is one (the event commits or rolls back with the caller's change); one
+ * round trip either way.
+ */
+export async function appendAuditEvent(db: AuditDb, row: AuditRow & { chain_id: string }): Promise<{ seq: number; hash: string }> {
+  const { beforePrev, beforeSeq, after } = entryEncodingParts({
+    chain: row.chain_id,
+    id: row.id,
+    occurredAt: row.occurred_at.toISOString(),
+    actorId: row.actor_id,
+    organisationId: row.organisation_id,
+    action: row.action,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    outcome: row.outcome,
+    ip: row.ip,
+    requestId: row.request_id,
+    details: row.details,
+  });
+  const hashOf = (prev: RawBuilder<string>, seq: RawBuilder<string>) =>
+    sql<string>`encode(sha256(convert_to(${beforePrev}::text || ${prev} || ${beforeSeq}::text || ${seq} || ${after}::text, 'UTF8')), 'hex')`;
+  const { rows } = await sql<{ seq: number | string; hash: string }>`
+    with head as (
+      insert into audit_chain_heads as h (chain_id, seq, prev_hash, hash, updated_at)
+      values (${row.chain_id}, 1, ${GENESIS}, ${hashOf(sql`${GENESIS}::text`, sql`'1'`)}, ${row.occurred_at})
+      on conflict (chain_id) do update set
+        seq = h.seq + 1,
+        prev_hash = h.hash,
+        hash = ${hashOf(sql`h.hash`, sql`(h.seq + 1)::text`)},
+        updated_at = excluded.updated_at
+      returning seq, prev_hash, hash
+    )
+    insert into audit_events (id, occurred_at, actor_id, organisation_id, action, resource_type, resource_id, outcome, ip, request_id, details, chain_id, seq, prev_hash, hash)
+    select ${row.id}, ${row.occurred_at}, ${row.actor_id}, ${row.organisation_id}, ${row.action}, ${row.resource_type}, ${row.resource_id},
+           ${row.outcome}, ${row.ip}, ${row.request_id}, ${JSON.stringify(row.details)}::jsonb, ${row.chain_id}, head.seq, head.prev_hash, head.hash
+    from head
+    returning seq, hash`.execute(db);
+  const inserted = rows[0];
+  if (!inserted) throw new Error('audit append inserted nothing');
+  return { seq: Number(inserted.seq), hash: inserted.hash };
 }
 
 export interface AuditQuery {
@@ -42,4 +95,105 @@ export async function selectAuditEvents(db: AuditDb, query: AuditQuery): Promise
   if (query.action) q = q.where('action', '=', query.action);
   if (query.since) q = q.where('occurred_at', '>=', query.since);
   return (await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()) as AuditRow[];
+}
+
+/**
+ * The chains of a store: those with a head, and any chain id found in the entries (a skip scan
+ * on the (chain_id, seq) index, cheap even on millions of rows) — rows forged into a chain that
+ * has no head are verified too.
+ */
+export async function listChains(db: AuditDb): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with recursive c(id) as (
+      select min(chain_id) from audit_events
+      union all
+      select (select min(chain_id) from audit_events where chain_id > c.id) from c where c.id is not null
+    )
+    select id from c where id is not null
+    union
+    select chain_id as id from audit_chain_heads
+    union
+    select distinct chain_id as id from audit_checkpoints
+    order by id`.execute(db);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The entries of a chain with `fromSeq <= seq < toSeq`, in (seq, id) order. Reading a chain by
+ * bounded ranges of seq, rather than "the next N after", keeps every statement's cost bounded by
+ * the range whatever plan PostgreSQL picks (without statistics, as after a bulk load, it may
+ * otherwise scan the rest of the chain for each page).
+ */
+export async function selectChainRange(db: AuditDb, chainId: string, fromSeq: number, toSeq: number): Promise<ChainedAuditRow[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(CHAINED_COLUMNS)
+    .where('chain_id', '=', chainId)
+    .where('seq', '>=', fromSeq)
+    .where('seq', '<', toSeq)
+    .orderBy('seq')
+    .orderBy('id')
+    .execute();
+  return rows as ChainedAuditRow[];
+}
+
+/** The smallest (or largest) seq of a chain, from `fromSeq` on; null when there is none. */
+export async function boundarySeq(db: AuditDb, chainId: string, which: 'min' | 'max', fromSeq = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select((eb) => (which === 'min' ? eb.fn.min('seq') : eb.fn.max('seq')).as('seq'))
+    .where('chain_id', '=', chainId)
+    .where('seq', '>=', fromSeq)
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
+/**
+ * A chain read in pages of `pageSize` seq values (short statements: on PGlite the one connection
+ * is never held for long), from `fromSeq` to `untilSeq` (or its end). A gap is jumped over (the
+ * walker reports it); entries sharing a seq (impossible unless the unique index was dropped) come
+ * in the same page.
+ */
+export async function* chainPages(db: AuditDb, chainId: string, fromSeq: number, pageSize: number, untilSeq?: number): AsyncGenerator<ChainedAuditRow[]> {
+  let from = fromSeq;
+  for (;;) {
+    if (untilSeq !== undefined && from > untilSeq) return;
+    const to = untilSeq !== undefined ? Math.min(from + pageSize, untilSeq + 1) : from + pageSize;
+    const rows = await selectChainRange(db, chainId, from, to);
+    if (rows.length === 0) {
+      const next = await boundarySeq(db, chainId, 'min', to);
+      if (next === null || (untilSeq !== undefined && next > untilSeq)) return;
+      from = next;
+      continue;
+    }
+    yield rows;
+    from = to;
+  }
+}
+
+/** One entry of a chain by its seq (the first if several claim it). */
+export async function entryAt(db: AuditDb, chainId: string, seq: number): Promise<ChainedAuditRow | undefined> {
+  return (await selectChainRange(db, chainId, seq, seq + 1))[0];
+}
+
+export async function findChainHead(db: AuditDb, chainId: string): Promise<{ seq: number; hash: string } | undefined> {
+  const row = await db.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain_id', '=', chainId).executeTakeFirst();
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+/** The last entry of a chain (what a checkpoint signs). */
+export async function lastEntry(db: AuditDb, chainId: string): Promise<ChainedAuditRow | undefined> {
+  const seq = await boundarySeq(db, chainId, 'max');
+  return seq === null ? undefined : entryAt(db, chainId, seq);
+}
+
+/** The first sequence number of the chain whose entry happened at or after `since` (export --since). */
+export async function firstSeqSince(db: AuditDb, chainId: string, since: Date): Promise<number | null> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('chain_id', '=', chainId)
+    .where('occurred_at', '>=', since)
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
 }

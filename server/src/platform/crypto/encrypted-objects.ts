@@ -48,13 +48,18 @@ export class EncryptedObjects {
     this.#keyring = options.keyring;
   }
 
-  /** Encrypts and stores a body under the owner's current data key (created if needed). */
+  /**
+   * Encrypts and stores a body under the owner's current data key (created if needed). The
+   * plaintext's media type is not handed to the store (an S3 service would keep it as metadata in
+   * clear): what the store holds is `application/octet-stream`; the application keeps the type in
+   * its own (cell) tables. `_opts` stays for callers that pass one.
+   */
   async putEncrypted(
     db: CellDb,
     owner: KeyOwner,
     key: string,
     body: ObjectBody,
-    opts?: PutOptions,
+    _opts?: PutOptions,
   ): Promise<{ size: number; storedSize: number; keyVersion: number }> {
     validateObjectKey(key);
     const dataKey = await this.#keyring.getOrCreateDataKey(db, owner);
@@ -62,7 +67,7 @@ export class EncryptedObjects {
     const encrypted = pipeline(source, createEncryptStream(dataKey.key, objectAad(owner, key)), () => {});
     let stored: { size: number };
     try {
-      stored = await this.#store.put(key, Readable.from(prepend(objectHeader(dataKey.version), encrypted)), opts);
+      stored = await this.#store.put(key, Readable.from(prepend(objectHeader(dataKey.version), encrypted)), { contentType: 'application/octet-stream' });
     } catch (err) {
       encrypted.destroy(); // and, through the pipeline, the caller's body
       throw err;

@@ -32,17 +32,26 @@ export class FileKeyProvider implements KeyProvider {
   readonly folder: string;
   #keks: Map<string, Buffer>;
   #current: string;
+  #loadedAt = Date.now();
+  readonly #refreshMs: number;
 
-  constructor(folder: string, keks: Map<string, Buffer>) {
+  /** `refreshMs`: how long the folder's list is trusted before `wrap` looks for a newer KEK (a rotation by another process); default 60 s. */
+  constructor(folder: string, keks: Map<string, Buffer>, options: { refreshMs?: number } = {}) {
     const current = [...keks.keys()].sort().at(-1);
     if (current === undefined) throw new Error('FileKeyProvider needs at least one KEK');
     this.folder = folder;
     this.#keks = keks;
     this.#current = current;
+    this.#refreshMs = options.refreshMs ?? 60_000;
   }
 
   get id(): string {
     return this.#current;
+  }
+
+  /** Every KEK id in the folder, oldest first. */
+  get kekIds(): string[] {
+    return [...this.#keks.keys()].sort();
   }
 
   /**
@@ -50,7 +59,7 @@ export class FileKeyProvider implements KeyProvider {
    * the folder and a first KEK when there is none (unless `create: false`). Throws KeyFileError
    * for a key file readable by others or malformed.
    */
-  static async open(location: string, options: { create?: boolean } = {}): Promise<FileKeyProvider> {
+  static async open(location: string, options: { create?: boolean; refreshMs?: number } = {}): Promise<FileKeyProvider> {
     const folder = parseLocation(location);
     const create = options.create ?? true;
     if (create) await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -61,7 +70,7 @@ export class FileKeyProvider implements KeyProvider {
       // Read back rather than trust what was written: another process may have created one too.
       keks = await loadKeks(folder);
     }
-    return new FileKeyProvider(folder, keks);
+    return new FileKeyProvider(folder, keks, options);
   }
 
   /** Writes a new KEK file, which becomes current here; other processes see it on their next reload. */
@@ -77,10 +86,13 @@ export class FileKeyProvider implements KeyProvider {
     if (keks.size === 0) throw new KeyUnavailableError(`No key file (kek-*.json) in ${this.folder}`);
     this.#keks = keks;
     this.#current = [...keks.keys()].sort().at(-1) as string;
+    this.#loadedAt = Date.now();
   }
 
   async wrap(dataKey: Buffer, aad: string): Promise<WrappedKey> {
     if (dataKey.length === 0 || dataKey.length > 64) throw new RangeError('A data key is 1 to 64 bytes');
+    // After `kms rotate` in another process, new keys are wrapped with the new KEK within a minute.
+    if (Date.now() - this.#loadedAt > this.#refreshMs) await this.reload();
     const kekId = this.#current;
     const kek = this.#keks.get(kekId) as Buffer;
     const nonce = randomBytes(NONCE_SIZE);

@@ -2,12 +2,13 @@
  * Where a cell's key-encryption keys (KEKs) live and how data keys are wrapped with them. The KEK
  * never leaves the provider: callers hand it a data key to wrap and get back an opaque ciphertext
  * tagged with the KEK's id, and later hand both back to unwrap. Implementations: `file:` (a folder
- * of key files, `file-key-provider.ts`); PKCS#11 (an HSM) arrives with the data-plane issue.
+ * of key files, `file-key-provider.ts`) and `pkcs11:` (a token of an HSM, `pkcs11-key-provider.ts`);
+ * `open-key-provider.ts` opens the one a cell's configuration names.
  *
  * KEK ids are explicit and stored beside every wrapped key, so that after a rotation the provider
  * still unwraps keys wrapped under an older KEK (which it keeps until they are all rewrapped), and
  * so that a provider can tell at once whether a wrapped key is its own. Ids start with the
- * provider's scheme (`file:…`, later `pkcs11:…`).
+ * provider's scheme (`file:…`, `pkcs11:…`).
  */
 export interface KeyProvider {
   /** The id of the current KEK, the one `wrap` uses. */
@@ -27,6 +28,18 @@ export interface KeyProvider {
 
   /** Whether the provider can wrap and unwrap now, with a short detail (never key material). */
   check(): Promise<{ ok: boolean; detail: string }>;
+
+  /**
+   * Creates a new KEK, which becomes current (the old ones stay to unwrap); returns its id. Other
+   * processes using the same keys start wrapping with it within their refresh interval (a minute).
+   */
+  rotate?(): Promise<string>;
+
+  /** Every KEK id the provider holds, oldest first. */
+  readonly kekIds?: readonly string[];
+
+  /** Releases what the provider holds (an HSM session); it is not used afterwards. */
+  close?(): Promise<void>;
 }
 
 /** A data key encrypted under a KEK: the KEK's id, and a ciphertext whose format is the provider's. */

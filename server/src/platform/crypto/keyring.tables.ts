@@ -19,8 +19,19 @@ export interface KeyringTable {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
+/**
+ * Owners whose data keys were destroyed (crypto-shredding): kept after the keys are gone, so that
+ * nobody creates a fresh key for them and a restore of older data purges what it brings back.
+ */
+export interface KeyringTombstonesTable {
+  owner_type: string;
+  owner_id: string;
+  destroyed_at: ColumnType<Date, Date | undefined, never>;
+}
+
 declare module '../db/types.ts' {
   interface CellTables {
     keyring: KeyringTable;
+    keyring_tombstones: KeyringTombstonesTable;
   }
 }

@@ -5,6 +5,8 @@ import { uuidv7 } from '../ids.ts';
 import { KeyUnavailableError } from './errors.ts';
 import type { KeyProvider } from './key-provider.ts';
 import { findDataKey, findLatestDataKey, insertDataKeyIfAbsent, type KeyringRow } from './keyring.repo.ts';
+import { deleteOwnerKeys, hasTombstone, insertTombstoneIfAbsent } from './keyring.repo.ts';
+import { countDataKeysByKek, findDataKeysNotUnderKek, replaceWrappedKey, type WrappedKeyChange } from './keyring.repo.ts';
 
 /** What a data key protects: e.g. `{ type: 'space', id: '<uuid>' }`. */
 export interface KeyOwner {
@@ -119,6 +121,32 @@ export class Keyring {
     return this.#create(db, owner, (row?.version ?? 0) + 1);
   }
 
+  /**
+   * Crypto-shredding: records a tombstone for the owner, then deletes every version of its data
+   * key and forgets the cached ones. From then on whatever was encrypted with them — rows, objects,
+   * an old backup, a copy of the disk — cannot be decrypted by anyone, and no new key is ever
+   * created for the owner (getOrCreateDataKey refuses with KeyUnavailableError). Idempotent.
+   *
+   * Call it on the plain handle: the tombstone then commits before the keys are deleted, so a key
+   * created concurrently either is deleted here or sees the tombstone and removes itself (#create).
+   * Other processes drop their cached copies when told (the caller publishes an event) or within
+   * the cache's time to live. Returns how many key versions were deleted.
+   */
+  async destroyOwnerKeys(db: CellDb, owner: KeyOwner): Promise<number> {
+    validateOwner(owner);
+    this.forget(owner);
+    await insertTombstoneIfAbsent(db, owner.type, owner.id);
+    const deleted = await deleteOwnerKeys(db, owner.type, owner.id);
+    this.forget(owner);
+    return deleted;
+  }
+
+  /** Whether the owner's keys were destroyed (a tombstone exists). */
+  async isDestroyed(db: CellDb, owner: KeyOwner): Promise<boolean> {
+    validateOwner(owner);
+    return hasTombstone(db, owner.type, owner.id);
+  }
+
   /** Drops cached keys: of one owner, or all. */
   forget(owner?: KeyOwner): void {
     if (!owner) {
@@ -129,6 +157,66 @@ export class Keyring {
     const prefix = `${ownerKey(owner)}\0`;
     for (const k of [...this.#keys.keys()]) if (k.startsWith(prefix)) this.#keys.delete(k);
     this.#latest.delete(ownerKey(owner));
+  }
+
+  /**
+   * KEK rotation: re-wraps every data key not wrapped under the provider's current KEK with it
+   * (create the new KEK first: the provider's `rotate()`). Only the keyring rows change, never a
+   * data object: the data keys themselves stay the same.
+   *
+   * Rows go in batches of `batchSize` (default 100), in id order. For each row the old wrapping is
+   * unwrapped, the key wrapped under the new KEK and unwrapped back to check it (a faulty module
+   * must not cost a key); then one short transaction replaces the batch's rows, each only if it
+   * is still what was read (a concurrent run or a destruction of the owner's keys wins). No
+   * provider call runs inside a transaction (PGlite has one connection).
+   *
+   * Resumable: a crash leaves each row wrapped under the old KEK or the new one, both readable;
+   * running again moves the rest, and a run with nothing left to move changes nothing. A row that
+   * cannot be unwrapped (its KEK is missing, or it does not authenticate) is left as it is and
+   * reported in `failed`.
+   */
+  async rewrapAll(db: CellDb, options: RewrapOptions = {}): Promise<RewrapResult> {
+    const batchSize = Math.max(1, Math.min(10_000, Math.trunc(options.batchSize ?? 100)));
+    const target = this.#provider.id;
+    const failed: RewrapFailure[] = [];
+    let rewrapped = 0;
+    let after: string | null = null;
+    for (;;) {
+      const rows = await findDataKeysNotUnderKek(db, target, after, batchSize);
+      if (rows.length === 0) break;
+      after = (rows.at(-1) as KeyringRow).id;
+      const changes: WrappedKeyChange[] = [];
+      for (const row of rows) {
+        const owner = { type: row.ownerType, id: row.ownerId };
+        const aad = wrapAad(owner, row.version);
+        try {
+          const key = await this.#provider.unwrap({ kekId: row.kekId, ciphertext: row.wrappedKey }, aad);
+          const wrapped = await this.#provider.wrap(key, aad);
+          const back = await this.#provider.unwrap(wrapped, aad);
+          const same = back.equals(key);
+          key.fill(0);
+          back.fill(0);
+          if (!same) throw new Error('the new wrapping does not unwrap to the same key');
+          changes.push({ id: row.id, fromKekId: row.kekId, fromWrappedKey: row.wrappedKey, toKekId: wrapped.kekId, toWrappedKey: wrapped.ciphertext });
+        } catch (err) {
+          const reason = (err as { code?: string }).code ?? (err as Error).message;
+          failed.push({ id: row.id, ownerType: row.ownerType, ownerId: row.ownerId, version: row.version, kekId: row.kekId, reason });
+        }
+      }
+      const apply = async (trx: CellDb) => {
+        let moved = 0;
+        for (const change of changes) if (await replaceWrappedKey(trx, change)) moved++;
+        return moved;
+      };
+      rewrapped += db.isTransaction ? await apply(db) : await db.transaction().execute(apply);
+      options.onBatch?.({ rewrapped, failed: failed.length });
+    }
+    return { kekId: target, rewrapped, failed, byKek: await countDataKeysByKek(db) };
+  }
+
+  /** How many data keys each KEK wraps (to see whether a rotation is finished). */
+  async countByKek(db: CellDb): Promise<{ kekId: string; count: number }[]> {
+    return countDataKeysByKek(db);
   }
 
   async #create(db: CellDb, owner: KeyOwner, version: number): Promise<DataKey> {
@@ -143,6 +231,12 @@ export class Keyring {
       kekId: wrapped.kekId,
       wrappedKey: wrapped.ciphertext,
     });
+    // A shredded owner never gets a key again: checked after the insert (see destroyOwnerKeys), a
+    // key that raced the destruction removes itself and nothing is encrypted with it.
+    if (await hasTombstone(db, owner.type, owner.id)) {
+      await deleteOwnerKeys(db, owner.type, owner.id);
+      throw new KeyUnavailableError(`The data keys of ${owner.type} ${owner.id} were destroyed`);
+    }
     // Whoever won the insert, the stored row is the truth.
     const row = await findLatestDataKey(db, owner.type, owner.id);
     if (!row) throw new KeyUnavailableError(`The data key of ${owner.type} ${owner.id} could not be stored`);
@@ -206,7 +300,39 @@ function cacheKey(owner: KeyOwner, version: number): string {
   return `${ownerKey(owner)}\0${version}`;
 }
 
-/** The wrap AAD binds a wrapped key to its owner and version (rows cannot be swapped). */
-function wrapAad(owner: KeyOwner, version: number): string {
+/**
+ * The wrap AAD binds a wrapped key to its owner and version (rows cannot be swapped) — not to
+ * the cell: a space move (workspace/spaces/move) wraps the same key under the other cell's KEK.
+ */
+export function wrapAad(owner: KeyOwner, version: number): string {
   return `entente-keyring/v1\0${owner.type}\0${owner.id}\0${version}`;
+}
+
+// ── KEK rotation (rewrapAll) ──────────────────────────────────────────────────────────────────
+export interface RewrapOptions {
+  /** Rows per batch, each batch one short transaction; default 100. */
+  batchSize?: number;
+  /** Called after each batch (for progress output). */
+  onBatch?: (progress: { rewrapped: number; failed: number }) => void;
+}
+
+export interface RewrapFailure {
+  id: string;
+  ownerType: string;
+  ownerId: string;
+  version: number;
+  kekId: string;
+  /** An error code (`key_unavailable`, `decryption_failed`) or message; never key material. */
+  reason: string;
+}
+
+export interface RewrapResult {
+  /** The KEK the rows were re-wrapped under. */
+  kekId: string;
+  /** Rows this run moved to it. */
+  rewrapped: number;
+  /** Rows left under their old KEK because they could not be unwrapped. */
+  failed: RewrapFailure[];
+  /** Data keys per KEK after the run. */
+  byKek: { kekId: string; count: number }[];
 }

@@ -22,6 +22,14 @@ import {
 /** Names of temporary files hold a `~`, which no key segment may hold: they never show as objects. */
 const TEMP_MARK = '.~tmp-';
 const SEGMENT = /^[a-z0-9._-]+$/;
+/**
+ * Bytes per read of an object: 256 KiB rather than streams' 64 KiB default. Each read is a trip
+ * through libuv's thread pool; four times fewer trips let a download (decryption included) keep
+ * the CPU busy instead of waiting, for 256 KiB of buffer per open download.
+ */
+const READ_CHUNK = 256 * 1024;
+/** Bytes gathered before a write (see put). */
+const WRITE_BATCH = 1024 * 1024;
 
 /**
  * The embedded object store: one folder per cell (e.g. `${ENTENTE_DATA_DIR}/cells/fr/objects`),
@@ -67,11 +75,23 @@ export class LocalObjectStore implements ObjectStore {
         await writeAll(handle, body);
         size = body.byteLength;
       } else {
+        // Chunks are gathered up to WRITE_BATCH bytes and written with one writev: a trip through
+        // the thread pool per MiB rather than per 64 KiB chunk.
+        let batch: Uint8Array[] = [];
+        let batched = 0;
         for await (const chunk of body) {
           const bytes: Uint8Array = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
-          await writeAll(handle, bytes);
+          if (bytes.byteLength === 0) continue;
+          batch.push(bytes);
+          batched += bytes.byteLength;
           size += bytes.byteLength;
+          if (batched >= WRITE_BATCH) {
+            await writeAllv(handle, batch, batched);
+            batch = [];
+            batched = 0;
+          }
         }
+        if (batched > 0) await writeAllv(handle, batch, batched);
       }
       await handle.sync();
       await handle.close();
@@ -108,10 +128,10 @@ export class LocalObjectStore implements ObjectStore {
         const range = resolveRange(opts.range, size);
         // The stream reads through the handle opened above: a concurrent put renames a new file
         // over the name, this handle keeps the old one.
-        const body = handle.createReadStream({ start: range.start, end: range.end });
+        const body = handle.createReadStream({ start: range.start, end: range.end, highWaterMark: READ_CHUNK });
         return { body, size, contentLength: range.end - range.start + 1, range, modifiedAt };
       }
-      const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1 } : {});
+      const body = handle.createReadStream(size > 0 ? { start: 0, end: size - 1, highWaterMark: READ_CHUNK } : {});
       return { body, size, contentLength: size, modifiedAt };
     } catch (err) {
       await handle.close().catch(() => {});
@@ -226,6 +246,22 @@ export class LocalObjectStore implements ObjectStore {
         }
       }
     }
+  }
+}
+
+/** Writes buffers in order with writev, finishing any short write. */
+async function writeAllv(handle: FileHandle, buffers: Uint8Array[], total: number): Promise<void> {
+  const { bytesWritten } = await handle.writev(buffers);
+  if (bytesWritten >= total) return;
+  // A short write (a full disk, a signal): write what is left, buffer by buffer.
+  let skip = bytesWritten;
+  for (const buffer of buffers) {
+    if (skip >= buffer.byteLength) {
+      skip -= buffer.byteLength;
+      continue;
+    }
+    await writeAll(handle, buffer.subarray(skip));
+    skip = 0;
   }
 }
 

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 
 /**
  * A blob store for one cell, S3-shaped on purpose: the embedded default keeps objects in a local
- * folder (`local-object-store.ts`), production uses an S3-compatible bucket on the same interface.
+ * folder (`local-object-store.ts`), production uses an S3-compatible bucket on the same interface
+ * (`s3-object-store.ts`); `object-store.contract.ts` is the behaviour both are tested against.
  * Objects are immutable blobs replaced as a whole; there is no append and no partial write.
  *
  * Keys are `[a-z0-9._-]` segments joined by `/` (see `validateObjectKey`): the same rule on every
@@ -40,6 +41,9 @@ export interface ObjectStore {
 
   /** Whether the store can be used now (reachable, writable), with a short human-readable detail. */
   check(): Promise<HealthCheck>;
+
+  /** Releases connections (an S3 client's sockets); the store is not used afterwards. */
+  close?(): Promise<void>;
 }
 
 export type ObjectBody = Readable | Buffer | Uint8Array;

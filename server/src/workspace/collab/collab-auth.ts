@@ -18,7 +18,17 @@ export function createTicketAuthenticator(deps: { stores: Stores; ticketKey: Buf
   const check = checkTicket(deps);
   return async (payload) => {
     try {
-      return await check(payload);
+      const granted = await check(payload);
+      // Opening a document on the socket is reading it (issue 6): audited before any byte is sent.
+      await deps.audit?.record({
+        action: 'workspace.document.opened',
+        outcome: 'success',
+        actorId: granted.context.principalId,
+        jurisdiction: granted.context.jurisdiction,
+        resource: { type: 'document', id: granted.context.documentId },
+        details: { role: granted.context.role, readOnly: granted.readOnly },
+      });
+      return granted;
     } catch (error) {
       if (error instanceof CollabRefusal && deps.audit) {
         // A refused socket is a denial like a 403: who (when the ticket was genuine), what, why.
@@ -75,7 +85,8 @@ async function withClaims(
     role: access.role,
     displayName: await displayNameOf(deps.stores, claims.principalId),
   };
-  return { readOnly: !canEditText(access.role), context: full };
+  // A space being moved to the other cell is read-only for everyone until the move ends.
+  return { readOnly: !canEditText(access.role) || access.moving, context: full };
 }
 
 /**

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clientIp } from '../../identity/http-session.ts';
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { canEditText, documentAccessFor } from '../access.ts';
@@ -30,7 +32,7 @@ const CONTENT = { max: 120, timeWindow: 60_000 };
 
 const problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).loose();
 
-export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store: DocumentStore; ticketKey: Buffer }): void {
+export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store: DocumentStore; ticketKey: Buffer; audit?: AuditLog }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -73,7 +75,7 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
         documentId: access.documentId,
         epoch: access.epoch,
       });
-      return { ticket, epoch: access.epoch, role: access.role, readOnly: !canEditText(access.role), expiresAt: expiresAt.toISOString() };
+      return { ticket, epoch: access.epoch, role: access.role, readOnly: !canEditText(access.role) || access.moving, expiresAt: expiresAt.toISOString() };
     },
   );
 
@@ -103,6 +105,17 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
       const derived = await deps.store.derived(access);
       const { format } = request.query;
       const content = format === 'json' ? derived.json : format === 'markdown' ? derived.markdown : derived.text;
+      // Reading a document's content is a security event (issue 6).
+      await deps.audit?.record({
+        action: 'workspace.document.read',
+        outcome: 'success',
+        actorId: actor.principalId,
+        jurisdiction: access.jurisdiction,
+        resource: { type: 'document', id: access.documentId },
+        ip: clientIp(request),
+        requestId: request.id,
+        details: { via: 'content', format },
+      });
       return { documentId: access.documentId, epoch: access.epoch, format, content };
     },
   );

@@ -193,8 +193,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       const existing = hocuspocus.documents.get(data.documentName);
       if (existing) {
         const meta = loaded.get(existing);
-        if (meta && meta.epoch !== result.context.epoch) {
-          // A copy of an older epoch is still in memory: it must not reach a new client.
+        if (meta && (meta.epoch !== result.context.epoch || meta.ref.jurisdiction !== result.context.jurisdiction)) {
+          // A copy of an older epoch (or loaded from the cell a space moved out of) is still in
+          // memory: it must not reach a new client, nor take its changes.
           await dropDocument(data.documentName, CLOSE.epochChanged);
         } else if (existing.getConnectionsCount() >= limits.maxConnectionsPerDocument) {
           throw new CollabRefusal(CLOSE.tooManyConnections.reason);

@@ -109,11 +109,14 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
       endConnection(connection, CLOSE.accessRevoked);
       return;
     }
-    if (access.epoch !== context.epoch) {
+    // Another epoch, or the space moved to the other cell (spaces/move): the copy in memory is
+    // stale; the client reconnects and the document is loaded again from where it is now.
+    if (access.epoch !== context.epoch || access.jurisdiction !== context.jurisdiction) {
       endConnection(connection, CLOSE.epochChanged);
       return;
     }
-    const readOnly = !canEditText(access.role);
+    // A space being moved is read-only until the move ends.
+    const readOnly = !canEditText(access.role) || access.moving;
     context.role = access.role;
     if (readOnly !== connection.readOnly) {
       // At once: Hocuspocus reads `readOnly` for each message it handles.

@@ -1,7 +1,7 @@
 import type { Actor } from '../../identity/actor.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import type { Stores } from '../../platform/db/stores.ts';
-import { documentAccessFor } from '../access.ts';
+import { documentAccessFor, requireNotMoving } from '../access.ts';
 import { type AuditTrx, DOCUMENT_ACCESS_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from '../spaces/deps.ts';
 import { spacePath } from '../spaces/spaces.ts';
 import { membersAmong } from '../spaces/spaces.repo.ts';
@@ -46,6 +46,7 @@ export async function setDocumentAccess(
 ): Promise<DocumentAccessList> {
   const actor = requireActor(actorOrNull);
   const access = await loadAsOwner(deps.stores, actor, documentId);
+  requireNotMoving(access);
   const entries = [...new Map(input.entries.map((e) => [e.principalId, e])).values()];
   const members = new Set(await membersAmong(deps.stores.control.db, access.spaceId, entries.map((e) => e.principalId)));
   const strangers = entries.map((e, i) => ({ e, i })).filter(({ e }) => !members.has(e.principalId));

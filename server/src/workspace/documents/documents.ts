@@ -4,7 +4,7 @@ import type { AssuranceLevel } from '../../identity/federation/upstream.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { Stores } from '../../platform/db/stores.ts';
-import { type DocumentAccess, documentAccessFor, effectiveRolesInSpace, lowerRole, roleAtLeast } from '../access.ts';
+import { type DocumentAccess, documentAccessFor, effectiveRolesInSpace, lowerRole, requireNotMoving, roleAtLeast } from '../access.ts';
 import { type AuditTrx, DOCUMENT_ACCESS_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from '../spaces/deps.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
 import type { SpaceRole } from '../workspace.tables.ts';
@@ -102,6 +102,7 @@ async function loadForChange(stores: Stores, actor: Actor, documentId: string, n
   const loaded = await loadDocument(stores, actor, documentId);
   if (!roleAtLeast(loaded.access.role, needed)) throw forbidden();
   requireAssuranceFor(actor, loaded.access.minAssurance, spacePath(loaded.access.spaceId));
+  requireNotMoving(loaded.access);
   return loaded;
 }
 
@@ -167,6 +168,7 @@ export async function createDocument(
   }
   if (!roleAtLeast(role, 'editor')) throw forbidden();
   requireAssuranceFor(actor, space.min_assurance, spacePath(spaceId));
+  requireNotMoving(access);
   const parentId = input.parentId ?? null;
   const row = await deps.stores.cells[access.jurisdiction].db.transaction().execute(async (trx) => {
     if (!(await lockSpaceTree(trx, spaceId))) throw notFound();

@@ -10,10 +10,14 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { isUuid, uuidv7 } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { ObjectNotFoundError, type GetResult } from '../../platform/objects/object-store.ts';
-import { canEditText, documentAccessFor, spaceAccessFor } from '../access.ts';
+import { canEditText, documentAccessFor, requireNotMoving, spaceAccessFor } from '../access.ts';
 import { findMemberships } from '../access.repo.ts';
 import { type AuditTrx, type RequestMeta, requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { spacePath } from '../spaces/spaces.ts';
+import type { FilesLimits } from '../files/deps.ts';
+import { lockSpace } from '../files/files.repo.ts';
+import { quotaExceeded } from '../files/quotas.ts';
+import { findQuotaOverride, spaceUsage } from '../files/quotas.repo.ts';
 import { acceptedType, MAX_IMAGE_BYTES, SNIFF_BYTES, sniffImageType } from './image-types.ts';
 import { findImageAmong, type ImageForReading, insertImageIntoLiveDocument } from './images.repo.ts';
 import type { ImageType } from './images.tables.ts';
@@ -33,6 +37,8 @@ export interface ImageDeps {
   cells: Cells;
   audit: AuditLog;
   logger: Logger;
+  /** The space quota (files/quotas.ts): images count in it, so an upload that does not fit is refused (413). */
+  limits?: Pick<FilesLimits, 'spaceQuotaBytes'>;
 }
 
 export interface ImageView {
@@ -74,12 +80,20 @@ export async function uploadImage(
   if (!canEditText(access.role)) throw forbidden();
   requireAssuranceFor(actor, access.minAssurance, spacePath(access.spaceId));
   if (access.trashed) throw inTrash();
+  requireNotMoving(access);
   // As stored (the path may spell the UUID in capitals).
   const { spaceId, documentId } = access;
   const declared = acceptedType(upload.declaredType);
   if (!declared) throw unsupported();
   if (upload.declaredLength !== null && upload.declaredLength > MAX_IMAGE_BYTES) throw tooLarge();
   if (!upload.body) throw mismatch(declared);
+  // The space's quota counts images as it counts files: a declared length that does not fit is
+  // refused before any byte; the size read is checked again under the space's lock below.
+  const spaceLimit = deps.limits ? ((await findQuotaOverride(deps.stores.control.db, 'space', spaceId)) ?? deps.limits.spaceQuotaBytes) : null;
+  if (spaceLimit !== null && upload.declaredLength !== null) {
+    const used = await spaceUsage(deps.stores.cells[access.jurisdiction].db, spaceId, new Date());
+    if (used + upload.declaredLength > spaceLimit) throw quotaExceeded('space', used, spaceLimit, upload.declaredLength);
+  }
 
   const body = new CountedBody(upload.body);
   const head = await body.readHead(SNIFF_BYTES);
@@ -97,6 +111,12 @@ export async function uploadImage(
   const sha256 = body.sha256();
   try {
     await cell.db.transaction().execute(async (trx) => {
+      if (spaceLimit !== null) {
+        // The space's row lock, as file uploads take it: parallel uploads cannot together go over.
+        if (!(await lockSpace(trx, spaceId))) throw notFound();
+        const used = await spaceUsage(trx, spaceId, new Date());
+        if (used + size > spaceLimit) throw quotaExceeded('space', used, spaceLimit, size);
+      }
       const row = { id, space_id: spaceId, document_id: documentId, content_type: declared, size, sha256, created_by: actor.principalId };
       if (!(await insertImageIntoLiveDocument(trx, row))) throw inTrash();
       await deps.audit.record(

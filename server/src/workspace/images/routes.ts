@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientIp } from '../../identity/http-session.ts';
 import { AppError } from '../../platform/errors.ts';
+import { perAgent } from '../files/deps.ts';
 import { findReadableImage, type ImageDeps, openImage, uploadImage } from './images.ts';
 import { IMAGE_TYPES } from './images.tables.ts';
 
@@ -15,12 +15,10 @@ import { IMAGE_TYPES } from './images.tables.ts';
  * limit of JSON routes stays as it is).
  */
 
-/** Per session (many agents may share an address behind a gateway): a pasted batch passes, a loop does not. */
-const bySession = (prefix: string) => (request: FastifyRequest) =>
-  `${prefix}:${createHash('sha256').update(request.headers.cookie ?? request.headers.authorization ?? request.ip).digest('base64url').slice(0, 22)}`;
-const UPLOADS = { max: 60, timeWindow: 60_000, keyGenerator: bySession('image-upload') };
+/** Per agent (many agents may share an address behind a gateway): a pasted batch passes, a loop does not. */
+const UPLOADS = { max: 60, timeWindow: 60_000, keyGenerator: perAgent('image-upload') };
 /** A document with many images opened in several tabs, reloaded: generous. */
-const READS = { max: 1200, timeWindow: 60_000, keyGenerator: bySession('image-read') };
+const READS = { max: 1200, timeWindow: 60_000, keyGenerator: perAgent('image-read') };
 
 /** Browsers cache an image briefly; access is re-checked at each revalidation (ETag). */
 const CACHE_CONTROL = 'private, max-age=600';

@@ -22,6 +22,7 @@ import {
 } from './invitations.repo.ts';
 import type { InvitationView, MemberView } from './members.ts';
 import { loadSpaceAsOwner } from './spaces.ts';
+import { findActiveMove } from './move/move.repo.ts';
 import { findMemberRole, upsertMember } from './spaces.repo.ts';
 
 /**
@@ -235,6 +236,8 @@ export async function acceptInvitationsAtSignIn(deps: WorkspaceDeps, event: Sign
   const pending = await findPendingByHmac(deps.stores.control.db, emailHmac(deps.secret, email), now);
   const joined: string[] = [];
   for (const index of pending) {
+    // A space being moved to the other cell takes no change: the invitation waits for the next sign-in.
+    if (await findActiveMove(deps.stores.control.db, index.space_id)) continue;
     const cell = deps.stores.cells[index.jurisdiction].db;
     const entry = await cell.transaction().execute(async (trx) => {
       const taken = await acceptInvitationRow(trx, index.id, email, now);

@@ -3,6 +3,7 @@ import type { Actor } from '../../identity/actor.ts';
 import { findProfilesByIds } from '../../identity/members.repo.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { requireNotMoving } from '../access.ts';
 import { ROLE_RANK, type SpaceRole } from '../workspace.tables.ts';
 import { MEMBERSHIP_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from './deps.ts';
 import { listPendingInvitations } from './invitations.repo.ts';
@@ -128,6 +129,8 @@ export async function removeMember(deps: WorkspaceDeps, actorOrNull: Actor | nul
     if (access.role !== 'owner') throw forbidden();
     requireAssuranceFor(actor, space.min_assurance, spacePath(spaceId));
   }
+  // Leaving changes the space's cell too (access lists): not while it is moved.
+  requireNotMoving(access);
   await deps.stores.control.db.transaction().execute(async (trx) => {
     const owners = await lockOwners(trx, spaceId);
     if (!leaving && !owners.includes(actor.principalId)) throw forbidden();

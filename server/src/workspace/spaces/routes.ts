@@ -6,6 +6,7 @@ import { ASSURANCE_LEVELS } from '../../identity/federation/upstream.ts';
 import { LIMITS } from '../../platform/http/rate-limit.ts';
 import { CLASSIFICATIONS, SPACE_ROLES } from '../workspace.tables.ts';
 import type { WorkspaceDeps } from './deps.ts';
+import { deleteSpace, type SpaceDeletionDeps } from './delete-space.ts';
 import { inviteMember, revokeInvitation } from './invitations.ts';
 import { listMembers, removeMember, setMemberRole } from './members.ts';
 import { createSpace, getSpace, listSpaces, updateSpace } from './spaces.ts';
@@ -185,6 +186,32 @@ export function spaceRoutes(app: FastifyInstance, deps: WorkspaceDeps): void {
     },
     async (request, reply) => {
       await removeMember(deps, await request.actor(), request.params.spaceId, request.params.principalId, meta(request));
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+/**
+ * Deleting a space for good (owners; the name typed back as `confirmName`): its keys are destroyed
+ * at once, the rest is purged in the background (delete-space.ts). 204; 400 `space_name_mismatch`.
+ */
+export function spaceDeletionRoutes(app: FastifyInstance, deps: SpaceDeletionDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.delete(
+    '/api/spaces/:spaceId',
+    {
+      config: { rateLimit: LIMITS.adminChanges },
+      schema: {
+        tags: ['workspace'],
+        summary: 'Delete a space for good (owners, typing its name back): its keys are destroyed, its content purged',
+        security: [{ session: [], csrf: [] }],
+        params: spaceParams,
+        body: z.object({ confirmName: z.string().max(400) }).strict(),
+        response: { 204: z.null(), 400: problem, 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      await deleteSpace(deps, await request.actor(), request.params.spaceId, request.body, { ip: clientIp(request), requestId: request.id });
       return reply.code(204).send(null);
     },
   );

@@ -5,7 +5,8 @@ import type { SpaceRole, SpacesTable } from '../workspace.tables.ts';
 import '../workspace.tables.ts';
 
 /** All SQL of spaces and their members: the space itself in its cell, routing and roles in the control plane. */
-export type SpaceRow = Selectable<SpacesTable>;
+// A deleted space is never read as a space (delete-space.ts): its marks are not part of the row.
+export type SpaceRow = Omit<Selectable<SpacesTable>, 'deleted_at' | 'deleted_by'>;
 
 const SPACE_COLUMNS = ['id', 'name', 'description', 'min_assurance', 'classification', 'created_by', 'created_at', 'updated_at'] as const;
 
@@ -21,12 +22,12 @@ export async function insertSpaceIfAbsent(db: CellDb, row: Omit<SpaceRow, 'creat
 }
 
 export async function findSpace(db: CellDb, id: string): Promise<SpaceRow | undefined> {
-  return db.selectFrom('spaces').select(SPACE_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('spaces').select(SPACE_COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
 export async function findSpaces(db: CellDb, ids: readonly string[]): Promise<SpaceRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('spaces').select(SPACE_COLUMNS).where('id', 'in', ids).execute();
+  return db.selectFrom('spaces').select(SPACE_COLUMNS).where('id', 'in', ids).where('deleted_at', 'is', null).execute();
 }
 
 export async function updateSpaceRow(
@@ -38,6 +39,7 @@ export async function updateSpaceRow(
     .updateTable('spaces')
     .set({ ...patch, updated_at: new Date() })
     .where('id', '=', id)
+    .where('deleted_at', 'is', null)
     .returning(SPACE_COLUMNS)
     .executeTakeFirst();
 }

@@ -6,7 +6,7 @@ import { uuidv7 } from '../../platform/ids.ts';
 import { type OutboxRegistry, recordInOutbox } from '../../platform/jobs/index.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { findMemberships } from '../access.repo.ts';
-import { type SpaceAccess, spaceAccessFor } from '../access.ts';
+import { requireNotMoving, type SpaceAccess, spaceAccessFor } from '../access.ts';
 import type { Classification, SpaceRole } from '../workspace.tables.ts';
 import {
   type AuditTrx,
@@ -84,11 +84,15 @@ export async function loadSpace(stores: Stores, actor: Actor, spaceId: string): 
   return { access, space };
 }
 
-/** An owner's change: 404 for non-members, 403 for other members, step-up below the space's level. */
+/**
+ * An owner's change: 404 for non-members, 403 for other members, step-up below the space's level,
+ * 423 `space_moving` while the space is moved to the other cell.
+ */
 export async function loadSpaceAsOwner(stores: Stores, actor: Actor, spaceId: string): Promise<{ access: SpaceAccess; space: SpaceRow }> {
   const loaded = await loadSpace(stores, actor, spaceId);
   if (loaded.access.role !== 'owner') throw forbidden();
   requireAssuranceFor(actor, loaded.space.min_assurance, spacePath(spaceId));
+  requireNotMoving(loaded.access);
   return loaded;
 }
 

@@ -76,7 +76,7 @@ export function versionRoutes(app: FastifyInstance, deps: VersionsDeps): void {
       },
     },
     async (request) => {
-      const found = await getVersion(deps, await request.actor(), request.params.documentId, request.params.versionId);
+      const found = await getVersion(deps, await request.actor(), request.params.documentId, request.params.versionId, meta(request));
       return { version: found.version, content: found.content as z.infer<typeof content> };
     },
   );
@@ -93,7 +93,7 @@ export function versionRoutes(app: FastifyInstance, deps: VersionsDeps): void {
         response: { 200: z.object({ blocks: z.array(z.object({ op: z.enum(['same', 'added', 'removed']), text: z.string() })) }), ...errors },
       },
     },
-    async (request) => ({ blocks: await diffVersion(deps, await request.actor(), request.params.documentId, request.params.versionId) }),
+    async (request) => ({ blocks: await diffVersion(deps, await request.actor(), request.params.documentId, request.params.versionId, meta(request)) }),
   );
 
   r.post(

@@ -5,7 +5,7 @@ import type { Stores } from '../../platform/db/stores.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { canEditText, type DocumentAccess, documentAccessFor } from '../access.ts';
+import { canEditText, type DocumentAccess, documentAccessFor, requireNotMoving } from '../access.ts';
 import { type DiffBlock, diffBlocks } from '../content/diff.ts';
 import { jsonToMarkdown } from '../content/markdown.ts';
 import { jsonToText } from '../content/text.ts';
@@ -64,20 +64,23 @@ export async function getVersion(
   actorOrNull: Actor | null,
   documentId: string,
   versionId: string,
+  meta?: RequestMeta,
 ): Promise<{ version: VersionView; content: JSONContent }> {
-  const { ref } = await readable(deps, actorOrNull, documentId);
+  const { actor, ref } = await readable(deps, actorOrNull, documentId);
   const row = await findVersionRow(deps.cells.get(ref.jurisdiction).db, documentId, versionId);
   if (!row) throw notFound();
   const content = stateToJson(await openVersionState(deps.cells, ref, row));
+  await auditRead(deps, actor, ref, { via: 'version', versionId }, meta);
   const [version] = await present(deps, [row]);
   return { version: version as VersionView, content };
 }
 
 /** The version (before) against the document now (after), block by block of their Markdown. */
-export async function diffVersion(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string, versionId: string): Promise<DiffBlock[]> {
-  const { ref } = await readable(deps, actorOrNull, documentId);
+export async function diffVersion(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string, versionId: string, meta?: RequestMeta): Promise<DiffBlock[]> {
+  const { actor, ref } = await readable(deps, actorOrNull, documentId);
   const row = await findVersionRow(deps.cells.get(ref.jurisdiction).db, documentId, versionId);
   if (!row) throw notFound();
+  await auditRead(deps, actor, ref, { via: 'version_diff', versionId }, meta);
   const then = stateToJson(await openVersionState(deps.cells, ref, row));
   const now = stateToJson((await deps.content().load(ref)).state);
   // Without the final newline: no empty "same" block at the end of every comparison.
@@ -166,6 +169,20 @@ async function saveVersionOf(
   });
 }
 
+/** Reading a document's content is a security event (issue 6): who read what, from where. */
+async function auditRead(deps: VersionsDeps, actor: Actor, ref: DocumentRef, details: Record<string, string>, meta?: RequestMeta): Promise<void> {
+  await deps.audit.record({
+    action: 'workspace.document.read',
+    outcome: 'success',
+    actorId: actor.principalId,
+    jurisdiction: ref.jurisdiction,
+    resource: { type: 'document', id: ref.documentId },
+    ip: meta?.ip ?? null,
+    requestId: meta?.requestId ?? null,
+    details,
+  });
+}
+
 async function readable(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string): Promise<{ actor: Actor; access: DocumentAccess; ref: DocumentRef }> {
   const actor = requireActor(actorOrNull);
   const access = await documentAccessFor(deps.stores, actor, documentId);
@@ -179,6 +196,7 @@ async function editable(deps: VersionsDeps, actorOrNull: Actor | null, documentI
   if (!canEditText(found.access.role)) throw forbidden();
   // A document in the trash is read-only until it is taken out of it.
   if (found.access.trashed) throw new AppError('conflict');
+  requireNotMoving(found.access);
   return found;
 }
 

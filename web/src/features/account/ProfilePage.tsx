@@ -3,6 +3,7 @@ import { getJson } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { AccountPage } from './AccountPage.tsx';
+import { PersonalDataDownload } from './PersonalDataDownload.tsx';
 import type { CurrentSession, Me, Provider } from './api.ts';
 import { type AccountText, useAccountText } from './text.ts';
 import { useLoad } from './useLoad.ts';
@@ -181,6 +182,8 @@ export function ProfilePage() {
                 </>
               )}
             </section>
+
+            <PersonalDataDownload />
           </>
         );
       }}

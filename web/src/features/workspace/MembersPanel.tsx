@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Problem } from '../../app/api.ts';
 import { type Invitation, personName, SPACE_ROLES, type SpaceMember, type SpaceRole, spacesApi } from './api.ts';
+import { DeleteSpaceSection } from './DeleteSpaceSection.tsx';
 import { useWorkspaceText } from './text.ts';
 
 interface MembersPanelProps {
@@ -46,6 +47,7 @@ export function MembersPanel({ spaceId, role, myId, act, onLeft }: MembersPanelP
   };
 
   return (
+    <>
     <section aria-labelledby="members-heading" className="ws-members">
       <h2 id="members-heading">{w('workspace.members.heading')}</h2>
       {members === null ? (
@@ -109,6 +111,9 @@ export function MembersPanel({ spaceId, role, myId, act, onLeft }: MembersPanelP
         }}
       />
     </section>
+    {/* The space's danger zone (owners), kept in its own component; deleted: the page leaves, as after leaving. */}
+    {owner && <DeleteSpaceSection spaceId={spaceId} onDeleted={onLeft} />}
+    </>
   );
 }
 

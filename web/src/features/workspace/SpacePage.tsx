@@ -5,6 +5,7 @@ import { PATHS } from '../../app/routes.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { type DocumentSummary, documentsApi, roleAtLeast, type Space } from './api.ts';
 import { DocumentTree } from './DocumentTree.tsx';
+import { SpaceSections } from './files/SpaceSections.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { useWorkspaceText } from './text.ts';
 import { useSpace } from './useSpace.ts';
@@ -33,6 +34,7 @@ export function SpacePage() {
           <DocumentTree spaceId={space.id} documents={documents} role={space.role} act={act} />
         </aside>
         <div className="ws-content">
+          <SpaceSections spaceId={space.id} />
           {space.description && <p>{space.description}</p>}
           <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} onLeft={() => void navigate(PATHS.spaces)} />
           {roleAtLeast(space.role, 'editor') && <TrashPanel space={space} act={act} liveDocuments={documents} />}

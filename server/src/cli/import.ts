@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
+import { createAuditLog } from '../platform/audit/audit-log.ts';
+import { openCells } from '../platform/cells/cells.ts';
+import { migrateStores } from '../platform/db/stores.ts';
+import { isUuid } from '../platform/ids.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createMalwareScanner } from '../platform/scanning/malware-scanner.ts';
+import { DocumentStore } from '../workspace/collab/document-store.ts';
+import { ArchiveError } from '../workspace/export/errors.ts';
+import { importArchive } from '../workspace/export/space-import.ts';
+import { openDataForCommand } from './open-data.ts';
+import { english, say } from './output.ts';
+
+const USAGE = say(
+  `Usage : npm run entente -- import --file FICHIER.zip [--cell FR|QC] [--owner IDENTIFIANT] [--max-size OCTETS]
+  crée les espaces de l’archive comme de NOUVEAUX espaces (nouveaux identifiants), dans la cellule
+  de l’archive ou celle de --cell ; --owner nomme un propriétaire (obligatoire si aucun de ceux de
+  l’archive n’existe ici).`,
+  `Usage: npm run entente -- import --file FILE.zip [--cell FR|QC] [--owner PRINCIPAL_ID] [--max-size BYTES]
+  creates the archive's spaces as NEW spaces (new ids), in the archive's cell or --cell's;
+  --owner names an owner (required when none of the archive's owners exists here).`,
+);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is neutralised
+const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Text that came from the archive, as the terminal may show it: its author chose the names, and an
+ * escape sequence (title, cursor, a line rewritten) must reach the operator's screen as text only.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `entente import --file FILE.zip [--cell FR|QC] [--owner PRINCIPAL_ID]` (workspace/export/space-import.ts).
+ * Exit codes: 0 imported, 1 refused or failed (nothing left behind), 2 usage.
+ */
+export async function importCommand(args: string[]): Promise<number> {
+  let values: { file?: string; cell?: string; owner?: string; 'max-size'?: string };
+  try {
+    values = parseArgs({
+      args,
+      options: { file: { type: 'string' }, cell: { type: 'string' }, owner: { type: 'string' }, 'max-size': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error(USAGE);
+    return 2;
+  }
+  const cell = values.cell?.toUpperCase();
+  const maxSize = values['max-size'] === undefined ? undefined : Number(values['max-size']);
+  if (
+    !values.file ||
+    (cell !== undefined && cell !== 'FR' && cell !== 'QC') ||
+    (values.owner !== undefined && !isUuid(values.owner.toLowerCase())) ||
+    (maxSize !== undefined && (!Number.isSafeInteger(maxSize) || maxSize < 1))
+  ) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!existsSync(values.file)) {
+    console.error(say(`Refusé : ${values.file} n’existe pas.`, `Refused: ${values.file} does not exist.`));
+    return 1;
+  }
+  const data = await openDataForCommand('import');
+  if (!data) return 1;
+  const { config, stores } = data;
+  const logger = createLogger({ ...config, logLevel: 'warn' });
+  try {
+    await migrateStores(stores);
+    const cells = await openCells(config, stores);
+    const report = await importArchive(
+      { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, scanner: createMalwareScanner(config.scanning), logger },
+      {
+        file: values.file,
+        ...(cell ? { cell: cell as Jurisdiction } : {}),
+        ...(values.owner ? { owner: values.owner } : {}),
+        ...(maxSize ? { limits: { maxTotalBytes: maxSize } } : {}),
+      },
+    );
+    if (report.abandonedRemoved > 0) {
+      console.log(say(`(${report.abandonedRemoved} import(s) interrompu(s) auparavant : retiré(s).)`, `(${report.abandonedRemoved} earlier interrupted import(s) removed.)`));
+    }
+    console.log(say(`Archive de ${printable(report.source.instanceUrl)}`, `Archive from ${printable(report.source.instanceUrl)}`));
+    for (const s of report.spaces) {
+      console.log(
+        say(
+          `✓ « ${printable(s.name)} » → nouvel espace ${s.id} (${s.jurisdiction}) : ${s.documents} document(s), ${s.documentVersions} version(s), ${s.images} image(s), ${s.files} fichier(s) (${s.fileVersions} version(s)), ${s.auditEvents} événement(s) d’audit conservé(s)`,
+          `✓ "${printable(s.name)}" → new space ${s.id} (${s.jurisdiction}): ${s.documents} document(s), ${s.documentVersions} version(s), ${s.images} image(s), ${s.files} file(s) (${s.fileVersions} version(s)), ${s.auditEvents} audit event(s) kept`,
+        ),
+      );
+      console.log(say(`  membres rattachés : ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`, `  members attached: ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`));
+      if (s.members.missing.length > 0) {
+        console.log(say(`  ⚠ inconnus ici, non rattachés : ${s.members.missing.join(', ')}`, `  ⚠ unknown here, not attached: ${s.members.missing.join(', ')}`));
+      }
+      if (s.droppedAccessEntries > 0) {
+        console.log(say(`  ⚠ ${s.droppedAccessEntries} accès de documents restreints retiré(s) (membres inconnus ici)`, `  ⚠ ${s.droppedAccessEntries} access entr(ies) of restricted documents dropped (members unknown here)`));
+      }
+      if (s.quarantinedHere > 0) {
+        console.log(say(`  ⚠ ${s.quarantinedHere} version(s) de fichier mise(s) en quarantaine par l’analyse antivirus d’ici`, `  ⚠ ${s.quarantinedHere} file version(s) quarantined by this instance's malware scan`));
+      }
+    }
+    if (report.organisation) {
+      console.log(
+        say(
+          `L’organisation « ${printable(report.organisation.name)} », ses équipes et ses profils ne sont pas recréés : les identités viennent des fédérations (ils restent dans l’archive).`,
+          `The organisation "${printable(report.organisation.name)}", its teams and profiles are not recreated: identities come from the federations (they stay in the archive).`,
+        ),
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ArchiveError) {
+      console.error(`✗ ${printable(english ? error.en : error.fr)} [${error.code}]`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await data.close();
+  }
+}
