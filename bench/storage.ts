@@ -14,7 +14,7 @@
  *  - S3 (second figure): the same through the S3 store on s3rver (a real S3 protocol server in a
  *    child process), against the plain S3 store on the same server, which isolates what
  *    encryption costs on that transport.
- *  - 1 GiB: the local figures once more with a 1 GiB file, when the disk has room (≥ 8 GiB free).
+ *  - 1 GiB: the local figures once more with a 1 GiB file, when the disk has room (≥ 6 GiB free).
  *
  * Operations alternate (baseline, encrypted, baseline, …) so that a busy neighbour hurts both
  * alike; each figure is the median of the runs. The data key is made in a PGlite keyring for the

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Config, usesEmbeddedDatabase } from './config.ts';
 import { type Cells, openCells } from './platform/cells/cells.ts';
 import { createAuditLog, type AuditLog } from './platform/audit/audit-log.ts';
+import { accountedToActorsOrganisation } from './workspace/audit-organisation.ts';
 import { registerAuditChains } from './platform/audit/audit-chains.ts'; // tamper-evident audit (helper C)
 import { acquireDataDirLock, type DataDirLock, prepareDataDir } from './platform/db/data-dir-lock.ts';
 import { migrateStores, openStores, type Stores } from './platform/db/stores.ts';
@@ -264,8 +265,10 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // Entente as OpenID provider for other public services (identity/provider/README.md).
     await registerOpenIdProvider(app, { config, stores, cells, audit, sessions, events, jobs, secret, logger, keysCell: config.oidcKeysCell });
 
+    // Workspace events go to the acting agent's organisation's audit chain (audit-organisation.ts).
+    const workspaceAudit = accountedToActorsOrganisation(audit, stores);
     // Versions read the live document through the collaboration service (created just below).
-    const history = { stores, cells, audit, logger, content: () => collab.store, live: () => collab };
+    const history = { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, live: () => collab };
     // ── collaboration (helper B): document store, tickets, /collab, re-checks, compaction jobs ──
     const collab = createCollabService({
       stores,
@@ -275,7 +278,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       sessions,
       secret,
       logger,
-      audit,
+      audit: workspaceAudit,
       authenticate: options.collabAuthenticate,
       limits: options.collabLimits,
       redis: config.redisUrl ? { redisUrl: config.redisUrl, prefix: collabRedisPrefix(config.publicUrl) } : null,
@@ -283,7 +286,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       afterCompaction: (ref) => maybeRecordAutoVersion(history, ref).then(() => undefined),
     });
     cleanup.push(() => collab.close());
-    collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey, audit });
+    collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey, audit: workspaceAudit });
     // ── end collaboration ──
     // ── history (helper D): versions API and automatic versions (after compactions, and a sweep job) ──
     versionRoutes(app, history);
@@ -292,7 +295,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── spaces and documents (helper A): routes, invitations matched at sign-in, demo content ──
     const workspaceDeps: WorkspaceDeps = {
       stores,
-      audit,
+      audit: workspaceAudit,
       events,
       outbox,
       mailer,
@@ -309,14 +312,14 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     if (config.demo) await seedDemoContent({ stores, content: collab.store, logger });
     // ── end spaces ──
     // ── images of documents (helper E): upload to the space's cell, encrypted; read by members ──
-    imageRoutes(app, { stores, cells, audit, logger, limits: { spaceQuotaBytes: config.files.spaceQuotaBytes } });
+    imageRoutes(app, { stores, cells, audit: workspaceAudit, logger, limits: { spaceQuotaBytes: config.files.spaceQuotaBytes } });
     // ── end images ──
     // ── files (helper A): files area REST, tus uploads at /api/uploads, trash purge and upload expiry jobs ──
     const scanner = createMalwareScanner(config.scanning);
     const filesDeps: FilesDeps = {
       stores,
       cells,
-      audit,
+      audit: workspaceAudit,
       logger,
       scanner,
       limits: {
@@ -331,7 +334,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     registerFileJobs(jobs, filesDeps);
     // ── end files ──
     // ── personal data export (helper E): GET /api/me/export, identity's data plus the workspace's part ──
-    personalDataRoutes(app, { stores, audit, workspace: workspacePersonalData(stores) });
+    personalDataRoutes(app, { stores, audit: workspaceAudit, workspace: workspacePersonalData(stores) });
     // ── end personal data ──
     // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
     const deletionDeps = { ...workspaceDeps, cells };

@@ -389,6 +389,13 @@ describe('checkpoints and keys', () => {
 });
 
 describe('retention', () => {
+  it('refuses a retention under six months, saying why', () => {
+    expect(() => loadConfig({ ENTENTE_DATA_DIR: env.dataDir, ENTENTE_AUDIT_RETENTION_DAYS: '90' })).toThrow(/ENTENTE_AUDIT_RETENTION_DAYS: 90 days is too short, the audit log must be kept at least 183 days/);
+    expect(() => loadConfig({ ENTENTE_DATA_DIR: env.dataDir, ENTENTE_AUDIT_RETENTION_DAYS: 'forever' })).toThrow(/ENTENTE_AUDIT_RETENTION_DAYS/);
+    expect(loadConfig({ ENTENTE_DATA_DIR: env.dataDir, ENTENTE_AUDIT_RETENTION_DAYS: '183' }).audit.retentionDays).toBe(183);
+    expect(loadConfig({ ENTENTE_DATA_DIR: env.dataDir }).audit).toEqual({ retentionDays: 400, signingKeyFile: path.join(env.dataDir, 'keys', 'audit-signing.json') });
+  });
+
   it('deletes whole prefixes up to a signed checkpoint, which stays as the anchor; the chain still verifies', async () => {
     const org = uuidv7();
     const db = store('qc').db;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { findPrincipalWithMemberships } from '../src/identity/principals.repo.ts';
 import { auditStores } from '../src/platform/audit/audit-stores.ts';
 import { readPublicKeys } from '../src/platform/audit/signing-keys.ts';
 import { verifyStore } from '../src/platform/audit/verify.ts';
@@ -49,6 +50,10 @@ describe('reading documents is audited', () => {
     expect(events.map((e) => e.details.format).sort()).toEqual(['json', 'markdown', 'text']);
     expect(events[0]).toMatchObject({ actor_id: QC1?.id, outcome: 'success', ip: '127.0.0.1' });
     expect(events[0]?.request_id).toBeTruthy();
+    // Accounted to the reader's organisation: the event is in that organisation's chain and export.
+    const principal = await findPrincipalWithMemberships(t.entente.stores.control.db, QC1?.id as string);
+    expect(principal?.organisation_ids.length).toBe(1);
+    expect(events[0]?.organisation_id).toBe(principal?.organisation_ids[0]);
     // A stranger is refused (404) and nothing is recorded as read by them.
     expect((await fetch(`${t.baseUrl}/api/documents/${documentId}/content`, { headers: stranger.headers })).status).toBe(404);
     expect((await reads('workspace.document.read')).filter((e) => e.actor_id === QC2?.id)).toEqual([]);

@@ -107,6 +107,9 @@ export function openClient(baseUrl: string, documentId: string, token: string | 
     closes: [],
     stateless: [],
     destroy() {
+      // A socket still connecting (a reconnection after a refusal) errors when it is closed, and
+      // nobody listens any more: without this listener that error is an uncaught exception.
+      (socket as unknown as { webSocket?: { addEventListener?: (type: string, listener: () => void) => void } | null }).webSocket?.addEventListener?.('error', () => {});
       provider.destroy();
       socket.destroy();
     },

@@ -295,7 +295,7 @@ async function contentOf(agent: Agent, documentId: string): Promise<string> {
 
 // ── the move ─────────────────────────────────────────────────────────────────────────────────
 describe('entente spaces move', () => {
-  it('moves a Québec space to the French cell: nothing left in QC, everything in FR, byte for byte, readable, edits refused meanwhile', async () => {
+  it('moves a Québec space to the French cell: nothing left in QC, everything in FR, byte for byte, readable, edits refused meanwhile', { timeout: 120_000 }, async () => {
     const f = await richSpace();
     const ids = await idsOf('QC', f.spaceId);
     const rowsBefore = await spaceRows('QC', f.spaceId);
@@ -417,7 +417,8 @@ describe('entente spaces move', () => {
     expect((await api(camille, 'GET', `/api/documents/${f.restricted}`)).status).toBe(200);
     // Editable again, in the new cell; the live editor is back to read-write and its edits land in FR.
     expect((await api(emilie, 'PATCH', `/api/documents/${f.documents[0]}`, { title: 'Feuille de route (FR)' })).status).toBe(200);
-    await until(() => editor.provider.authorizedScope === 'read-write' && editor.provider.isSynced, 15_000, 'editable live editor');
+    // The provider reconnects with its backoff, which the move's closes may have lengthened.
+    await until(() => editor.provider.authorizedScope === 'read-write' && editor.provider.isSynced, 45_000, 'editable live editor');
     editor.text.insert(0, 'après ');
     await acknowledged(editor);
     const stored = await t.entente.collab.store.load({ documentId: f.live, spaceId: f.spaceId, jurisdiction: 'FR' });
