@@ -20,8 +20,13 @@ import { currentLoad, describeMachine, loadAverage } from './support/machine.ts'
 import { fixed, median, type Summary } from './support/stats.ts';
 import { DEFAULT_STORAGE, printStorage, storageBench } from './storage.ts';
 import { printTable } from './support/table.ts';
+import { DEFAULT_SEARCH, printSearch, searchBench } from './search.ts'; // full-text search (helper Q)
+import { aiRetrievalBench, DEFAULT_AI_RETRIEVAL, printAiRetrieval } from './ai-retrieval.ts'; // assistant retrieval (helper E3)
+import { DEFAULT_DOCUMENT_EXPORT, documentExportBench, printDocumentExport } from './document-export.ts'; // ── document export (helper E) ──
+import { aiRedactionBench, DEFAULT_AI_REDACTION, printAiRedaction } from './ai-redaction.ts'; // AI redaction (helper E2)
+import { aiGatewayBench, DEFAULT_AI_GATEWAY, printAiGateway } from './ai-gateway.ts'; // ── AI gateway overhead (helper F) ──
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export'] as const;
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export', 'search', 'document-export', 'ai-redaction', 'ai-retrieval', 'ai-gateway'] as const; // ai-gateway: helper F
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -31,18 +36,21 @@ interface Options {
   runs: number;
   durationSeconds: number;
   waitQuietMinutes: number;
+  /** search: skip the PGlite target (its 10,000 documents take minutes to write). */
+  postgresqlOnly: boolean;
 }
 
 function parseArgs(args: readonly string[]): Options {
-  const options: Options = { names: [], runs: 3, durationSeconds: DEFAULT_LOAD.durationSeconds, waitQuietMinutes: 0 };
+  const options: Options = { names: [], runs: 3, durationSeconds: DEFAULT_LOAD.durationSeconds, waitQuietMinutes: 0, postgresqlOnly: false };
   for (const arg of args) {
     const [flag, value] = arg.split('=');
     const number = Number(value);
     if (flag === '--runs' && Number.isInteger(number) && number >= 1 && number <= 20) options.runs = number;
     else if (flag === '--duration' && Number.isInteger(number) && number >= 1 && number <= 300) options.durationSeconds = number;
     else if (flag === '--wait-quiet' && Number.isFinite(number) && number >= 0 && number <= 60) options.waitQuietMinutes = number;
+    else if (arg === '--postgresql-only') options.postgresqlOnly = true;
     else if ((BENCHES as readonly string[]).includes(arg)) options.names.push(arg as BenchName);
-    else throw new Error(`unknown argument ${arg}; expected ${BENCHES.join(', ')}, --runs=1..20, --duration=1..300, --wait-quiet=0..60`);
+    else throw new Error(`unknown argument ${arg}; expected ${BENCHES.join(', ')}, --runs=1..20, --duration=1..300, --wait-quiet=0..60, --postgresql-only`);
   }
   if (options.names.length === 0) options.names = [...BENCHES];
   return options;
@@ -221,6 +229,11 @@ for (const name of options.names) {
     else if (name === 'audit') printAudit(await auditBench());
     else if (name === 'storage') printStorage(await storageBench({ ...DEFAULT_STORAGE, runs: options.runs }));
     else if (name === 'export') printExport(await exportBench(DEFAULT_EXPORT));
+    else if (name === 'search') printSearch(await searchBench(options.postgresqlOnly ? { ...DEFAULT_SEARCH, pgliteDocuments: 0 } : DEFAULT_SEARCH)); // full-text search (helper Q)
+    else if (name === 'ai-retrieval') printAiRetrieval(await aiRetrievalBench(DEFAULT_AI_RETRIEVAL)); // assistant retrieval (helper E3)
+    else if (name === 'document-export') printDocumentExport(await documentExportBench(DEFAULT_DOCUMENT_EXPORT)); // ── document export (helper E) ──
+    else if (name === 'ai-gateway') printAiGateway(await aiGatewayBench({ ...DEFAULT_AI_GATEWAY, phaseSeconds: options.durationSeconds, rounds: options.runs })); // ── AI gateway overhead (helper F) ──
+    else if (name === 'ai-redaction') printAiRedaction(await aiRedactionBench({ ...DEFAULT_AI_REDACTION, runs: Math.max(options.runs, DEFAULT_AI_REDACTION.runs) })); // AI redaction (helper E2)
     else if (name === 'collab') printCollab(await collabBench({ ...DEFAULT_COLLAB, measuredSeconds: options.durationSeconds }));
     else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.

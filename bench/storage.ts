@@ -17,9 +17,10 @@
  *  - 1 GiB: the local figures once more with a 1 GiB file, when the disk has room (≥ 6 GiB free).
  *
  * Operations alternate (baseline, encrypted, baseline, …) so that a busy neighbour hurts both
- * alike; each figure is the median of the runs. The data key is made in a PGlite keyring for the
- * run, which is closed before anything is measured (see storageBench): the key then comes from
- * the keyring's cache, as in a server.
+ * alike; each figure is the median of the runs. The measurements run in a child process of their
+ * own, and the data key is made in a PGlite keyring inside a worker that ends before anything is
+ * measured (see storageBench and dataKeyOf): the measuring heap never held PGlite, and the key
+ * then comes from memory, as from the keyring's cache in a server.
  */
 import { createReadStream, createWriteStream, mkdirSync, statfsSync } from 'node:fs';
 import { copyFile, rm, stat } from 'node:fs/promises';
@@ -27,18 +28,18 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomFillSync } from 'node:crypto';
-import { loadConfig } from '../server/src/config.ts';
+import { Worker } from 'node:worker_threads';
 import { EncryptedObjects } from '../server/src/platform/crypto/encrypted-objects.ts';
-import { FileKeyProvider } from '../server/src/platform/crypto/file-key-provider.ts';
-import { Keyring } from '../server/src/platform/crypto/keyring.ts';
-import { migrateStores, openStores } from '../server/src/platform/db/stores.ts';
+import { DataKey, type Keyring } from '../server/src/platform/crypto/keyring.ts';
 import { LocalObjectStore } from '../server/src/platform/objects/local-object-store.ts';
 import type { ObjectStore } from '../server/src/platform/objects/object-store.ts';
 import { S3ObjectStore } from '../server/src/platform/objects/s3-object-store.ts';
 import { startS3rver } from '../server/test/support/s3rver.ts';
-import { fixed, type Summary, summarise } from './support/stats.ts';
+import { fixed, median, type Summary, summarise } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 import { withDataDir } from './support/temporary-stores.ts';
+import { cleanEnv, spawnChild, stopChild } from './support/processes.ts';
+import type { StorageKey, StorageKeyRequest } from './support/storage-data-key.ts';
 
 export interface StorageSettings {
   /** Size of the main figure's file, MiB. */
@@ -58,6 +59,11 @@ export interface StorageFigure {
   mibPerSecond: Summary;
   /** Highest RSS growth of this process during the operation, MiB (shows memory stays bounded). */
   rssGrowthMiB: number;
+  /**
+   * CPU time of this process (all its threads, user + system) per MiB, ms, median: what the
+   * operation costs, which neighbours on a shared machine blur much less than wall time.
+   */
+  cpuMsPerMiB: number;
   runs: number[];
 }
 export interface StorageRatio {
@@ -87,14 +93,15 @@ function sink(): Writable {
   });
 }
 
-/** Runs `op` and returns its throughput and the highest RSS growth seen meanwhile (sampled every 20 ms). */
-async function measure(sizeBytes: number, op: () => Promise<void>): Promise<{ mibPerSecond: number; rssGrowthMiB: number }> {
+/** Runs `op` and returns its throughput, its CPU time per MiB and the highest RSS growth seen meanwhile (sampled every 20 ms). */
+async function measure(sizeBytes: number, op: () => Promise<void>): Promise<{ mibPerSecond: number; cpuMsPerMiB: number; rssGrowthMiB: number }> {
   global.gc?.();
   const base = process.memoryUsage.rss();
   let peak = base;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   try {
     await op();
@@ -102,8 +109,13 @@ async function measure(sizeBytes: number, op: () => Promise<void>): Promise<{ mi
     clearInterval(sampler);
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { mibPerSecond: sizeBytes / MiB / seconds, rssGrowthMiB: (peak - base) / MiB };
+  return {
+    mibPerSecond: sizeBytes / MiB / seconds,
+    cpuMsPerMiB: (used.user + used.system) / 1000 / (sizeBytes / MiB),
+    rssGrowthMiB: (peak - base) / MiB,
+  };
 }
 
 /** A file of random bytes (incompressible, as encrypted or media files are), written in 8 MiB pieces. */
@@ -126,25 +138,74 @@ interface Case {
   reset?: () => Promise<void>;
 }
 
+// ── storage measured without PGlite in the process (helper F) ──
+/** Longest a whole storage run may take (1 GiB cases and S3 included) before the bench gives up. */
+const STORAGE_DEADLINE_MS = 45 * 60_000;
+
+/**
+ * The storage figures, measured in a child process of their own (support/storage-child.ts): a
+ * fresh V8 heap that never loaded PGlite, whatever ran before in `npm run bench`.
+ */
 export async function storageBench(settings: StorageSettings = DEFAULT_STORAGE): Promise<StorageResult> {
+  const child = spawnChild(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'support', 'storage-child.ts')], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env: cleanEnv({}),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const answer = await new Promise<{ result?: StorageResult; error?: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`storage: no result within ${STORAGE_DEADLINE_MS / 60_000} min`)), STORAGE_DEADLINE_MS);
+      child.process.once('message', (message) => {
+        clearTimeout(timer);
+        resolve(message as { result?: StorageResult; error?: string });
+      });
+      void child.exited.then(({ code }) => {
+        clearTimeout(timer);
+        reject(new Error(`storage: the measuring process exited (code ${code}) without a result`));
+      });
+      child.process.send(settings);
+    });
+    if (!answer.result) throw new Error(`storage: ${answer.error}`);
+    return answer.result;
+  } finally {
+    await stopChild(child).catch(() => undefined);
+  }
+}
+
+/**
+ * The run's data key, made in a PGlite keyring inside a worker (support/storage-data-key.ts)
+ * that ends before anything is measured; served from memory afterwards, as the keyring's cache
+ * serves a server between two reads of its keyring (EncryptedObjects asks for it per object).
+ */
+async function dataKeyOf(dir: string): Promise<Keyring> {
+  const request: StorageKeyRequest = { dir, owner: OWNER };
+  const worker = new Worker(path.join(import.meta.dirname, 'support', 'storage-data-key.ts'), { workerData: request });
+  const made = await new Promise<StorageKey>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the data key worker exited (code ${code}) without a key`)));
+  });
+  await worker.terminate();
+  const dataKey = new DataKey(OWNER, made.version, made.kekId, Buffer.from(made.key));
+  const keyring: Pick<Keyring, 'getOrCreateDataKey' | 'getDataKey'> = {
+    getOrCreateDataKey: async () => dataKey,
+    getDataKey: async (_db, _owner, version) => {
+      if (version !== dataKey.version) throw new Error(`no data key version ${version} in this run`);
+      return dataKey;
+    },
+  };
+  return keyring as Keyring;
+}
+// ── end storage measured without PGlite in the process ──
+
+export async function measureStorage(settings: StorageSettings): Promise<StorageResult> {
   const figures: StorageFigure[] = [];
   const ratios: StorageRatio[] = [];
   const notes: string[] = [];
   await withDataDir(async (dir) => {
-    // The data key is made in a PGlite keyring, then the database is closed: from then on the key
-    // comes from the keyring's cache, as in a server between two reads of its keyring (a day of
-    // cache here, so the whole run). PGlite's engine in the same process halves every stream's
-    // throughput, plain copies included (measured: 542 → 251 MiB/s for the copy), which a
-    // PostgreSQL deployment does not pay and which would blur the comparison.
-    const stores = await openStores(loadConfig({ ENTENTE_DATA_DIR: path.join(dir, 'data'), ENTENTE_LOG_LEVEL: 'silent' }));
-    const db = stores.cells.FR.db;
-    const keyring = new Keyring({ provider: await FileKeyProvider.open(`file:${path.join(dir, 'keys')}`), cacheTtlMs: 24 * 3_600_000 });
-    try {
-      await migrateStores(stores);
-      await keyring.getOrCreateDataKey(db, OWNER);
-    } finally {
-      await stores.close();
-    }
+    // helper F: the key from a worker that held PGlite and ended (see dataKeyOf); no database here.
+    const keyring = await dataKeyOf(dir);
+    const db = null as unknown as Parameters<EncryptedObjects['putEncrypted']>[0];
     {
       const local = await LocalObjectStore.open(path.join(dir, 'objects'));
       const encryptedLocal = new EncryptedObjects({ store: local, keyring });
@@ -153,19 +214,28 @@ export async function storageBench(settings: StorageSettings = DEFAULT_STORAGE):
       /** Runs the cases of one size in alternation, `runs` times, and records figures and ratios. */
       const measureSize = async (sizeMiB: number, runs: number, cases: Case[], pairs: [string, string, 'upload' | 'download'][]) => {
         const sizeBytes = sizeMiB * MiB;
-        const results = new Map<Case, { speeds: number[]; rss: number }>(cases.map((c) => [c, { speeds: [], rss: 0 }]));
+        const results = new Map<Case, { speeds: number[]; cpu: number[]; rss: number }>(cases.map((c) => [c, { speeds: [], cpu: [], rss: 0 }]));
         for (let run = 0; run < runs; run++) {
           for (const c of cases) {
-            const { mibPerSecond, rssGrowthMiB } = await measure(sizeBytes, c.run);
-            const r = results.get(c) as { speeds: number[]; rss: number };
+            const { mibPerSecond, cpuMsPerMiB, rssGrowthMiB } = await measure(sizeBytes, c.run);
+            const r = results.get(c) as { speeds: number[]; cpu: number[]; rss: number };
             r.speeds.push(mibPerSecond);
+            r.cpu.push(cpuMsPerMiB);
             r.rss = Math.max(r.rss, rssGrowthMiB);
             await c.reset?.();
           }
         }
         for (const c of cases) {
-          const r = results.get(c) as { speeds: number[]; rss: number };
-          figures.push({ target: c.target, operation: c.operation, sizeMiB, mibPerSecond: summarise(r.speeds), rssGrowthMiB: r.rss, runs: r.speeds });
+          const r = results.get(c) as { speeds: number[]; cpu: number[]; rss: number };
+          figures.push({
+            target: c.target,
+            operation: c.operation,
+            sizeMiB,
+            mibPerSecond: summarise(r.speeds),
+            rssGrowthMiB: r.rss,
+            cpuMsPerMiB: median(r.cpu),
+            runs: r.speeds,
+          });
         }
         for (const [encrypted, baseline, operation] of pairs) {
           const e = figures.find((f) => f.sizeMiB === sizeMiB && f.operation === operation && f.target === encrypted);
@@ -297,7 +367,7 @@ export function printStorage(result: StorageResult): void {
   for (const operation of ['upload', 'download'] as const) {
     printTable(
       `Storage ${operation}: MiB/s, median (min–max) of ${runs} runs (one run for the large file), alternating cases`,
-      ['target', 'size (MiB)', 'MiB/s', 'each run', 'RSS growth (MiB)'],
+      ['target', 'size (MiB)', 'MiB/s', 'each run', 'CPU ms/MiB', 'RSS growth (MiB)'],
       result.figures
         .filter((f) => f.operation === operation)
         .map((f) => [
@@ -305,6 +375,7 @@ export function printStorage(result: StorageResult): void {
           String(f.sizeMiB),
           `${fixed(f.mibPerSecond.median, 0)} (${fixed(f.mibPerSecond.min, 0)}–${fixed(f.mibPerSecond.max, 0)})`,
           f.runs.map((r) => fixed(r, 0)).join(' '),
+          fixed(f.cpuMsPerMiB, 2),
           fixed(f.rssGrowthMiB, 0),
         ]),
     );

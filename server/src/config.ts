@@ -5,6 +5,11 @@ import { JURISDICTIONS, type Jurisdiction } from '../../common/src/jurisdiction.
 import { type Pkcs11Location, parsePkcs11Uri } from './platform/crypto/pkcs11-uri.ts';
 import { parseS3Location } from './platform/objects/s3-location.ts';
 import { SecretValue } from './platform/secret-value.ts';
+import { type AiProvider, parseAiProviders } from './assistant/providers/config.ts'; // AI gateway (helper E1)
+import { type AiPolicy, checkProviderLevels, parseAiPolicy } from './assistant/policy/classification-config.ts'; // classification & residency (helper B)
+import { type AiQuotas, parseAiQuotas } from './assistant/usage/quotas-config.ts'; // AI quotas (helper A)
+import { type AiRetrievalConfig, parseAiRetrieval } from './assistant/embeddings/config.ts'; // hybrid retrieval (helper E)
+import { type AiRegisterConfig, parseAiRegister } from './assistant/register/config.ts'; // AI register (helper C)
 
 /**
  * The one configuration object of Entente. Every environment variable Entente reads is declared
@@ -251,6 +256,24 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Lists from ENTENTE_CONFIG; each module validates its own list. */
   file: ConfigFile;
+  /** ENTENTE_CONFIG `aiProviders`, validated (assistant/providers/config.ts); API keys as SecretValue. */
+  ai: { providers: AiProvider[] };
+  // ── classification & residency (helper B) ──
+  /** ENTENTE_CONFIG `aiPolicy` (assistant/policy/classification-config.ts): the scale, default level, redaction threshold. */
+  aiPolicy: AiPolicy;
+  // ── end classification & residency ──
+  // ── AI quotas (helper A) ──
+  /** ENTENTE_CONFIG `aiQuotas` (assistant/usage/quotas-config.ts), defaults filled in. */
+  aiQuotas: AiQuotas;
+  // ── end AI quotas ──
+  // ── hybrid retrieval (helper E) ──
+  /** ENTENTE_CONFIG `aiRetrieval` (assistant/embeddings/config.ts): the embeddings alias of retrieval, or null. */
+  aiRetrieval: AiRetrievalConfig;
+  // ── end hybrid retrieval ──
+  // ── AI register (helper C) ──
+  /** ENTENTE_CONFIG `aiRegister` (assistant/register/config.ts): purposes, data categories, legal basis, contact per model or provider. */
+  aiRegister: AiRegisterConfig;
+  // ── end AI register ──
   /** ENTENTE_OPERATORS: federated identities that hold the operator role. */
   operators: { upstream: string; subject: string }[];
   /** ENTENTE_OIDC_KEYS_CELL: the cell whose keyring seals the OpenID provider's keys. */
@@ -268,7 +291,15 @@ export interface Config {
 const configFileSchema = z
   .object({
     identityProviders: z.array(z.unknown()).optional(),
+    // Validated below by parseAiProviders (each problem names the entry), then kept only in
+    // `config.ai`, its keys wrapped as secrets: the raw list (with the keys) is dropped.
     aiProviders: z.array(z.unknown()).optional(),
+    aiQuotas: z.unknown().optional(), // AI quotas (helper A): validated by parseAiQuotas
+    aiPolicy: z.unknown().optional(), // classification & residency (helper B): validated by parseAiPolicy
+    // ── hybrid retrieval (helper E) ── validated by parseAiRetrieval against aiProviders
+    aiRetrieval: z.unknown().optional(),
+    // ── end hybrid retrieval ──
+    aiRegister: z.unknown().optional(), // AI register (helper C): validated by parseAiRegister against aiProviders
   })
   .strict();
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -407,6 +438,30 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
   }
 
+  // AI gateway (helper E1): the providers of ENTENTE_CONFIG, their keys kept as secrets only.
+  const aiProviders = parseAiProviders(file.aiProviders, { production });
+  for (const problem of aiProviders.problems) problems.push(`ENTENTE_CONFIG (${configPath}) ${problem}`);
+  const { aiProviders: _rawAiProviders, ...fileWithoutAi } = file;
+  file = fileWithoutAi;
+  // ── AI quotas (helper A) ──
+  const aiQuotas = parseAiQuotas(file.aiQuotas);
+  for (const problem of aiQuotas.problems) problems.push(`ENTENTE_CONFIG (${configPath}) ${problem}`);
+  // ── end AI quotas ──
+  // ── classification & residency (helper B): the scale; each provider's maxClassification must be one of its levels ──
+  const aiPolicy = parseAiPolicy(file.aiPolicy);
+  for (const problem of [...aiPolicy.problems, ...(aiPolicy.problems.length ? [] : checkProviderLevels(aiProviders.providers, aiPolicy.policy))]) {
+    problems.push(`ENTENTE_CONFIG (${configPath}) ${problem}`);
+  }
+  // ── end classification & residency ──
+  // ── hybrid retrieval (helper E): the embeddings alias of « ask my documents » (absent: full text only) ──
+  const aiRetrieval = parseAiRetrieval(file.aiRetrieval, aiProviders.providers);
+  for (const problem of aiRetrieval.problems) problems.push(`ENTENTE_CONFIG (${configPath}) ${problem}`);
+  // ── end hybrid retrieval ──
+  // ── AI register (helper C): what operators declare of each AI system; names must be aliases or providers of aiProviders ──
+  const aiRegister = parseAiRegister(file.aiRegister, aiProviders.providers);
+  for (const problem of aiRegister.problems) problems.push(`ENTENTE_CONFIG (${configPath}) ${problem}`);
+  // ── end AI register ──
+
   if (production) {
     if (demoChoice === true) problems.push('ENTENTE_DEMO: demo features are refused in production / la démo est refusée en production');
     if (publicUrl.protocol !== 'https:') {
@@ -518,6 +573,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dbPoolSize,
     logLevel: logLevel as Config['logLevel'],
     file,
+    ai: { providers: aiProviders.providers },
+    aiQuotas: aiQuotas.quotas, // AI quotas (helper A)
+    aiPolicy: aiPolicy.policy, // classification & residency (helper B)
+    aiRetrieval: aiRetrieval.config, // hybrid retrieval (helper E)
+    aiRegister: aiRegister.register, // AI register (helper C)
     operators,
     oidcKeysCell: oidcKeysCell as Jurisdiction,
     audit,

@@ -18,7 +18,7 @@ import { seedDemoData } from './identity/demo-data.ts';
 import { UpstreamClients } from './identity/federation/oidc-clients.ts';
 import { registerDemoIdps } from './identity/federation/demo-idps/index.ts';
 import { federationRoutes } from './identity/federation/routes.ts';
-import { registerOpenIdProvider } from './identity/provider/index.ts';
+import { accountsChanged, registerOpenIdProvider } from './identity/provider/index.ts';
 import { configuredUpstreams, demoClientSecret } from './identity/federation/upstream.ts';
 import { registerIdentityOutboxHandlers } from './identity/provision-agent.ts';
 import { registerSessionPurge } from './identity/session-purge.ts';
@@ -57,16 +57,53 @@ import { versionRoutes } from './workspace/versions/routes.ts';
 // ── images of documents (helper E) ──
 import { imageRoutes } from './workspace/index.ts';
 // ── end images ──
+// ── document imports (helper I) ──
+import { importRoutes } from './workspace/index.ts';
+// ── end document imports ──
 // ── files (helper A) ──
 import { fileRoutes, type FilesDeps, registerFileJobs, tusRoutes } from './workspace/index.ts';
 // ── end files ──
 // ── personal data export (helper E) ──
 import { personalDataRoutes } from './identity/personal-data/routes.ts';
 import { workspacePersonalData } from './workspace/index.ts';
+// ── exports (helper E) ──
+import { documentExportRoutes } from './workspace/index.ts';
+// ── end exports ──
 // ── end personal data ──
 // ── space deletion (helper F) ──
 import { registerSpaceDeletion, spaceDeletionRoutes } from './workspace/index.ts';
 // ── end space deletion ──
+// ── organisation deletion (helper O) ──
+import { registerOrganisationDeletion } from './identity/organisation-deletion.ts';
+import { organisationDeletionRoutes } from './identity/organisation-deletion-routes.ts';
+import { organisationSpacesPort } from './workspace/index.ts';
+// ── end organisation deletion ──
+// ── full-text search (helper Q) ──
+import { registerSearchIndexing, scheduleIndex, searchRoutes } from './workspace/index.ts';
+import { retrievalRoutes } from './assistant/index.ts'; // assistant retrieval (helper E3)
+import { registerPassageEmbeddings } from './assistant/index.ts'; // hybrid retrieval (helper E)
+// ── end search ──
+// ── notifications (helper N) ──
+import { commentExcerpt, notificationRoutes, type NotificationsDeps, registerNotificationJobs } from './workspace/index.ts';
+// ── end notifications ──
+// ── comments (helper C) ──
+import { commentRoutes, notify } from './workspace/index.ts';
+// ── end comments ──
+// ── share links (helper S) ──
+import { sharingRoutes } from './workspace/index.ts';
+// ── end share links ──
+// ── AI gateway (helper E1) ──
+import { aiGatewayRoutes, createGateway } from './assistant/index.ts';
+// ── end AI gateway ──
+// ── AI quotas & usage (helper A) ──
+import { aiSettingsRoutes, createAiUsage, memoryQuotaCounters, redisQuotaCounters, registerContentLogSweep } from './assistant/usage/index.ts';
+// ── end AI quotas & usage ──
+import { aiRegisterRoutes, usageReportRoutes } from './assistant/index.ts'; // AI usage dashboards and register (helper C)
+import { actionsRoutes } from './assistant/index.ts'; // editor AI actions (helper D2)
+import { conversationRoutes } from './assistant/index.ts'; // assistant conversations (helper D1)
+import { assistantPersonalData } from './assistant/index.ts';
+import { assistantModelsRoutes, classificationScale, createGatewayPolicy } from './assistant/index.ts'; // classification & residency (helper B)
+import { classificationRoutes } from './workspace/index.ts'; // classification labels (helper B)
 
 /**
  * Composition: configuration → platform (lock, stores, services) → modules → HTTP. Used by
@@ -218,7 +255,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       });
     }
     registerSessionResolution(app, { config, stores, sessions, secret });
-    identityRoutes(app, { config, stores, sessions, secret, audit });
+    identityRoutes(app, { config, stores, sessions, secret, audit, events });
     organisationRoutes(app, { stores, audit, sessions, events });
     registerLeavingJobs(jobs, { stores, audit, sessions, events });
     await applyConfiguredOperators(stores, audit, config.operators);
@@ -249,6 +286,9 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     }
     // Other modules act at sign-in (workspace: waiting space invitations) without identity knowing them.
     const signedIn = new SignedInListeners((err) => logger.warn({ err }, 'a signed-in listener failed'));
+    // A sign-in rewrites what the federation says of the agent's email: the OpenID provider's cached
+    // claims go (identity/provider/account-cache.ts).
+    signedIn.add(({ principalId }) => accountsChanged(events, [principalId], (err) => logger.warn({ err }, 'accounts-changed event failed')));
     federationRoutes(app, {
       config,
       stores,
@@ -284,6 +324,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       redis: config.redisUrl ? { redisUrl: config.redisUrl, prefix: collabRedisPrefix(config.publicUrl) } : null,
       // Each compaction is a moment of activity: at most one automatic version per period.
       afterCompaction: (ref) => maybeRecordAutoVersion(history, ref).then(() => undefined),
+      afterChangesStored: (ref) => scheduleIndex({ stores, logger }, ref), // full-text search (helper Q)
     });
     cleanup.push(() => collab.close());
     collabRoutes(app, { stores, store: collab.store, ticketKey: collab.ticketKey, audit: workspaceAudit });
@@ -314,6 +355,11 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── images of documents (helper E): upload to the space's cell, encrypted; read by members ──
     imageRoutes(app, { stores, cells, audit: workspaceAudit, logger, limits: { spaceQuotaBytes: config.files.spaceQuotaBytes } });
     // ── end images ──
+    // ── document imports (helper I): POST /api/spaces/:id/imports, GET /api/imports/:id; runs on this node ──
+    const importRunner = importRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, spaceQuotaBytes: config.files.spaceQuotaBytes });
+    // Imports in progress end before the databases close (pushed last: runs first).
+    cleanup.push(() => importRunner.idle());
+    // ── end document imports ──
     // ── files (helper A): files area REST, tus uploads at /api/uploads, trash purge and upload expiry jobs ──
     const scanner = createMalwareScanner(config.scanning);
     const filesDeps: FilesDeps = {
@@ -334,13 +380,97 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     registerFileJobs(jobs, filesDeps);
     // ── end files ──
     // ── personal data export (helper E): GET /api/me/export, identity's data plus the workspace's part ──
-    personalDataRoutes(app, { stores, audit: workspaceAudit, workspace: workspacePersonalData(stores) });
+    // The assistant contributes the agent's conversations, AI usage lines and logged AI content.
+    personalDataRoutes(app, { stores, audit: workspaceAudit, workspace: workspacePersonalData(stores), assistant: assistantPersonalData({ stores, cells, audit: workspaceAudit }) });
     // ── end personal data ──
+    // ── exports (helper E): GET /api/documents/:id/export and /api/spaces/:id/export (PDF, DOCX, ODT, Markdown, HTML) ──
+    documentExportRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, publicUrl: () => config.publicUrl });
+    // ── end exports ──
     // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
     const deletionDeps = { ...workspaceDeps, cells };
     cleanup.push(registerSpaceDeletion({ ...deletionDeps, jobs, outbox }));
     spaceDeletionRoutes(app, deletionDeps);
     // ── end space deletion ──
+    // ── organisation deletion (helper O): DELETE /api/admin/organisations/:id, its job and sweep ──
+    const organisationDeletionDeps = { stores, audit, sessions, events, cells, logger, spaces: organisationSpacesPort(deletionDeps) };
+    registerOrganisationDeletion(jobs, organisationDeletionDeps);
+    organisationDeletionRoutes(app, organisationDeletionDeps);
+    // ── end organisation deletion ──
+    // ── full-text search (helper Q): GET /api/search, live indexing after stored changes, catch-up sweep ──
+    searchRoutes(app, { stores });
+    registerSearchIndexing(jobs, { stores, content: () => collab.store, logger });
+    // ── end search ──
+    // ── assistant retrieval (helper E3): POST /api/assistant/ask and /api/assistant/summarise, extractive (no model) ──
+    retrievalRoutes(app, {
+      stores,
+      audit: workspaceAudit,
+      // ── hybrid retrieval and generated answers (helper E): the gateway is created below (AI gateway) ──
+      gateway: () => aiGateway,
+      hybrid: () => (config.aiRetrieval.embeddingModel ? { gateway: aiGateway, model: config.aiRetrieval.embeddingModel } : null),
+      // ── end hybrid retrieval ──
+    });
+    // ── end assistant retrieval ──
+    // ── assistant conversations (helper D1): /api/assistant/conversations, sealed with the space's key in its cell ──
+    conversationRoutes(app, { stores, cells, audit: workspaceAudit });
+    // ── end assistant conversations ──
+    // ── notifications (helper N): in-app list and preferences, mails sent by a job off the request path ──
+    // Comments' excerpts are read from the space's cell when shown or mailed (comments, helper C).
+    const notificationsDeps: NotificationsDeps = { stores, mailer, logger, publicUrl: () => config.publicUrl, commentExcerpt: commentExcerpt(stores) };
+    notificationRoutes(app, notificationsDeps);
+    registerNotificationJobs(jobs, notificationsDeps);
+    workspaceDeps.documentShared = async (event) => {
+      await notify(notificationsDeps, { kind: 'share', ...event });
+    };
+    // ── end notifications ──
+    // ── comments (helper C): threads anchored in documents, replies, reactions; mentions, replies and new threads notified ──
+    commentRoutes(app, {
+      stores,
+      audit: workspaceAudit,
+      logger,
+      notify: async (event) => {
+        await notify(notificationsDeps, event);
+      },
+    });
+    // ── end comments ──
+    // ── share links (helper S): /api/documents/:id/share-links, /api/share-links/*, public pages at /p/<token> ──
+    sharingRoutes(app, { ...workspaceDeps, cells });
+    // ── end share links ──
+    // ── AI gateway (helper E1): /ai/v1 over the configured providers; its audit records are written off the request path ──
+    // ── classification & residency (helper B): labels of spaces and documents; the gateway's policy ──
+    const aiPolicy = createGatewayPolicy({ stores, policy: config.aiPolicy, logger });
+    classificationRoutes(app, { stores, audit: workspaceAudit, scale: classificationScale(config.aiPolicy) });
+    // ── end classification & residency ──
+    // ── AI quotas & usage (helper A): quotas before the upstream (Redis counters shared by the nodes), usage rows batched off the request path ──
+    const aiUsage = createAiUsage({
+      stores,
+      cells,
+      logger,
+      quotas: config.aiQuotas,
+      counters: config.redisUrl
+        ? redisQuotaCounters({ redisUrl: config.redisUrl, prefix: `entente-ai-quota:${config.publicUrl.host}${config.publicUrl.pathname}:`, logger })
+        : memoryQuotaCounters(),
+    });
+    cleanup.push(() => aiUsage.close());
+    aiSettingsRoutes(app, { stores, audit, changed: (organisationId) => aiUsage.forget(organisationId) });
+    registerContentLogSweep(jobs, stores);
+    // ── end AI quotas & usage ──
+    const aiGateway = createGateway(config.ai.providers, { audit: workspaceAudit, logger, policy: aiPolicy /* helper B */, usage: aiUsage /* helper A */ });
+    cleanup.push(() => aiGateway.flush());
+    aiGatewayRoutes(app, { gateway: aiGateway });
+    assistantModelsRoutes(app, { gateway: aiGateway, policy: aiPolicy }); // classification & residency (helper B): GET /api/assistant/models
+    // ── end AI gateway ──
+    // ── hybrid retrieval (helper E): passage embeddings kept in step with the search index, through the gateway ──
+    if (config.aiRetrieval.embeddingModel) {
+      registerPassageEmbeddings(jobs, { stores, gateway: aiGateway, model: config.aiRetrieval.embeddingModel, logger });
+    }
+    // ── end hybrid retrieval ──
+    // ── AI usage dashboards and register (helper C): sums of ai_usage in both cells; the register is operators' (audited) ──
+    usageReportRoutes(app, { stores, audit });
+    aiRegisterRoutes(app, { stores, audit, providers: config.ai.providers, register: config.aiRegister });
+    // ── end AI usage dashboards and register ──
+    // ── editor AI actions (helper D2): summarise, plain language, translate, correct, through the gateway's use case ──
+    actionsRoutes(app, { stores, audit: workspaceAudit, gateway: aiGateway, content: () => collab.store /* review fixes (helper R3): the action's text is the document's */ });
+    // ── end editor AI actions ──
     app.server.on('upgrade', (req, socket, head) => {
       const pathname = (req.url ?? '').split('?')[0];
       if (pathname === COLLAB_PATH || pathname?.startsWith(`${COLLAB_PATH}/`)) collab.handleUpgrade(req, socket, head);

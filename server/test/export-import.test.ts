@@ -310,7 +310,7 @@ describe('export → import → export', () => {
     const manifest = json<Manifest>(files.get('manifest.json'));
     expect(manifest).toMatchObject({ format: 'entente-export', version: FORMAT_VERSION, scope: { kind: 'space', id: spaceId }, encrypted: false, organisation: null });
     expect(manifest.source.instanceUrl).toBe(`${source.baseUrl}/`);
-    expect(manifest.contents.comments).toEqual({ present: false, reason: 'comments are not yet in the product' });
+    expect(manifest.contents.comments).toEqual({ present: true, count: 0 }); // comments (helper C): in the archive since they exist
     expect(manifest.contents.skillsResults.present).toBe(false);
     expect(new Set(manifest.entries.map((e) => e.path))).toEqual(new Set([...files.keys()].filter((p) => p !== 'manifest.json')));
     for (const e of manifest.entries) {
@@ -749,6 +749,22 @@ describe('refusals, and nothing left behind', () => {
     const first = path.join(work, 'premier.zip');
     expect((await refused(first, { limits: { maxEntries: 10 } })).code).toBe('archive_over_limits');
     expect((await refused(first, { limits: { maxTotalBytes: 100_000 } })).code).toBe('archive_over_limits');
+  });
+
+  it('refuses a Yjs state nested deeper than the editor allows, before writing anything (content nesting, helper B)', async () => {
+    const deep = new Y.Doc();
+    deep.transact(() => {
+      let parent: Y.XmlFragment | Y.XmlElement = deep.getXmlFragment('default');
+      for (let i = 0; i < 5_000; i++) {
+        const quote = new Y.XmlElement('blockquote');
+        parent.insert(0, [quote]);
+        parent = quote;
+      }
+    });
+    const file = await tampered({ entries: (f, p) => f.set(`${p}documents/Note.yjs`, Buffer.from(Y.encodeStateAsUpdate(deep))), rehash: true });
+    const error = await refused(file);
+    expect(error.code).toBe('archive_invalid');
+    expect(error.en).toContain('deeper than 64 levels');
   });
 
   it('removes everything it created when the import fails half-way (a bad Yjs state, a failing store)', async () => {

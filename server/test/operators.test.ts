@@ -90,7 +90,7 @@ describe('entente operators add | list | remove', () => {
       child.on('exit', (code) => resolve({ code, output }));
     });
 
-  it('designates an identity, grants the role to a known one, lists, and removes', { timeout: 120_000 }, async () => {
+  it('designates an identity, grants the role to a known one, lists, and removes', { timeout: 300_000 }, async () => {
     const env = await freshTestEnv();
     try {
       const principalId = uuidv7();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
 import { exportPersonalData, OTHER_PERSON } from '../src/identity/personal-data/personal-data.ts';
 import { type PersonalDataExport, personalDataExport } from '../src/identity/personal-data/schema.ts';
+import { uuidv7 } from '../src/platform/ids.ts';
 import { DEMO_SPACES } from '../src/workspace/demo-content.ts';
 import { workspacePersonalData } from '../src/workspace/index.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
@@ -19,6 +20,8 @@ let hugoSession: TestSession;
 let camilleToken: string;
 let hugoToken: string;
 let hugoSpaceId: string;
+let camilleConversationId: string;
+const camilleUsageId = uuidv7();
 
 const url = (path: string) => `${t.baseUrl}${path}`;
 async function post(session: TestSession, path: string, body: unknown) {
@@ -53,6 +56,14 @@ beforeAll(async () => {
     })) as { id: string }
   ).id;
   await post(hugoSession, `/api/spaces/${hugoSpaceId}/invitations`, { email: camille.email, role: 'reader' });
+  // Camille's assistant conversation (sealed in the Québec cell) and an AI usage line (her home cell).
+  camilleConversationId = ((await post(camilleSession, '/api/assistant/conversations', { spaceId: quebecSpace.id, title: 'Question de Camille 3131' })) as { id: string }).id;
+  await post(camilleSession, `/api/assistant/conversations/${camilleConversationId}/messages`, { role: 'user', content: 'Quels sont les niveaux eIDAS 3131 ?' });
+  await post(camilleSession, `/api/assistant/conversations/${camilleConversationId}/messages`, { role: 'assistant', content: 'Passages trouvés 3131', mode: 'extractive', model: null });
+  await t.entente.stores.cells.FR.db
+    .insertInto('ai_usage')
+    .values({ id: camilleUsageId, principal_id: camille.id, organisation_id: null, model: 'entente-small', provider: 'vllm-fr', provider_jurisdiction: 'FR', endpoint: 'chat.completions', stream: true, status: 200, prompt_tokens: 12, completion_tokens: 34, duration_ms: 56, ttft_ms: 7 })
+    .execute();
 });
 afterAll(async () => t?.close());
 
@@ -115,6 +126,19 @@ describe('personal data export', () => {
     expect(auditEvents.truncated).toBe(false);
     const created = auditEvents.events.find((e) => e.action === 'session.created' && e.resourceId === camilleSession.sessionId);
     expect(created?.ip).toBe('203.0.113.7');
+
+    // The assistant: her conversation, sealed at rest in the Québec cell, read back whole; her AI usage lines (never text).
+    const conversation = body.assistant.conversations.find((c) => c.id === camilleConversationId);
+    expect(conversation).toMatchObject({ spaceId: quebecSpace.id, jurisdiction: 'QC', title: 'Question de Camille 3131' });
+    expect(conversation?.messages.map((m) => [m.role, m.content, m.mode])).toEqual([
+      ['user', 'Quels sont les niveaux eIDAS 3131 ?', null],
+      ['assistant', 'Passages trouvés 3131', 'extractive'],
+    ]);
+    expect(body.assistant.aiUsage).toEqual({
+      truncated: false,
+      requests: [expect.objectContaining({ id: camilleUsageId, model: 'entente-small', promptTokens: 12, completionTokens: 34, durationMs: 56, ttftMs: 7, status: 200 })],
+    });
+    expect(body.assistant.aiContentLog).toEqual([]);
   });
 
   it('never holds another agent’s data', async () => {
@@ -137,7 +161,7 @@ describe('personal data export', () => {
     }
     // And the other way round: Hugo's export has nothing of Camille's.
     const { text: hugos } = await exportOf({ cookie: hugoSession.cookie });
-    for (const foreign of [camille.id, camille.email, 'Note de Camille 4242', 'Jeton export', '203.0.113.7', 'Navigateur-de-Camille', camilleSession.sessionId]) {
+    for (const foreign of [camille.id, camille.email, 'Note de Camille 4242', 'Jeton export', '203.0.113.7', 'Navigateur-de-Camille', camilleSession.sessionId, camilleConversationId, 'eIDAS 3131', camilleUsageId]) {
       expect(hugos, foreign).not.toContain(foreign);
     }
     expect(hugos).toContain('Secret de Hugo 7777');

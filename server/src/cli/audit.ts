@@ -7,7 +7,8 @@ import { PLATFORM_CHAIN } from '../platform/audit/chain.ts';
 import type { ChainProblem, ProblemKind } from '../platform/audit/chain-walker.ts';
 import { checkpointStore } from '../platform/audit/checkpoints.ts';
 import { exportOrganisation, verifyExportFile } from '../platform/audit/export.ts';
-import { openSigningKeys, type PublicSigningKey, readPublicKeys, rotateSigningKeys, SigningKeyFileError } from '../platform/audit/signing-keys.ts';
+import { type PublicSigningKey, readPublicKeys, SigningKeyFileError } from '../platform/audit/signing-keys.ts';
+import { openSigningKeysAtStart, rotateOrReplaceSigningKeys } from '../platform/audit/signing-key-guard.ts'; // audit signing key safety (helper O)
 import { type ChainReport, verifyStore } from '../platform/audit/verify.ts';
 import { migrateStores } from '../platform/db/stores.ts';
 import { isUuid } from '../platform/ids.ts';
@@ -20,13 +21,15 @@ const USAGE = say(
   npm run entente -- audit verify --file FICHIER [--keys CLÉS.json]     vérifie un export, sans base
   npm run entente -- audit export --org ID [--since DATE] [--out FICHIER]
   npm run entente -- audit checkpoint                                   signe maintenant un point de contrôle par chaîne
-  npm run entente -- audit keys rotate                                  nouvelle clé de signature (les anciennes restent publiées)`,
+  npm run entente -- audit keys rotate                                  nouvelle clé de signature (les anciennes restent publiées)
+  npm run entente -- audit keys rotate --force                          fichier de clés perdu : nouvelle clé, rupture inscrite au journal`,
   `Usage:
   npm run entente -- audit verify [--org ID] [--store control|fr|qc]   verifies the audit chains in the databases
   npm run entente -- audit verify --file FILE [--keys KEYS.json]        verifies an export, without any database
   npm run entente -- audit export --org ID [--since DATE] [--out FILE]
   npm run entente -- audit checkpoint                                   signs a checkpoint of every chain now
-  npm run entente -- audit keys rotate                                  new signing key (old ones stay published)`,
+  npm run entente -- audit keys rotate                                  new signing key (old ones stay published)
+  npm run entente -- audit keys rotate --force                          key file lost: new key, the break recorded in the log`,
 );
 
 /**
@@ -42,6 +45,7 @@ export async function audit(args: string[]): Promise<number> {
     if (verb === 'export') return await exportCommand(rest);
     if (verb === 'checkpoint' && rest.length === 0) return await checkpointCommand();
     if (verb === 'keys' && rest[0] === 'rotate' && rest.length === 1) return await rotateCommand();
+    if (verb === 'keys' && rest[0] === 'rotate' && rest.length === 2 && rest[1] === '--force') return await rotateCommand({ force: true }); // helper O
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message);
@@ -217,7 +221,7 @@ async function exportCommand(args: string[]): Promise<number> {
   if (!data) return 1;
   try {
     await migrateStores(data.stores);
-    const keys = await openSigningKeys(data.config.audit.signingKeyFile);
+    const keys = await openSigningKeysAtStart(data.config.audit.signingKeyFile, auditStores(data.stores)); // never a new key silently (helper O)
     // Data on stdout; every message on stderr so that `> file` captures the export alone.
     const out = values.out ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout;
     const write = async (line: string) => {
@@ -252,7 +256,7 @@ async function checkpointCommand(): Promise<number> {
   if (!data) return 1;
   try {
     await migrateStores(data.stores);
-    const keys = await openSigningKeys(data.config.audit.signingKeyFile);
+    const keys = await openSigningKeysAtStart(data.config.audit.signingKeyFile, auditStores(data.stores)); // never a new key silently (helper O)
     let failed = 0;
     for (const store of auditStores(data.stores) as AuditStore[]) {
       for (const result of await checkpointStore(store, keys)) {
@@ -268,19 +272,37 @@ async function checkpointCommand(): Promise<number> {
   }
 }
 
-async function rotateCommand(): Promise<number> {
+async function rotateCommand(options: { force?: boolean } = {}): Promise<number> {
   const data = await openDataForCommand('audit keys rotate');
   if (!data) return 1;
   try {
     const file = data.config.audit.signingKeyFile;
-    const { kid, retired } = await rotateSigningKeys(file);
+    // ── audit signing key safety (helper O): a missing file with signed checkpoints is replaced
+    // only with --force, and the break is recorded in the platform chain ──
     await migrateStores(data.stores);
-    await createAuditLog(data.stores).record({
-      action: 'audit.signing_key_rotated',
-      outcome: 'success',
-      resource: { type: 'audit_signing_key', id: kid },
-      details: { retired: retired.join(',') },
-    });
+    const { kid, retired, replaced, lost, checkpoints } = await rotateOrReplaceSigningKeys(file, auditStores(data.stores), { force: options.force === true });
+    if (replaced) {
+      await createAuditLog(data.stores).record({
+        action: 'audit.signing_key_replaced',
+        outcome: 'success',
+        resource: { type: 'audit_signing_key', id: kid },
+        details: { reason: 'key_file_missing', lost: lost.join(','), checkpoints },
+      });
+      console.log(
+        say(
+          `⚠ Fichier de clés absent : nouvelle clé ${kid}. Les ${checkpoints} point(s) de contrôle signés par ${lost.join(', ')} ne se vérifient plus avec ce fichier ; la rupture est inscrite au journal (audit.signing_key_replaced). Gardez les clés publiques publiées auparavant (GET /api/audit/signing-keys) si vous les avez.`,
+          `⚠ Key file missing: new key ${kid}. The ${checkpoints} checkpoint(s) signed by ${lost.join(', ')} no longer verify with this file; the break is recorded in the log (audit.signing_key_replaced). Keep the public keys published before (GET /api/audit/signing-keys) if you have them.`,
+        ),
+      );
+    } else {
+      await createAuditLog(data.stores).record({
+        action: 'audit.signing_key_rotated',
+        outcome: 'success',
+        resource: { type: 'audit_signing_key', id: kid },
+        details: { retired: retired.join(',') },
+      });
+    }
+    // ── end audit signing key safety ──
     console.log(say(`Nouvelle clé de signature : ${kid}.`, `New signing key: ${kid}.`));
     if (retired.length > 0) console.log(say(`Retirée(s), toujours publiée(s) pour vérifier : ${retired.join(', ')}.`, `Retired, still published for verification: ${retired.join(', ')}.`));
     console.log(say(`Copiez ${file} sur chaque nœud et dans la sauvegarde des clés.`, `Copy ${file} to every node and into the key backup.`));

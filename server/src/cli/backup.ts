@@ -13,6 +13,7 @@ import { createLogger } from '../platform/logger.ts';
 import { DocumentStore } from '../workspace/collab/document-store.ts';
 import { purgeSpacesWithoutKeys, renewEpochsAfterRestore } from '../workspace/spaces/delete-space.ts';
 import { openDataForCommand } from './open-data.ts';
+import { reapplyAfterRestore } from './organisations.ts'; // organisation deletion (helper O)
 import { say } from './output.ts';
 
 /**
@@ -172,6 +173,10 @@ export async function restore(args: string[]): Promise<number> {
     const audit = createAuditLog(stores);
     // What was deleted after the backup was taken stays deleted: spaces whose keys are gone are purged.
     const purged = await purgeSpacesWithoutKeys({ stores, cells, audit });
+    // ── organisation deletion (helper O): organisations deleted after the backup (their keyring
+    // tombstones say so) come back in the restored control plane: they are deleted again ──
+    const reapplied = await reapplyAfterRestore(config, stores, cells);
+    // ── end organisation deletion ──
     // Documents get a new epoch: a browser's local copy of a state the restore rolled back
     // becomes a draft instead of being merged back (--keep-epochs: a drill on a spare machine).
     let epochs: Awaited<ReturnType<typeof renewEpochsAfterRestore>> | null = null;
@@ -194,6 +199,9 @@ export async function restore(args: string[]): Promise<number> {
       console.log(say(`✓ Trousseau restauré depuis ${keyringFrom} : ${report.keyringRows} ligne(s)`, `✓ Keyring restored from ${keyringFrom}: ${report.keyringRows} row(s)`));
     } else {
       console.log(say('  Trousseau actuel conservé.', '  Current keyring kept.'));
+    }
+    for (const o of reapplied) {
+      console.log(say(`  Organisation ${o.organisationId} supprimée de nouveau (supprimée après la sauvegarde) : ${o.phase}.`, `  Organisation ${o.organisationId} deleted again (deleted after the backup): ${o.phase}.`)); // helper O
     }
     for (const p of purged) {
       console.log(

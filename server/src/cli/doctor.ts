@@ -15,6 +15,7 @@ import { LocalObjectStore } from '../platform/objects/local-object-store.ts';
 import { openObjectStore } from '../platform/objects/open-object-store.ts';
 import { createMalwareScanner } from '../platform/scanning/malware-scanner.ts';
 import { type CheckLine, printCheck, say } from './output.ts';
+import { checkAuditSigningKey } from './doctor-audit-key.ts'; // audit signing key safety (helper O)
 
 /**
  * `entente doctor`: checks everything Entente needs and says, in plain words, what is wrong and
@@ -87,6 +88,7 @@ export async function doctor(): Promise<number> {
     if (serverHolds) await checkRunningServer(config, report);
     else await checkDatabases(config, report);
     await checkObjectsAndKeys(config, report);
+    await checkAuditSigningKey(config, report, !serverHolds); // audit signing key safety (helper O)
     await checkRedis(config, report);
     await checkSmtp(config, report);
     // A running server reports its scanner in /readyz (above); otherwise ask clamd here.

@@ -8,6 +8,8 @@ import { kms } from './kms.ts';
 import { migrate } from './migrate.ts';
 import { oidc } from './oidc.ts';
 import { operators } from './operators.ts';
+import { organisations } from './organisations.ts'; // organisation deletion (helper O)
+import { ai } from './ai-register.ts'; // AI register (helper C)
 import { say } from './output.ts';
 import { spaces } from './spaces.ts';
 
@@ -27,6 +29,24 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
     run: audit,
     help: say('audit verify | audit export --org ID | audit checkpoint | audit keys rotate : journal d’audit infalsifiable', 'audit verify | audit export --org ID | audit checkpoint | audit keys rotate: tamper-evident audit log'),
   },
+  // ── organisation deletion (helper O) ──
+  organisations: {
+    run: organisations,
+    help: say(
+      'organisations delete ID --confirm "NOM" | organisations status ID : supprimer une organisation pour de bon',
+      'organisations delete ID --confirm "NAME" | organisations status ID: delete an organisation for good',
+    ),
+  },
+  // ── end organisation deletion ──
+  // ── AI register (helper C) ──
+  ai: {
+    run: ai,
+    help: say(
+      'ai register [--format json|csv] [--from J] [--to J] [--out FICHIER] : registre des systèmes d’IA',
+      'ai register [--format json|csv] [--from D] [--to D] [--out FILE]: register of AI systems',
+    ),
+  },
+  // ── end AI register ──
   spaces: {
     run: spaces,
     help: say(

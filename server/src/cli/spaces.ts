@@ -175,7 +175,7 @@ function parse(verb: 'move' | 'moves', args: string[]): Parsed {
 }
 
 /** The system account that runs the command: the operator at the console. */
-function operatorName(): string {
+export function operatorName(): string { // exported for `organisations delete` (helper O)
   let user = 'unknown';
   try {
     user = os.userInfo().username;

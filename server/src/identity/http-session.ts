@@ -5,7 +5,6 @@ import { checkCsrf } from '../platform/http/csrf.ts';
 import { sessionCookieName } from '../platform/http/openapi.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
 import { type Actor, actorFromSession } from './actor.ts';
-import { loadGrants } from './principals.repo.ts';
 import { resolveToken } from './tokens.ts';
 import type { ResolvedSession, SessionService } from './sessions.ts';
 
@@ -84,7 +83,7 @@ function bearerToken(header: string | undefined): string | null {
 async function actorFromToken(stores: Stores, token: string): Promise<Actor | null> {
   const identity = await resolveToken(stores, token);
   if (!identity) throw unauthenticated(); // a token was presented: say it does not work
-  const grants = await loadGrants(stores.control.db, identity.principalId);
+  const grants = identity.grants;
   return {
     principalId: identity.principalId,
     homeJurisdiction: identity.homeJurisdiction,
@@ -102,10 +101,14 @@ async function actorFromToken(stores: Stores, token: string): Promise<Actor | nu
  * What a token's scopes allow: `api:read` reads the REST API, `api:write` also changes it, `ai`
  * reaches the AI gateway only. Nothing else (sign-in, OpenID endpoints) accepts a token.
  */
+/** POST routes that change nothing: a token with `api:read` may call them (assistant retrieval, helper E3). */
+const READ_ONLY_POSTS = new Set(['/api/assistant/ask', '/api/assistant/summarise']);
+
 function checkTokenScope(method: string, url: string, actor: Actor): void {
   const scopes = actor.scopes ?? new Set<string>();
   const path = url.split('?')[0] ?? '';
-  const reading = method === 'GET' || method === 'HEAD';
+  // assistant retrieval (helper E3): questions and summaries are reads sent as POST (a question is no URL)
+  const reading = method === 'GET' || method === 'HEAD' || (method === 'POST' && READ_ONLY_POSTS.has(path));
   const allowed = path.startsWith('/ai/')
     ? scopes.has('ai')
     : path.startsWith('/api/') && (scopes.has('api:write') || (reading && scopes.has('api:read')));

@@ -10,7 +10,7 @@ import type { Actor } from './actor.ts';
 import { authorize } from './authorization.ts';
 import { holdsOperatorRole } from './operators.repo.ts';
 import { findPrincipal } from './principals.repo.ts';
-import { revokeAllGrantsFor } from './provider/index.ts';
+import { accountsChanged, revokeAllGrantsFor } from './provider/index.ts';
 import { type AuditTrx, type RequestMeta, requireSession } from './roles.ts';
 import { deleteMembership, findMemberRow, lockAdministrators, remainingGrants, setPrincipalStatus, wouldLeaveNoActiveAdmin } from './roles.repo.ts';
 import type { SessionService } from './sessions.ts';
@@ -34,6 +34,10 @@ import { revokeAllAccessTokensFor } from './tokens.repo.ts';
  * Someone removed from one organisation who still belongs to another, or holds a platform role,
  * keeps their sessions and tokens: rights are re-read at every request, so the organisation's
  * are gone at once anyway; only the last membership's end cuts access.
+ *
+ * Right after the commit, before the cut, `accountsChanged` makes the OpenID provider forget the
+ * agent's cached claims (provider/account-cache.ts) on this node and, through the event bus, on
+ * the others: the next token request reads the status and the memberships again.
  */
 export const AGENT_LEFT_ORGANISATION = 'identity.agent.left_organisation';
 export const AGENT_DISABLED = 'identity.agent.disabled';
@@ -68,6 +72,8 @@ async function recordFollowUp(trx: ControlDb, followUp: FollowUp): Promise<void>
 export function registerLeavingJobs(jobs: JobRunner, deps: LeavingDeps): void {
   jobs.register(LEAVING_FOLLOW_UP_JOB, async ({ payload }) => {
     const followUp = payload as FollowUp;
+    // Again, in case the request stopped before telling the nodes (harmless when it did).
+    if (followUp.event !== AGENT_ENABLED) await accountsChanged(deps.events, [followUp.principalId]);
     // Reality first: the agent may have been re-enabled, or have joined again, in the meantime.
     if (followUp.cut && (await cutStillApplies(deps.stores.control.db, followUp))) {
       const counts = await cutAccess(deps, followUp.principalId, followUp.jurisdiction, reasonOf(followUp), followUp.actorId, null);
@@ -139,6 +145,7 @@ export async function removeMember(deps: LeavingDeps, actor: Actor | null, organ
     });
     return { target, teams, cut };
   });
+  await accountsChanged(deps.events, [principalId]);
   const counts = cut
     ? await cutAccess(deps, principalId, target.home_jurisdiction, 'left_organisation', me.principalId, meta.ip)
     : { sessionsEnded: 0, tokensRevoked: 0, grantsRevoked: 0 };
@@ -178,6 +185,8 @@ export async function disableAgent(deps: LeavingDeps, actor: Actor | null, princ
     await recordFollowUp(trx, { event: AGENT_DISABLED, principalId, jurisdiction: principal.home_jurisdiction, cut: true, actorId: me.principalId });
     return principal;
   });
+  // The OpenID provider's cached account says "active" until told: tell every node first.
+  await accountsChanged(deps.events, [principalId]);
   // Even when already disabled: end whatever might still be live (idempotent).
   const counts = await cutAccess(deps, principalId, principal.home_jurisdiction, 'disabled', me.principalId, meta.ip);
   await deps.audit.record({
@@ -229,3 +238,77 @@ async function cutAccess(
   const grantsRevoked = await revokeAllGrantsFor(deps.stores.control.db, principalId);
   return { sessionsEnded: ended.length, tokensRevoked, grantsRevoked };
 }
+
+// ── organisation deletion (helper O) ──
+/**
+ * An organisation deleted by an operator (organisation-deletion.ts): its member leaves it through
+ * the same path as a removal — membership and team rows deleted, audited, follow-up job recorded in
+ * one transaction, then access cut — and, when it was their only organisation (and they hold no
+ * platform role), they are disabled as well: nobody is left signed in to an organisation that no
+ * longer exists. Idempotent: run again after a crash, it only finishes what is left.
+ */
+export async function leaveDeletedOrganisation(
+  deps: LeavingDeps,
+  organisationId: string,
+  principalId: string,
+  by: { actorId: string | null; requestId: string | null },
+): Promise<{ left: boolean; disabled: boolean }> {
+  const actorId = by.actorId as string; // null from the command line: the audit then names no actor
+  const outcome = await deps.stores.control.db.transaction().execute(async (trx) => {
+    const principal = await findPrincipal(trx, principalId);
+    if (!principal) return null;
+    const left = await deleteMembership(trx, organisationId, principalId);
+    const teams = await deleteTeamMembershipsIn(trx, organisationId, principalId);
+    const remaining = await remainingGrants(trx, principalId);
+    const disable = remaining.memberships === 0 && remaining.platformRoles === 0;
+    const disabled = disable && (await setPrincipalStatus(trx, principalId, 'disabled'));
+    if (left) {
+      await deps.audit.record(
+        {
+          action: 'organisation.member_removed',
+          outcome: 'success',
+          actorId: by.actorId,
+          organisationId,
+          resource: { type: 'principal', id: principalId },
+          requestId: by.requestId,
+          details: { reason: 'organisation_deleted', teams: teams.length, accessCut: disable },
+        },
+        trx as unknown as AuditTrx,
+      );
+      await recordFollowUp(trx, { event: AGENT_LEFT_ORGANISATION, principalId, organisationId, jurisdiction: principal.home_jurisdiction, cut: disable, actorId });
+    }
+    if (disabled) {
+      await deps.audit.record(
+        {
+          action: 'agent.disabled',
+          outcome: 'success',
+          actorId: by.actorId,
+          resource: { type: 'principal', id: principalId },
+          requestId: by.requestId,
+          details: { changed: true, reason: 'organisation_deleted' },
+        },
+        trx as unknown as AuditTrx,
+      );
+      await recordFollowUp(trx, { event: AGENT_DISABLED, principalId, jurisdiction: principal.home_jurisdiction, cut: true, actorId });
+    }
+    return { left, disabled, disable, jurisdiction: principal.home_jurisdiction };
+  });
+  if (!outcome) return { left: false, disabled: false };
+  await accountsChanged(deps.events, [principalId]);
+  // Even on a second run: whatever might still be live ends (idempotent).
+  if (outcome.disable) {
+    const counts = await cutAccess(deps, principalId, outcome.jurisdiction, 'disabled', actorId, null);
+    if (outcome.disabled || counts.sessionsEnded + counts.tokensRevoked + counts.grantsRevoked > 0) {
+      await deps.audit.record({
+        action: 'agent.access_cut',
+        outcome: 'success',
+        actorId: by.actorId,
+        resource: { type: 'principal', id: principalId },
+        requestId: by.requestId,
+        details: { reason: 'organisation_deleted', ...counts },
+      });
+    }
+  }
+  return { left: outcome.left, disabled: outcome.disabled };
+}
+// ── end organisation deletion ──

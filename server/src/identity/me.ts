@@ -7,6 +7,8 @@ import { authorize } from './authorization.ts';
 import { findOrganisationsByIds } from './organisations.repo.ts';
 import { findProfile, updatePreferredLanguage } from './profiles.repo.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
+import type { EventBus } from '../platform/events/index.ts';
+import { accountsChanged } from './provider/index.ts';
 
 export interface MyProfile {
   principalId: string;
@@ -48,6 +50,7 @@ export async function getMyProfile(stores: Stores, actor: Actor | null): Promise
 export async function updateMyPreferences(
   stores: Stores,
   audit: AuditLog,
+  events: EventBus,
   actor: Actor | null,
   change: { preferredLanguage: Locale },
   meta: { ip: string | null; requestId: string },
@@ -55,6 +58,8 @@ export async function updateMyPreferences(
   const me = authorize(actor, 'profile.read_own');
   const updated = await updatePreferredLanguage(stores.cells[me.homeJurisdiction].db, me.principalId, change.preferredLanguage);
   if (!updated) throw notFound();
+  // The `locale` claim of the agent's next OpenID tokens: the provider's cached account goes.
+  await accountsChanged(events, [me.principalId]);
   await audit.record({
     action: 'profile.updated',
     outcome: 'success',

@@ -1,5 +1,6 @@
 import type { ControlDb } from '../platform/db/types.ts';
 import type { OrganisationsTable } from './identity.tables.ts';
+import './organisation-deletion.tables.ts'; // organisation deletion (helper O)
 
 export type OrganisationRow = Omit<OrganisationsTable, 'demo' | 'confirmed' | 'created_at'> & {
   demo: boolean;
@@ -24,7 +25,17 @@ export async function insertOrganisationIfAbsent(
 }
 
 export async function listOrganisations(db: ControlDb): Promise<OrganisationRow[]> {
-  return db.selectFrom('organisations').select(COLUMNS).orderBy('jurisdiction').orderBy('name').execute();
+  return (
+    db
+      .selectFrom('organisations')
+      .select(COLUMNS)
+      // ── organisation deletion (helper O): a deleted organisation is no longer listed ──
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('organisation_deletions').select('organisation_id').whereRef('organisation_deletions.organisation_id', '=', 'organisations.id'))))
+      // ── end organisation deletion ──
+      .orderBy('jurisdiction')
+      .orderBy('name')
+      .execute()
+  );
 }
 
 export async function findOrganisationsByIds(db: ControlDb, ids: string[]): Promise<OrganisationRow[]> {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { AuditLog } from '../platform/audit/audit-log.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { notFound } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events/index.ts';
 import { csrfTokenFor } from '../platform/http/csrf.ts';
 import { authorize } from './authorization.ts';
 import { ASSURANCE_LEVELS, type AssuranceLevel } from './federation/upstream.ts';
@@ -42,7 +43,7 @@ export const organisationSchema = z.object({
 /** HTTP routes of the identity module (sign-in itself arrives with the identity issue). */
 export function identityRoutes(
   app: FastifyInstance,
-  deps: { config: Config; stores: Stores; sessions: SessionService; secret: Buffer; audit: AuditLog },
+  deps: { config: Config; stores: Stores; sessions: SessionService; secret: Buffer; audit: AuditLog; events: EventBus },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -71,7 +72,7 @@ export function identityRoutes(
       },
     },
     async (request) =>
-      updateMyPreferences(deps.stores, deps.audit, await request.actor(), request.body, {
+      updateMyPreferences(deps.stores, deps.audit, deps.events, await request.actor(), request.body, {
         ip: clientIp(request),
         requestId: request.id,
       }),

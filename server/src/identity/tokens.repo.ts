@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { ControlDb } from '../platform/db/types.ts';
-import type { AccessTokensTable, TokenScope } from './identity.tables.ts';
+import type { AccessTokensTable, OrganisationRole, PlatformRole, TokenScope } from './identity.tables.ts';
 
 const COLUMNS = ['id', 'principal_id', 'label', 'prefix', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'] as const;
 export type AccessTokenRow = Omit<AccessTokensTable, 'token_hash' | 'created_at'> & { created_at: Date };
@@ -23,13 +24,26 @@ export async function countLiveAccessTokens(db: ControlDb, principalId: string, 
   return Number(row.n);
 }
 
-/** The live token with this hash, with its principal's home jurisdiction and status. */
+/**
+ * The live token with this hash, with its principal's home jurisdiction, status and grants
+ * (memberships and platform roles, as `loadGrants` reads them): one round trip for a whole
+ * token-authenticated request, which the AI gateway's added latency depends on.
+ */
 export async function findLiveAccessToken(db: ControlDb, hash: Buffer, now: Date) {
   return db
     .selectFrom('access_tokens')
     .innerJoin('principals', 'principals.id', 'access_tokens.principal_id')
     .select(['access_tokens.id', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at'])
     .select(['principals.home_jurisdiction', 'principals.status'])
+    .select([
+      sql<{ organisationId: string; roles: OrganisationRole[] }[]>`coalesce((
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'roles', m.roles))
+        from memberships m where m.principal_id = access_tokens.principal_id), '[]'::json)`.as('memberships'),
+      sql<PlatformRole[]>`coalesce((
+        select array_agg(r.role order by r.role) from platform_roles r where r.principal_id = access_tokens.principal_id), '{}'::text[])`.as(
+        'platform_roles',
+      ),
+    ])
     .where('access_tokens.token_hash', '=', hash)
     .where('access_tokens.revoked_at', 'is', null)
     .where('access_tokens.expires_at', '>', now)

@@ -6,7 +6,7 @@ import { AppError, forbidden, notFound } from '../platform/errors.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Actor } from './actor.ts';
 import { authorize } from './authorization.ts';
-import type { TokenScope } from './identity.tables.ts';
+import type { OrganisationRole, PlatformRole, TokenScope } from './identity.tables.ts';
 import {
   type AccessTokenRow,
   countLiveAccessTokens,
@@ -127,6 +127,8 @@ export interface TokenIdentity {
   principalId: string;
   homeJurisdiction: Jurisdiction;
   scopes: TokenScope[];
+  /** The principal's grants, read with the token (one query). */
+  grants: { memberships: { organisationId: string; roles: OrganisationRole[] }[]; platformRoles: PlatformRole[] };
 }
 
 /** The identity behind a bearer token, or null (malformed, unknown, expired, revoked, disabled). */
@@ -138,5 +140,11 @@ export async function resolveToken(stores: Stores, token: string): Promise<Token
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
     await touchAccessToken(stores.control.db, row.id, now);
   }
-  return { tokenId: row.id, principalId: row.principal_id, homeJurisdiction: row.home_jurisdiction, scopes: row.scopes };
+  return {
+    tokenId: row.id,
+    principalId: row.principal_id,
+    homeJurisdiction: row.home_jurisdiction,
+    scopes: row.scopes,
+    grants: { memberships: row.memberships, platformRoles: row.platform_roles },
+  };
 }

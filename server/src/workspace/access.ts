@@ -4,6 +4,7 @@ import { ASSURANCE_LEVELS, type AssuranceLevel } from '../identity/federation/up
 import { findDocumentForAccess, findMemberships, findRestrictedAncestors, listRestrictionTree } from './access.repo.ts';
 import { AppError } from '../platform/errors.ts';
 import { ROLE_RANK, type SpaceRole } from './workspace.tables.ts';
+import { withShareLinks } from './sharing/link-access.ts'; // share links (helper S)
 
 /**
  * Who may do what on a space or a document: the one place the rules live, used by the API and
@@ -72,6 +73,18 @@ export async function documentAccessFor(
   principal: { principalId: string; assuranceLevel: string | null },
   documentId: string,
 ): Promise<DocumentAccess | null> {
+  // ── share links (helper S): a live link the agent opened may give a role on this document ──
+  if (!/^[0-9a-f-]{36}$/i.test(documentId)) return null;
+  return withShareLinks(stores, principal, documentId, await memberDocumentAccessFor(stores, principal, documentId));
+}
+
+/** The members' rules only (managing share links needs a role that does not come from a link). */
+export async function memberDocumentAccessFor(
+  stores: Stores,
+  principal: { principalId: string; assuranceLevel: string | null },
+  documentId: string,
+): Promise<DocumentAccess | null> {
+  // ── end share links ──
   if (!/^[0-9a-f-]{36}$/i.test(documentId)) return null;
   const memberships = await findMemberships(stores.control.db, principal.principalId);
   const byJurisdiction = new Map<Jurisdiction, string[]>();

@@ -2,6 +2,7 @@ import { JURISDICTIONS, type Jurisdiction } from '../../../common/src/jurisdicti
 import type { PersonalDataContext, PersonalDataSource } from '../identity/personal-data/personal-data.ts';
 import type { WorkspaceSection } from '../identity/personal-data/schema.ts';
 import type { Stores } from '../platform/db/stores.ts';
+import { notificationsPersonalData } from './notifications/personal-data.ts'; // notifications (helper N)
 import { effectiveRolesInSpace } from './access.ts';
 import {
   listDocumentAccessOf,
@@ -170,6 +171,9 @@ export function workspacePersonalData(stores: Stores): PersonalDataSource<Worksp
           expiresAt: iso(u.expires_at),
         }),
       ),
+      // ── notifications (helper N): from the agent's home cell ──
+      ...(await notificationsPersonalData(stores, principalId, context.homeJurisdiction)),
+      // ── end notifications ──
     };
   };
 }

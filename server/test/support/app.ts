@@ -81,13 +81,19 @@ export async function startTestApp(
 }
 
 /** A loopback port free right now (the server that takes it is started just after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+export async function freePort(): Promise<number> {
+  // Below Linux's ephemeral range (32768–60999): a port the kernel hands out for listen(0) is from
+  // the same range as the local ports of outgoing connections (database, Redis, fetch), so one of
+  // those could take it between this check and the server's own listen (EADDRINUSE, a failed
+  // beforeAll and a whole file skipped). Random, so parallel test files rarely draw the same one.
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt > 50) throw new Error('no free port between 20000 and 32000');
+  }
 }

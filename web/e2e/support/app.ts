@@ -5,7 +5,9 @@ import { type TestApp, startTestApp } from '../../../server/test/support/app.ts'
 
 export type { TestApp };
 
-const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+// ENTENTE_TEST_WEB_DIST: another build of the web app (e.g. `vite build --outDir …`), so that several
+// people working in one checkout do not rebuild web/dist under each other's running tests.
+const WEB_DIST = process.env.ENTENTE_TEST_WEB_DIST ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 
 /**
  * The server under test: the real Entente server (all modules, fresh data) on a random port,

@@ -9,6 +9,16 @@ import { OperationsPage } from '../features/operator/OperationsPage.tsx';
 import { OrganisationPage } from '../features/organisations/OrganisationPage.tsx';
 import { SpacePage } from '../features/workspace/SpacePage.tsx';
 import { SpacesPage } from '../features/workspace/SpacesPage.tsx';
+import { NotificationsPage } from '../features/notifications/NotificationsPage.tsx'; // notifications (helper N)
+import { NOTIFICATIONS_PATH } from '../features/notifications/paths.ts'; // notifications (helper N)
+import { SEARCH_PATH } from '../features/search/api.ts'; // full-text search (helper Q)
+import { SearchPage } from '../features/search/SearchPage.tsx'; // full-text search (helper Q)
+// ── AI usage dashboards and register (helper C) ──
+import { AI_USAGE_PATH, ORGANISATION_AI_USAGE_PATH } from '../features/assistant/usage/api.ts';
+import { MyAiUsagePage } from '../features/assistant/usage/MyAiUsagePage.tsx';
+import { OrganisationAiUsagePage } from '../features/assistant/usage/OrganisationAiUsagePage.tsx';
+import { AI_REGISTER_PATH, AiRegisterPage } from '../features/operator/AiRegisterPage.tsx';
+// ── end AI usage dashboards and register ──
 import { I18nProvider } from './i18n.tsx';
 import { Layout } from './Layout.tsx';
 import { AccessibilityPage } from './pages/AccessibilityPage.tsx';
@@ -23,6 +33,9 @@ import { DOMAINS, PATHS } from './routes.ts';
 const DocumentPage = lazy(() => import('../features/workspace/DocumentPage.tsx').then((m) => ({ default: m.DocumentPage })));
 // Files bring the upload client (tus): loaded when a space's files are opened.
 const SpaceFilesPage = lazy(() => import('../features/workspace/files/SpaceFilesPage.tsx').then((m) => ({ default: m.SpaceFilesPage })));
+// ── share links (helper S): the page of a link brings the editor too ──
+const SharedLinkPage = lazy(() => import('../features/workspace/sharing/SharedLinkPage.tsx').then((m) => ({ default: m.SharedLinkPage })));
+// ── end share links ──
 
 /** The web app: the shell around every page, and the routes. */
 export function App() {
@@ -45,7 +58,15 @@ export function App() {
             <Route path={PATHS.services} element={<ServicesPage />} />
             <Route path={PATHS.organisation} element={<OrganisationPage />} />
             <Route path={PATHS.operations} element={<OperationsPage />} />
+            {/* ── AI usage dashboards and register (helper C) ── */}
+            <Route path={AI_USAGE_PATH} element={<MyAiUsagePage />} />
+            <Route path={ORGANISATION_AI_USAGE_PATH} element={<OrganisationAiUsagePage />} />
+            <Route path={AI_REGISTER_PATH} element={<AiRegisterPage />} />
+            {/* ── end AI usage dashboards and register ── */}
             <Route path={PATHS.spaces} element={<SpacesPage />} />
+            <Route path={SEARCH_PATH} element={<SearchPage />} /> {/* full-text search (helper Q) */}
+            {/* notifications (helper N) */}
+            <Route path={NOTIFICATIONS_PATH} element={<NotificationsPage />} />
             <Route path={PATHS.space} element={<SpacePage />} />
             <Route
               path={PATHS.spaceFiles}
@@ -63,6 +84,16 @@ export function App() {
                 </Suspense>
               }
             />
+            {/* ── share links (helper S) ── */}
+            <Route
+              path={PATHS.sharedLink}
+              element={
+                <Suspense>
+                  <SharedLinkPage />
+                </Suspense>
+              }
+            />
+            {/* ── end share links ── */}
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -6,6 +6,8 @@ import { API_DOCS_URL, DOMAINS, PATHS } from './routes.ts';
 import { SessionStatus } from './SessionStatus.tsx';
 import { AdminLinks } from '../features/organisations/AdminLinks.tsx';
 import { formatMessage } from '@entente/common/i18n/format.ts';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx'; // notifications (helper N)
+import { HeaderSearch } from '../features/search/HeaderSearch.tsx'; // full-text search (helper Q)
 
 /** Entente's mark: three bars, the colours of the two states' public services. */
 function Mark() {
@@ -53,9 +55,12 @@ export function Layout() {
             </span>
           </Link>
           <div className="site-header-tools">
+            {/* notifications (helper N) */}
+            <NotificationBell />
             <SessionStatus />
             <AdminLinks />
             <LanguageSwitch />
+            <HeaderSearch /> {/* full-text search (helper Q) */}
           </div>
         </div>
         <nav className="main-nav" aria-label={t('ui.nav.label')}>

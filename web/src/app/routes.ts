@@ -28,6 +28,10 @@ export const PATHS = {
   spaceFiles: '/espaces/:spaceId/fichiers/:folderId?',
   /** A document's live editor and history. */
   document: '/espaces/:spaceId/documents/:documentId',
+  // ── share links (helper S) ──
+  /** A share link opened by a signed-in agent (`/p/<token>` is the server's public page, not the app's). */
+  sharedLink: '/partage/:token',
+  // ── end share links ──
 } as const;
 
 export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;

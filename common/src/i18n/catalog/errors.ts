@@ -100,6 +100,16 @@ export const errors = {
       'Un document ne peut être placé ni sous lui-même ou l’un de ses sous-documents, ni sous un document d’un autre espace ou de la corbeille.',
     'errors.document_in_trash.title': 'Document dans la corbeille',
     'errors.document_in_trash.detail': 'Ce document est dans la corbeille : restaurez-le avant de le modifier.',
+    // ── share links (helper S) ──
+    'errors.share_link_gone.title': 'Lien de partage expiré ou révoqué',
+    'errors.share_link_gone.detail': 'Ce lien n’ouvre plus le document. Demandez un nouveau lien à qui vous l’a transmis.',
+    'errors.share_link_reach.title': 'Lien réservé à d’autres personnes',
+    'errors.share_link_reach.detail': 'Ce lien de partage ne s’adresse pas à vous. Demandez l’accès à qui vous l’a transmis.',
+    'errors.share_link_public_refused.title': 'Lien public impossible',
+    'errors.share_link_public_refused.detail': 'Un document d’un espace à diffusion restreinte ne peut pas être publié sur une page publique.',
+    'errors.share_link_limit.title': 'Trop de liens de partage',
+    'errors.share_link_limit.detail': 'Un document a au plus {limit} liens actifs : révoquez-en un avant d’en créer un autre.',
+    // ── end share links ──
     'errors.document_not_in_trash.title': 'Document hors de la corbeille',
     'errors.document_not_in_trash.detail': 'Seul un document placé dans la corbeille peut être restauré ou supprimé définitivement.',
     // images of documents (helper E)
@@ -110,6 +120,17 @@ export const errors = {
       'Seules les images PNG, JPEG, GIF et WebP sont acceptées. Les images SVG sont refusées, car elles peuvent contenir des scripts : exportez-les en PNG.',
     'errors.image_content_mismatch.title': 'Contenu de l’image non reconnu',
     'errors.image_content_mismatch.detail': 'Le contenu envoyé n’est pas une image de type {declared} : le fichier est peut-être endommagé ou mal nommé.',
+    // ── exports (helper E) ──
+    'errors.export_too_large.title': 'Espace trop volumineux pour un export',
+    'errors.export_too_large.detail':
+      'Un export d’espace compte au plus {documents} documents et {megabytes} Mo. Exportez plutôt les documents un par un, ou demandez à un opérateur l’archive complète de l’espace.',
+    // ── end exports ──
+    // ── document imports (helper I) ──
+    'errors.import_too_large.title': 'Fichier à importer trop volumineux',
+    'errors.import_too_large.detail': 'Un import ne peut pas dépasser {limit} Mio. Découpez l’archive en plusieurs parties.',
+    'errors.import_type_unsupported.title': 'Type de fichier non importable',
+    'errors.import_type_unsupported.detail': 'Seuls ces types de fichiers s’importent : {types}.',
+    // ── end document imports ──
     // space move (helper G2)
     'errors.space_moving.title': 'Espace en cours de transfert',
     'errors.space_moving.detail':
@@ -152,8 +173,33 @@ export const errors = {
     'errors.range_not_satisfiable.title': 'Plage d’octets hors du fichier',
     'errors.range_not_satisfiable.detail': 'La plage demandée ne se trouve pas dans ce fichier de {size, number} octets.',
     // end files
+    // ── organisation deletion (helper O): problems of DELETE /api/admin/organisations/:id and of sign-in ──
+    'errors.organisation_name_mismatch.title': 'Nom de l’organisation non confirmé',
+    'errors.organisation_name_mismatch.detail': 'Pour supprimer l’organisation, saisissez son nom exactement tel qu’il est enregistré. Rien n’a été supprimé.',
+    'errors.organisation_is_demo.title': 'Organisation de démonstration',
+    'errors.organisation_is_demo.detail': 'Les organisations de démonstration ne se suppriment pas : elles sont recréées à chaque démarrage en mode démo.',
+    'errors.organisation_already_deleted.title': 'Organisation déjà supprimée',
+    'errors.organisation_already_deleted.detail': 'Cette organisation a déjà été supprimée ; son journal d’audit reste consultable jusqu’à la fin de la durée de conservation.',
+    'errors.organisation_deletion_busy.title': 'Suppression déjà en cours',
+    'errors.organisation_deletion_busy.detail': 'La suppression de cette organisation est en cours dans un autre processus. Réessayez dans quelques minutes.',
+    'errors.sign_in_organisation_deleted.title': 'Organisation supprimée',
+    'errors.sign_in_organisation_deleted.detail': 'Votre organisation a été supprimée d’Entente. Adressez-vous aux opérateurs de la plateforme si elle doit y revenir.',
+    // ── end organisation deletion ──
+    // ── editor AI actions (helper D2) ──
+    'errors.ai_no_model.title': 'Aucun modèle d’IA configuré',
+    'errors.ai_no_model.detail': 'Cette action a besoin d’un modèle d’IA et aucun n’est configuré sur cette plateforme. Le résumé reste possible : il reprend alors les phrases clés du document, sans modèle.',
+    'errors.ai_text_too_long.title': 'Texte trop long',
+    'errors.ai_text_too_long.detail': 'Cette action accepte au plus {limit, number} caractères. Sélectionnez un passage plus court.',
+    // ── review fixes (helper R3): an action's text must be its document's ──
+    'errors.ai_text_not_in_document.title': 'Texte absent du document',
+    'errors.ai_text_not_in_document.detail': 'Le texte envoyé ne figure pas dans ce document tel qu’il est maintenant. Sélectionnez à nouveau le passage dans le document, puis relancez l’action.',
+    // ── end review fixes ──
+    'errors.ai_refused.title': 'Action d’IA refusée',
+    'errors.ai_refused.detail': '{message}',
+    // ── end editor AI actions ──
   },
   'fr-CA': {
+    'errors.share_link_public_refused.detail': 'Un document d’un espace de renseignements confidentiels ne peut pas être publié sur une page publique.', // share links (helper S)
     'errors.sign_in_account_conflict.detail': 'Votre adresse courriel est déjà rattachée à un compte Entente ouvert avec une autre fédération d’identité. Connectez-vous avec la fédération que vous avez utilisée la première fois, puis liez celle-ci depuis « Mon profil » (« Lier une autre fédération »). En cas de difficulté, adressez-vous à l’administrateur de votre organisation.',
     'errors.link_email_mismatch.detail': 'Pour être liée à votre compte, cette fédération doit indiquer la même adresse courriel que votre profil et l’avoir vérifiée. Ce n’est pas le cas : rien n’a été lié. Faites vérifier votre adresse auprès de cette fédération ou adressez-vous à l’administrateur de votre organisation.',
     'errors.sign_in_invalid_email.title': 'Adresse courriel invalide',
@@ -269,6 +315,16 @@ export const errors = {
       'A document cannot be placed under itself or one of its sub-documents, nor under a document of another space or in the trash.',
     'errors.document_in_trash.title': 'Document in the trash',
     'errors.document_in_trash.detail': 'This document is in the trash: restore it before changing it.',
+    // ── share links (helper S) ──
+    'errors.share_link_gone.title': 'Share link expired or revoked',
+    'errors.share_link_gone.detail': 'This link no longer opens the document. Ask whoever sent it to you for a new one.',
+    'errors.share_link_reach.title': 'Link meant for other people',
+    'errors.share_link_reach.detail': 'This share link is not meant for you. Ask whoever sent it to you for access.',
+    'errors.share_link_public_refused.title': 'Public link not possible',
+    'errors.share_link_public_refused.detail': 'A document of a restricted-distribution space cannot be published on a public page.',
+    'errors.share_link_limit.title': 'Too many share links',
+    'errors.share_link_limit.detail': 'A document has at most {limit} active links: revoke one before creating another.',
+    // ── end share links ──
     'errors.document_not_in_trash.title': 'Document not in the trash',
     'errors.document_not_in_trash.detail': 'Only a document in the trash can be restored or deleted for good.',
     // images of documents (helper E)
@@ -278,6 +334,17 @@ export const errors = {
     'errors.image_type_unsupported.detail': 'Only PNG, JPEG, GIF and WebP images are accepted. SVG images are refused because they can carry scripts: export them as PNG.',
     'errors.image_content_mismatch.title': 'Image content not recognised',
     'errors.image_content_mismatch.detail': 'The content sent is not a {declared} image: the file may be damaged or misnamed.',
+    // ── exports (helper E) ──
+    'errors.export_too_large.title': 'Space too large to export',
+    'errors.export_too_large.detail':
+      'A space export holds at most {documents} documents and {megabytes} MB. Export the documents one by one instead, or ask an operator for the space’s full archive.',
+    // ── end exports ──
+    // ── document imports (helper I) ──
+    'errors.import_too_large.title': 'File to import too large',
+    'errors.import_too_large.detail': 'An import cannot exceed {limit} MiB. Split the archive into several parts.',
+    'errors.import_type_unsupported.title': 'File type cannot be imported',
+    'errors.import_type_unsupported.detail': 'Only these file types can be imported: {types}.',
+    // ── end document imports ──
     // space move (helper G2)
     'errors.space_moving.title': 'Space being moved',
     'errors.space_moving.detail':
@@ -320,5 +387,29 @@ export const errors = {
     'errors.range_not_satisfiable.title': 'Range outside the file',
     'errors.range_not_satisfiable.detail': 'The requested range is not within this file of {size, number} bytes.',
     // end files
+    // ── organisation deletion (helper O) ──
+    'errors.organisation_name_mismatch.title': 'Organisation name not confirmed',
+    'errors.organisation_name_mismatch.detail': 'To delete the organisation, type its name exactly as it is registered. Nothing was deleted.',
+    'errors.organisation_is_demo.title': 'Demo organisation',
+    'errors.organisation_is_demo.detail': 'Demo organisations cannot be deleted: demo mode creates them again at every start.',
+    'errors.organisation_already_deleted.title': 'Organisation already deleted',
+    'errors.organisation_already_deleted.detail': 'This organisation has already been deleted; its audit log stays readable until the end of the retention period.',
+    'errors.organisation_deletion_busy.title': 'Deletion already under way',
+    'errors.organisation_deletion_busy.detail': 'This organisation is being deleted by another process. Try again in a few minutes.',
+    'errors.sign_in_organisation_deleted.title': 'Organisation deleted',
+    'errors.sign_in_organisation_deleted.detail': 'Your organisation has been deleted from Entente. Ask the platform operators if it should come back.',
+    // ── end organisation deletion ──
+    // ── editor AI actions (helper D2) ──
+    'errors.ai_no_model.title': 'No AI model configured',
+    'errors.ai_no_model.detail': 'This action needs an AI model and none is configured on this platform. Summarising still works: it then gives the document’s key sentences, without a model.',
+    'errors.ai_text_too_long.title': 'Text too long',
+    'errors.ai_text_too_long.detail': 'This action takes at most {limit, number} characters. Select a shorter passage.',
+    // ── review fixes (helper R3): an action's text must be its document's ──
+    'errors.ai_text_not_in_document.title': 'Text not in the document',
+    'errors.ai_text_not_in_document.detail': 'The text sent is not in this document as it is now. Select the passage in the document again, then run the action again.',
+    // ── end review fixes ──
+    'errors.ai_refused.title': 'AI action refused',
+    'errors.ai_refused.detail': '{message}',
+    // ── end editor AI actions ──
   },
 };

@@ -11,11 +11,27 @@ import { account } from './account.ts';
 import { admin } from './admin.ts';
 import { auth } from './auth.ts';
 import { errors } from './errors.ts';
+import { exportsMessages } from './exports.ts'; // ── exports (helper E) ──
 import { files } from './files.ts';
 import { mail } from './mail.ts';
 import { oidc } from './oidc.ts';
 import { ui } from './ui.ts';
 import { workspace } from './workspace.ts';
+import { sharing } from './sharing.ts'; // share links (helper S)
+import { notifications } from './notifications.ts'; // notifications (helper N)
+import { search } from './search.ts'; // full-text search (helper Q)
+import { comments } from './comments.ts'; // comments (helper C)
+import { imports } from './imports.ts'; // document imports (helper I)
+import { aiGateway } from './ai-gateway.ts'; // AI gateway (helper E1)
+import { assistant } from './assistant.ts'; // assistant retrieval (helper E3)
+import { aiPolicy, classification } from './ai-policy.ts'; // classification & residency (helper B)
+import { aiActions } from './ai-actions.ts'; // editor AI actions (helper D2)
+import { aiQuota } from './ai-quota.ts'; // AI quotas (helper A)
+import { aiUsage } from './ai-usage.ts'; // AI usage (helper A)
+import { assistantAsk } from './assistant-ask.ts'; // hybrid retrieval and generated answers (helper E)
+import { aiDashboard } from './ai-dashboard.ts'; // AI usage dashboards (helper C)
+import { aiRegister } from './ai-register.ts'; // AI register (helper C)
+import { assistantPanel } from './assistant-panel.ts'; // ── assistant panel (helper D1) ──
 
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -27,7 +43,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files, notifications, exports: exportsMessages, sharing, search, comments, imports, aiGateway, assistant, aiQuota, aiUsage /* helper A */, assistantAsk /* helper E */, assistantPanel /* helper D1 */, aiActions /* editor AI actions (helper D2) */, aiDashboard, aiRegister /* AI usage dashboards and register (helper C) */, aiPolicy, classification /* helper B */ };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

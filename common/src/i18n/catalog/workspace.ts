@@ -121,6 +121,7 @@ export const workspace = {
     'workspace.connection.noAccess': 'Accès refusé : vous n’avez pas (ou plus) accès à ce document.',
     'workspace.connection.sessionEnded': 'Votre session a pris fin : reconnectez-vous pour continuer. Vos modifications sont enregistrées sur cet appareil.',
     'workspace.connection.tooLarge': 'Ce document a atteint sa taille maximale : votre dernière modification n’a pas été enregistrée sur le serveur (elle reste sur cet appareil). Scindez le document ou retirez du contenu, puis rechargez la page.',
+    'workspace.connection.tooDeep': 'Votre dernière modification imbrique le contenu trop profondément (listes ou citations les unes dans les autres) : elle n’a pas été enregistrée sur le serveur (elle reste sur cet appareil). Retirez des niveaux d’imbrication, puis rechargez la page.',
     'workspace.connection.full': 'Trop de personnes ont ce document ouvert en ce moment : réessayez dans quelques minutes en rechargeant la page. Vos modifications sont enregistrées sur cet appareil.',
     'workspace.connection.epochChanged': 'Ce contenu a été remplacé ; ouverture de la nouvelle version…',
 
@@ -348,6 +349,7 @@ export const workspace = {
     'workspace.connection.noAccess': 'Access refused: you do not (or no longer) have access to this document.',
     'workspace.connection.sessionEnded': 'Your session has ended: sign in again to continue. Your changes are saved on this device.',
     'workspace.connection.tooLarge': 'This document has reached its maximum size: your last change was not saved on the server (it stays on this device). Split the document or remove content, then reload the page.',
+    'workspace.connection.tooDeep': 'Your last change nests the content too deeply (lists or quotes inside one another): it was not saved on the server (it stays on this device). Remove some levels of nesting, then reload the page.',
     'workspace.connection.full': 'Too many people have this document open right now: try again in a few minutes by reloading the page. Your changes are saved on this device.',
     'workspace.connection.epochChanged': 'This content was replaced; opening the new version…',
 

@@ -6,6 +6,7 @@ import type { Stores } from '../../platform/db/stores.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { OutboxRegistry } from '../../platform/jobs/index.ts';
 import { findOrganisationByIdentifier, type OrganisationRow } from '../organisations.repo.ts';
+import { isOrganisationDeleted } from '../organisation-deletion.repo.ts'; // organisation deletion (helper O)
 import { registerOrganisation, validateOrganisation } from '../organisations.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import { findProfileByEmail, setEmailVerified } from '../profiles.repo.ts';
@@ -284,6 +285,10 @@ export async function finishSignIn(
     (await findOrganisationByIdentifier(deps.stores.control.db, upstream.jurisdiction, orgId)) ??
     (await provisionOrganisation(deps, upstream, orgId, text(upstream.claims.organisationLabel), email, meta.requestId));
   if (!organisation) return fail('invalid_organisation_identifier', 'sign_in_unknown_organisation', 403);
+  // ── organisation deletion (helper O): a deleted organisation keeps its row (and so its SIRET or
+  // NEQ): nobody signs in through it, and it is not created again without an operator ──
+  if (await isOrganisationDeleted(deps.stores.control.db, organisation.id)) return fail('organisation_deleted', 'sign_in_organisation_deleted', 403);
+  // ── end organisation deletion ──
 
   const principalId = await resolvePrincipal(deps, upstream, {
     subject,

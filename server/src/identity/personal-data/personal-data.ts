@@ -18,6 +18,7 @@ import {
   listTeamRecords,
 } from './personal-data.repo.ts';
 import {
+  type AssistantSection,
   type AuditEventView,
   type IdentitySection,
   PERSONAL_DATA_FORMAT,
@@ -36,6 +37,8 @@ export interface PersonalDataContext {
   homeJurisdiction: Jurisdiction;
   /** The profile's address (invitations are addressed to it), null without a profile. */
   email: string | null;
+  /** The agent asking (a source may read through its module's own use cases, with their checks). */
+  actor: Actor;
 }
 export type PersonalDataSource<T> = (context: PersonalDataContext) => Promise<T>;
 
@@ -43,6 +46,8 @@ export interface PersonalDataDeps {
   stores: Stores;
   audit: AuditLog;
   workspace: PersonalDataSource<WorkspaceSection>;
+  /** The assistant's part (conversations, AI usage, logged AI content); absent: empty. */
+  assistant?: PersonalDataSource<AssistantSection>;
   /** Events one export carries at most (the most recent); tests lower it. */
   maxAuditEvents?: number;
   now?: () => Date;
@@ -141,7 +146,9 @@ export async function exportPersonalData(
     })),
   };
 
-  const workspace = await deps.workspace({ principalId: me.principalId, homeJurisdiction: me.homeJurisdiction, email: profile?.email ?? null });
+  const context: PersonalDataContext = { principalId: me.principalId, homeJurisdiction: me.homeJurisdiction, email: profile?.email ?? null, actor: me };
+  const workspace = await deps.workspace(context);
+  const assistant = deps.assistant ? await deps.assistant(context) : { conversations: [], aiUsage: { truncated: false, requests: [] }, aiContentLog: [] };
   const auditEvents = await collectAuditEvents(deps, me.principalId);
 
   // Recorded before the answer leaves: no export goes out unaudited.
@@ -168,6 +175,7 @@ export async function exportPersonalData(
     },
     identity,
     workspace,
+    assistant,
     auditEvents,
   };
 }

@@ -166,7 +166,83 @@ export const workspaceSection = z.object({
       expiresAt: iso,
     }),
   ),
+  // ── notifications (helper N) ──
+  notifications: z
+    .array(
+      z.object({
+        id,
+        kind: z.string(),
+        spaceId: id,
+        documentId: id,
+        threadId: id.nullable(),
+        commentId: id.nullable(),
+        inApp: z.boolean(),
+        emailStatus: z.string().nullable(),
+        createdAt: iso,
+        readAt: iso.nullable(),
+      }),
+    )
+    .describe('Notifications kept for the agent in their home cell: kinds and ids, not the titles or comments (the spaces’ content), nor who acted.'),
+  notificationPreferences: z.array(z.object({ kind: z.string(), inApp: z.boolean(), email: z.boolean() })),
+  // ── end notifications ──
 });
+
+// ── assistant: the agent's conversations, AI usage and logged AI content ──
+const assistantSection = z
+  .object({
+    conversations: z
+      .array(
+        z.object({
+          id,
+          spaceId: id,
+          jurisdiction,
+          documentId: id.nullable(),
+          title: z.string(),
+          createdAt: iso,
+          updatedAt: iso,
+          messages: z.array(
+            z.object({
+              id,
+              role: z.enum(['user', 'assistant']),
+              mode: z.enum(['generated', 'extractive']).nullable(),
+              model: z.string().nullable(),
+              content: z.string(),
+              citations: z.array(z.object({ n: z.number().int(), documentId: id, title: z.string() })),
+              createdAt: iso,
+            }),
+          ),
+        }),
+      )
+      .describe('The agent’s own assistant conversations, in spaces they may still read (citations of documents they can no longer read left out).'),
+    aiUsage: z
+      .object({
+        truncated: z.boolean().describe('True when there were more requests than one export carries (the most recent are kept).'),
+        requests: z.array(
+          z.object({
+            id,
+            createdAt: iso,
+            model: z.string(),
+            provider: z.string().nullable(),
+            providerJurisdiction: z.string().nullable(),
+            endpoint: z.string(),
+            stream: z.boolean(),
+            status: z.number().int(),
+            promptTokens: z.number().int(),
+            completionTokens: z.number().int(),
+            durationMs: z.number().int(),
+            ttftMs: z.number().int().nullable(),
+            energyWh: z.number(),
+            emissionsGco2e: z.number(),
+          }),
+        ),
+      })
+      .describe('One line per request to the AI gateway (who, model, tokens, duration, footprint): never the text.'),
+    aiContentLog: z
+      .array(z.object({ id, createdAt: iso, organisationId: id, model: z.string(), prompt: z.unknown(), answer: z.string().nullable() }))
+      .describe('The text of the agent’s AI requests and answers, kept only while their organisation logs content (90 days).'),
+  })
+  .describe('The assistant: conversations, AI usage and logged AI content.');
+// ── end assistant ──
 
 const auditEvent = z.object({
   store: z.enum(['control', 'FR', 'QC']).describe('Where the event is kept: the control plane or a cell.'),
@@ -191,6 +267,7 @@ export const personalDataExport = z
     subject: z.object({ principalId: id, homeJurisdiction: jurisdiction, status: z.string(), createdAt: iso }),
     identity: identitySection,
     workspace: workspaceSection,
+    assistant: assistantSection,
     auditEvents: z
       .object({
         truncated: z.boolean().describe('True when there were more events than one export carries (the most recent are kept).'),
@@ -203,6 +280,7 @@ export const personalDataExport = z
 export type PersonalDataExport = z.infer<typeof personalDataExport>;
 export type IdentitySection = z.infer<typeof identitySection>;
 export type WorkspaceSection = z.infer<typeof workspaceSection>;
+export type AssistantSection = z.infer<typeof assistantSection>;
 export type AuditEventView = z.infer<typeof auditEvent>;
 
 /** The JSON Schema (draft 2020-12) of the export, as docs/personal-data-export.md publishes it. */

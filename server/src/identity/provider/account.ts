@@ -4,9 +4,10 @@ import { findPrincipalWithMemberships } from '../principals.repo.ts';
 import { findProfile } from '../profiles.repo.ts';
 
 /**
- * The claims Entente vouches for, per scope. The profile is read from the agent's home cell at
- * the moment a token or userinfo is produced (never copied into the provider's storage); the
- * organisation from the control plane.
+ * The claims Entente vouches for, per scope. The profile is read from the agent's home cell when
+ * a token or userinfo is produced (never copied into the provider's storage); the organisation
+ * from the control plane. What `accountClaims` answers is kept a few seconds per node
+ * (account-cache.ts), and forgotten at once wherever the account changes.
  */
 export const SCOPE_CLAIMS = {
   openid: ['sub', 'acr'],
@@ -36,8 +37,14 @@ export type OrganisationLookup = (id: string) => Promise<Organisation | undefine
 
 /**
  * Organisations are public and change rarely, while every token answer names the agent's: kept a
- * minute per provider instance (one query fewer per token request; bench/README.md, oidc-token).
- * The principal's status and the profile are always read fresh: a disabled agent gets no token.
+ * minute per node (one query fewer per token request; bench/README.md, oidc-token).
+ *
+ * The principal's status, memberships and profile (`accountClaims`) are kept ACCOUNT_CACHE_MS
+ * (5 s) per node by account-cache.ts, and a disabled agent still gets no token: disabling,
+ * removing a membership (an organisation's deletion included), changing the profile and signing
+ * in call `accountsChanged`, which forgets the agent on this node before the change's request
+ * goes on and on the other nodes through the event bus (ACCOUNTS_CHANGED_TOPIC); the TTL bounds
+ * only a lost event. Disabled, unknown or profile-less principals are never cached.
  */
 export function cachedOrganisations(stores: Stores, ttlMs = 60_000, maxEntries = 1000): OrganisationLookup {
   const entries = new Map<string, { at: number; value: Promise<Organisation | undefined> }>();

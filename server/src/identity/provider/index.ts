@@ -24,6 +24,8 @@ import { PAGE_CSP, renderProviderError } from './pages.ts';
 import { buildProvider, ententeSessionOf, INTERACTION_PATH, OIDC_ROUTES, setEntenteSession } from './provider.ts';
 import { providerRoutes } from './routes.ts';
 import { createClientCache } from './client-cache.ts';
+import { accountClaims, cachedOrganisations } from './account.ts';
+import { ACCOUNT_CACHE_ENTRIES, ACCOUNT_CACHE_MS, createAccountCache, onAccountsChanged } from './account-cache.ts';
 import { CLIENT_SECRET_OWNER, createSealer, SIGNING_KEY_OWNER, type Sealer } from './sealed.ts';
 
 export { registerClientAs, listClients, removeClient, type RegisterClientInput } from './clients.ts';
@@ -32,6 +34,7 @@ export { createSealer, SIGNING_KEY_OWNER, CLIENT_SECRET_OWNER } from './sealed.t
 export { revokeAllGrantsFor, revokeGrants } from './consent.ts';
 export { pairwiseSubject, pairwiseKey } from './provider.ts';
 export { ACR_VALUES } from './acr.ts';
+export { ACCOUNTS_CHANGED_TOPIC, accountsChanged } from './account-cache.ts';
 
 export const KEYS_ROTATED_TOPIC = 'identity.oidc.keys_rotated';
 /** Published when a client is removed, so that every node forgets it (`{ clientId }`). */
@@ -121,6 +124,10 @@ export async function registerOpenIdProvider(app: FastifyInstance, deps: OpenIdP
   const sealers = providerSealers(deps.cells, deps.keysCell);
   const clients = createClientCache((id) => clientMetadata({ db, sealer: sealers.clientSecrets }, id), { ttlMs: CLIENT_CACHE_MS, maxEntries: 1000 });
   const clientFinder = clients.find;
+  // The agent's claims, a few seconds per node, forgotten on every change that must show at once
+  // (account-cache.ts): the account check costs two statements per token request otherwise.
+  const organisations = cachedOrganisations(stores);
+  const accounts = createAccountCache((id) => accountClaims(stores, id, organisations), { ttlMs: ACCOUNT_CACHE_MS, maxEntries: ACCOUNT_CACHE_ENTRIES });
   const cookieName = sessionCookieName(config);
 
   await ensureSigningKeys(db, sealers.current);
@@ -141,7 +148,7 @@ export async function registerOpenIdProvider(app: FastifyInstance, deps: OpenIdP
   };
 
   const build = (keys: Awaited<ReturnType<typeof loadSigningKeys>>['keys']) => {
-    const provider = buildProvider({ config, stores, audit, logger, secret: deps.secret, issuer, publicPath, keys, clientFinder, onAuthorized, onLogoutEverywhere });
+    const provider = buildProvider({ config, stores, audit, logger, secret: deps.secret, issuer, publicPath, keys, clientFinder, findAccountClaims: accounts.find, onAuthorized, onLogoutEverywhere });
     wireAudit(provider);
     return { provider, callback: provider.callback() };
   };
@@ -167,10 +174,12 @@ export async function registerOpenIdProvider(app: FastifyInstance, deps: OpenIdP
     const clientId = (payload as { clientId?: unknown } | null)?.clientId;
     if (typeof clientId === 'string') clients.forget(clientId);
   });
+  const unsubscribeAccounts = onAccountsChanged(deps.events, (principalIds) => accounts.forget(principalIds));
   app.addHook('onClose', async () => {
     clearInterval(timer);
     unsubscribe();
     unsubscribeClients();
+    unsubscribeAccounts();
   });
 
   function wireAudit(provider: OidcProvider): void {

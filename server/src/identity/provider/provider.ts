@@ -7,7 +7,8 @@ import type { Logger } from '../../platform/logger.ts';
 import { localeOf } from '../../platform/http/server-page.ts';
 import type { ResolvedSession } from '../sessions.ts';
 import { ACR_VALUES, assertedAcr, requestedAcrs } from './acr.ts';
-import { accountClaims, cachedOrganisations, claimsAllowedBy, SCOPE_CLAIMS } from './account.ts';
+import { claimsAllowedBy, SCOPE_CLAIMS } from './account.ts';
+import type { AccountClaims } from './account-cache.ts';
 import { createKyselyAdapterClass } from './adapter.ts';
 import { PROVIDER_SCOPES } from './clients.ts';
 import { findConsent, findSessionLink } from './consents.repo.ts';
@@ -50,6 +51,8 @@ export interface BuildProviderDeps {
   publicPath: string;
   keys: PrivateJwk[];
   clientFinder: (id: string) => Promise<Record<string, unknown> | undefined>;
+  /** The claims of an active agent, undefined otherwise (account.ts, through account-cache.ts). */
+  findAccountClaims: (principalId: string) => Promise<AccountClaims | undefined>;
   /** Called after an authorization went through with an Entente session (links the two sessions). */
   onAuthorized: (ctx: OidcContext, session: ResolvedSession) => Promise<void>;
   /** Called after RP-initiated logout that chose "everywhere" (ends the Entente session). */
@@ -154,7 +157,6 @@ function clientSector(client: { metadata(): Record<string, unknown> }): string {
 export function buildProvider(deps: BuildProviderDeps): OidcProvider {
   const { stores } = deps;
   const pairwise = pairwiseKey(deps.secret);
-  const organisations = cachedOrganisations(stores);
   const secure = deps.config.production || deps.config.publicUrl.protocol === 'https:';
   const cookieKeys = [createHmac('sha256', deps.secret).update('entente-oidc-cookies/v1').digest('base64url')];
   const Check = interactionPolicy.Check;
@@ -255,9 +257,11 @@ export function buildProvider(deps: BuildProviderDeps): OidcProvider {
       },
     },
     findAccount: async (_ctx: unknown, sub: string) => {
-      const claims = await accountClaims(stores, sub, organisations);
+      // Once per token request (oidc-provider keeps the account for the ID token's claims).
+      const claims = await deps.findAccountClaims(sub);
       if (!claims) return undefined;
-      return { accountId: sub, claims: async () => claims };
+      // A copy: the cached object is shared by every request of this agent.
+      return { accountId: sub, claims: async () => ({ ...claims }) };
     },
     // Consent is remembered per agent and client (oidc_consents), beyond one OpenID session: a new
     // session starts from a grant holding what was consented to.

@@ -7,6 +7,7 @@ import { auditStores } from './audit-stores.ts';
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_JOB, checkpointStore } from './checkpoints.ts';
 import { applyRetention, RETENTION_EVERY_MS, RETENTION_JOB } from './retention.ts';
 import { type AuditSigningKeys, openSigningKeys, type PublicSigningKey } from './signing-keys.ts';
+import { openSigningKeysAtStart } from './signing-key-guard.ts'; // audit signing key safety (helper O)
 
 /**
  * The server's side of the tamper-evident audit: the signing key file opened (created on the
@@ -26,7 +27,10 @@ export async function registerAuditChains(deps: {
   logger: JobsLogger;
 }): Promise<{ keys: () => Promise<AuditSigningKeys> }> {
   const { config, logger } = deps;
-  let current = await openSigningKeys(config.signingKeyFile);
+  // ── audit signing key safety (helper O): created on a first start only; missing while signed
+  // checkpoints exist, the start is refused (signing-key-guard.ts) ──
+  let current = await openSigningKeysAtStart(config.signingKeyFile, auditStores(deps.stores));
+  // ── end audit signing key safety ──
   let readAt = Date.now();
   // Re-read the file now and then: `entente audit keys rotate` writes it while servers run.
   const keys = async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStores } from '../../../test/support/db.ts';
 import type { CellDb } from '../db/types.ts';
 import { LocalObjectStore } from '../objects/local-object-store.ts';
@@ -11,6 +11,7 @@ import {
   type GetOptions,
   InvalidObjectKeyError,
   ObjectNotFoundError,
+  type ObjectReader,
   type ObjectStore,
   RangeNotSatisfiableError,
 } from '../objects/object-store.ts';
@@ -28,9 +29,16 @@ let db: CellDb;
 let dir: string;
 let local: LocalObjectStore;
 let keyring: Keyring;
-let objects: EncryptedObjects;
-/** Byte ranges asked of the store, to check that only the needed segments are read. */
+/**
+ * The same objects through two stores: one that only streams (as the S3 store: `get`), one that
+ * also opens objects for positional reads (the local store's `openReader`, which getDecrypted
+ * then uses). Both must behave alike.
+ */
+const variants: Record<'streamed' | 'positional', EncryptedObjects> = {} as never;
+/** Byte ranges read from the store, to check that only the needed segments are read. */
 let reads: { key: string; start: number; end: number }[] = [];
+/** Readers opened and closed (positional variant): every download closes its file. */
+const readers = { opened: 0, closed: 0 };
 
 beforeAll(async () => {
   const opened = await openTestStores();
@@ -38,7 +46,7 @@ beforeAll(async () => {
   db = opened.stores.cells.FR.db;
   dir = await mkdtemp(path.join(tmpdir(), 'entente-encrypted-'));
   local = await LocalObjectStore.open(path.join(dir, 'objects'));
-  const spy: ObjectStore = {
+  const streamed: ObjectStore = {
     description: local.description,
     put: (key, body, opts) => local.put(key, body, opts),
     get: async (key, opts?: GetOptions) => {
@@ -51,13 +59,49 @@ beforeAll(async () => {
     list: (prefix) => local.list(prefix),
     check: () => local.check(),
   };
+  const positional: ObjectStore = {
+    ...streamed,
+    get: () => Promise.reject(new Error('the positional variant reads through openReader only')),
+    openReader: async (key): Promise<ObjectReader> => {
+      const reader = await local.openReader(key);
+      readers.opened++;
+      let closed = false;
+      return {
+        size: reader.size,
+        modifiedAt: reader.modifiedAt,
+        read: async (buffer, offset, length, position) => {
+          expect(closed).toBe(false);
+          const n = await reader.read(buffer, offset, length, position);
+          if (n > 0) reads.push({ key, start: position, end: position + n - 1 });
+          return n;
+        },
+        close: async () => {
+          if (!closed) readers.closed++;
+          closed = true;
+          await reader.close();
+        },
+      };
+    },
+  };
   keyring = new Keyring({ provider: await FileKeyProvider.open(`file:${path.join(dir, 'keys')}`) });
-  objects = new EncryptedObjects({ store: spy, keyring });
+  variants.streamed = new EncryptedObjects({ store: streamed, keyring });
+  variants.positional = new EncryptedObjects({ store: positional, keyring });
 });
 afterAll(async () => {
   await close?.();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** Reads that touch one another merged: the spans of the object that were read. */
+function spans(list: { start: number; end: number }[]): { start: number; end: number }[] {
+  const merged: { start: number; end: number }[] = [];
+  for (const r of list) {
+    const previous = merged.at(-1);
+    if (previous && r.start === previous.end + 1) previous.end = r.end;
+    else merged.push({ start: r.start, end: r.end });
+  }
+  return merged;
+}
 
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -68,7 +112,17 @@ async function readAll(body: Readable): Promise<Buffer> {
 let n = 0;
 const owner = () => ({ type: 'space', id: `0190a4b2-0000-7000-8000-${String(++n).padStart(12, '0')}` });
 
-describe('EncryptedObjects', () => {
+describe.each(['streamed', 'positional'] as const)('EncryptedObjects (%s store)', (variant) => {
+  let objects: EncryptedObjects;
+  beforeAll(() => {
+    objects = variants[variant];
+  });
+  afterEach(async () => {
+    // Every file the positional variant opened is closed, whatever happened to the download.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readers.closed).toBe(readers.opened);
+  });
+
   it('stores only ciphertext and gives the plaintext back', async () => {
     const o = owner();
     const plaintext = Buffer.concat([Buffer.from('%PDF-1.7 confidentiel '), randomBytes(3 * S + 1234)]);
@@ -132,10 +186,12 @@ describe('EncryptedObjects', () => {
       // First the headers, then exactly the covered segments.
       expect(reads[0]).toEqual({ key: 'ranged', start: 0, end: OBJECT_HEADER_SIZE + HEADER_SIZE - 1 });
       const segments = Math.floor(end / S) - Math.floor(range.start / S) + 1;
-      const segmentRead = reads[1] as { start: number; end: number };
+      const segmentReads = spans(reads.slice(1));
+      expect(segmentReads).toHaveLength(1);
+      const segmentRead = segmentReads[0] as { start: number; end: number };
       expect(segmentRead.start).toBe(OBJECT_HEADER_SIZE + HEADER_SIZE + Math.floor(range.start / S) * CS);
       expect(segmentRead.end - segmentRead.start + 1).toBeLessThanOrEqual(segments * CS);
-      expect(reads).toHaveLength(2);
+      if (variant === 'streamed') expect(reads).toHaveLength(2);
     }
     await expect(objects.getDecrypted(db, o, 'ranged', { range: { start: plaintext.length } })).rejects.toBeInstanceOf(
       RangeNotSatisfiableError,
@@ -188,6 +244,56 @@ describe('EncryptedObjects', () => {
     await expect(objects.getDecrypted(db, o, 't')).rejects.toBeInstanceOf(DecryptionError);
     await writeFile(file, Buffer.alloc(0));
     await expect(objects.getDecrypted(db, o, 't')).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it('gives back objects of every size around segment boundaries, whole and by ranges', async () => {
+    const o = owner();
+    for (const size of [1, S - 1, S, S + 1, 3 * S, 8 * S + 1, 16 * S, 16 * S + 5]) {
+      const plaintext = randomBytes(size);
+      const key = `sizes/${size}`;
+      await objects.putEncrypted(db, o, key, plaintext);
+      const whole = await objects.getDecrypted(db, o, key);
+      expect(whole.contentLength).toBe(size);
+      expect((await readAll(whole.body)).equals(plaintext)).toBe(true);
+      const last = size - 1;
+      const ranges = [
+        { start: 0, end: 0 },
+        { start: last },
+        { start: Math.floor(last / 2), end: Math.floor(last / 2) + 1 },
+        ...(size > S ? [{ start: S - 1, end: S }, { start: S, end: 2 * S - 1 }, { start: 100, end: S + 100 }, { start: S + 7 }] : []),
+      ].filter((range) => range.start < size);
+      for (const range of ranges) {
+        const end = Math.min(range.end ?? last, last);
+        const got = await objects.getDecrypted(db, o, key, { range });
+        expect(got.range).toEqual({ start: range.start, end });
+        expect((await readAll(got.body)).equals(plaintext.subarray(range.start, end + 1)), `${size}: ${range.start}-${end}`).toBe(true);
+      }
+    }
+  });
+
+  it('keeps reading the version a download opened when the object is replaced meanwhile', async () => {
+    const o = owner();
+    const before = randomBytes(2 * 1024 * 1024);
+    const after = randomBytes(2 * 1024 * 1024);
+    await objects.putEncrypted(db, o, 'replaced', before);
+    const got = await objects.getDecrypted(db, o, 'replaced');
+    await objects.putEncrypted(db, o, 'replaced', after);
+    expect((await readAll(got.body)).equals(before)).toBe(true);
+    expect((await readAll((await objects.getDecrypted(db, o, 'replaced')).body)).equals(after)).toBe(true);
+  });
+
+  it('stops reading when the consumer goes away', async () => {
+    const o = owner();
+    await objects.putEncrypted(db, o, 'abandoned', randomBytes(5 * 1024 * 1024));
+    reads = [];
+    const got = await objects.getDecrypted(db, o, 'abandoned');
+    for await (const _chunk of got.body) break; // destroys the body
+    // (afterEach: the positional variant closed its file)
+    if (variant === 'positional') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const read = reads.reduce((n, r) => n + r.end - r.start + 1, 0);
+      expect(read).toBeLessThan(2 * 1024 * 1024);
+    }
   });
 
   it('reports missing objects and invalid keys as the store does', async () => {

@@ -5,6 +5,7 @@ import {
   type GetResult,
   type ObjectBody,
   type ObjectInfo,
+  type ObjectReader,
   type ObjectStore,
   type PutOptions,
   RangeNotSatisfiableError,
@@ -16,6 +17,7 @@ import {
   type CiphertextRange,
   ciphertextRange,
   createEncryptStream,
+  createPositionalDecryptStream,
   createRangeDecryptStream,
   fullCiphertextRange,
   HEADER_SIZE,
@@ -64,10 +66,12 @@ export class EncryptedObjects {
     validateObjectKey(key);
     const dataKey = await this.#keyring.getOrCreateDataKey(db, owner);
     const source = body instanceof Uint8Array ? Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]) : body;
-    const encrypted = pipeline(source, createEncryptStream(dataKey.key, objectAad(owner, key)), () => {});
+    // The object header goes out first from the encrypting stream itself, which the store reads
+    // directly: no extra stream layer per chunk.
+    const encrypted = pipeline(source, createEncryptStream(dataKey.key, objectAad(owner, key), { before: objectHeader(dataKey.version) }), () => {});
     let stored: { size: number };
     try {
-      stored = await this.#store.put(key, Readable.from(prepend(objectHeader(dataKey.version), encrypted)), { contentType: 'application/octet-stream' });
+      stored = await this.#store.put(key, encrypted, { contentType: 'application/octet-stream' });
     } catch (err) {
       encrypted.destroy(); // and, through the pipeline, the caller's body
       throw err;
@@ -82,6 +86,7 @@ export class EncryptedObjects {
    * damaged); a segment that fails later errors the body stream with DecryptionError.
    */
   async getDecrypted(db: CellDb, owner: KeyOwner, key: string, opts: GetOptions = {}): Promise<GetResult> {
+    if (this.#store.openReader) return this.#getByPosition(db, owner, key, opts, await this.#store.openReader(key));
     const first = await this.#store.get(key, { range: { start: 0, end: PREFIX_SIZE - 1 } }).catch((err: unknown) => {
       throw err instanceof RangeNotSatisfiableError ? new DecryptionError('The object is empty, not encrypted') : err;
     });
@@ -115,6 +120,36 @@ export class EncryptedObjects {
       ...(opts.range ? { range: plan.plaintext } : {}),
       modifiedAt: second.modifiedAt,
     };
+  }
+
+  /**
+   * getDecrypted on a store that opens objects for positional reads (the local store): one open
+   * file for the headers and the segments (so one version of the object), read into buffers the
+   * decrypting stream reuses rather than through a byte stream that allocates each chunk.
+   */
+  async #getByPosition(db: CellDb, owner: KeyOwner, key: string, opts: GetOptions, reader: ObjectReader): Promise<GetResult> {
+    try {
+      if (reader.size === 0) throw new DecryptionError('The object is empty, not encrypted');
+      const prefix = Buffer.alloc(PREFIX_SIZE);
+      let read = 0;
+      for (let n = -1; read < PREFIX_SIZE && n !== 0; read += n) n = await reader.read(prefix, read, PREFIX_SIZE - read, read);
+      if (read < PREFIX_SIZE) throw new DecryptionError('The object is too short to be encrypted');
+      const version = parseObjectHeader(prefix);
+      const size = plaintextSize(reader.size - OBJECT_HEADER_SIZE);
+      const dataKey = await this.#keyring.getDataKey(db, owner, version);
+      const plan: CiphertextRange = opts.range ? ciphertextRange(opts.range, size) : fullCiphertextRange(size);
+      const body = createPositionalDecryptStream(dataKey.key, objectAad(owner, key), prefix.subarray(OBJECT_HEADER_SIZE), plan, reader, OBJECT_HEADER_SIZE);
+      return {
+        body,
+        size,
+        contentLength: plan.length,
+        ...(opts.range ? { range: plan.plaintext } : {}),
+        modifiedAt: reader.modifiedAt,
+      };
+    } catch (err) {
+      await reader.close().catch(() => {});
+      throw err;
+    }
   }
 
   /** The plaintext size and modification time of an object, or null; DecryptionError if its size is impossible. */
@@ -156,11 +191,6 @@ export function parseObjectHeader(bytes: Buffer): number {
 
 function objectAad(owner: KeyOwner, key: string): string {
   return `entente-object/v1\0${owner.type}\0${owner.id}\0${key}`;
-}
-
-async function* prepend(head: Buffer, rest: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  yield head;
-  yield* rest;
 }
 
 async function readAll(body: Readable): Promise<Buffer> {

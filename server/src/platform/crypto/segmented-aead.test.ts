@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createDecipheriv, createHash, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { Readable, type Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
@@ -11,8 +11,10 @@ import {
   ciphertextSize,
   createDecryptStream,
   createEncryptStream,
+  createPositionalDecryptStream,
   createRangeDecryptStream,
   HEADER_SIZE,
+  type PositionalSource,
   plaintextSize,
   SEGMENT_SIZE,
   TAG_SIZE,
@@ -49,6 +51,38 @@ function decryptRange(ciphertext: Buffer, size: number, range: { start: number; 
   const plan = ciphertextRange(range, size);
   const slice = ciphertext.subarray(plan.start, plan.end + 1);
   return through(slice, createRangeDecryptStream(key, a, ciphertext.subarray(0, HEADER_SIZE), plan));
+}
+
+/**
+ * A positional source over bytes held in memory, placed after `offset` other bytes (as an object
+ * header): reads return at most `maxRead` bytes (short reads, as a file may give), `fail` makes
+ * the read at or beyond a position fail. Counts closes and reads after close.
+ */
+function memorySource(stream: Buffer, options: { offset?: number; maxRead?: number; fail?: { at: number; error: Error } } = {}) {
+  const offset = options.offset ?? 0;
+  const bytes = Buffer.concat([Buffer.alloc(offset, 0xee), stream]);
+  const state = { closes: 0, readsAfterClose: 0, bytesRead: 0 };
+  const source: PositionalSource = {
+    async read(buffer, at, length, position) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (state.closes > 0) state.readsAfterClose++;
+      if (options.fail && position + length > options.fail.at) throw options.fail.error;
+      const n = Math.max(0, Math.min(length, options.maxRead ?? length, bytes.length - position));
+      bytes.copy(buffer, at, position, position + n);
+      state.bytesRead += n;
+      return n;
+    },
+    async close() {
+      state.closes++;
+    },
+  };
+  return { source, state, offset };
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 describe('segmented AEAD', () => {
@@ -194,6 +228,202 @@ describe('segmented AEAD', () => {
           createRangeDecryptStream(key, aad, ct.subarray(0, HEADER_SIZE), { ...middle, final: true }),
         ),
       ).rejects.toBeInstanceOf(DecryptionError);
+    });
+  });
+
+  describe('positional reads (createPositionalDecryptStream)', () => {
+    const positional = (ciphertext: Buffer, size: number, range: { start: number; end?: number } | null, options = {}) => {
+      const { source, state, offset } = memorySource(ciphertext, { offset: 9, ...options });
+      const plan = range ? ciphertextRange(range, size) : ciphertextRange({ start: 0 }, size);
+      return { body: createPositionalDecryptStream(key, aad, ciphertext.subarray(0, HEADER_SIZE), plan, source, offset), state };
+    };
+
+    it('decrypts whole streams and ranges around segment and read boundaries, short reads included', async () => {
+      // 8 sealed segments are read at a time: sizes and points around 8 and 16 segments too.
+      for (const size of [1, S - 1, S, S + 1, 8 * S, 8 * S + 1, 16 * S, 17 * S + 3]) {
+        const plaintext = randomBytes(size);
+        const ciphertext = await encrypt(plaintext);
+        const points = [0, 1, S - 1, S, 2 * S - 1, 8 * S - 1, 8 * S, 8 * S + 1, 16 * S - 1, 16 * S, size - 2, size - 1].filter(
+          (p) => p >= 0 && p < size,
+        );
+        const ranges: { start: number; end?: number }[] = [];
+        for (const start of points) {
+          ranges.push({ start });
+          for (const end of points) if (end >= start) ranges.push({ start, end });
+        }
+        for (let i = 0; i < 10; i++) {
+          const start = randomInt(0, size);
+          ranges.push({ start, end: randomInt(start, size) });
+        }
+        for (const range of ranges) {
+          const end = Math.min(range.end ?? size - 1, size - 1);
+          for (const maxRead of [undefined, randomInt(1, 3 * CS)]) {
+            const { body, state } = positional(ciphertext, size, range, { maxRead });
+            const got = await collect(body);
+            expect(got.equals(plaintext.subarray(range.start, end + 1)), `${size}: ${range.start}-${range.end} by ${maxRead}`).toBe(true);
+            expect(state.closes).toBe(1);
+            // Only the segments the range covers were read.
+            const plan = ciphertextRange(range, size);
+            expect(state.bytesRead).toBe(plan.end - plan.start + 1);
+          }
+        }
+      }
+    });
+
+    it('decrypts an empty stream', async () => {
+      const ciphertext = await encrypt(Buffer.alloc(0));
+      const { source, state } = memorySource(ciphertext);
+      const plan = { ...ciphertextRange({ start: 0 }, 1), start: HEADER_SIZE, end: HEADER_SIZE + TAG_SIZE - 1, length: 0 };
+      const body = createPositionalDecryptStream(key, aad, ciphertext.subarray(0, HEADER_SIZE), plan, source, 0);
+      expect((await collect(body)).length).toBe(0);
+      expect(state.closes).toBe(1);
+    });
+
+    it('gives a slow reader every byte, and reads ahead only a little', async () => {
+      const size = 40 * S + 5;
+      const plaintext = randomBytes(size);
+      const ciphertext = await encrypt(plaintext);
+      const { body, state } = positional(ciphertext, size, null);
+      const chunks: Buffer[] = [];
+      let maxAhead = 0;
+      await pipeline(
+        body,
+        new Writable({
+          highWaterMark: 1,
+          write(chunk: Buffer, _encoding, callback) {
+            chunks.push(chunk);
+            const consumed = chunks.reduce((n, c) => n + c.length, 0);
+            maxAhead = Math.max(maxAhead, state.bytesRead - consumed);
+            setTimeout(callback, 1);
+          },
+        }),
+      );
+      expect(Buffer.concat(chunks).equals(plaintext)).toBe(true);
+      // Two buffers of 8 sealed segments and one of plaintext at most, not the whole stream.
+      expect(maxAhead).toBeLessThanOrEqual(3 * 8 * CS);
+      expect(state.closes).toBe(1);
+    });
+
+    it('stops reading and closes the source when the consumer goes away', async () => {
+      const size = 40 * S;
+      const ciphertext = await encrypt(randomBytes(size));
+      const { body, state } = positional(ciphertext, size, null);
+      for await (const _chunk of body) break; // destroys the stream
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(state.closes).toBe(1);
+      expect(state.readsAfterClose).toBe(0);
+      expect(state.bytesRead).toBeLessThan(ciphertext.length / 2);
+    });
+
+    it('detects tampering, truncation and a middle segment passed off as the last', async () => {
+      const size = 10 * S + 100;
+      const plaintext = randomBytes(size);
+      const ct = await encrypt(plaintext);
+      for (const index of [HEADER_SIZE + 3, HEADER_SIZE + 9 * CS + 1, ct.length - 1]) {
+        const tampered = Buffer.from(ct);
+        tampered[index] = (tampered[index] as number) ^ 0x10;
+        const { body, state } = positional(tampered, size, null);
+        await expect(collect(body)).rejects.toBeInstanceOf(DecryptionError);
+        expect(state.closes).toBe(1);
+      }
+      // The stored bytes end early (an object shortened after its size was read).
+      const truncated = positional(ct.subarray(0, ct.length - 200), size, null);
+      await expect(collect(truncated.body)).rejects.toBeInstanceOf(DecryptionError);
+      expect(truncated.state.closes).toBe(1);
+      const middle = ciphertextRange({ start: S, end: 2 * S - 1 }, size);
+      const { source } = memorySource(ct);
+      await expect(
+        collect(createPositionalDecryptStream(key, aad, ct.subarray(0, HEADER_SIZE), { ...middle, final: true }, source, 0)),
+      ).rejects.toBeInstanceOf(DecryptionError);
+      // A segment released before the damaged one is not followed by plaintext of the damaged one.
+      const tampered = Buffer.from(ct);
+      tampered[HEADER_SIZE + 9 * CS + 1] = (tampered[HEADER_SIZE + 9 * CS + 1] as number) ^ 1;
+      const chunks: Buffer[] = [];
+      await expect(
+        (async () => {
+          for await (const chunk of positional(tampered, size, null).body) chunks.push(chunk as Buffer);
+        })(),
+      ).rejects.toBeInstanceOf(DecryptionError);
+      const released = Buffer.concat(chunks);
+      expect(released.length).toBeLessThanOrEqual(9 * S);
+      expect(released.equals(plaintext.subarray(0, released.length))).toBe(true);
+    });
+
+    it('fails with the source read error itself, not as a decryption error', async () => {
+      const size = 20 * S;
+      const ct = await encrypt(randomBytes(size));
+      const error = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      const { body, state } = positional(ct, size, null, { fail: { at: 12 * CS, error } });
+      await expect(collect(body)).rejects.toBe(error);
+      expect(state.closes).toBe(1);
+    });
+  });
+
+  describe('format, version 1, stays byte-compatible', () => {
+    /**
+     * An independent decoder written from the format's description only (header, HKDF segment
+     * key, nonce = prefix ‖ counter ‖ last flag, header as AAD), one segment at a time with no
+     * streaming: what the implementation writes must read here, whatever its internal changes.
+     */
+    function referenceDecrypt(stream: Buffer, dataKey: Buffer, associated: string): Buffer {
+      const header = stream.subarray(0, HEADER_SIZE);
+      expect(header[0]).toBe(1);
+      const info = Buffer.concat([Buffer.from('entente-stream/v1\0'), Buffer.from(associated, 'utf8')]);
+      const segmentKey = Buffer.from(hkdfSync('sha256', dataKey, header.subarray(1, 33), info, 32));
+      const out: Buffer[] = [];
+      const body = stream.subarray(HEADER_SIZE);
+      const count = Math.max(1, Math.ceil(body.length / CS));
+      for (let i = 0; i < count; i++) {
+        const sealed = body.subarray(i * CS, (i + 1) * CS);
+        const nonce = Buffer.concat([header.subarray(33, 40), Buffer.alloc(5)]);
+        nonce.writeUInt32BE(i, 7);
+        nonce[11] = i === count - 1 ? 1 : 0;
+        const decipher = createDecipheriv('aes-256-gcm', segmentKey, nonce, { authTagLength: 16 });
+        decipher.setAAD(header);
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
+        out.push(decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE)), decipher.final());
+      }
+      return Buffer.concat(out);
+    }
+
+    it('decrypts a stream written by the first implementation (test vector)', async () => {
+      const vectorKey = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+      const vectorAad = 'entente-object/v1\0space\0s1\0spaces/s1/files/f1';
+      const stream = Buffer.from(
+        '01aa3a399081671b963a3c6b73965c67f1fd2bbd7152ecc35dd8620a625720ff63a3117fa067cc23ef789dfcad98f828' +
+          '8209e898d8a2b0cf682d7155683ccd5f0a4190c1e7e94bcac7ebef7aa103648dc5bfb40c9f307c9e865f347d3c161136' +
+          'bebbfe926598c2546ed9a99cbeca08d4dfe140',
+        'hex',
+      );
+      const expected = 'Entente — flux chiffré par segments, vecteur de test v1.';
+      expect((await decrypt(stream, vectorKey, vectorAad)).toString('utf8')).toBe(expected);
+      expect(referenceDecrypt(stream, vectorKey, vectorAad).toString('utf8')).toBe(expected);
+      const tampered = Buffer.from(stream);
+      tampered[50] = (tampered[50] as number) ^ 1;
+      await expect(decrypt(tampered, vectorKey, vectorAad)).rejects.toBeInstanceOf(DecryptionError);
+    });
+
+    // Small chunks (many pieces per segment, copied), medium ones (a segment from a few views of
+    // the chunks), large ones (views of one chunk): the bytes written are the same format.
+    it.each([7, 5000, 30_000, 100_000, 1_000_000])('writes what the reference decoder reads, fed in chunks up to %i bytes', async (max) => {
+      for (const size of [0, 1, S - 1, S, S + 1, 3 * S + 12_345]) {
+        const plaintext = randomBytes(size);
+        if (size > 2 * S && max === 7) continue; // byte-sized feeding of 200 KB is slow and adds nothing
+        const ciphertext = await through(plaintext, createEncryptStream(key, aad), max);
+        expect(ciphertext.length).toBe(ciphertextSize(size));
+        expect(referenceDecrypt(ciphertext, key, aad).equals(plaintext), `${size} bytes`).toBe(true);
+        expect((await decrypt(ciphertext, key, aad, max)).equals(plaintext)).toBe(true);
+      }
+    });
+
+    it('emits the bytes asked for before the header, even for an empty plaintext', async () => {
+      for (const size of [0, 10, 2 * S + 1]) {
+        const plaintext = randomBytes(size);
+        const out = await through(plaintext, createEncryptStream(key, aad, { before: Buffer.from('ENTO') }));
+        expect(out.subarray(0, 4).toString('latin1')).toBe('ENTO');
+        expect(out.length).toBe(4 + ciphertextSize(size));
+        expect(referenceDecrypt(out.subarray(4), key, aad).equals(plaintext)).toBe(true);
+      }
     });
   });
 

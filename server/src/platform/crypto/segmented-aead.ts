@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { type ByteRange, type ResolvedRange, resolveRange } from '../objects/object-store.ts';
 import { DecryptionError } from './errors.ts';
 
@@ -152,9 +152,13 @@ function rangeOfSegments(plaintext: ResolvedRange, plaintextSize: number): Ciphe
   };
 }
 
-/** A transform from plaintext to the encrypted stream (header, then segments). */
-export function createEncryptStream(key: Buffer, aad: Aad): Transform {
-  return new Encryptor(key, aad);
+/**
+ * A transform from plaintext to the encrypted stream (header, then segments). `before`: bytes
+ * emitted ahead of the stream's header (an envelope's own header, as EncryptedObjects' 9 bytes),
+ * so that a caller needs no extra stream layer to prepend them.
+ */
+export function createEncryptStream(key: Buffer, aad: Aad, options: { before?: Uint8Array } = {}): Transform {
+  return new Encryptor(key, aad, options.before);
 }
 
 /** A transform from a whole encrypted stream (header first) to its plaintext. */
@@ -174,6 +178,52 @@ export function createRangeDecryptStream(key: Buffer, aad: Aad, header: Uint8Arr
     length: range.length,
     segments: range.lastSegment - range.firstSegment + 1,
   });
+}
+
+/**
+ * Where a positional decrypting stream reads the encrypted stream from: an object opened for
+ * positional reads (the local store's file handle). Bytes are read into the stream's own buffers,
+ * which it reuses (see createPositionalDecryptStream).
+ */
+export interface PositionalSource {
+  /** Reads up to `length` bytes at `position` into `buffer` from `offset`; resolves to the number read, 0 at the end. */
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  /** Called once when the stream ends or is destroyed, after its last read has settled. */
+  close(): Promise<void>;
+}
+
+/**
+ * The plaintext of `range` (as computed by ciphertextRange or fullCiphertextRange), read from
+ * `source` by position: the stream's byte `p` (header at 0) is at `offset + p` in the source.
+ * `header` is the stream's first HEADER_SIZE bytes. Same checks and errors as
+ * createRangeDecryptStream; the source is closed when the stream ends or is destroyed.
+ *
+ * Why: a byte stream of the ciphertext (a file's ReadStream) allocates a new buffer per read,
+ * which the process must fault in, track and collect — as dear as deciphering the bytes. Here
+ * whole sealed segments are read into two buffers made once per stream and reused (one is read
+ * into by the thread pool while the other is deciphered), so the only memory a download
+ * allocates per segment is its plaintext, as a plain file read allocates its chunks.
+ */
+export function createPositionalDecryptStream(
+  key: Buffer,
+  aad: Aad,
+  header: Uint8Array,
+  range: CiphertextRange,
+  source: PositionalSource,
+  offset: number,
+): Readable {
+  return new PositionalDecryptor(
+    new SegmentOpener(key, aad, parseHeader(header), {
+      firstSegment: range.firstSegment,
+      final: range.final,
+      skip: range.skip,
+      length: range.length,
+      segments: range.lastSegment - range.firstSegment + 1,
+    }),
+    source,
+    offset + range.start,
+    offset + range.end,
+  );
 }
 
 function assertSize(size: number): void {
@@ -198,7 +248,20 @@ function nonceOf(prefix: Buffer, segment: number, last: boolean): Buffer {
   return nonce;
 }
 
-/** Incoming chunks not yet consumed, cut into exact sizes without copying more than needed. */
+/**
+ * Most pieces a segment is cut from before they are copied into one buffer: above this (a client
+ * sending small chunks), one copy costs less than a cipher call and an output buffer per piece.
+ */
+const MAX_PIECES = 4;
+
+/**
+ * Incoming chunks not yet consumed, handed out as views (no copy) of exact sizes.
+ *
+ * Why views: on the hot path every 64 KiB buffer the process allocates and fills costs about as
+ * much as encrypting it (allocation, page faults on fresh memory, garbage collection), so a
+ * segment that spans two incoming chunks is given to the cipher as two pieces rather than copied
+ * into a new buffer; `cipher.update` takes them in turn.
+ */
 class ChunkQueue {
   #chunks: Buffer[] = [];
   length = 0;
@@ -209,27 +272,30 @@ class ChunkQueue {
     this.length += chunk.length;
   }
 
-  take(n: number): Buffer {
-    const first = this.#chunks[0];
-    if (first && first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(n);
-      this.length -= n;
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
+  /** The next `n` bytes (n ≤ length) as views of the queued chunks, in order; copied into one buffer if more than MAX_PIECES. */
+  takePieces(n: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
       const chunk = this.#chunks[0] as Buffer;
-      const used = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, used);
-      filled += used;
-      if (used === chunk.length) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(used);
+      if (chunk.length <= left) {
+        this.#chunks.shift();
+        pieces.push(chunk);
+        left -= chunk.length;
+      } else {
+        pieces.push(chunk.subarray(0, left));
+        this.#chunks[0] = chunk.subarray(left);
+        left = 0;
+      }
     }
     this.length -= n;
-    return out;
+    return pieces.length > MAX_PIECES ? [Buffer.concat(pieces, n)] : pieces;
+  }
+
+  /** The next `n` bytes as one buffer (a view when they lie in one chunk, else a copy). */
+  take(n: number): Buffer {
+    const pieces = this.takePieces(n);
+    return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, n);
   }
 }
 
@@ -240,45 +306,91 @@ function toBuffer(chunk: unknown): Buffer {
   throw new TypeError('Expected bytes');
 }
 
+/**
+ * Output a reader has not taken yet, before the stream stops taking input: room for work done
+ * ahead while the consumer's previous write is in flight, instead of waiting for it. Encryption:
+ * 1 MiB, the local store's write batch (EncryptedObjects' former wrapper stream buffered as much).
+ * Decryption: 256 KiB, the local store's read size, so that the plaintext of one read is still
+ * being written out while the next one is deciphered.
+ */
+const ENCRYPT_READ_AHEAD = 1024 * 1024;
+const DECRYPT_READ_AHEAD = 256 * 1024;
+/**
+ * The encrypting stream's output side is in object mode (each chunk a Buffer, counted as one):
+ * a byte-mode stream read by `for await` (as the stores read a body) hands out everything
+ * buffered at once, concatenated into a new buffer of up to the read-ahead, a copy per MiB.
+ * 32 chunks: 16 segments, ciphertext and tag each, ≈ ENCRYPT_READ_AHEAD.
+ */
+const ENCRYPT_READ_AHEAD_CHUNKS = (2 * ENCRYPT_READ_AHEAD) / SEGMENT_SIZE;
+
+/**
+ * A transform's segment work on its pending input: `step` (one segment) while more than `size`
+ * bytes are pending, since a full segment is processed only once a byte beyond it is known to
+ * exist (only then is it certainly not the last one). Run in the event loop's next turn rather
+ * than at once: a file source schedules its next read as it delivers a chunk, so the thread pool
+ * then reads while this thread ciphers, instead of after (a socket source loses nothing). Nothing
+ * is done for a stream destroyed meanwhile.
+ */
+function processSegments(
+  stream: Transform,
+  pending: ChunkQueue,
+  size: number,
+  step: () => void,
+  callback: TransformCallback,
+  asError: (err: unknown) => Error,
+): void {
+  if (pending.length <= size) return void callback();
+  setImmediate(() => {
+    if (stream.destroyed) return void callback();
+    try {
+      while (pending.length > size) step();
+      callback();
+    } catch (err) {
+      callback(asError(err));
+    }
+  });
+}
+
 class Encryptor extends Transform {
   readonly #header: Buffer;
   readonly #prefix: Buffer;
   readonly #key: KeyObject;
+  readonly #before: Buffer | null;
   readonly #pending = new ChunkQueue();
   #segment = 0;
   #headerSent = false;
 
-  constructor(key: Buffer, aad: Aad) {
-    super();
+  constructor(key: Buffer, aad: Aad, before: Uint8Array | undefined) {
+    super({ readableObjectMode: true, readableHighWaterMark: ENCRYPT_READ_AHEAD_CHUNKS });
     const salt = randomBytes(SALT_SIZE);
     this.#prefix = randomBytes(NONCE_PREFIX_SIZE);
     this.#header = Buffer.concat([Buffer.from([FORMAT_VERSION]), salt, this.#prefix]);
     this.#key = deriveKey(key, salt, aad);
+    this.#before = before && before.length > 0 ? toBuffer(before) : null;
   }
 
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.#pending.push(toBuffer(chunk));
-      // A full segment is sealed only once a byte beyond it is known to exist: only then is it
-      // certainly not the last one.
-      while (this.#pending.length > SEGMENT_SIZE) this.#seal(this.#pending.take(SEGMENT_SIZE), false);
-      callback();
     } catch (err) {
-      callback(err as Error);
+      return void callback(err as Error);
     }
+    processSegments(this, this.#pending, SEGMENT_SIZE, () => this.#seal(SEGMENT_SIZE, false), callback, (err) => err as Error);
   }
 
   override _flush(callback: TransformCallback): void {
     try {
-      this.#seal(this.#pending.take(this.#pending.length), true);
+      this.#seal(this.#pending.length, true);
       callback();
     } catch (err) {
       callback(err as Error);
     }
   }
 
-  #seal(plaintext: Buffer, last: boolean): void {
+  /** Seals the next `length` pending bytes as one segment; its ciphertext pieces, then its tag, are pushed as they are (no concatenation). */
+  #seal(length: number, last: boolean): void {
     if (!this.#headerSent) {
+      if (this.#before) this.push(this.#before);
       this.push(this.#header);
       this.#headerSent = true;
     }
@@ -287,9 +399,10 @@ class Encryptor extends Transform {
       authTagLength: TAG_SIZE,
     });
     cipher.setAAD(this.#header);
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    this.push(tail.length ? Buffer.concat([head, tail, cipher.getAuthTag()]) : Buffer.concat([head, cipher.getAuthTag()]));
+    for (const piece of length > 0 ? this.#pending.takePieces(length) : []) this.push(cipher.update(piece));
+    const tail = cipher.final(); // empty for GCM, pushed in case
+    if (tail.length) this.push(tail);
+    this.push(cipher.getAuthTag());
     this.#segment++;
   }
 }
@@ -304,104 +417,268 @@ interface DecryptPlan {
   segments?: number;
 }
 
-class Decryptor extends Transform {
-  readonly #aad: Aad;
-  readonly #dataKey: Buffer;
+/**
+ * Opens the segments of one stream in order and cuts the planned plaintext out of them: the
+ * work shared by both decrypting streams, whatever feeds them the sealed bytes.
+ */
+class SegmentOpener {
+  readonly #header: StreamHeader;
+  readonly #key: KeyObject;
   readonly #plan: DecryptPlan;
-  readonly #pending = new ChunkQueue();
-  #header: StreamHeader | null = null;
-  #key: KeyObject | null = null;
   #segment: number;
   #opened = 0;
   #skip: number;
   #remaining: number;
 
-  constructor(dataKey: Buffer, aad: Aad, header: StreamHeader | null, plan: DecryptPlan) {
-    super();
-    if (dataKey.length !== KEY_SIZE) throw new RangeError(`A stream key is ${KEY_SIZE} bytes`);
-    this.#dataKey = dataKey;
-    this.#aad = aad;
+  constructor(dataKey: Buffer, aad: Aad, header: StreamHeader, plan: DecryptPlan) {
+    this.#header = header;
+    this.#key = deriveKey(dataKey, header.salt, aad);
     this.#plan = plan;
     this.#segment = plan.firstSegment;
     this.#skip = plan.skip;
     this.#remaining = plan.length;
-    if (header) this.#useHeader(header);
+  }
+
+  /** Whether the plan's last segment is the stream's last (sealed as such). */
+  get final(): boolean {
+    return this.#plan.final;
+  }
+
+  /**
+   * Opens one segment: its ciphertext (`cipherLength` bytes, in pieces as they lie in the caller's
+   * buffers; deciphered into new buffers, so the caller may reuse its own afterwards) and its tag.
+   * Returns the plaintext to release, in order, once the tag has been checked; DecryptionError
+   * when it does not authenticate.
+   */
+  open(ciphertext: readonly Buffer[], cipherLength: number, tag: Buffer, last: boolean): Buffer[] {
+    if (this.#plan.segments !== undefined && this.#opened >= this.#plan.segments) {
+      throw new DecryptionError('The encrypted range is longer than expected');
+    }
+    if (this.#segment >= MAX_SEGMENTS) throw new DecryptionError('Stream too long for the segment counter');
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, nonceOf(this.#header.noncePrefix, this.#segment, last), {
+      authTagLength: TAG_SIZE,
+    });
+    decipher.setAAD(this.#header.bytes);
+    const plaintext = cipherLength > 0 ? ciphertext.map((piece) => decipher.update(piece)) : [];
+    decipher.setAuthTag(tag);
+    try {
+      const tail = decipher.final(); // empty for GCM
+      if (tail.length) plaintext.push(tail);
+    } catch (err) {
+      throw new DecryptionError(undefined, { cause: err });
+    }
+    // An empty segment is only valid as the sole, last segment of an empty plaintext.
+    if (cipherLength === 0 && !(last && this.#segment === 0)) throw new DecryptionError();
+    this.#segment++;
+    this.#opened++;
+    const released: Buffer[] = [];
+    for (const piece of plaintext) {
+      let out = piece;
+      if (this.#skip > 0) {
+        out = out.subarray(Math.min(this.#skip, out.length));
+        this.#skip -= piece.length - out.length;
+      }
+      if (out.length > this.#remaining) out = out.subarray(0, this.#remaining);
+      this.#remaining -= out.length;
+      if (out.length > 0) released.push(out);
+    }
+    return released;
+  }
+
+  /** Checks, at the end, that the range held exactly the planned segments and bytes. */
+  finish(): void {
+    if (this.#plan.segments !== undefined && this.#opened !== this.#plan.segments) {
+      throw new DecryptionError('The encrypted range does not hold the expected segments');
+    }
+    if (Number.isFinite(this.#remaining) && this.#remaining !== 0) {
+      throw new DecryptionError('The encrypted range is shorter than expected');
+    }
+  }
+}
+
+class Decryptor extends Transform {
+  readonly #aad: Aad;
+  readonly #dataKey: Buffer;
+  readonly #plan: DecryptPlan;
+  readonly #pending = new ChunkQueue();
+  #opener: SegmentOpener | null = null;
+
+  constructor(dataKey: Buffer, aad: Aad, header: StreamHeader | null, plan: DecryptPlan) {
+    super({ readableHighWaterMark: DECRYPT_READ_AHEAD });
+    if (dataKey.length !== KEY_SIZE) throw new RangeError(`A stream key is ${KEY_SIZE} bytes`);
+    this.#dataKey = dataKey;
+    this.#aad = aad;
+    this.#plan = plan;
+    if (header) this.#opener = new SegmentOpener(dataKey, aad, header, plan);
   }
 
   override _transform(chunk: unknown, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.#pending.push(toBuffer(chunk));
-      if (!this.#header) {
-        if (this.#pending.length < HEADER_SIZE) {
-          callback();
-          return;
-        }
-        this.#useHeader(parseHeader(this.#pending.take(HEADER_SIZE)));
+      if (!this.#opener) {
+        if (this.#pending.length < HEADER_SIZE) return void callback();
+        this.#opener = new SegmentOpener(this.#dataKey, this.#aad, parseHeader(this.#pending.take(HEADER_SIZE)), this.#plan);
       }
-      // As when sealing: a full segment is opened as non-last only once more bytes follow it.
-      while (this.#pending.length > CIPHER_SEGMENT_SIZE) this.#open(this.#pending.take(CIPHER_SEGMENT_SIZE), false);
-      callback();
     } catch (err) {
-      callback(asDecryptionError(err));
+      return void callback(asDecryptionError(err));
     }
+    processSegments(this, this.#pending, CIPHER_SEGMENT_SIZE, () => this.#open(CIPHER_SEGMENT_SIZE, false), callback, asDecryptionError);
   }
 
   override _flush(callback: TransformCallback): void {
     try {
-      if (!this.#header) throw new DecryptionError('The encrypted stream has no complete header');
+      if (!this.#opener) throw new DecryptionError('The encrypted stream has no complete header');
       const rest = this.#pending.length;
       if (this.#plan.final ? rest < TAG_SIZE : rest !== CIPHER_SEGMENT_SIZE) {
         throw new DecryptionError('The encrypted stream is truncated');
       }
-      this.#open(this.#pending.take(rest), this.#plan.final);
-      if (this.#plan.segments !== undefined && this.#opened !== this.#plan.segments) {
-        throw new DecryptionError('The encrypted range does not hold the expected segments');
-      }
-      if (Number.isFinite(this.#remaining) && this.#remaining !== 0) {
-        throw new DecryptionError('The encrypted range is shorter than expected');
-      }
+      this.#open(rest, this.#plan.final);
+      this.#opener.finish();
       callback();
     } catch (err) {
       callback(asDecryptionError(err));
     }
   }
 
-  #useHeader(header: StreamHeader): void {
-    this.#header = header;
-    this.#key = deriveKey(this.#dataKey, header.salt, this.#aad);
+  /**
+   * Opens the next `sealedLength` pending bytes (ciphertext ‖ tag) as one segment. The ciphertext
+   * is deciphered piece by piece as it lies in the incoming chunks; nothing is pushed before the
+   * tag has been checked.
+   */
+  #open(sealedLength: number, last: boolean): void {
+    const cipherLength = sealedLength - TAG_SIZE;
+    const pieces = cipherLength > 0 ? this.#pending.takePieces(cipherLength) : [];
+    const tag = this.#pending.take(TAG_SIZE);
+    for (const out of (this.#opener as SegmentOpener).open(pieces, cipherLength, tag, last)) this.push(out);
+  }
+}
+
+/**
+ * Sealed segments per read of a positional decrypting stream: 8 (512 KiB and 128 bytes), so a
+ * download holds two such buffers and reads the object in two trips to the thread pool per MiB.
+ */
+const POSITIONAL_READ_SEGMENTS = 8;
+
+/** See createPositionalDecryptStream. */
+class PositionalDecryptor extends Readable {
+  readonly #opener: SegmentOpener;
+  readonly #source: PositionalSource;
+  /** Next position to read, and the last (inclusive) position of the range in the source. */
+  #position: number;
+  readonly #end: number;
+  /** Two buffers of whole sealed segments, made on first use, then read into in turn. */
+  readonly #buffers: Buffer[] = [];
+  #turn = 0;
+  /** The read in flight (into the buffer of the current turn), if any. */
+  #reading: Promise<number> | null = null;
+  /** Whether the pump is running (reading or deciphering), so that _read does not start another. */
+  #pumping = false;
+  /** Whether _read was called while the pump ran, after its last push. */
+  #again = false;
+
+  constructor(opener: SegmentOpener, source: PositionalSource, start: number, end: number) {
+    super({ highWaterMark: POSITIONAL_READ_SEGMENTS * SEGMENT_SIZE });
+    this.#opener = opener;
+    this.#source = source;
+    this.#position = start;
+    this.#end = end;
   }
 
-  #open(sealed: Buffer, last: boolean): void {
-    const header = this.#header as StreamHeader;
-    if (this.#plan.segments !== undefined && this.#opened >= this.#plan.segments) {
-      throw new DecryptionError('The encrypted range is longer than expected');
+  override _read(): void {
+    if (this.#pumping) {
+      // Asked for more while pushing: the pump goes on instead of stopping at a full buffer.
+      this.#again = true;
+      return;
     }
-    if (this.#segment >= MAX_SEGMENTS) throw new DecryptionError('Stream too long for the segment counter');
-    const decipher = createDecipheriv('aes-256-gcm', this.#key as KeyObject, nonceOf(header.noncePrefix, this.#segment, last), {
-      authTagLength: TAG_SIZE,
+    this.#pumping = true;
+    this.#pump().catch((err: unknown) => {
+      this.#pumping = false;
+      this.destroy(err as Error);
     });
-    decipher.setAAD(header.bytes);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-    const head = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
-    let plaintext: Buffer;
-    try {
-      const tail = decipher.final();
-      plaintext = tail.length ? Buffer.concat([head, tail]) : head;
-    } catch (err) {
-      throw new DecryptionError(undefined, { cause: err });
+  }
+
+  /**
+   * Deciphers filled buffers and pushes their plaintext until the consumer has enough, or the
+   * end. A read error is the stream's error as is; a segment that fails is a DecryptionError.
+   */
+  async #pump(): Promise<void> {
+    this.#reading ??= this.#fill(this.#turn);
+    for (;;) {
+      const length = await (this.#reading as Promise<number>);
+      if (this.destroyed) {
+        this.#pumping = false;
+        return;
+      }
+      const buffer = this.#buffers[this.#turn] as Buffer;
+      const sealedEnd = this.#position > this.#end;
+      // The next read goes into the other buffer while this one is deciphered.
+      this.#turn ^= 1;
+      this.#reading = sealedEnd ? null : this.#fill(this.#turn);
+      let wantsMore = true;
+      for (let at = 0; at < length; at += CIPHER_SEGMENT_SIZE) {
+        const sealed = Math.min(CIPHER_SEGMENT_SIZE, length - at);
+        const last = sealedEnd && at + sealed === length && this.#opener.final;
+        if (last ? sealed < TAG_SIZE : sealed !== CIPHER_SEGMENT_SIZE) throw new DecryptionError('The encrypted stream is truncated');
+        const cipherLength = sealed - TAG_SIZE;
+        const ciphertext = cipherLength > 0 ? [buffer.subarray(at, at + cipherLength)] : [];
+        for (const out of this.#opener.open(ciphertext, cipherLength, buffer.subarray(at + cipherLength, at + sealed), last)) {
+          this.#again = false;
+          wantsMore = this.push(out);
+        }
+      }
+      if (sealedEnd) {
+        this.#opener.finish();
+        this.#pumping = false;
+        this.push(null);
+        return;
+      }
+      if (!wantsMore && !this.#again) {
+        this.#pumping = false;
+        return;
+      }
     }
-    // An empty segment is only valid as the sole, last segment of an empty plaintext.
-    if (plaintext.length === 0 && !(last && this.#segment === 0)) throw new DecryptionError();
-    this.#segment++;
-    this.#opened++;
-    let out = plaintext;
-    if (this.#skip > 0) {
-      out = out.subarray(Math.min(this.#skip, out.length));
-      this.#skip -= plaintext.length - out.length;
+  }
+
+  /**
+   * Starts reading the next whole sealed segments (the rest of the range at most) into the
+   * buffer of `turn`, to the end of that buffer or of the range; resolves to the bytes read. Its
+   * failure is handled where it is awaited (or when the stream is destroyed), never unhandled.
+   */
+  #fill(turn: number): Promise<number> {
+    const wanted = Math.min(POSITIONAL_READ_SEGMENTS * CIPHER_SEGMENT_SIZE, this.#end - this.#position + 1);
+    let buffer = this.#buffers[turn];
+    if (!buffer) {
+      // Sized for the range: a small object does not hold two full buffers.
+      buffer = Buffer.allocUnsafeSlow(wanted);
+      this.#buffers[turn] = buffer;
     }
-    if (out.length > this.#remaining) out = out.subarray(0, this.#remaining);
-    this.#remaining -= out.length;
-    if (out.length > 0) this.push(out);
+    const length = Math.min(wanted, buffer.length);
+    const position = this.#position;
+    this.#position += length;
+    const reading = (async () => {
+      let done = 0;
+      while (done < length) {
+        const n = await this.#source.read(buffer, done, length - done, position + done);
+        if (n === 0) throw new DecryptionError('The encrypted stream is truncated');
+        done += n;
+      }
+      return done;
+    })();
+    reading.catch(() => {});
+    return reading;
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    const reading = this.#reading;
+    this.#reading = null;
+    // The source is closed once its last read has settled (a buffer is never read into after close).
+    Promise.resolve(reading)
+      .catch(() => {})
+      .then(() => this.#source.close())
+      .then(
+        () => callback(err),
+        (closeErr: unknown) => callback(err ?? (closeErr as Error)),
+      );
   }
 }
 

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
 /** Prefixes that belong to the server, never to the SPA's client-side router. */
-const SERVER_PREFIXES = ['/api', '/auth', '/ai', '/collab', '/demo', '/.well-known', '/healthz', '/readyz', '/metrics', '/oidc', '/issuers', '/credentials'];
+const SERVER_PREFIXES = ['/api', '/auth', '/ai', '/collab', '/demo', '/.well-known', '/healthz', '/readyz', '/metrics', '/oidc', '/issuers', '/credentials', '/p' /* public share pages (helper S) */];
 
 export function isSpaPath(url: string): boolean {
   const pathname = url.split('?')[0] ?? '/';

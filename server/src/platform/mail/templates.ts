@@ -20,6 +20,12 @@ export const MAIL_TEMPLATES = {
     body: 'mail.spaceInvitation.body',
     params: ['inviter', 'space', 'url', 'days'],
   },
+  // ── notifications (helper N): who acted, on which document, a short excerpt (may be empty), the link ──
+  notificationMention: { subject: 'notifications.mail.mention.subject', body: 'notifications.mail.mention.body', params: ['actor', 'title', 'excerpt', 'url'] },
+  notificationReply: { subject: 'notifications.mail.reply.subject', body: 'notifications.mail.reply.body', params: ['actor', 'title', 'excerpt', 'url'] },
+  notificationComment: { subject: 'notifications.mail.comment.subject', body: 'notifications.mail.comment.body', params: ['actor', 'title', 'excerpt', 'url'] },
+  notificationShare: { subject: 'notifications.mail.share.subject', body: 'notifications.mail.share.body', params: ['actor', 'title', 'excerpt', 'url'] },
+  // ── end notifications ──
 } as const satisfies Record<string, MailTemplate>;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -81,6 +81,28 @@ describe('LocalObjectStore (on disk)', () => {
     expect(current.size).toBe(10);
   });
 
+  it('opens an object for positional reads, on the version it opened, with the rules of get', async () => {
+    const bytes = randomBytes(300_000);
+    await store.put('docs/positional', bytes);
+    const reader = await store.openReader('docs/positional');
+    expect(reader.size).toBe(bytes.length);
+    expect(reader.modifiedAt).toEqual((await stat(path.join(store.root, 'docs', 'positional'))).mtime);
+    await store.put('docs/positional', randomBytes(10)); // replaced: the reader keeps the old file
+    const buffer = Buffer.alloc(100_000);
+    expect(await reader.read(buffer, 10, 1000, 200_000)).toBe(1000);
+    expect(buffer.subarray(10, 1010).equals(bytes.subarray(200_000, 201_000))).toBe(true);
+    expect(await reader.read(buffer, 0, 100_000, 250_000)).toBe(50_000); // short at the end
+    expect(await reader.read(buffer, 0, 100, bytes.length)).toBe(0);
+    await reader.close();
+    await reader.close(); // idempotent
+    await expect(store.openReader('docs/missing')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(store.openReader('docs')).rejects.toBeInstanceOf(ObjectNotFoundError); // a folder
+    await expect(store.openReader('../escape')).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    await writeFile(path.join(dir, 'secret'), 'secret');
+    await symlink(path.join(dir, 'secret'), path.join(store.root, 'link'));
+    await expect(store.openReader('link')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('leaves no temporary file when the body fails', async () => {
     await store.put('doc', Buffer.from('old'));
     const failing = new Readable({
@@ -91,6 +113,32 @@ describe('LocalObjectStore (on disk)', () => {
     });
     await expect(store.put('doc', failing)).rejects.toThrow('client went away');
     expect(await readdir(store.root)).toEqual(['doc']);
+  });
+
+  it('leaves no temporary file when the body fails while a batch is being written', async () => {
+    // Batches of 1 MiB are written while the next is gathered: a body failing at 3.5 MiB fails
+    // with one write in flight, which must finish before the file is closed and removed.
+    const old = randomBytes(10);
+    await store.put('doc', old);
+    let sent = 0;
+    const failing = new Readable({
+      read() {
+        if (sent >= 3.5 * 1024 * 1024) return void this.destroy(new Error('client went away'));
+        sent += 64 * 1024;
+        this.push(randomBytes(64 * 1024));
+      },
+    });
+    await expect(store.put('doc', failing)).rejects.toThrow('client went away');
+    expect(await readdir(store.root)).toEqual(['doc']);
+    expect((await readAll((await store.get('doc')).body)).equals(old)).toBe(true);
+  });
+
+  it('writes a many-batch body in order, whatever its chunk sizes', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024 + 123);
+    const pieces: Buffer[] = [];
+    for (let i = 0, n = 1; i < bytes.length; i += n, n = (n * 7919) % 300_000 || 1) pieces.push(bytes.subarray(i, i + n));
+    expect((await store.put('big', Readable.from(pieces))).size).toBe(bytes.length);
+    expect((await readAll((await store.get('big')).body)).equals(bytes)).toBe(true);
   });
 
   it('prunes emptied folders on delete', async () => {

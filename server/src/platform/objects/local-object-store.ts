@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   type ObjectBody,
   ObjectNotFoundError,
   type ObjectInfo,
+  type ObjectReader,
   type ObjectStore,
   type PutOptions,
   type PutResult,
@@ -70,13 +71,18 @@ export class LocalObjectStore implements ObjectStore {
     const handle = await this.#createTemp(key, dir, temp);
     let size = 0;
     let closed = false;
+    /** The batch being written, if any (see below). */
+    let writing: Promise<void> | null = null;
     try {
       if (body instanceof Uint8Array) {
         await writeAll(handle, body);
         size = body.byteLength;
       } else {
         // Chunks are gathered up to WRITE_BATCH bytes and written with one writev: a trip through
-        // the thread pool per MiB rather than per 64 KiB chunk.
+        // the thread pool per MiB rather than per 64 KiB chunk. One batch is written while the next
+        // is gathered (the body's producer, e.g. encryption, keeps the CPU busy meanwhile): at most
+        // two batches in memory, and writes stay in order since a batch starts once the previous
+        // one has finished.
         let batch: Uint8Array[] = [];
         let batched = 0;
         for await (const chunk of body) {
@@ -86,11 +92,17 @@ export class LocalObjectStore implements ObjectStore {
           batched += bytes.byteLength;
           size += bytes.byteLength;
           if (batched >= WRITE_BATCH) {
-            await writeAllv(handle, batch, batched);
+            if (writing) await writing;
+            writing = writeAllv(handle, batch, batched);
+            // Its failure is awaited (and thrown) before the next batch or at the end; until then
+            // it must not count as unhandled.
+            writing.catch(() => {});
             batch = [];
             batched = 0;
           }
         }
+        if (writing) await writing;
+        writing = null;
         if (batched > 0) await writeAllv(handle, batch, batched);
       }
       await handle.sync();
@@ -98,6 +110,8 @@ export class LocalObjectStore implements ObjectStore {
       closed = true;
       await rename(temp, file);
     } catch (err) {
+      // A write still in flight (the body failed meanwhile) finishes before the file is closed.
+      if (writing) await writing.catch(() => {});
       if (!closed) await handle.close().catch(() => {});
       await rm(temp, { force: true }).catch(() => {});
       if (isCode(err, 'EISDIR', 'ENOTEMPTY', 'EEXIST')) {
@@ -109,12 +123,15 @@ export class LocalObjectStore implements ObjectStore {
     return { size };
   }
 
-  async get(key: string, opts: GetOptions = {}): Promise<GetResult> {
-    const file = this.#pathOf(key);
+  /**
+   * The object's file, opened for reading, with its size: O_NOFOLLOW (a symbolic link planted in
+   * the folder is not followed out of it); a folder or a missing file is ObjectNotFoundError. The
+   * handle keeps the file a concurrent put renames a new one over.
+   */
+  async #openFile(key: string): Promise<{ handle: FileHandle; info: Stats }> {
     let handle: FileHandle;
     try {
-      // O_NOFOLLOW: a symbolic link planted in the folder is not followed out of it.
-      handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      handle = await open(this.#pathOf(key), constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (err) {
       if (isCode(err, 'ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR')) throw new ObjectNotFoundError(key, { cause: err });
       throw err;
@@ -122,6 +139,16 @@ export class LocalObjectStore implements ObjectStore {
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new ObjectNotFoundError(key);
+      return { handle, info };
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<GetResult> {
+    const { handle, info } = await this.#openFile(key);
+    try {
       const size = info.size;
       const modifiedAt = info.mtime;
       if (opts.range) {
@@ -137,6 +164,25 @@ export class LocalObjectStore implements ObjectStore {
       await handle.close().catch(() => {});
       throw err;
     }
+  }
+
+  /**
+   * The object's file opened for positional reads (EncryptedObjects reads ciphertext this way into
+   * buffers it reuses, see createPositionalDecryptStream). Same opening rules as get: no symbolic
+   * link followed, a concurrent put leaves this reader on the old file.
+   */
+  async openReader(key: string): Promise<ObjectReader> {
+    const { handle, info } = await this.#openFile(key);
+    let closing: Promise<void> | null = null;
+    return {
+      size: info.size,
+      modifiedAt: info.mtime,
+      read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
+      close: () => {
+        closing ??= handle.close();
+        return closing;
+      },
+    };
   }
 
   async head(key: string): Promise<ObjectInfo | null> {

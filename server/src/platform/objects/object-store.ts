@@ -44,6 +44,22 @@ export interface ObjectStore {
 
   /** Releases connections (an S3 client's sockets); the store is not used afterwards. */
   close?(): Promise<void>;
+
+  /**
+   * Optional (the local store has it): opens one version of an object for positional reads into
+   * the caller's buffers, without a stream. A later put does not change what the reader reads.
+   * Rejects with ObjectNotFoundError. The caller closes the reader.
+   */
+  openReader?(key: string): Promise<ObjectReader>;
+}
+
+/** An object opened for positional reads (see ObjectStore.openReader). */
+export interface ObjectReader {
+  readonly size: number;
+  readonly modifiedAt: Date;
+  /** Reads up to `length` bytes at `position` into `buffer` from `offset`; resolves to the number read, 0 at the end. */
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 export type ObjectBody = Readable | Buffer | Uint8Array;

@@ -17,6 +17,8 @@ import {
   TokenBucket,
 } from './guard-rails.ts';
 import { MalformedMessageError, readIncomingChange } from './sync-message.ts';
+import { deepestInsertion } from './update-depth.ts';
+import { MAX_CONTENT_DEPTH } from '../../../../common/src/content-depth.ts';
 
 /**
  * The real-time collaboration endpoint, `/collab` on the same HTTP server as the API
@@ -261,6 +263,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       }
       if (update.byteLength > MAX_UPDATE_BYTES) throw refuse(connection, CLOSE.tooLarge);
       if (meta.bytes + update.byteLength > limits.maxDocumentBytes) throw refuse(connection, CLOSE.tooLarge);
+      // Content nested deeper than any reader walks (Yjs itself recurses per level when deleting
+      // it): refused before it is logged, so that no copy of the document ever holds it.
+      if (deepestInsertion(document, update, MAX_CONTENT_DEPTH) > MAX_CONTENT_DEPTH) {
+        log.info({ socketId: connection.socketId, documentId: meta.ref.documentId }, 'collaboration update nested too deep');
+        throw refuse(connection, CLOSE.tooDeep);
+      }
 
       try {
         await store.append(meta.ref, meta.epoch, update);

@@ -8,6 +8,7 @@ import type { EventBus } from '../../platform/events/index.ts';
 import { enqueue, type JobRunner } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SessionService } from '../../identity/sessions.ts';
+import { AGENT_LEFT_ORGANISATION } from '../../identity/leaving.ts'; // share links (attack review)
 import { canEditText, documentAccessFor } from '../access.ts';
 import { findDocumentEpoch } from './document-store.repo.ts';
 import { type CollabAuthenticate, type CollabContext, type CollabLimits, type CollabServer, createCollabServer, endConnection } from './collab-server.ts';
@@ -53,6 +54,10 @@ export interface CollabServiceDeps {
   redis?: { redisUrl: string; prefix: string } | null;
   /** Called after each background compaction (automatic versions hang on it). */
   afterCompaction?: (ref: DocumentRef) => Promise<void>;
+  // ── full-text search (helper Q) ──
+  /** Called when a document's changes were stored (a burst went quiet, a server change): search re-indexes it. */
+  afterChangesStored?: (ref: DocumentRef) => void;
+  // ── end search ──
   /** Tests only: lower guard-rail limits (guard-rails.ts holds the defaults). */
   limits?: Partial<CollabLimits>;
 }
@@ -64,6 +69,13 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
 
   const scheduleCompaction = (ref: DocumentRef, why: 'quiet' | 'log') => {
     const now = Date.now();
+    // ── full-text search (helper Q): the text is indexed within seconds, without waiting for a compaction ──
+    try {
+      deps.afterChangesStored?.(ref);
+    } catch (error) {
+      log.warn({ err: error, documentId: ref.documentId }, 'search indexing not scheduled');
+    }
+    // ── end search ──
     // One job per document per half-minute, whichever node asks: a busy document is compacted
     // at most that often, a quiet one once after it went quiet.
     const bucket = Math.floor(now / 30_000);
@@ -154,6 +166,13 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
       // space is re-checked, not only those of this document.
       await recheck((c) => c.documentId === p.documentId || (typeof p.spaceId === 'string' && c.spaceId === p.spaceId));
     }),
+    // ── share links (attack review): a link for an organisation ends with the agent's place in it ──
+    deps.events.subscribe(AGENT_LEFT_ORGANISATION, async (payload) => {
+      const p = payload as { principalId?: unknown };
+      if (typeof p?.principalId !== 'string') return;
+      await recheck((c) => c.principalId === p.principalId);
+    }),
+    // ── end share links ──
     deps.events.subscribe(EPOCH_CHANGED_TOPIC, async (payload) => {
       const p = payload as { documentId?: unknown; epoch?: unknown };
       if (typeof p?.documentId !== 'string') return;

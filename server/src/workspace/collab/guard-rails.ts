@@ -57,6 +57,8 @@ export const CLOSE = {
   sessionEnded: { code: 4401, reason: 'session-ended' },
   epochChanged: { code: 4409, reason: 'epoch-changed' },
   tooLarge: { code: 4413, reason: 'too-large' },
+  /** A change nesting content deeper than MAX_CONTENT_DEPTH (common/src/content-depth.ts). */
+  tooDeep: { code: 4422, reason: 'too-deep' },
   rateLimited: { code: 4429, reason: 'rate-limited' },
   tooManyConnections: { code: 4430, reason: 'too-many-connections' },
   malformed: { code: 4400, reason: 'malformed-message' },

@@ -4,7 +4,8 @@ import type { JSONContent } from './ydoc-json.ts';
 export type Mark = NonNullable<JSONContent['marks']>[number];
 
 /** Order in which marks are opened (outermost first): links wrap emphasis, code is innermost. */
-const MARK_ORDER = ['link', 'bold', 'italic', 'strike', 'underline', 'code'];
+// AI-generated text (helper D2) outermost: one span for a whole accepted run, whatever its inner marks.
+const MARK_ORDER = ['aiGenerated', 'link', 'bold', 'italic', 'strike', 'underline', 'code'];
 
 export function sortedMarks(marks: Mark[] | undefined): Mark[] {
   const rank = (m: Mark) => {

@@ -1,5 +1,6 @@
 import { attr, type Mark, sameMark, sortedMarks } from './inline.ts';
 import type { JSONContent } from './ydoc-json.ts';
+import { limitContentDepth } from '../../../../common/src/content-depth.ts';
 
 /**
  * ProseMirror JSON (Tiptap 3 node and mark names) → GitHub-flavoured Markdown: pipe tables,
@@ -10,7 +11,8 @@ import type { JSONContent } from './ydoc-json.ts';
  * Used for export, the assistant, search and the version diff.
  */
 export function jsonToMarkdown(json: JSONContent): string {
-  const out = blocks(json.content ?? [], { inTable: false });
+  // Depth bounded first: the writer below recurses once per level (common/src/content-depth.ts).
+  const out = blocks(limitContentDepth(json).content ?? [], { inTable: false });
   return out === '' ? '' : `${out}\n`;
 }
 

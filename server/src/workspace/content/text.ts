@@ -1,4 +1,5 @@
 import type { JSONContent } from './ydoc-json.ts';
+import { limitContentDepth } from '../../../../common/src/content-depth.ts';
 
 /**
  * ProseMirror JSON → plain text, for full-text search, the assistant and the version diff: one
@@ -6,7 +7,8 @@ import type { JSONContent } from './ydoc-json.ts';
  * separated by a blank line; images count by their alternative text; no markup at all.
  */
 export function jsonToText(json: JSONContent): string {
-  return (json.content ?? [])
+  // Depth bounded first: the walk below recurses once per level (common/src/content-depth.ts).
+  return (limitContentDepth(json).content ?? [])
     .map(blockText)
     .filter((t) => t !== '')
     .join('\n\n');

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { limitContentDepth } from '../../../../common/src/content-depth.ts';
 
 /**
  * ProseMirror JSON ⇄ Yjs, with the exact encoding Tiptap 3's Collaboration extension uses
@@ -29,8 +30,13 @@ export const FRAGMENT_NAME = 'default';
 
 const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
 
+/**
+ * The document as JSON, never deeper than MAX_CONTENT_DEPTH (common/src/content-depth.ts): deeper
+ * content, which only a hostile client writes, comes back as its text in plain paragraphs, so that
+ * every reader of this JSON (exports, search, public pages, versions) stays within the limit.
+ */
 export function yDocToJson(doc: Y.Doc): JSONContent {
-  return { type: 'doc', content: fragmentToJson(doc.getXmlFragment(FRAGMENT_NAME)) };
+  return limitContentDepth({ type: 'doc', content: fragmentToJson(doc.getXmlFragment(FRAGMENT_NAME)) });
 }
 
 /** Fills the `default` fragment of `doc` with `json`'s content (replacing what it held). */
@@ -45,23 +51,42 @@ export function replaceFragmentContent(fragment: Y.XmlFragment, nodes: JSONConte
   fragment.insert(0, nodesToTypes(nodes));
 }
 
+/** The children of a fragment or element as JSON, at any depth: iterative, never recursive. */
 export function fragmentToJson(fragment: Y.XmlFragment | Y.XmlElement): JSONContent[] {
-  const out: JSONContent[] = [];
-  for (const child of fragment.toArray()) {
-    if (child instanceof Y.XmlText) out.push(...textToJson(child));
-    else if (child instanceof Y.XmlElement) out.push(elementToJson(child));
-    // Y.XmlHook and other types are never written by the editor: ignored.
+  const root: JSONContent[] = [];
+  const stack: [Y.XmlFragment | Y.XmlElement, JSONContent[]][] = [[fragment, root]];
+  while (stack.length > 0) {
+    const [parent, out] = stack.pop() as [Y.XmlFragment | Y.XmlElement, JSONContent[]];
+    for (const child of parent.toArray()) {
+      if (child instanceof Y.XmlText) {
+        for (const node of textToJson(child)) out.push(node);
+      } else if (child instanceof Y.XmlElement) {
+        const node: JSONContent = { type: child.nodeName };
+        const attrs = child.getAttributes() as Record<string, unknown>;
+        if (Object.keys(attrs).length > 0) node.attrs = attrs;
+        out.push(node);
+        if (child.length > 0) {
+          const content: JSONContent[] = [];
+          node.content = content;
+          stack.push([child, content]);
+        }
+      }
+      // Y.XmlHook and other types are never written by the editor: ignored.
+    }
   }
-  return out;
+  dropEmptyContent(root);
+  return root;
 }
 
-function elementToJson(element: Y.XmlElement): JSONContent {
-  const node: JSONContent = { type: element.nodeName };
-  const attrs = element.getAttributes() as Record<string, unknown>;
-  if (Object.keys(attrs).length > 0) node.attrs = attrs;
-  const content = fragmentToJson(element);
-  if (content.length > 0) node.content = content;
-  return node;
+/** An element whose children gave nothing (only empty text) has no `content`, as the editor writes it. */
+function dropEmptyContent(nodes: JSONContent[]): void {
+  const stack: JSONContent[] = [...nodes];
+  while (stack.length > 0) {
+    const node = stack.pop() as JSONContent;
+    if (!node.content) continue;
+    if (node.content.length === 0) delete node.content;
+    else for (const child of node.content) stack.push(child);
+  }
 }
 
 function textToJson(text: Y.XmlText): JSONContent[] {

@@ -54,6 +54,7 @@ export async function setDocumentAccess(
     throw invalid(strangers.map(({ i }) => ({ path: `body.entries.${i}.principalId`, message: 'not a member of the space', code: 'invalid_value' })));
   }
   const cell = deps.stores.cells[access.jurisdiction].db;
+  const before = new Set((await listAccessRows(cell, documentId)).map((e) => e.principal_id));
   await cell.transaction().execute(async (trx) => {
     await updateDocumentRow(trx, documentId, { restricted: input.restricted });
     await replaceAccessRows(trx, documentId, entries);
@@ -72,5 +73,13 @@ export async function setDocumentAccess(
     );
   });
   await publishQuietly(deps, DOCUMENT_ACCESS_CHANGED, { documentId, spaceId: access.spaceId });
+  // Those newly listed on a restricted document are told it was shared with them (notify skips
+  // the actor and anyone who still cannot read it).
+  if (input.restricted && deps.documentShared) {
+    for (const entry of entries) {
+      if (before.has(entry.principalId)) continue;
+      await deps.documentShared({ recipientId: entry.principalId, actorId: actor.principalId, spaceId: access.spaceId, documentId });
+    }
+  }
   return { restricted: input.restricted, entries };
 }

@@ -1,12 +1,14 @@
+import { copyDocumentLevel } from '../classification/classification.repo.ts'; // classification labels (helper B)
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Actor } from '../../identity/actor.ts';
 import type { AssuranceLevel } from '../../identity/federation/upstream.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { Stores } from '../../platform/db/stores.ts';
-import { type DocumentAccess, documentAccessFor, effectiveRolesInSpace, lowerRole, requireNotMoving, roleAtLeast } from '../access.ts';
+import { type DocumentAccess, documentAccessFor, effectiveRolesInSpace, lowerRole, memberDocumentAccessFor, requireNotMoving, roleAtLeast } from '../access.ts';
 import { type AuditTrx, DOCUMENT_ACCESS_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from '../spaces/deps.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
+import { findSpace } from '../spaces/spaces.repo.ts'; // share links (helper S)
 import type { SpaceRole } from '../workspace.tables.ts';
 import {
   ancestorIds,
@@ -100,7 +102,10 @@ export async function documentForContent(stores: Stores, actorOrNull: Actor | nu
 /** A tree change on the document: at least editor on it, at the space's level of assurance. */
 async function loadForChange(stores: Stores, actor: Actor, documentId: string, needed: SpaceRole = 'editor') {
   const loaded = await loadDocument(stores, actor, documentId);
-  if (!roleAtLeast(loaded.access.role, needed)) throw forbidden();
+  // ── share links (attack review): a link gives the document's text, not its place in the tree (move, rename, duplicate, trash its subtree) ──
+  const member = loaded.access.role === 'owner' ? loaded.access : await memberDocumentAccessFor(stores, actor, documentId);
+  if (!member || !roleAtLeast(member.role, needed)) throw forbidden();
+  // ── end share links ──
   requireAssuranceFor(actor, loaded.access.minAssurance, spacePath(loaded.access.spaceId));
   requireNotMoving(loaded.access);
   return loaded;
@@ -136,7 +141,10 @@ export async function listDocuments(stores: Stores, actorOrNull: Actor | null, s
 export async function getDocument(stores: Stores, actorOrNull: Actor | null, documentId: string): Promise<DocumentDetail> {
   const actor = requireActor(actorOrNull);
   const { access, row } = await loadDocument(stores, actor, documentId);
-  const { space } = await loadSpace(stores, actor, access.spaceId);
+  // ── share links (helper S): an agent reaching the document through a link is no member of its space ──
+  const space = await findSpace(stores.cells[access.jurisdiction].db, access.spaceId);
+  if (!space) throw notFound();
+  // ── end share links ──
   return {
     ...summaryOf(row, access.role),
     epoch: row.epoch,
@@ -278,6 +286,7 @@ export async function duplicateDocument(deps: WorkspaceDeps, actorOrNull: Actor 
     });
     // A copy of a restricted document stays restricted to the same people.
     await copyAccessRows(trx, documentId, id);
+    await copyDocumentLevel(trx, documentId, id); // classification labels (helper B): a copy keeps the original's level
     const siblings = await siblingIds(trx, access.spaceId, original.parent_id, id);
     const at = siblings.indexOf(documentId) + 1;
     await renumber(trx, [...siblings.slice(0, at), id, ...siblings.slice(at)]);

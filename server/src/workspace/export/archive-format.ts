@@ -48,6 +48,9 @@ export const SpaceCountsSchema = z
     fileBytes: count.meta({ description: 'Bytes of the file versions whose content is in the archive.' }),
     members: count,
     auditEvents: count,
+    // ── comments (helper C): optional, so archives made before comments still read ──
+    comments: count.optional().meta({ description: 'Comment threads of the space’s documents.' }),
+    // ── end comments ──
   })
   .strict();
 
@@ -173,6 +176,41 @@ const documentVersion = z
   })
   .strict();
 
+// ── comments (helper C): a document's comment threads, in its entry of documents.json ──
+/**
+ * A thread anchored in the document's text: `anchor` holds two Yjs relative positions (base64 of
+ * `Y.encodeRelativePosition`) into the document's exact Yjs state (`yjs`), which an import keeps
+ * as is, so anchors still resolve there. Deleted comments are tombstones (empty body).
+ */
+export const CommentThreadSchema = z
+  .object({
+    id: uuid,
+    anchor: z.object({ start: z.string().min(4).max(512), end: z.string().min(4).max(512) }).strict(),
+    quote: z.string().max(1000),
+    createdBy: uuid,
+    createdAt: isoTime,
+    resolvedAt: isoTime.nullable(),
+    resolvedBy: uuid.nullable(),
+    comments: z.array(
+      z
+        .object({
+          id: uuid,
+          authorId: uuid,
+          /** Plain text; a mention is the token `<@principal-id>`. */
+          body: z.string().max(10_000),
+          createdAt: isoTime,
+          editedAt: isoTime.nullable(),
+          deletedAt: isoTime.nullable(),
+          deletedBy: uuid.nullable(),
+          reactions: z.array(z.object({ principalId: uuid, emoji: z.enum(['👍', '👎', '❤️', '🎉', '😄', '🤔', '👀', '✅']) }).strict()),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type CommentThreadEntry = z.infer<typeof CommentThreadSchema>;
+// ── end comments ──
+
 export const DocumentsFileSchema = z
   .object({
     documents: z.array(
@@ -195,6 +233,7 @@ export const DocumentsFileSchema = z
           odt: entryPath,
           yjs: entryPath,
           versions: z.array(documentVersion),
+          comments: z.array(CommentThreadSchema).optional(), // comments (helper C): absent in archives made before them
         })
         .strict(),
     ),

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { JSONContent } from '../content/ydoc-json.ts';
 import { FRAGMENT_NAME } from '../content/ydoc-json.ts';
+import { limitContentDepth } from '../../../../common/src/content-depth.ts';
 
 /**
  * References between the things of a space, as documents hold them: a link to another document
@@ -59,7 +60,8 @@ export function rewriteJson(json: JSONContent, rewrite: (href: string, kind: 'sr
     if (node.content) out.content = node.content.map(visit);
     return out;
   };
-  return visit(json);
+  // Depth bounded first: `visit` recurses once per level (common/src/content-depth.ts).
+  return visit(limitContentDepth(json));
 }
 
 const HASHED = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
@@ -73,7 +75,12 @@ export function rewriteState(state: Uint8Array, rewrite: (href: string) => strin
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   let changed = 0;
-  const visit = (parent: Y.XmlFragment | Y.XmlElement) => {
+  // Iterative: an archive's content may be nested deeper than any stack (common/src/content-depth.ts).
+  const visit = (fragment: Y.XmlFragment) => {
+    const stack: (Y.XmlFragment | Y.XmlElement)[] = [fragment];
+    while (stack.length > 0) visitChildren(stack.pop() as Y.XmlFragment | Y.XmlElement, stack);
+  };
+  const visitChildren = (parent: Y.XmlFragment | Y.XmlElement, stack: (Y.XmlFragment | Y.XmlElement)[]) => {
     for (const child of parent.toArray()) {
       if (child instanceof Y.XmlElement) {
         if (child.nodeName === 'image') {
@@ -86,7 +93,7 @@ export function rewriteState(state: Uint8Array, rewrite: (href: string) => strin
             }
           }
         }
-        visit(child);
+        stack.push(child);
       } else if (child instanceof Y.XmlText) {
         changed += rewriteText(child, rewrite);
       }

@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { attr, sortedMarks } from '../content/inline.ts';
 import type { JSONContent } from '../content/ydoc-json.ts';
+import { limitContentDepth } from '../../../../common/src/content-depth.ts';
 
 /**
  * ProseMirror JSON (the editor's schema, Tiptap 3 names) → an OpenDocument text (ODF 1.3, `.odt`)
@@ -122,7 +123,8 @@ const BODY: BlockContext = { paragraphStyle: 'Text_20_body' };
 
 export function jsonToOdt(json: JSONContent, options: OdtOptions): Uint8Array {
   const writer = new Writer(options);
-  const body = blocks(json.content ?? [], BODY, writer) || `<text:p text:style-name="Text_20_body"/>`;
+  // Depth bounded first: the writer recurses once per level (common/src/content-depth.ts).
+  const body = blocks(limitContentDepth(json).content ?? [], BODY, writer) || `<text:p text:style-name="Text_20_body"/>`;
   const content = contentXml(body, writer);
   const files: Record<string, Uint8Array | [Uint8Array, { level: 0 | 6 }]> = {
     // First and stored: the ODF signature readers look for at byte 30 and 38.

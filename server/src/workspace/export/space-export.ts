@@ -10,6 +10,7 @@ import { openDocumentBytes } from '../collab/sealed-update.ts';
 import { jsonToMarkdown } from '../content/markdown.ts';
 import { yDocToJson } from '../content/ydoc-json.ts';
 import { findDirectoryEntry, listMemberRows } from '../spaces/spaces.repo.ts';
+import { commentsForExport } from '../comments/comments-archive.ts'; // comments (helper C)
 import type { AuditLine, DocumentsFile, FilesFile, ImagesFile, Manifest, MembersFile, SpaceCounts, SpaceFile } from './archive-format.ts';
 import { ArchiveBuilder, softwareVersion } from './archive-writer.ts';
 import { ArchiveError, exportDamaged, spaceNotFound } from './errors.ts';
@@ -158,6 +159,7 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
     fileBytes: 0,
     members: 0,
     auditEvents: 0,
+    comments: 0, // comments (helper C)
   };
 
   const space: SpaceFile = {
@@ -219,6 +221,7 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
   for (const a of await listSpaceAccessRows(db, plan.id)) access.set(a.document_id, [...(access.get(a.document_id) ?? []), { principalId: a.principal_id, role: a.role }]);
 
   const documentsFile: DocumentsFile = { documents: [] };
+  const threadsOf = await commentsForExport(db, plan.id); // comments (helper C)
   for (const doc of plan.documents) {
     const stem = plan.documentStems.get(doc.id) as string;
     const paths = { markdown: `${stem}.md`, odt: `${stem}.odt`, yjs: `${stem}.yjs` };
@@ -286,7 +289,11 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
       contentHash: createHash('sha256').update(JSON.stringify(json)).digest('hex'),
       ...paths,
       versions,
+      // ── comments (helper C): the document's threads, when it has any ──
+      ...(threadsOf.get(doc.id)?.length ? { comments: threadsOf.get(doc.id) } : {}),
+      // ── end comments ──
     });
+    counts.comments = (counts.comments ?? 0) + (threadsOf.get(doc.id)?.length ?? 0); // comments (helper C)
     counts.documents += 1;
     if (doc.trashed_at) counts.trashedDocuments += 1;
   }
@@ -550,7 +557,7 @@ export function manifestFor(
   spaces: Manifest['spaces'],
   profiles: boolean,
 ): Omit<Manifest, 'entries' | 'format' | 'version'> {
-  const sum = (key: keyof SpaceCounts) => spaces.reduce((n, s) => n + s.counts[key], 0);
+  const sum = (key: keyof SpaceCounts) => spaces.reduce((n, s) => n + (s.counts[key] ?? 0), 0); // ?? 0: comments (helper C) are optional
   return {
     createdAt: createdAt.toISOString(),
     source: { instanceUrl: deps.publicUrl.href, software: 'entente', softwareVersion: softwareVersion() },
@@ -567,7 +574,7 @@ export function manifestFor(
       members: { present: true, count: sum('members') },
       audit: { present: true, count: sum('auditEvents') },
       organisation: organisation ? { present: true, count: 1 } : { present: false, reason: 'space export: the organisation is exported with --org' },
-      comments: { present: false, reason: 'comments are not yet in the product' },
+      comments: { present: true, count: sum('comments') }, // comments (helper C)
       skillsResults: { present: false, reason: 'skills results are not yet in the product' },
     },
   };

@@ -13,6 +13,8 @@ import type { MalwareScanner } from '../../platform/scanning/malware-scanner.ts'
 import { sealDocumentBytes } from '../collab/sealed-update.ts';
 import { jsonToText } from '../content/text.ts';
 import { yDocToJson } from '../content/ydoc-json.ts';
+import { deepestInsertion } from '../collab/update-depth.ts';
+import { MAX_CONTENT_DEPTH } from '../../../../common/src/content-depth.ts';
 import { nameKey, THUMBNAIL_TYPES, TypeProbe, validName } from '../files/content-types.ts';
 import { MAX_FOLDER_DEPTH } from '../files/files.ts';
 import { sniffImageType } from '../images/image-types.ts';
@@ -66,6 +68,7 @@ import {
 import { internalTarget, rewriteState } from './links.ts';
 import { isSafeArchivePath } from './names.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipEntry, ZipFormatError, type ZipLimits, ZipReader } from './zip.ts';
+import { importComments } from '../comments/comments-archive.ts'; // comments (helper C)
 
 /**
  * `entente import --file FILE.zip [--cell FR|QC] [--owner PRINCIPAL_ID]` (docs/export-format.md):
@@ -622,6 +625,8 @@ async function importSpace(
     const state = rewritten(await archive.bytes(d.yjs, archive.limits.maxStateBytes), rewrite, d.yjs);
     assertYjs(state, d.yjs).destroy();
     await deps.content.initialise({ documentId, spaceId, jurisdiction }, state);
+    // comments (helper C): anchors point into this exact state, loaded as is just above.
+    if (d.comments?.length) await importComments(db, { spaceId, documentId }, d.comments);
     for (const v of d.versions) {
       const versionState = rewritten(await archive.bytes(v.yjs, archive.limits.maxStateBytes), rewrite, v.yjs);
       const doc = assertYjs(versionState, v.yjs);
@@ -739,10 +744,22 @@ function rewritten(state: Uint8Array, rewrite: (href: string) => string | null, 
 
 /** The bytes must be a Yjs update that applies (a damaged one would otherwise only show in the editor). */
 function assertYjs(state: Uint8Array, path: string): Y.Doc {
+  // Content nested deeper than the collaboration server accepts would crash the editors that open
+  // it (and Yjs itself when it is deleted): such an archive was not written by Entente. Measured
+  // before it is applied, with the collaboration server's own measure (elements, text in text,
+  // any root type), as if the whole state were one update to an empty document.
+  let depth: number;
+  try {
+    depth = deepestInsertion(new Y.Doc(), state, MAX_CONTENT_DEPTH);
+  } catch {
+    throw invalidArchive(`${path} is not a Yjs state`);
+  }
+  if (depth > MAX_CONTENT_DEPTH) throw invalidArchive(`${path} nests content deeper than ${MAX_CONTENT_DEPTH} levels`);
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
   } catch {
+    doc.destroy();
     throw invalidArchive(`${path} is not a Yjs state`);
   }
   return doc;

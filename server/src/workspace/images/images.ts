@@ -12,6 +12,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { ObjectNotFoundError, type GetResult } from '../../platform/objects/object-store.ts';
 import { canEditText, documentAccessFor, requireNotMoving, spaceAccessFor } from '../access.ts';
 import { findMemberships } from '../access.repo.ts';
+import { redeemedSpaces } from '../sharing/share-links.repo.ts'; // share links (helper S)
 import { type AuditTrx, type RequestMeta, requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { spacePath } from '../spaces/spaces.ts';
 import type { FilesLimits } from '../files/deps.ts';
@@ -158,6 +159,9 @@ export async function findReadableImage(stores: Stores, actorOrNull: Actor | nul
   const memberships = await findMemberships(stores.control.db, actor.principalId);
   const byJurisdiction = new Map<Jurisdiction, string[]>();
   for (const m of memberships) byJurisdiction.set(m.jurisdiction, [...(byJurisdiction.get(m.jurisdiction) ?? []), m.space_id]);
+  // ── share links (helper S): the spaces of documents opened through a link (the rule below decides) ──
+  for (const r of await redeemedSpaces(stores.control.db, actor.principalId)) byJurisdiction.set(r.jurisdiction, [...(byJurisdiction.get(r.jurisdiction) ?? []), r.space_id]);
+  // ── end share links ──
   for (const [jurisdiction, spaceIds] of byJurisdiction) {
     const image = await findImageAmong(stores.cells[jurisdiction].db, imageId.toLowerCase(), spaceIds);
     if (!image) continue;

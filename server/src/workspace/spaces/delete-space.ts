@@ -69,32 +69,92 @@ export async function deleteSpace(
   const actor = requireActor(actorOrNull);
   const { access, space } = await loadSpaceAsOwner(deps.stores, actor, spaceId);
   if (!sameName(input.confirmName, space.name)) throw new AppError('space_name_mismatch', { status: 400 });
-  const cell = deps.cells.get(access.jurisdiction);
+  if (!(await shredSpace(deps, access.jurisdiction, spaceId, { actorId: actor.principalId, ip: meta.ip, requestId: meta.requestId }, options))) throw notFound();
+}
+
+// ── organisation deletion (helper O): the steps after the owner's checks, shared with deleting an organisation ──
+/** What shredding a space needs (the command line builds these without an HTTP server). */
+export type ShredDeps = Pick<SpaceDeletionDeps, 'stores' | 'cells' | 'audit' | 'events' | 'logger' | 'outbox'>;
+
+/**
+ * Steps 1 to 4 for a space whose deletion is decided (by its owner, or by an operator deleting the
+ * organisation that holds it). False when the space is not live (already marked, or absent).
+ */
+export async function shredSpace(
+  deps: ShredDeps,
+  jurisdiction: Jurisdiction,
+  spaceId: string,
+  by: { actorId: string | null; ip: string | null; requestId: string; reason?: string },
+  options: { crashAfterCellWrite?: boolean } = {},
+): Promise<boolean> {
+  const cell = deps.cells.get(jurisdiction);
   const entry = await cell.db.transaction().execute(async (trx) => {
     const documents = await countSpaceDocuments(trx, spaceId);
     // Two owners deleting at once: the second finds it gone.
-    if (!(await markSpaceDeleted(trx, spaceId, actor.principalId))) throw notFound();
+    if (!(await markSpaceDeleted(trx, spaceId, by.actorId))) return null;
     await deps.audit.record(
       {
         action: 'workspace.space.deleted',
         outcome: 'success',
-        actorId: actor.principalId,
-        jurisdiction: access.jurisdiction,
+        actorId: by.actorId,
+        jurisdiction,
         resource: { type: 'space', id: spaceId },
-        ip: meta.ip,
-        requestId: meta.requestId,
-        details: { documents },
+        ip: by.ip,
+        requestId: by.requestId,
+        details: by.reason ? { documents, reason: by.reason } : { documents },
       },
       trx as unknown as AuditTrx,
     );
-    return recordInOutbox(trx, SPACE_DELETED_OUTBOX, { spaceId, actorId: actor.principalId, requestId: meta.requestId });
+    return recordInOutbox(trx, SPACE_DELETED_OUTBOX, { spaceId, actorId: by.actorId, requestId: by.requestId });
   });
+  if (!entry) return false;
   // Tests use this to stand for a process that died between the cell write and the rest.
   if (options.crashAfterCellWrite) throw new Error('simulated crash after the cell write');
   await destroySpaceKeys(deps, cell, spaceId);
   await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId });
-  await deps.outbox.apply(cell.db, access.jurisdiction, entry);
+  await deps.outbox.apply(cell.db, jurisdiction, entry);
+  return true;
 }
+
+/**
+ * Step 4, the outbox handler's work (idempotent): keys destroyed if not yet, the control plane
+ * forgets the space (audited there the first time), the purge job is enqueued.
+ */
+export async function finishSpaceDeletion(
+  deps: Omit<ShredDeps, 'outbox'>,
+  jurisdiction: Jurisdiction,
+  p: { spaceId: string; actorId?: string | null; requestId?: string | null },
+): Promise<void> {
+  const cell = deps.cells.get(jurisdiction);
+  // Repairs a crash between the mark and the keys (nothing happens the second time).
+  await destroySpaceKeys(deps, cell, p.spaceId);
+  await deps.stores.control.db.transaction().execute(async (trx) => {
+    const removed = await removeSpaceFromControlPlane(trx, p.spaceId);
+    if (removed) {
+      await deps.audit.record(
+        {
+          action: 'workspace.space.deleted',
+          outcome: 'success',
+          actorId: p.actorId ?? null,
+          resource: { type: 'space', id: p.spaceId },
+          requestId: p.requestId ?? null,
+          details: { jurisdiction },
+        },
+        trx as unknown as AuditTrx,
+      );
+    }
+    await enqueue(trx, { type: SPACE_PURGE_JOB, payload: { spaceId: p.spaceId, jurisdiction }, idempotencyKey: `${SPACE_PURGE_JOB}:${p.spaceId}`, maxAttempts: 10 });
+  });
+  await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId: p.spaceId });
+}
+
+/** Registers step 4 on an outbox registry (the server's, or a command's own). */
+export function registerSpaceDeletedOutbox(deps: Omit<ShredDeps, 'outbox'>, outbox: OutboxRegistry): void {
+  outbox.register(SPACE_DELETED_OUTBOX, async ({ payload, jurisdiction }) => {
+    await finishSpaceDeletion(deps, jurisdiction, payload as { spaceId: string; actorId?: string; requestId?: string });
+  });
+}
+// ── end organisation deletion ──
 
 /** Step 2 (idempotent): the keys go, and every node is told to forget its cached copies. */
 async function destroySpaceKeys(deps: Pick<SpaceDeletionDeps, 'events' | 'logger'>, cell: Cell, spaceId: string): Promise<void> {
@@ -107,30 +167,7 @@ async function destroySpaceKeys(deps: Pick<SpaceDeletionDeps, 'events' | 'logger
  * the sweep that finishes interrupted purges, and the event that empties key caches on every node.
  */
 export function registerSpaceDeletion(deps: SpaceDeletionDeps & { jobs: JobRunner; outbox: OutboxRegistry }): () => void {
-  deps.outbox.register(SPACE_DELETED_OUTBOX, async ({ payload, jurisdiction }) => {
-    const p = payload as { spaceId: string; actorId?: string; requestId?: string };
-    const cell = deps.cells.get(jurisdiction);
-    // Repairs a crash between the mark and the keys (nothing happens the second time).
-    await destroySpaceKeys(deps, cell, p.spaceId);
-    await deps.stores.control.db.transaction().execute(async (trx) => {
-      const removed = await removeSpaceFromControlPlane(trx, p.spaceId);
-      if (removed) {
-        await deps.audit.record(
-          {
-            action: 'workspace.space.deleted',
-            outcome: 'success',
-            actorId: p.actorId ?? null,
-            resource: { type: 'space', id: p.spaceId },
-            requestId: p.requestId ?? null,
-            details: { jurisdiction },
-          },
-          trx as unknown as AuditTrx,
-        );
-      }
-      await enqueue(trx, { type: SPACE_PURGE_JOB, payload: { spaceId: p.spaceId, jurisdiction }, idempotencyKey: `${SPACE_PURGE_JOB}:${p.spaceId}`, maxAttempts: 10 });
-    });
-    await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId: p.spaceId });
-  });
+  registerSpaceDeletedOutbox(deps, deps.outbox); // organisation deletion (helper O): the handler's body is finishSpaceDeletion
 
   deps.jobs.register(SPACE_PURGE_JOB, async ({ payload, signal }) => {
     const p = payload as { spaceId?: unknown; jurisdiction?: unknown };

@@ -40,6 +40,11 @@ export interface WorkspaceDeps {
   publicUrl: () => URL;
   logger: Logger;
   content?: () => DocumentContent | undefined;
+  /**
+   * Tells an agent a document was shared with them (set once notifications exist: entente.ts).
+   * Best effort, after the change is committed: a lost notification never undoes a share.
+   */
+  documentShared?: (event: { recipientId: string; actorId: string; spaceId: string; documentId: string }) => Promise<void>;
 }
 
 export interface RequestMeta {

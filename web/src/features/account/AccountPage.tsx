@@ -4,6 +4,7 @@ import { Link, NavLink, useLocation } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { useAccountText } from './text.ts';
+import { MyAiUsageNavLink } from '../assistant/usage/Links.tsx'; // AI usage dashboards (helper C)
 import type { Loaded } from './useLoad.ts';
 
 /** The sub-navigation between the agent's account pages. */
@@ -26,6 +27,11 @@ function AccountNav() {
         <li>
           <NavLink to={PATHS.services}>{a('account.nav.services')}</NavLink>
         </li>
+        {/* ── AI usage dashboards (helper C) ── */}
+        <li>
+          <MyAiUsageNavLink />
+        </li>
+        {/* ── end AI usage dashboards ── */}
       </ul>
     </nav>
   );

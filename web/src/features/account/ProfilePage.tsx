@@ -4,6 +4,7 @@ import { useI18n } from '../../app/i18n.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { AccountPage } from './AccountPage.tsx';
 import { PersonalDataDownload } from './PersonalDataDownload.tsx';
+import { NotificationPreferences } from '../notifications/NotificationPreferences.tsx'; // notifications (helper N)
 import type { CurrentSession, Me, Provider } from './api.ts';
 import { type AccountText, useAccountText } from './text.ts';
 import { useLoad } from './useLoad.ts';
@@ -183,6 +184,8 @@ export function ProfilePage() {
               )}
             </section>
 
+            {/* notifications (helper N) */}
+            <NotificationPreferences />
             <PersonalDataDownload />
           </>
         );

@@ -5,6 +5,7 @@ import { getJson, Problem, send } from '../../app/api.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import type { Organisation } from '../organisations/api.ts';
 import { useAdminText } from '../organisations/text.ts';
+import { AiRegisterLink } from '../assistant/usage/Links.tsx'; // AI register (helper C)
 
 /**
  * « Exploitation » (operators): organisations created at a first sign-in, waiting for an operator
@@ -72,6 +73,7 @@ export function OperationsPage() {
   return (
     <Page title={title} className="admin">
       <p>{m('admin.ops.intro')}</p>
+      <AiRegisterLink /> {/* AI register (helper C) */}
       <p role="status" aria-live="polite" className="admin-status">
         {status}
       </p>

@@ -6,6 +6,7 @@ import { getJson, Problem, send } from '../../app/api.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { displayName, type Me, type Member, type Organisation, type OrganisationRole, type Team } from './api.ts';
 import { useAdminText } from './text.ts';
+import { OrganisationAiUsageLink } from '../assistant/usage/Links.tsx'; // AI usage dashboards (helper C)
 
 const GRANTABLE: readonly OrganisationRole[] = ['admin', 'trainer', 'manager'];
 
@@ -112,6 +113,7 @@ export function OrganisationPage() {
       <p role="alert" className="admin-alert">
         {alert}
       </p>
+      {isAdmin && <OrganisationAiUsageLink organisationId={id} /> /* AI usage dashboards (helper C) */}
 
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">{m('admin.members.heading')}</h2>

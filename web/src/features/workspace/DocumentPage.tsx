@@ -11,7 +11,15 @@ import { LiveEditor } from './LiveEditor.tsx';
 import { SpaceMeta, SpaceNotReady } from './SpacePage.tsx';
 import { useWorkspaceText } from './text.ts';
 import { useSpace } from './useSpace.ts';
+import { ShareButton } from './sharing/ShareButton.tsx'; // share links (helper S)
+import { DocumentExportMenu } from './exports/ExportMenu.tsx'; // ── exports (helper E) ──
+import { CommentsPanel } from './comments/CommentsPanel.tsx'; // comments (helper C)
+// ── assistant panel (helper D1) ──
+import { AssistantButton } from '../assistant/panel/AssistantButton.tsx';
+import { PassageLocator } from '../assistant/panel/PassageLocator.tsx';
+// ── end assistant panel ──
 import './workspace.css';
+import { ClassificationControl } from './ClassificationControl.tsx'; // classification labels (helper B)
 
 type DocState = { state: 'loading' } | { state: 'notFound' } | { state: 'failed'; error: unknown } | { state: 'ready'; doc: DocumentDetails };
 
@@ -66,6 +74,13 @@ export function DocumentPage() {
         </aside>
         <div className="ws-content">
           <SpaceMeta space={info} />
+          <ClassificationControl kind="document" id={documentId} /> {/* ── classification labels (helper B) ── */}
+          {loaded.state === 'ready' && <ShareButton doc={loaded.doc} />} {/* share links (helper S) */}
+          {loaded.state === 'ready' && <DocumentExportMenu doc={{ ...loaded.doc, title }} />} {/* ── exports (helper E) ── */}
+          {/* ── assistant panel (helper D1): the « Assistant » button, and ?passage= from a citation scrolled to and highlighted ── */}
+          {loaded.state === 'ready' && <AssistantButton spaceId={loaded.doc.spaceId} documentId={loaded.doc.id} />}
+          <PassageLocator />
+          {/* ── end assistant panel ── */}
           {loaded.state === 'loading' && <p role="status">{w('workspace.loading')}</p>}
           {loaded.state === 'notFound' && <p role="alert">{w('workspace.document.notFound')}</p>}
           {loaded.state === 'failed' && <p role="alert">{w('workspace.loadFailed', { reason: problem(loaded.error) })}</p>}
@@ -86,6 +101,7 @@ export function DocumentPage() {
                   void load();
                 }}
               />
+              <CommentsPanel key={loaded.doc.id} documentId={loaded.doc.id} spaceId={loaded.doc.spaceId} /> {/* comments (helper C) */}
               <HistoryPanel documentId={loaded.doc.id} canEdit={roleAtLeast(loaded.doc.role, 'editor') && loaded.doc.trashedAt === null} />
             </>
           )}

@@ -8,6 +8,7 @@ import { documentExtensions } from './editor/extensions.ts';
 import { ImageFiles } from './editor/image-files.ts';
 import { ImageInsert, type QueuedImage } from './editor/ImageInsert.tsx';
 import { Toolbar } from './editor/Toolbar.tsx';
+import { AiActions } from './editor/ai/AiActions.tsx'; // editor AI actions (helper D2)
 import { useWorkspaceText } from './text.ts';
 
 /** Caret colours: each carries its white name label at ≥ 4.5:1 (WCAG AA). */
@@ -135,6 +136,9 @@ function SessionEditor({ session, user, readOnly, title, documentId }: { session
       </div>
       {locked && !isRefused(snapshot.state) && <p className="ws-readonly-note">{w('workspace.editor.readOnly')}</p>}
       {editor && !locked && <Toolbar editor={editor} onImages={queueImages} />}
+      {/* ── editor AI actions (helper D2): the « IA » menu and its proposals, for those who may edit ── */}
+      {editor && !locked && <AiActions editor={editor} documentId={documentId} />}
+      {/* ── end editor AI actions ── */}
       {editor && !locked && <ImageInsert editor={editor} documentId={documentId} queue={images} onSettled={() => setImages((queued) => queued.slice(1))} />}
       <EditorContent editor={editor} className="ws-editor-content" />
     </div>

@@ -1,6 +1,7 @@
 import type { AnyExtension } from '@tiptap/core';
+import { limitContentDepth } from '@entente/common/content-depth.ts';
 import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { JSONContent } from './api.ts';
 import { documentExtensions } from './editor/extensions.ts';
 import { useWorkspaceText } from './text.ts';
@@ -9,8 +10,11 @@ import { useWorkspaceText } from './text.ts';
  * A document shown, never edited: a version's content (ProseMirror JSON from the server) or a
  * draft's Y.Doc (through `extensions`, e.g. Collaboration on that doc). No connection to anyone.
  */
-export function ReadOnlyDocument({ content, extensions, label }: { content?: JSONContent; extensions?: AnyExtension[]; label: string }) {
+export function ReadOnlyDocument({ content: given, extensions, label }: { content?: JSONContent; extensions?: AnyExtension[]; label: string }) {
   const { w } = useWorkspaceText();
+  // The editor builds and renders its document by recursion: content deeper than the limit is
+  // shown flattened (its text kept), never given to it whole (common/src/content-depth.ts).
+  const content = useMemo(() => (given ? limitContentDepth(given) : given), [given]);
   const editor = useEditor(
     {
       extensions: [...documentExtensions({ collaborative: extensions !== undefined, checkboxLabel: (text, checked) => w(checked ? 'workspace.editor.taskDone' : 'workspace.editor.taskTodo', { text }) }), ...(extensions ?? [])],

@@ -6,7 +6,11 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { type DocumentSummary, documentsApi, roleAtLeast, type Space } from './api.ts';
 import { DocumentTree } from './DocumentTree.tsx';
 import { SpaceSections } from './files/SpaceSections.tsx';
+import { SpaceExportMenu } from './exports/ExportMenu.tsx'; // ── exports (helper E) ──
+import { ImportPanel } from './imports/ImportPanel.tsx'; // ── document imports (helper I) ──
+import { AssistantButton } from '../assistant/panel/AssistantButton.tsx'; // ── assistant panel (helper D1) ──
 import { MembersPanel } from './MembersPanel.tsx';
+import { ClassificationControl } from './ClassificationControl.tsx'; // classification labels (helper B)
 import { useWorkspaceText } from './text.ts';
 import { useSpace } from './useSpace.ts';
 import './workspace.css';
@@ -35,8 +39,12 @@ export function SpacePage() {
         </aside>
         <div className="ws-content">
           <SpaceSections spaceId={space.id} />
+          <SpaceExportMenu space={space} /> {/* ── exports (helper E) ── */}
+          <AssistantButton spaceId={space.id} documentId={null} /> {/* ── assistant panel (helper D1) ── */}
           {space.description && <p>{space.description}</p>}
+          <ClassificationControl kind="space" id={space.id} /> {/* ── classification labels (helper B) ── */}
           <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} onLeft={() => void navigate(PATHS.spaces)} />
+          {roleAtLeast(space.role, 'editor') && <ImportPanel spaceId={space.id} spaceName={space.name} documents={documents} act={act} />} {/* ── document imports (helper I) ── */}
           {roleAtLeast(space.role, 'editor') && <TrashPanel space={space} act={act} liveDocuments={documents} />}
         </div>
       </div>

@@ -41,16 +41,38 @@ export const SPACE_TABLES: readonly SpaceTable[] = [
   { table: 'space_invitations', how: 'rows', scope: { column: 'space_id' }, what: 'invitations, with the invited addresses' },
   { table: 'documents', how: 'rows', scope: { column: 'space_id' }, what: 'the documents tree (copied parents first)' },
   { table: 'document_access', how: 'rows', scope: documentsOfSpace, what: 'access lists of restricted documents' },
+  // ── share links (helper S) ──
+  { table: 'share_links', how: 'rows', scope: { column: 'space_id' }, what: 'share links of documents (token hashes; redemptions in the control plane follow the directory)' },
+  // ── end share links ──
   { table: 'document_versions', how: 'rows', scope: documentsOfSpace, what: 'versions, sealed with the space key (ciphertext copied as is)' },
   { table: 'document_snapshots', how: 'document-content', scope: documentsOfSpace, what: 'compacted content and its derived copies' },
   { table: 'document_updates', how: 'document-content', scope: documentsOfSpace, what: 'the encrypted log of Yjs updates' },
+  // ── full-text search (helper Q) ──
+  { table: 'document_search', how: 'rows', scope: { column: 'space_id' }, what: 'the search index: titles and derived plain text of the documents, with their tsvector' },
+  // ── end search ──
+  // ── hybrid retrieval: passage embeddings, derived from the documents' text (their vectors are content) ──
+  { table: 'assistant_embedded_documents', how: 'rows', scope: documentsOfSpace, what: 'which version of each document’s text was embedded, by which model (or refused by the policy)' },
+  { table: 'assistant_passage_embeddings', how: 'rows', scope: documentsOfSpace, what: 'embeddings of the documents’ passages (real[]; a pgvector copy where the extension exists in both cells)' },
+  // ── end hybrid retrieval ──
   { table: 'document_images', how: 'rows', scope: { column: 'space_id' }, what: 'images of documents (their bytes are objects under spaces/<id>/images/)' },
+  // ── comments (helper C) ──
+  { table: 'comment_threads', how: 'rows', scope: { column: 'space_id' }, what: 'comment threads: anchors (Yjs relative positions), quoted text, resolution' },
+  { table: 'comments', how: 'rows', scope: { column: 'space_id' }, what: 'comments of the threads (plain text with mention tokens; tombstones)' },
+  { table: 'comment_reactions', how: 'rows', scope: { column: 'space_id' }, what: 'reactions to comments' },
+  // ── end comments ──
   { table: 'files', how: 'rows', scope: { column: 'space_id' }, what: 'the files area’s tree of folders and files (copied parents first)' },
   { table: 'file_versions', how: 'rows', scope: { column: 'space_id' }, what: 'versions of files: size, type, hash, scan status (bytes under spaces/<id>/files/)' },
   { table: 'file_uploads', how: 'rows', scope: { column: 'space_id' }, what: 'tus uploads in progress or finished' },
   { table: 'file_upload_parts', how: 'rows', scope: { column: 'upload_id', parent: 'file_uploads' }, what: 'parts received of each upload (bytes under spaces/<id>/uploads/)' },
   { table: 'file_object_deletions', how: 'rows', scope: { column: 'space_id' }, what: 'objects of the space waiting to be deleted (deleted from the new cell’s store when due)' },
   { table: 'space_imports', how: 'rows', scope: { column: 'space_id' }, what: 'the import a space came from (entente import): origin, id mapping, report' },
+  // ── document imports (helper I) ──
+  { table: 'document_imports', how: 'rows', scope: { column: 'space_id' }, what: 'imports of Markdown, HTML and DOCX files: progress, per-file report, documents and images created' },
+  // ── end document imports ──
+  // ── assistant conversations (helper D1) ──
+  { table: 'assistant_conversations', how: 'rows', scope: { column: 'space_id' }, what: 'the agents’ assistant conversations about the space (titles sealed with the space key)' },
+  { table: 'assistant_messages', how: 'rows', scope: { column: 'space_id' }, what: 'their messages and citations, sealed with the space key (ciphertext copied as is)' },
+  // ── end assistant conversations ──
   {
     table: 'outbox',
     how: 'rows',
@@ -74,6 +96,10 @@ export const OTHER_CELL_TABLES: Readonly<Record<string, string>> = {
   mail_outbox: 'the demo mailbox (mails already sent to agents, in production they are in their mail servers)',
   agent_profiles: 'agents’ personal data: in each agent’s home cell, whatever spaces they are in',
   session_details: 'agents’ sessions: in each agent’s home cell',
+  // ── notifications (helper N) ──
+  notifications:
+    'agents’ notifications: in each recipient’s home cell, whatever cell the space is in; ids only, resolved through the control plane when shown (deleting the space purges those in its own cell; elsewhere they show as no longer available)',
+  // ── end notifications ──
   kysely_migration: 'the schema’s migration history',
   kysely_migration_lock: 'the schema’s migration lock',
 };

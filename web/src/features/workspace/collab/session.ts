@@ -21,11 +21,13 @@ export type ConnectionState =
   | 'epochChanged'
   /** The server refused a change that would take the document past its maximum size. */
   | 'tooLarge'
+  /** The server refused a change that would nest the content deeper than it accepts. */
+  | 'tooDeep'
   /** The document already has as many connections as the server accepts. */
   | 'full';
 
 /** States in which the session has stopped connecting (the page says why). */
-const STOPPED: readonly ConnectionState[] = ['noAccess', 'sessionEnded', 'tooLarge', 'full'];
+const STOPPED: readonly ConnectionState[] = ['noAccess', 'sessionEnded', 'tooLarge', 'tooDeep', 'full'];
 export const isRefused = (state: ConnectionState) => STOPPED.includes(state);
 
 export interface SessionSnapshot {
@@ -79,6 +81,9 @@ export class CollabSession {
     this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
       // A local edit (not the server's, not the copy being read back from IndexedDB).
       if (origin === this.provider || origin === this.persistence || this.stopped) return;
+      // A read-only session has nothing to send: its only local updates come from the editor
+      // binding itself to the document, which the server refuses and never acknowledges.
+      if (this.snapshot.readOnly) return;
       markUnsynced(this.copy);
       if (!this.snapshot.pendingLocal) this.set({ pendingLocal: true });
     });
@@ -108,6 +113,7 @@ export class CollabSession {
         // Reconnecting would send the refused change again, and be refused again: stop and say so
         // (the change stays in this browser's copy).
         if (event.reason === 'too-large') this.fail('tooLarge');
+        else if (event.reason === 'too-deep') this.fail('tooDeep');
         else if (event.reason === 'too-many-connections') this.fail('full');
       },
     });
@@ -169,14 +175,16 @@ export class CollabSession {
     onEpochChanged();
   }
 
-  private fail(state: 'noAccess' | 'sessionEnded' | 'tooLarge' | 'full'): void {
+  private fail(state: 'noAccess' | 'sessionEnded' | 'tooLarge' | 'tooDeep' | 'full'): void {
     this.provider.configuration.websocketProvider.disconnect();
     this.set({ state });
   }
 
   private refresh(): void {
     if (this.stopped || isRefused(this.snapshot.state)) return;
-    const unsynced = this.provider.unsyncedChanges;
+    // The server answers a read-only connection's updates with « not applied », so the provider's
+    // count never falls back to zero: for a reader (or a commenter) it says nothing about sync.
+    const unsynced = this.snapshot.readOnly ? 0 : this.provider.unsyncedChanges;
     let state: ConnectionState;
     if (!navigator.onLine || this.status === WebSocketStatus.Disconnected) state = 'offline';
     else if (this.status === WebSocketStatus.Connecting) state = 'connecting';

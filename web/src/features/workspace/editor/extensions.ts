@@ -4,6 +4,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
 import { Callout } from './callout.ts';
+import { AiGenerated } from './ai/ai-generated.ts'; // editor AI actions (helper D2)
 
 /**
  * Where a pasted image may come from: the space's own images (`/api/images/…`, same origin, as
@@ -57,5 +58,8 @@ export function documentExtensions({
     TableKit.configure({ table: { resizable: false } }),
     SpaceImage.configure({ inline: false, allowBase64: false }),
     Callout,
+    // ── editor AI actions (helper D2): AI-generated text, marked until a person reviews it ──
+    AiGenerated,
+    // ── end editor AI actions ──
   ];
 }

@@ -1,0 +1,167 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
+import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
+import { browserSuite } from './support/suite.ts';
+
+type Agent = (typeof DEMO_AGENTS)[number];
+const agent = (givenName: string) => DEMO_AGENTS.find((a) => a.givenName === givenName) as Agent;
+// Demo content (server/src/workspace/demo-content.ts): in « Coopération France–Québec » Camille
+// owns, Émilie edits, Hugo comments and Olivier reads.
+const emilie = agent('Émilie');
+const hugo = agent('Hugo');
+const olivier = agent('Olivier');
+const COOPERATION = '019ac9f0-0000-7000-8000-0000000e0001';
+const WELCOME = '019ac9f0-0000-7000-8000-0000000d0001';
+const PASSAGE = 'signée à Paris le 31 mars 2026';
+const SHOTS = process.env.ENTENTE_SHOTS_DIR;
+
+const editorOf = (tab: Page) => tab.locator('.ws-prose[contenteditable]').first();
+const panelOf = (tab: Page, heading = 'Commentaires') => tab.getByRole('region', { name: heading });
+const threadOf = (tab: Page, quote: string, label = (q: string) => `Fil sur « ${q} »`, heading?: string) => panelOf(tab, heading).getByRole('article', { name: label(quote) });
+
+/** Opens the welcome page; Olivier reads in English (`english`). */
+async function openDocument(context: BrowserContext, baseUrl: string, english = false): Promise<Page> {
+  const tab = await openPage(context, baseUrl, `/espaces/${COOPERATION}/documents/${WELCOME}`);
+  await editorOf(tab).waitFor();
+  await expect.poll(() => tab.getByTestId('connection').textContent(), { timeout: 15_000 }).toMatch(/Connecté|Connected/);
+  await panelOf(tab, english ? 'Comments' : 'Commentaires')
+    .getByRole('button', { name: english ? /^Open/ : /^Ouverts/ })
+    .waitFor();
+  return tab;
+}
+
+/** Selects `words` in the editor as a mouse drag would (a DOM range over the text). */
+async function select(tab: Page, words: string): Promise<void> {
+  await editorOf(tab).evaluate((element, wanted) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent?.indexOf(wanted) ?? -1;
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      const selection = window.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+      return;
+    }
+    throw new Error(`« ${wanted} » is not in the document`);
+  }, words);
+}
+
+async function shot(tab: Page, name: string): Promise<void> {
+  if (SHOTS) await tab.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+describeInBrowser('Comments anchored in documents', () => {
+  const suite = browserSuite();
+
+  it('a commenter comments a selection with a mention; an editor sees it live, replies, reacts and resolves; a reader reads only', async () => {
+    const hugoContext = await suite.signedInContext(hugo);
+    const emilieContext = await suite.signedInContext(emilie);
+    const olivierContext = await suite.signedInContext(olivier);
+    try {
+      const hugoTab = await openDocument(hugoContext, suite.app.baseUrl);
+      const emilieTab = await openDocument(emilieContext, suite.app.baseUrl);
+
+      // Hugo (commenter: the text is read-only for him) selects a passage and comments on it.
+      await select(hugoTab, PASSAGE);
+      await panelOf(hugoTab).getByRole('button', { name: 'Commenter' }).click();
+      const composer = panelOf(hugoTab).getByRole('form', { name: 'Nouveau commentaire' });
+      expect(await composer.textContent()).toContain(`« ${PASSAGE} »`);
+      const field = composer.getByLabel('Votre commentaire');
+      await expect.poll(() => field.evaluate((e) => e === document.activeElement)).toBe(true);
+      await field.pressSequentially('Faut-il citer le texte officiel ? @Émi', { delay: 10 });
+      const option = hugoTab.getByRole('option', { name: /Émilie Tremblay/ });
+      await option.waitFor();
+      await field.press('Enter');
+      // As a person does: go on typing once the name is in the field (a loaded machine may take a frame or two).
+      await expect.poll(() => field.inputValue(), { timeout: 5_000 }).toBe('Faut-il citer le texte officiel ? @Émilie Tremblay ');
+      await field.pressSequentially('pouvez-vous vérifier ?', { delay: 5 });
+      expect(await field.inputValue()).toBe('Faut-il citer le texte officiel ? @Émilie Tremblay pouvez-vous vérifier ?');
+      await composer.getByRole('button', { name: 'Publier' }).click();
+      await expect.poll(() => panelOf(hugoTab).getByRole('status').first().textContent()).toBe('Commentaire publié.');
+      const hugoThread = threadOf(hugoTab, PASSAGE);
+      await hugoThread.waitFor();
+      expect(await hugoThread.locator('.cm-mention-chip').textContent()).toBe('@Émilie Tremblay');
+      // The passage is highlighted in the text.
+      await expect.poll(() => editorOf(hugoTab).locator('.cm-anchor').allTextContents()).toEqual([PASSAGE]);
+      await shot(hugoTab, 'hugo-commented');
+      expect(describeViolations(await runAxe(hugoTab))).toEqual([]);
+
+      // Émilie sees it without reloading, highlighted; clicking the highlight opens the thread.
+      const emilieThread = threadOf(emilieTab, PASSAGE);
+      await emilieThread.waitFor({ timeout: 10_000 });
+      expect(await emilieThread.textContent()).toContain('Hugo Bernard');
+      await editorOf(emilieTab).locator('.cm-anchor').first().click();
+      await expect.poll(() => emilieThread.getAttribute('class')).toContain('cm-thread-active');
+      await emilieThread.getByLabel('Répondre').fill('Oui, en annexe.');
+      await emilieThread.getByRole('button', { name: 'Répondre' }).click();
+      await expect.poll(() => panelOf(emilieTab).getByRole('status').first().textContent()).toBe('Réponse publiée.');
+      // … and Hugo sees the reply within a few seconds.
+      await expect.poll(() => hugoThread.textContent(), { timeout: 10_000 }).toContain('Oui, en annexe.');
+
+      // A reaction, then the thread resolved: it moves to the « Résolus » tab for everyone.
+      const reply = emilieThread.locator('.cm-comment').filter({ hasText: 'Oui, en annexe.' });
+      await reply.getByRole('button', { name: 'Réagir', exact: true }).click();
+      await reply.getByRole('button', { name: 'Réagir avec 👍' }).click();
+      await expect.poll(() => reply.getByRole('button', { name: /^👍 : 1 réaction, dont la vôtre$/ }).count()).toBe(1);
+      await shot(emilieTab, 'emilie-replied');
+      await emilieThread.getByRole('button', { name: 'Résoudre' }).click();
+      await expect.poll(() => panelOf(emilieTab).getByRole('button', { name: 'Résolus (1)' }).getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(() => panelOf(hugoTab).getByRole('button', { name: 'Résolus (1)' }).count(), { timeout: 10_000 }).toBe(1);
+
+      // Olivier reads (in English): the comments, not a composer.
+      const olivierTab = await openDocument(olivierContext, suite.app.baseUrl, true);
+      const olivierPanel = panelOf(olivierTab, 'Comments');
+      await olivierPanel.getByText('You can read this document’s comments, not write them.').waitFor();
+      expect(await olivierPanel.getByRole('button', { name: 'Comment', exact: true }).count()).toBe(0);
+      await olivierPanel.getByRole('button', { name: 'Resolved (1)' }).click();
+      const olivierThread = threadOf(olivierTab, PASSAGE, (q) => `Thread on “${q}”`, 'Comments');
+      expect(await olivierThread.textContent()).toContain('Oui, en annexe.');
+      expect(await olivierThread.getByRole('button', { name: /Reply|Reopen|Edit|Delete|React/ }).count()).toBe(0);
+      await shot(olivierTab, 'olivier-reads');
+      expect(describeViolations(await runAxe(olivierTab))).toEqual([]);
+    } finally {
+      await hugoContext.close();
+      await emilieContext.close();
+      await olivierContext.close();
+    }
+  }, 240_000);
+
+  it('works from the keyboard: Ctrl+Alt+M on a selection, Escape cancels, the own comment is edited and deleted', async () => {
+    const context = await suite.signedInContext(emilie);
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      await editorOf(tab).focus();
+      await select(tab, 'Premiers pas');
+      await tab.keyboard.press('Control+Alt+KeyM');
+      const composer = panelOf(tab).getByRole('form', { name: 'Nouveau commentaire' });
+      await composer.waitFor();
+      await tab.keyboard.press('Escape');
+      await composer.waitFor({ state: 'detached' });
+
+      await select(tab, 'Premiers pas');
+      await tab.keyboard.press('Control+Alt+KeyM');
+      await tab.keyboard.type('Section à étoffer.');
+      await tab.keyboard.press('Control+Enter');
+      const thread = threadOf(tab, 'Premiers pas');
+      await thread.waitFor();
+      await thread.getByRole('button', { name: 'Modifier' }).click();
+      const edit = thread.getByLabel('Modifier votre commentaire');
+      await edit.fill('Section à étoffer avant lundi.');
+      await thread.getByRole('button', { name: 'Enregistrer' }).click();
+      await expect.poll(() => thread.locator('.cm-body').first().textContent()).toBe('Section à étoffer avant lundi.');
+      expect(await thread.textContent()).toContain('modifié');
+
+      await thread.getByRole('button', { name: 'Supprimer' }).click();
+      const dialog = tab.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Supprimer' }).click();
+      await expect.poll(() => threadOf(tab, 'Premiers pas').count()).toBe(0);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
