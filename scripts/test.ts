@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { TestReport } from './test-reporter.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CI = process.env.CI === 'true';
@@ -28,6 +29,7 @@ interface Layer {
   failed: number;
   skipped: number;
   note?: string;
+  report?: TestReport;
 }
 const layers: Layer[] = [];
 
@@ -68,8 +70,12 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
 
 function vitest(name: string, project: string, env: NodeJS.ProcessEnv = {}): Layer {
   const output = path.join(TMP, `results-${project}.json`);
+  const reportFile = path.join(TMP, `report-${project}.json`);
   rmSync(output, { force: true });
-  const layer = run(name, 'vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`, ...extra], env);
+  rmSync(reportFile, { force: true });
+  const reporter = path.join(ROOT, 'scripts', 'test-reporter.ts');
+  const layer = run(name, 'vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--reporter=${reporter}`, `--outputFile.json=${output}`, ...extra], { ...env, ENTENTE_TEST_REPORT: reportFile });
+  if (existsSync(reportFile)) layer.report = JSON.parse(readFileSync(reportFile, 'utf8')) as TestReport;
   if (existsSync(output)) {
     const results = JSON.parse(readFileSync(output, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number };
     layer.passed = results.numPassedTests;
@@ -116,6 +122,23 @@ if (hasPostgres) {
 if (existsSync(chromium)) vitest('browser (Chromium + axe-core)', 'browser', { ENTENTE_CHROMIUM: chromium });
 else skip('browser (Chromium + axe-core)', `${chromium} is not installed (apt-get install chromium)`);
 
+// Failures and flaky tests are named here, just before the summary, where a log read from its tail shows them.
+for (const layer of layers) {
+  const report = layer.report;
+  if (!report) continue;
+  const sections: [string, { file: string; name: string; error: string }[]][] = [
+    ['FAILED', report.failed],
+    ['FAILED FILE', report.failedFiles],
+    ['FLAKY (passed on retry)', report.flaky],
+  ];
+  for (const [label, entries] of sections) {
+    for (const entry of entries) {
+      console.log(`\n${label} · ${layer.name} · ${entry.file} › ${entry.name}`);
+      if (entry.error) console.log(entry.error.replace(/^/gm, '    '));
+    }
+  }
+  for (const error of report.unhandled) console.log(`\nUNHANDLED ERROR · ${layer.name}\n${error.replace(/^/gm, '    ')}`);
+}
 console.log('\n━━ summary ━━');
 for (const layer of layers) {
   const counts = layer.passed + layer.failed + layer.skipped > 0 ? ` ${layer.passed} passed, ${layer.failed} failed, ${layer.skipped} skipped` : '';
@@ -129,5 +152,6 @@ const skipped = layers.reduce((sum, l) => sum + l.skipped, 0);
 const failedLayers = layers.filter((l) => l.status === 'failed');
 // A failed layer without failed tests (typecheck, lint, a crash) still counts as a failure.
 const failed = failedTests + failedLayers.filter((l) => l.failed === 0).length;
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+const flaky = layers.reduce((sum, l) => sum + (l.report?.flaky.length ?? 0), 0);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${flaky > 0 ? `, ${flaky} flaky (passed on retry: see above)` : ''}`);
 process.exit(failedLayers.length > 0 ? 1 : 0);

@@ -80,6 +80,8 @@ export interface Client {
   refusals: string[];
   closes: string[];
   stateless: string[];
+  /** Tickets the token function could not get (the provider then stays unauthenticated). */
+  ticketErrors: string[];
   destroy(): void;
 }
 
@@ -96,7 +98,26 @@ export function openClient(baseUrl: string, documentId: string, token: string | 
     jitter: false,
     maxAttempts: 0,
   });
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name: documentId, token, document: doc });
+  const ticketErrors: string[] = [];
+  // As the web client does (web/src/features/workspace/collab/session.ts): a ticket that could not
+  // be had for a passing reason (the server busy or restarting, a space between two cells) drops
+  // the socket so that the provider tries again; without it the provider waits, unauthenticated,
+  // on a socket that stays open.
+  const tokenOrRetry =
+    typeof token === 'string'
+      ? token
+      : async () => {
+          try {
+            return await token();
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            ticketErrors.push(message);
+            const status = Number(/ticket refused: (\d+)/.exec(message)?.[1] ?? 0);
+            if (status === 0 || status >= 500 || status === 423 || status === 429) queueMicrotask(() => socket.webSocket?.close());
+            throw error;
+          }
+        };
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: documentId, token: tokenOrRetry, document: doc });
   provider.attach();
   const client: Client = {
     provider,
@@ -106,6 +127,7 @@ export function openClient(baseUrl: string, documentId: string, token: string | 
     refusals: [],
     closes: [],
     stateless: [],
+    ticketErrors,
     destroy() {
       // A socket still connecting (a reconnection after a refusal) errors when it is closed, and
       // nobody listens any more: without this listener that error is an uncaught exception.

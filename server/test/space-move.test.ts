@@ -419,7 +419,11 @@ describe('entente spaces move', () => {
     // Editable again, in the new cell; the live editor is back to read-write and its edits land in FR.
     expect((await api(emilie, 'PATCH', `/api/documents/${f.documents[0]}`, { title: 'Feuille de route (FR)' })).status).toBe(200);
     // The provider reconnects with its backoff, which the move's closes may have lengthened.
-    await until(() => editor.provider.authorizedScope === 'read-write' && editor.provider.isSynced, 45_000, 'editable live editor');
+    await until(() => editor.provider.authorizedScope === 'read-write' && editor.provider.isSynced, 45_000, 'editable live editor').catch((error: Error) => {
+      // Say what the provider saw: a failure here is otherwise only a timeout.
+      const state = { scope: editor.provider.authorizedScope, synced: editor.provider.isSynced, status: editor.socket.status, refusals: editor.refusals, closes: editor.closes.slice(-5), ticketErrors: editor.ticketErrors.slice(-5) };
+      throw new Error(`${error.message}: ${JSON.stringify(state)}`);
+    });
     editor.text.insert(0, 'après ');
     await acknowledged(editor);
     const stored = await t.entente.collab.store.load({ documentId: f.live, spaceId: f.spaceId, jurisdiction: 'FR' });
@@ -436,7 +440,8 @@ describe('entente spaces move', () => {
     }
   });
 
-  it('resumes to completion after a crash in each phase; the space stays readable throughout', async () => {
+  // Seven moves, each of a fresh rich space: about 15 s on a calm machine, several times that under CI's load.
+  it('resumes to completion after a crash in each phase; the space stays readable throughout', { timeout: 240_000 }, async () => {
     const points: Record<MovePhase, MovePoint> = {
       lock: 'before:lock',
       keys: 'during:keys',

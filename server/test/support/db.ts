@@ -15,6 +15,9 @@ import { migrateStores, openStores, type Stores } from '../../src/platform/db/st
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const TMP = path.join(ROOT, '.tmp');
+// Test files make their work folders under it at import time: it must exist however vitest was
+// started (`npm test` makes it, a bare `npx vitest run` does not).
+mkdirSync(TMP, { recursive: true });
 
 export function testDatabaseUrl(): string | null {
   return process.env.ENTENTE_TEST_DATABASE_URL?.trim() || null;
