@@ -341,6 +341,80 @@ describe('space export', () => {
     expect(events.map((e) => (e.details as { format: string; via: string }).format)).toEqual(expect.arrayContaining(['md', 'pdf', 'docx']));
   });
 
+  const PARENT = 'Exports « été »/Compte rendu (été) _ 2026';
+  const CHILD = 'Exports « été »/Compte rendu (été) _ 2026/Annexe';
+  const RESTRICTED = 'Exports « été »/Notes RH confidentielles';
+  /** The relative link from the parent's file to the child's, as the parent holds it. */
+  const childLink = (extension: string) => `Compte%20rendu%20(%C3%A9t%C3%A9)%20_%202026/Annexe.${extension}`;
+
+  it('writes every document in HTML: one page per document of the tree, each a parsable page with its headings', async () => {
+    // Camille, the owner (Hugo has spent his space exports of the minute): the restricted page is hers too.
+    const got = await download(camille, `/api/spaces/${spaceId}/export?format=html`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/zip');
+    const files = await entries(got.bytes);
+    // No `_images/` folder: HTML pages embed their images.
+    expect([...files.keys()].sort()).toEqual([`${PARENT}.html`, `${CHILD}.html`, `${RESTRICTED}.html`].sort());
+    const page = (name: string) => {
+      const html = (files.get(name) as Buffer).toString('utf8');
+      const elements: DefaultTreeAdapterMap['element'][] = [];
+      const walk = (node: DefaultTreeAdapterMap['parentNode']) => {
+        for (const child of node.childNodes) {
+          if ('tagName' in child) {
+            elements.push(child);
+            walk(child);
+          }
+        }
+      };
+      walk(parse(html, { onParseError: (error) => expect.fail(`${name}: ${error.code} at ${error.startLine}:${error.startCol}`) }));
+      const text = (el: DefaultTreeAdapterMap['element']): string =>
+        el.childNodes.map((n) => ('value' in n && n.nodeName === '#text' ? n.value : 'tagName' in n ? text(n) : '')).join('');
+      return { html, elements, text, attr: (el: DefaultTreeAdapterMap['element'] | undefined, a: string) => el?.attrs.find((x) => x.name === a)?.value };
+    };
+    const parent = page(`${PARENT}.html`);
+    expect(parent.html.toLowerCase().startsWith('<!doctype html>')).toBe(true);
+    expect(parent.text(parent.elements.find((e) => e.tagName === 'title') as DefaultTreeAdapterMap['element'])).toBe('Compte rendu (été) / 2026');
+    expect(parent.elements.filter((e) => e.tagName === 'h1').map(parent.text)).toEqual(['Groupe de travail « nuage »']);
+    expect(parent.attr(parent.elements.find((e) => e.tagName === 'img'), 'src')).toBe(`data:image/png;base64,${redPng.toString('base64')}`);
+    expect(parent.elements.some((e) => e.tagName === 'a' && parent.attr(e, 'href') === childLink('html'))).toBe(true);
+    const child = page(`${CHILD}.html`);
+    expect(child.elements.filter((e) => e.tagName === 'h1').map(child.text)).toEqual(['Annexe technique']);
+    const restricted = page(`${RESTRICTED}.html`);
+    expect(restricted.elements.filter((e) => /^h[1-6]$/.test(e.tagName))).toEqual([]);
+    expect(restricted.elements.filter((e) => e.tagName === 'p').map(restricted.text)).toEqual(['Salaires']);
+  });
+
+  it('writes every document in ODT: one package per document of the tree, mimetype first, its headings in content.xml', async () => {
+    const got = await download(camille, `/api/spaces/${spaceId}/export?format=odt`);
+    expect(got.status).toBe(200);
+    const files = await entries(got.bytes);
+    expect([...files.keys()].sort()).toEqual([`${PARENT}.odt`, `${CHILD}.odt`, `${RESTRICTED}.odt`].sort());
+    const headings = (name: string) => {
+      const bytes = files.get(name) as Buffer;
+      // An OpenDocument package: its first entry is `mimetype`, stored, with the type as its data.
+      expect(bytes.readUInt32LE(0)).toBe(0x04034b50);
+      expect(bytes.readUInt16LE(8)).toBe(0); // stored, not deflated
+      expect(bytes.subarray(30, 38).toString('latin1')).toBe('mimetype');
+      expect(bytes.subarray(38, 38 + 39).toString('latin1')).toBe('application/vnd.oasis.opendocument.text');
+      const unzipped = unzipSync(bytes);
+      expect(Object.keys(unzipped)).toEqual(expect.arrayContaining(['mimetype', 'content.xml', 'styles.xml', 'META-INF/manifest.xml']));
+      const xml = strFromU8(unzipped['content.xml'] as Uint8Array);
+      expect(xml.startsWith('<?xml')).toBe(true);
+      return { xml, headings: [...xml.matchAll(/<text:h [^>]*>([^<]*)<\/text:h>/g)].map((m) => m[1]) };
+    };
+    const parent = headings(`${PARENT}.odt`);
+    expect(parent.headings).toEqual(['Groupe de travail « nuage »']);
+    expect(unzipSync(files.get(`${PARENT}.odt`) as Buffer)['Pictures/1.png']).toBeDefined();
+    // ODF resolves a relative link from inside the package: one level up, then the child's file.
+    expect(parent.xml).toContain(`xlink:href="../${childLink('odt')}"`);
+    expect(headings(`${CHILD}.odt`).headings).toEqual(['Annexe technique']);
+    const restricted = headings(`${RESTRICTED}.odt`);
+    expect(restricted.headings).toEqual([]);
+    expect(restricted.xml).toContain('Salaires');
+    const events = await t.entente.stores.cells.FR.db.selectFrom('audit_events').select(['details']).where('action', '=', 'workspace.space.exported').where('resource_id', '=', spaceId).execute();
+    expect(events.map((e) => (e.details as { format: string }).format)).toEqual(expect.arrayContaining(['html', 'odt']));
+  });
+
   it('a space over the limits gets a clear problem, and leaves no temporary file', async () => {
     const temporary = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('entente-export-')).length;
     const before = await temporary();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,12 +214,13 @@ describe('deleting a space', () => {
     await expect(cell.keyring.getDataKey(db, { type: 'space', id: f.spaceId }, sealed.key_version)).rejects.toBeInstanceOf(KeyUnavailableError);
     await expect(cell.keyring.getOrCreateDataKey(db, { type: 'space', id: f.spaceId })).rejects.toBeInstanceOf(KeyUnavailableError);
     expect(await keyringRows('QC', f.spaceId)).toEqual([]);
-    // The copy of an object, put back where it was, no longer decrypts.
-    await cell.objects.put(objectsBefore[0] as string, objectCopy);
-    await expect(cell.encryptedObjects.getDecrypted(db, { type: 'space', id: f.spaceId }, objectsBefore[0] as string)).rejects.toBeInstanceOf(KeyUnavailableError);
-    // Taken away again: the background purge may already have run, and it must not be credited
-    // with (or blamed for) an object this test wrote after it.
-    await cell.objects.delete(objectsBefore[0] as string);
+    // The copy of an object, kept elsewhere (an old backup, a copied disk), no longer decrypts. Not
+    // put back under the space's prefix: the background purge, already running, would take it away
+    // before the read (seen under CI's load).
+    const elsewhere = `test-copies/${f.spaceId}/${path.basename(objectsBefore[0] as string)}`;
+    await cell.objects.put(elsewhere, objectCopy);
+    await expect(cell.encryptedObjects.getDecrypted(db, { type: 'space', id: f.spaceId }, elsewhere)).rejects.toBeInstanceOf(KeyUnavailableError);
+    await cell.objects.delete(elsewhere);
 
     // The live connection is closed and cannot come back.
     await until(() => live.closes.includes('access-revoked'), 15_000, 'live connection closed');

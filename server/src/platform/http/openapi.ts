@@ -22,6 +22,15 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) },
           csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+          // Personal access tokens (identity/tokens.ts); the scopes are enforced in http-session.ts.
+          token: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'ent_pat_…',
+            description:
+              'Jeton d’accès personnel (Mon compte › Jetons) : api:read pour lire, api:write pour modifier ; jamais pour les changements d’administration. / ' +
+              'Personal access token (My account › Tokens): api:read reads, api:write also changes; never administrative changes.',
+          },
         },
       },
     },

@@ -49,8 +49,9 @@ const documentParams = z.object({ documentId: z.uuid() }).strict();
 export function documentRoutes(app: FastifyInstance, deps: WorkspaceDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const meta = (request: FastifyRequest) => ({ ip: clientIp(request), requestId: request.id });
-  const read = { security: [{ session: [] }] };
-  const change = { security: [{ session: [], csrf: [] }] };
+  // A browser session (with CSRF for changes) or a personal access token (api:read, api:write).
+  const read = { security: [{ session: [] }, { token: [] }] as Record<string, string[]>[] };
+  const change = { security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[] };
   const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
 
   r.get(

@@ -1,5 +1,6 @@
 import { JURISDICTIONS, type Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Actor } from '../../identity/actor.ts';
+import { requireSession } from '../../identity/roles.ts';
 import type { Cell, Cells } from '../../platform/cells/cells.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { enqueue, type JobRunner, type OutboxRegistry, recordInOutbox } from '../../platform/jobs/index.ts';
@@ -67,6 +68,9 @@ export async function deleteSpace(
   options: { crashAfterCellWrite?: boolean } = {},
 ): Promise<void> {
   const actor = requireActor(actorOrNull);
+  // Irreversible (the keys are destroyed): made by the owner at a screen, never by a personal
+  // access token, so that a leaked `api:write` token cannot wipe out a space.
+  requireSession(actor);
   const { access, space } = await loadSpaceAsOwner(deps.stores, actor, spaceId);
   if (!sameName(input.confirmName, space.name)) throw new AppError('space_name_mismatch', { status: 400 });
   if (!(await shredSpace(deps, access.jurisdiction, spaceId, { actorId: actor.principalId, ip: meta.ip, requestId: meta.requestId }, options))) throw notFound();

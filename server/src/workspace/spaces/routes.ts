@@ -41,8 +41,9 @@ const spaceParams = z.object({ spaceId: z.uuid() }).strict();
 export function spaceRoutes(app: FastifyInstance, deps: WorkspaceDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const meta = (request: FastifyRequest) => ({ ip: clientIp(request), requestId: request.id });
-  const read = { security: [{ session: [] }] };
-  const change = { security: [{ session: [], csrf: [] }] };
+  // A browser session (with CSRF for changes) or a personal access token (api:read, api:write).
+  const read = { security: [{ session: [] }, { token: [] }] as Record<string, string[]>[] };
+  const change = { security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[] };
   const limited = { rateLimit: LIMITS.adminChanges };
 
   r.get(
@@ -203,8 +204,8 @@ export function spaceDeletionRoutes(app: FastifyInstance, deps: SpaceDeletionDep
       config: { rateLimit: LIMITS.adminChanges },
       schema: {
         tags: ['workspace'],
-        summary: 'Delete a space for good (owners, typing its name back): its keys are destroyed, its content purged',
-        security: [{ session: [], csrf: [] }],
+        summary: 'Delete a space for good (owners, typing its name back, in a browser session: never with a token): its keys are destroyed, its content purged',
+        security: [{ session: [], csrf: [] }] as Record<string, string[]>[],
         params: spaceParams,
         body: z.object({ confirmName: z.string().max(400) }).strict(),
         response: { 204: z.null(), 400: problem, 401: problem, 403: problem, 404: problem },
