@@ -53,6 +53,7 @@ import {
 // ── history (helper D) ──
 import { maybeRecordAutoVersion, registerAutoVersions } from './workspace/versions/auto-versions.ts';
 import { versionRoutes } from './workspace/versions/routes.ts';
+import { documentAccessEntryRoutes } from './workspace/documents/access-entry-routes.ts'; // one access-list entry (issue 5 review)
 // ── end history ──
 // ── images of documents (helper E) ──
 import { imageRoutes } from './workspace/index.ts';
@@ -347,6 +348,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     };
     spaceRoutes(app, workspaceDeps);
     documentRoutes(app, workspaceDeps);
+    documentAccessEntryRoutes(app, workspaceDeps); // one entry added to a restricted document's list (comments « share with »)
     signedIn.add(async (event) => {
       await acceptInvitationsAtSignIn(workspaceDeps, event);
     });

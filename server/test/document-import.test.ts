@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Document, ExternalHyperlink, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
-import { zipSync } from 'fflate';
+import { Zip, type ZipInputFile, ZipPassThrough, zipSync } from 'fflate';
+import { parse as parseHtml } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMessage } from '../../common/src/i18n/format.ts';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { setEmailVerified } from '../src/identity/profiles.repo.ts';
 import type { JSONContent } from '../src/workspace/content/ydoc-json.ts';
@@ -467,6 +470,302 @@ describe('bad input: a clear error per file, no crash, nothing half imported', (
     const again = await importDone(camille, spaceId, 'quota.zip', zip);
     expect(again).toMatchObject({ status: 'done', imported: 3 });
     expect(storedImages('FR', spaceId)).toHaveLength(3);
+  });
+});
+
+// ── Hostile DOCX, malformed HTML, types not supported yet (issue 5 review) ──
+
+const WORD_NAMESPACE = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+const DOCX_PACKAGE: Record<string, string> = {
+  '[Content_Types].xml':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  '_rels/.rels':
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+};
+const documentXml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="${WORD_NAMESPACE}"><w:body>${body}</w:body></w:document>`;
+const wordParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
+
+/** The smallest DOCX mammoth reads: the package's two files and `word/document.xml` around `body`. */
+function docxOf(body: string): Uint8Array {
+  return zipSync({ ...Object.fromEntries(Object.entries(DOCX_PACKAGE).map(([name, text]) => [name, utf8(text)])), 'word/document.xml': utf8(documentXml(body)) });
+}
+
+/**
+ * A DOCX whose `word/document.xml` inflates to `inflatedMiB` MiB (a paragraph, then spaces) from
+ * about a thousandth of that. Its DEFLATE stream is one compressed 16 MiB block of spaces repeated
+ * (so the test never holds the inflated bytes), written through fflate's streaming Zip with the
+ * size in the headers given by `declared`: the true size (an honest bomb: its ratio gives it away),
+ * or a small lie (a bomb that only a reader stopping at the declared size catches).
+ */
+function docxBomb(inflatedMiB: number, declared: 'true' | number): Uint8Array {
+  const MiB = 1024 * 1024;
+  const head = Buffer.from(documentXml(wordParagraph('Bombe')).replace('</w:body></w:document>', ''));
+  const tail = Buffer.from('</w:body></w:document>');
+  const spaces = Buffer.alloc(16 * MiB, 0x20);
+  const copies = Math.ceil(inflatedMiB / 16);
+  // Each piece ends on a byte boundary (sync flush) and refers to nothing before it: they chain.
+  const block = zlib.deflateRawSync(spaces, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  const data = Buffer.concat([zlib.deflateRawSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH }), ...Array<Buffer>(copies).fill(block), zlib.deflateRawSync(tail)]);
+  let crc = zlib.crc32(head);
+  if (declared === 'true') {
+    for (let i = 0; i < copies; i++) crc = zlib.crc32(spaces, crc);
+    crc = zlib.crc32(tail, crc);
+  }
+  const chunks: Uint8Array[] = [];
+  const zip = new Zip((error, chunk) => {
+    if (error) throw error;
+    chunks.push(chunk);
+  });
+  for (const [name, text] of Object.entries(DOCX_PACKAGE)) {
+    const file = new ZipPassThrough(name);
+    zip.add(file);
+    file.push(utf8(text), true);
+  }
+  const entry: ZipInputFile = { filename: 'word/document.xml', compression: 8, crc, size: declared === 'true' ? head.length + copies * spaces.length + tail.length : declared };
+  zip.add(entry);
+  entry.ondata?.(null, data, true);
+  zip.end();
+  return Buffer.concat(chunks);
+}
+
+/** What a browser would run in an HTML text: its elements, event handler attributes and addresses. */
+function activeParts(html: string): { elements: string[]; handlers: string[]; urls: string[] } {
+  const out = { elements: [] as string[], handlers: [] as string[], urls: [] as string[] };
+  // biome-ignore lint/suspicious/noExplicitAny: parse5's tree, walked loosely
+  const walk = (node: any) => {
+    if (node.tagName) out.elements.push(node.tagName);
+    for (const attribute of node.attrs ?? []) {
+      if (/^on/i.test(attribute.name)) out.handlers.push(attribute.name);
+      if (['href', 'src', 'action', 'formaction', 'xlink:href', 'srcset', 'poster', 'data'].includes(attribute.name)) out.urls.push(attribute.value);
+    }
+    for (const child of node.childNodes ?? []) walk(child);
+    if (node.content) walk(node.content);
+  };
+  walk(parseHtml(html));
+  return out;
+}
+
+/** The stored editor JSON: node types, every attribute name, and every link or image address. */
+function storedParts(json: JSONContent): { types: Set<string>; attributes: Set<string>; urls: string[] } {
+  const out = { types: new Set<string>(), attributes: new Set<string>(), urls: [] as string[] };
+  const walk = (node: JSONContent) => {
+    if (node.type) out.types.add(node.type);
+    for (const key of Object.keys(node.attrs ?? {})) out.attributes.add(key);
+    if (node.type === 'image') out.urls.push(String(node.attrs?.src));
+    for (const mark of node.marks ?? []) {
+      for (const key of Object.keys(mark.attrs ?? {})) out.attributes.add(key);
+      if (mark.type === 'link') out.urls.push(String(mark.attrs?.href));
+    }
+    for (const child of node.content ?? []) walk(child);
+  };
+  walk(json);
+  return out;
+}
+
+/** Each reason of a report line reads as words in French, Québec French and English (not as its key). */
+function expectMessages(reasons: string[]) {
+  for (const reason of reasons) {
+    for (const locale of ['fr-FR', 'fr-CA', 'en'] as const) expect(formatMessage(locale, `imports.reason.${reason}`), `${locale} ${reason}`).not.toBe(`imports.reason.${reason}`);
+  }
+}
+
+describe('bad input: hostile DOCX', () => {
+  it('refuses a DOCX nested 10 000 elements deep and DOCX decompression bombs, each on its own line, within seconds; the others go in', async () => {
+    const spaceId = await space([[emilie, 'editor']]);
+    const fine = docxOf(wordParagraph('Bonjour'));
+    const deepBody = `${'<w:sdt><w:sdtContent>'.repeat(5000)}${wordParagraph('Au fond')}${'</w:sdtContent></w:sdt>'.repeat(5000)}`;
+    const deep = docxOf(deepBody);
+    // The same behind 100 000 spaces (no XML declaration): the first inflated chunks are only white space.
+    const spaced = zipSync({
+      ...Object.fromEntries(Object.entries(DOCX_PACKAGE).map(([name, text]) => [name, utf8(text)])),
+      'word/document.xml': utf8(`${' '.repeat(100_000)}${documentXml(deepBody).replace(/^<\?xml[^>]*>/, '')}`),
+    });
+    // 64 MiB once inflated from about 64 KiB, sizes declared truly: refused from the directory.
+    const honest = docxBomb(64, 'true');
+    // 1 GiB once inflated from about 1 MiB, declared as 1000 bytes: nothing in the directory gives it away.
+    const lying = docxBomb(1024, 1000);
+    expect(honest.byteLength).toBeLessThan(100_000);
+    expect(lying.byteLength).toBeLessThan(1_100_000);
+
+    const started = Date.now();
+    const result = await importDone(emilie, spaceId, 'word.zip', zipSync({ 'bon.docx': fine, 'profond.docx': deep, 'profond-espaces.docx': spaced, 'bombe.docx': honest, 'bombe-menteuse.docx': lying, 'note.md': utf8('# Note') }, { level: 0 }));
+    // Before the depth check mammoth recursed until the stack overflowed; before the checked
+    // inflation, the lying bomb alone took about 20 s and a gigabyte of memory.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.status).toBe('done');
+    const reasons = Object.fromEntries((result.report as Loose[]).map((r) => [r.path, r.reason ?? r.status]));
+    expect(reasons).toEqual({
+      'bon.docx': 'imported',
+      'note.md': 'imported',
+      'profond.docx': 'too_deep',
+      'profond-espaces.docx': 'too_deep',
+      'bombe.docx': 'compression_ratio',
+      'bombe-menteuse.docx': 'malformed_docx',
+    });
+    expect(result).toMatchObject({ imported: 2, failed: 4 });
+    expectMessages(['too_deep', 'compression_ratio', 'malformed_docx']);
+    expect((await documents(spaceId)).map((d) => d.title).sort()).toEqual(['bon', 'note']);
+    const bon = (result.report as Loose[]).find((r) => r.path === 'bon.docx') as Loose;
+    expect((await content(spaceId, bon.documentId)).markdown).toContain('Bonjour');
+
+    // Each alone: the whole import fails, its one line says why, nothing is created.
+    for (const [name, bytes, reason] of [
+      ['profond.docx', deep, 'too_deep'],
+      ['bombe-menteuse.docx', lying, 'malformed_docx'],
+    ] as const) {
+      const at = Date.now();
+      const alone = await importDone(emilie, spaceId, name, bytes);
+      expect(Date.now() - at, name).toBeLessThan(10_000);
+      expect(alone).toMatchObject({ status: 'failed', error: 'nothing_imported', imported: 0 });
+      expect(alone.report).toEqual([{ path: name, status: 'failed', reason }]);
+    }
+    expect((await documents(spaceId)).map((d) => d.title).sort()).toEqual(['bon', 'note']);
+  }, 60_000);
+
+  it('still imports a DOCX nested as deep as real ones are (tables in tables)', async () => {
+    const spaceId = await space([[emilie, 'editor']]);
+    // Eight tables one in another: about 30 levels of XML, far from any limit.
+    const nested = `${'<w:tbl><w:tr><w:tc>'.repeat(8)}${wordParagraph('Cellule')}${'</w:tc></w:tr></w:tbl><w:p/>'.repeat(8)}`;
+    const result = await importDone(emilie, spaceId, 'tableaux.docx', docxOf(nested));
+    expect(result.status, JSON.stringify(result.report)).toBe('done');
+    expect((await content(spaceId, result.report[0].documentId)).markdown).toContain('Cellule');
+  });
+});
+
+describe('bad input: malformed HTML', () => {
+  const files: Record<string, string> = {
+    'non-fermees.html': '<h1>Titre <p>Un <b>gras <i>italique <a href="javascript:alert(1)">piège<p>suite <ul><li>un<li>deux <table><tr><td>cellule <script>alert(1)',
+    'orphelines.html': '</div></div></span><p>Texte</span></p></div></td></tr></table></body></html><p onclick=alert(1)>fin</p></div>',
+    'sans-guillemets.html':
+      '<a href=javascript:alert(1) onclick=alert(1)>x</a> <a href=https://www.service-public.fr/ title=ok>sûr</a> <img src=x onerror=alert(1)> <p style=color:red onmouseover=alert(1)>texte</p> <a href= JaVaScRiPt:alert(1)>y</a> <a href=jav&#x09;ascript:alert(1)>z</a>',
+    'tableaux.html':
+      '<p>Avant</p><table></table><table><tbody></tbody></table><table><caption>Vide</caption></table><table><tr></tr></table><table><thead></thead><tr><td></td></tr></table><table><tr><th></th></tr><tr></tr></table><p>Après</p>',
+    'mutations.html':
+      '<scr<script>ipt>alert(1)</script><<img src=x onerror=alert(1)//> <img """><script>alert(2)</script>"> <div <a href=javascript:alert(3)>w</a> <!--<img src=x onerror=alert(4)>--> <noscript><p title="</noscript><img src=x onerror=alert(5)>"></noscript> <svg><p><style><img src=x onerror=alert(6)></style></p></svg> <math><mtext><table><mglyph><style><img src=x onerror=alert(7)></style></mglyph></table></mtext></math> <p>reste <!-- commentaire jamais fermé <script>alert(8)</script>',
+  };
+
+  it('imports unclosed tags, stray closing tags, unquoted attributes and empty tables without a crash, and without anything active in the content or its HTML export', async () => {
+    const spaceId = await space([[olivier, 'editor']]);
+    // Random bytes below 0x80: valid UTF-8, full of NULs and control characters.
+    const ascii = Buffer.from(randomBytes(4096).map((b) => b & 0x7f));
+    const result = await importDone(olivier, spaceId, 'abimes.zip', zipSync({ ...Object.fromEntries(Object.entries(files).map(([n, h]) => [n, utf8(h)])), 'binaire.html': randomBytes(4096), 'ascii.html': ascii }));
+    expect(result.status, JSON.stringify(result.report)).toBe('done');
+    const byPath = new Map((result.report as Loose[]).map((r) => [r.path, r]));
+    // Not UTF-8: refused on its own line, with a reason in both languages.
+    expect(byPath.get('binaire.html')).toMatchObject({ status: 'failed', reason: 'not_text' });
+    expectMessages(['not_text']);
+    for (const name of [...Object.keys(files), 'ascii.html']) expect(byPath.get(name)?.status, `${name} ${JSON.stringify(byPath.get(name))}`).toBe('imported');
+
+    const expected: Record<string, string[]> = {
+      'non-fermees.html': ['Titre', 'piège', 'suite', 'deux', 'cellule'],
+      'orphelines.html': ['Texte', 'fin'],
+      'sans-guillemets.html': ['sûr', 'texte', 'y', 'z'],
+      'tableaux.html': ['Avant', 'Après'],
+      'mutations.html': ['reste'],
+      'ascii.html': [],
+    };
+    for (const [name, words] of Object.entries(expected)) {
+      const line = byPath.get(name) as Loose;
+      const { json, markdown } = await content(spaceId, line.documentId);
+      for (const word of words) expect(markdown, `${name}: ${word}`).toContain(word);
+      const stored = storedParts(json);
+      expect([...stored.types].filter((type) => /script|style|frame|svg|math|object|embed/i.test(type)), name).toEqual([]);
+      expect([...stored.attributes].filter((a) => /^on|^style$/i.test(a)), name).toEqual([]);
+      for (const address of stored.urls) expect(address, name).toMatch(/^(https:\/\/|\/api\/images\/|\/espaces\/)/);
+
+      const exported = await fetch(`${t.baseUrl}/api/documents/${line.documentId}/export?format=html`, { headers: { cookie: sessions.get(camille.id)?.cookie ?? '' } });
+      expect(exported.status, name).toBe(200);
+      const active = activeParts(await exported.text());
+      expect(active.elements.filter((e) => ['script', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'form', 'base', 'noscript'].includes(e)), name).toEqual([]);
+      expect(active.handlers, name).toEqual([]);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: a browser ignores them in a scheme, so must the check
+      for (const address of active.urls) expect(address.replace(/[\s\u0000-\u001f]/g, ''), name).not.toMatch(/^(javascript|vbscript|data):/i);
+    }
+    // The empty tables went (a table without a row has no place in the editor); the words around stayed.
+    const tables = await content(spaceId, (byPath.get('tableaux.html') as Loose).documentId);
+    expect(find(tables.json, 'table').every((table) => find(table, 'tableRow').length > 0)).toBe(true);
+    // The safe link among the unquoted attributes survived, the others did not.
+    const unquoted = await content(spaceId, (byPath.get('sans-guillemets.html') as Loose).documentId);
+    expect(linksOf(unquoted.json)).toEqual(['https://www.service-public.fr/']);
+  });
+
+  it('a single HTML file of binary garbage is refused, nothing created', async () => {
+    const spaceId = await space([[olivier, 'editor']]);
+    const result = await importDone(olivier, spaceId, 'page.html', randomBytes(10_000));
+    expect(result).toMatchObject({ status: 'failed', error: 'nothing_imported' });
+    expect(result.report).toEqual([{ path: 'page.html', status: 'failed', reason: 'not_text' }]);
+    expect(await documents(spaceId)).toEqual([]);
+  });
+});
+
+describe('bad input: types not supported (yet)', () => {
+  /** An OpenDocument text as LibreOffice lays it out: `mimetype` first and stored, then its XML. */
+  const odt = () =>
+    zipSync({
+      mimetype: [utf8('application/vnd.oasis.opendocument.text'), { level: 0 }],
+      'META-INF/manifest.xml': utf8('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'),
+      'content.xml': utf8(
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Compte rendu</text:p></office:text></office:body></office:document-content>',
+      ),
+    });
+
+  const problemOf = async (agent: Agent, spaceId: string, name: string, bytes: Uint8Array, language: string) => {
+    const response = await fetch(`${t.baseUrl}/api/spaces/${spaceId}/imports?${new URLSearchParams({ name })}`, {
+      method: 'POST',
+      headers: { ...sessions.get(agent.id)?.headers, 'content-type': 'application/octet-stream', 'accept-language': language },
+      body: new Uint8Array(bytes),
+    });
+    return { status: response.status, language: response.headers.get('content-language'), body: (await response.json()) as Loose };
+  };
+
+  it('an .odt upload is refused as not supported yet, in French and in English; nothing is imported', async () => {
+    const spaceId = await space([[hugo, 'editor']]);
+    const fr = await problemOf(hugo, spaceId, 'Compte rendu.odt', odt(), 'fr-FR');
+    expect(fr.status).toBe(415);
+    expect(fr.body.type).toBe('urn:entente:problem:import-type-not-yet-supported');
+    expect(fr.language).toBe('fr-FR');
+    expect(fr.body.title).toMatch(/pas encore/i);
+    expect(fr.body.detail).toContain('.odt');
+    expect(fr.body.detail).toContain('.docx');
+    const en = await problemOf(hugo, spaceId, 'Compte rendu.ODT', odt(), 'en');
+    expect(en.status).toBe(415);
+    expect(en.body.type).toBe('urn:entente:problem:import-type-not-yet-supported');
+    expect(en.language).toBe('en');
+    expect(en.body.title).toMatch(/not .*yet/i);
+    expect(en.body.detail).toContain('.odt');
+    expect(await documents(spaceId)).toEqual([]);
+    const rows = await t.entente.stores.cells.FR.db.selectFrom('document_imports').select('id').where('space_id', '=', spaceId).execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('an upload of another type is refused with the types that are accepted, in French and in English', async () => {
+    const spaceId = await space([[hugo, 'editor']]);
+    for (const [name, bytes] of [
+      ['tableur.xlsx', utf8('PK')],
+      ['photo.png', png(4, 4)],
+      ['sans-extension', utf8('# Titre')],
+    ] as const) {
+      const fr = await problemOf(hugo, spaceId, name, bytes, 'fr-FR');
+      expect(fr.status, name).toBe(415);
+      expect(fr.body.type).toBe('urn:entente:problem:import-type-unsupported');
+      expect(fr.body.detail).toBe('Seuls ces types de fichiers s’importent : .md, .markdown, .html, .htm, .docx, .zip.');
+      const en = await problemOf(hugo, spaceId, name, bytes, 'en');
+      expect(en.body.detail).toBe('Only these file types can be imported: .md, .markdown, .html, .htm, .docx, .zip.');
+    }
+    expect(await documents(spaceId)).toEqual([]);
+  });
+
+  it('in a zip: an .odt is a failed line saying ODT is not supported yet, other types are skipped, the rest goes in', async () => {
+    const spaceId = await space([[hugo, 'editor']]);
+    const result = await importDone(hugo, spaceId, 'dossier.zip', zipSync({ 'Compte rendu.odt': odt(), 'notes.txt': utf8('texte'), 'bon.md': utf8('# Bon') }));
+    expect(result).toMatchObject({ status: 'done', imported: 1, failed: 1 });
+    const byPath = new Map((result.report as Loose[]).map((r) => [r.path, r]));
+    expect(byPath.get('Compte rendu.odt')).toEqual({ path: 'Compte rendu.odt', status: 'failed', reason: 'odt_not_supported_yet' });
+    expect(byPath.get('notes.txt')).toEqual({ path: 'notes.txt', status: 'skipped', reason: 'unsupported_type' });
+    expectMessages(['odt_not_supported_yet', 'unsupported_type']);
+    expect(formatMessage('fr-FR', 'imports.reason.odt_not_supported_yet')).toMatch(/pas encore/);
+    expect(formatMessage('en', 'imports.reason.odt_not_supported_yet')).toMatch(/not .*yet/);
+    expect((await documents(spaceId)).map((d) => d.title)).toEqual(['bon']);
   });
 });
 

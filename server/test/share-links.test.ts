@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { jsonToYDoc } from '../src/workspace/content/ydoc-json.ts';
+import { publicViews } from '../src/workspace/sharing/public-links.ts';
+import type { SharingDeps } from '../src/workspace/sharing/share-links.ts';
 import { shareLinkToken } from '../src/workspace/sharing/tokens.ts';
 import { addDocument, addSpace, type Client, openClient, requestTicket, setMember, storedText, synced, ticketFor, until } from './collab-support.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
@@ -10,7 +12,8 @@ import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
  * Share links (issue 5), as their users and their attackers meet them: each reach, the role a
  * link gives (also on the live socket), revocation and expiry taking access away at once (an open
  * editor included), public pages (noindex, no script, images through the link, 404/410 pages),
- * malformed and guessed tokens, the audit of each use, and the API with personal access tokens.
+ * malformed and guessed tokens, the audit of each access a link grants (and none for members'
+ * own), and the API with personal access tokens.
  */
 let t: TestApp;
 const [FR1, FR2, QC1, QC2] = DEMO_AGENTS as unknown as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
@@ -206,6 +209,80 @@ describe('reaches', () => {
   });
 });
 
+describe('comments through a link', () => {
+  /** An anchor on `words` of the stored document, as the editor makes it (Yjs relative positions). */
+  async function anchorOn(ref: { documentId: string; spaceId: string; jurisdiction: 'FR' | 'QC' }, words: string) {
+    const { state } = await t.entente.collab.store.load(ref);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    const texts = doc
+      .getXmlFragment('default')
+      .toArray()
+      .map((node) => (node instanceof Y.XmlElement ? node.get(0) : null))
+      .filter((node): node is Y.XmlText => node instanceof Y.XmlText);
+    const text = texts.find((node) => node.toString().includes(words));
+    if (!text) throw new Error(`no « ${words} » in the document`);
+    const at = text.toString().indexOf(words);
+    const encode = (index: number, assoc: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc))).toString('base64');
+    return { start: encode(at, 0), end: encode(at + words.length, -1) };
+  }
+
+  it('a commenter link lets a non-member comment through the API (signed-in agents and organisation reaches); a reader link gets 403', async () => {
+    const words = 'Québec en mars';
+    const commented = await documentWith(`Le comité se réunit à ${words}.`);
+    const readOnly = await documentWith(`Le comité se réunit à ${words}.`);
+    const anchor = await anchorOn(commented, words);
+    const readOnlyAnchor = await anchorOn(readOnly, words);
+    // Hugo (another organisation, another state) through a link for any signed-in agent; Olivier
+    // (Émilie's organisation) through an organisation link. Neither is a member of the space.
+    const cases: [TestSession, 'authenticated' | 'organisation', string][] = [
+      [hugo, 'authenticated', FR2.id],
+      [olivier, 'organisation', QC2.id],
+    ];
+    for (const [holder, reach, principalId] of cases) {
+      const commenter = await createLink(emilie, commented.documentId, { role: 'commenter', reach });
+      const reader = await createLink(emilie, readOnly.documentId, { role: 'reader', reach });
+      // Before opening the links: the documents are not theirs to see, let alone comment.
+      expect((await json(holder, 'POST', `/api/documents/${commented.documentId}/comments`, { anchor, quote: words, body: 'Avant le lien' })).status, reach).toBe(404);
+      expect(await (await redeem(holder, tokenOf(commenter))).json()).toMatchObject({ role: 'commenter', reach, member: false });
+      expect(await (await redeem(holder, tokenOf(reader))).json()).toMatchObject({ role: 'reader', reach, member: false });
+
+      const posted = await json(holder, 'POST', `/api/documents/${commented.documentId}/comments`, { anchor, quote: words, body: `Commentaire par lien (${reach})` });
+      expect(posted.status, reach).toBe(201);
+      const written = (await posted.json()) as { thread: { id: string }; comment: { id: string; authorId: string; body: string } };
+      expect(written.comment).toMatchObject({ authorId: principalId, body: `Commentaire par lien (${reach})` });
+      const replied = await json(holder, 'POST', `/api/documents/${commented.documentId}/comment-threads/${written.thread.id}/replies`, { body: 'Et une réponse' });
+      expect(replied.status, reach).toBe(201);
+      // The owner sees it in the document's threads; the holder is told it may comment.
+      const listed = (await (await json(emilie, 'GET', `/api/documents/${commented.documentId}/comments`)).json()) as { threads: { id: string; comments: { authorId: string; body: string }[] }[] };
+      expect(listed.threads.find((thread) => thread.id === written.thread.id)?.comments.map((c) => [c.authorId, c.body])).toEqual([
+        [principalId, `Commentaire par lien (${reach})`],
+        [principalId, 'Et une réponse'],
+      ]);
+      expect(((await (await json(holder, 'GET', `/api/documents/${commented.documentId}/comments`)).json()) as { canComment: boolean }).canComment).toBe(true);
+      // The comment is an access the link granted: audited as such.
+      const used = (await auditOf(commenter.id)).filter((e) => e.action === 'workspace.share_link.used' && (e.details as { action?: string }).action === 'comment');
+      expect(used.map((e) => [e.outcome, e.actor_id])).toEqual([
+        ['success', principalId],
+        ['success', principalId],
+      ]);
+
+      // The reader link: the holder reads the document and its comments, writes none.
+      expect((await json(holder, 'GET', `/api/documents/${readOnly.documentId}`)).status, reach).toBe(200);
+      const listedReadOnly = await json(holder, 'GET', `/api/documents/${readOnly.documentId}/comments`);
+      expect(listedReadOnly.status).toBe(200);
+      expect(((await listedReadOnly.json()) as { canComment: boolean }).canComment).toBe(false);
+      const refused = await json(holder, 'POST', `/api/documents/${readOnly.documentId}/comments`, { anchor: readOnlyAnchor, quote: words, body: 'Interdit' });
+      expect(refused.status, reach).toBe(403);
+      expect(((await refused.json()) as { type: string }).type).toBe('urn:entente:problem:forbidden');
+      const ownThread = (await (await json(emilie, 'POST', `/api/documents/${readOnly.documentId}/comments`, { anchor: readOnlyAnchor, quote: words, body: 'Fil de la propriétaire' })).json()) as { thread: { id: string } };
+      expect((await json(holder, 'POST', `/api/documents/${readOnly.documentId}/comment-threads/${ownThread.thread.id}/replies`, { body: 'Interdit aussi' })).status, reach).toBe(403);
+      const threads = (await (await json(emilie, 'GET', `/api/documents/${readOnly.documentId}/comments`)).json()) as { threads: { comments: { authorId: string }[] }[] };
+      expect(threads.threads.flatMap((thread) => thread.comments).some((c) => c.authorId === principalId)).toBe(false);
+    }
+  });
+});
+
 describe('roles on the live socket, revocation and expiry', () => {
   it('a reader link cannot write through /collab; an editor link can; revoking closes the open editor at once', async () => {
     const doc = await documentWith('Texte');
@@ -390,12 +467,120 @@ describe('audit', () => {
 
     const pub = await createLink(emilie, doc.documentId, { role: 'reader', reach: 'public', expiresAt: inAMonth() });
     for (let i = 0; i < 5; i++) expect((await fetch(url(`/p/${tokenOf(pub)}`))).status).toBe(200);
-    // Reloads from one address within a minute: audited once, anonymously, with the address.
+    // Reloads from one address within a minute: the first recorded at once, anonymously, with the
+    // address hashed; the four others are counted and recorded when the minute ends (below).
     const views = (await auditOf(pub.id)).filter((e) => e.action === 'workspace.share_link.used');
     expect(views).toHaveLength(1);
-    expect(views[0]).toMatchObject({ outcome: 'success', actor_id: null, details: expect.objectContaining({ via: 'public' }) });
+    expect(views[0]).toMatchObject({ outcome: 'success', actor_id: null, details: expect.objectContaining({ via: 'public', action: 'read', count: 1 }) });
+    expect(JSON.stringify(views[0])).not.toContain('127.0.0.1');
+  });
+
+  it('counts every public view: an event per minute, link and address, whose counts add up to the views', async () => {
+    const doc = await documentWith('Texte');
+    const pub = await createLink(emilie, doc.documentId, { role: 'reader', reach: 'public', expiresAt: inAMonth() });
+    // The route's own counter flushes each minute and at shutdown; this one is flushed by the test.
+    const views = publicViews({ ...t.entente, publicUrl: () => new URL(t.baseUrl), content: () => t.entente.collab.store } as unknown as SharingDeps);
+    try {
+      const from = (ip: string) => ({ ip, requestId: `req-${ip}` });
+      for (let i = 0; i < 7; i++) await views.page(tokenOf(pub), 'fr-FR', from('198.51.100.7'));
+      for (let i = 0; i < 2; i++) await views.page(tokenOf(pub), 'fr-FR', from('203.0.113.9'));
+      expect((await auditOf(pub.id)).filter((e) => e.action === 'workspace.share_link.used')).toHaveLength(2);
+      await views.flush();
+      const events = (await auditOf(pub.id)).filter((e) => e.action === 'workspace.share_link.used');
+      const details = events.map((e) => e.details as { address: string; count: number; action: string; from: string; to: string });
+      const byAddress = Map.groupBy(details, (d) => d.address);
+      expect(byAddress.size).toBe(2);
+      expect([...byAddress.values()].map((list) => list.reduce((n, d) => n + d.count, 0)).sort()).toEqual([2, 7]);
+      expect(events.every((e) => e.actor_id === null && e.outcome === 'success')).toBe(true);
+      expect(JSON.stringify(events)).not.toMatch(/198\.51\.100\.7|203\.0\.113\.9/);
+      // Nothing pending is recorded twice.
+      await views.flush();
+      expect((await auditOf(pub.id)).filter((e) => e.action === 'workspace.share_link.used')).toHaveLength(events.length);
+    } finally {
+      views.stop();
+    }
+  });
+
+  it('records each access a link grants to a signed-in agent: read, versions, export, ticket, comment', async () => {
+    const doc = await documentWith('Le comité se réunit à Québec.');
+    const link = await createLink(emilie, doc.documentId, { role: 'editor', reach: 'authenticated' });
+    expect((await redeem(hugo, tokenOf(link))).status).toBe(200);
+    const used = async () =>
+      (await auditOf(link.id)).filter((e) => e.action === 'workspace.share_link.used' && (e.details as { reason?: string }).reason !== 'opened');
+    const last = async () => (await used()).at(-1) as { actor_id: string; details: Record<string, unknown> };
+
+    expect((await json(hugo, 'GET', `/api/documents/${doc.documentId}/content?format=markdown`)).status).toBe(200);
+    expect(await last()).toMatchObject({ actor_id: FR2.id, details: { documentId: doc.documentId, action: 'read', via: 'app', reach: 'authenticated', role: 'editor' } });
+    expect((await json(hugo, 'GET', `/api/documents/${doc.documentId}/versions`)).status).toBe(200);
+    expect((await last()).details).toMatchObject({ action: 'read', versions: 'list' });
+    expect((await json(hugo, 'GET', `/api/documents/${doc.documentId}/export?format=md`)).status).toBe(200);
+    expect((await last()).details).toMatchObject({ action: 'export', format: 'md' });
+    expect((await requestTicket(t.baseUrl, hugo, doc.documentId)).status).toBe(200);
+    expect((await last()).details).toMatchObject({ action: 'ticket', editing: true });
+    const anchor = await storedAnchor(doc, 'Québec');
+    const commented = await json(hugo, 'POST', `/api/documents/${doc.documentId}/comments`, { anchor, quote: 'Québec', body: 'Par le lien' });
+    expect(commented.status).toBe(201);
+    expect((await last()).details).toMatchObject({ action: 'comment', commentId: ((await commented.json()) as { comment: { id: string } }).comment.id });
+    expect((await used()).map((e) => (e.details as { action: string }).action)).toEqual(['read', 'read', 'export', 'ticket', 'comment']);
+
+    // A reader link gives a read-only socket, and says so.
+    const readerLink = await createLink(emilie, doc.documentId, { role: 'reader', reach: 'authenticated' });
+    expect((await redeem(olivier, tokenOf(readerLink))).status).toBe(200);
+    expect(await (await requestTicket(t.baseUrl, olivier, doc.documentId)).json()).toMatchObject({ readOnly: true });
+    expect((await auditOf(readerLink.id)).at(-1)).toMatchObject({ actor_id: QC2.id, details: expect.objectContaining({ action: 'ticket', editing: false }) });
+  });
+
+  it('records nothing for a member’s own access, and only what the link adds for a member who holds one', async () => {
+    const doc = await documentWith('Le comité se réunit à Québec.');
+    const count = async () =>
+      Number(
+        (
+          await t.entente.stores.cells.QC.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('action', '=', 'workspace.share_link.used')
+            .execute()
+        )[0]?.n,
+      );
+    const link = await createLink(emilie, doc.documentId, { role: 'commenter', reach: 'members' });
+    const before = await count();
+    // Camille, editor of the space, with no link: reads, exports, edits live, comments.
+    expect((await json(camille, 'GET', `/api/documents/${doc.documentId}/content`)).status).toBe(200);
+    expect((await json(camille, 'GET', `/api/documents/${doc.documentId}/versions`)).status).toBe(200);
+    expect((await json(camille, 'GET', `/api/documents/${doc.documentId}/export?format=md`)).status).toBe(200);
+    expect((await requestTicket(t.baseUrl, camille, doc.documentId)).status).toBe(200);
+    const anchor = await storedAnchor(doc, 'Québec');
+    expect((await json(camille, 'POST', `/api/documents/${doc.documentId}/comments`, { anchor, quote: 'Québec', body: 'Membre' })).status).toBe(201);
+    expect(await count()).toBe(before);
+
+    // Olivier, reader of the space, opens the commenter link: reading is his own right (nothing
+    // recorded), commenting is what the link gives (recorded).
+    await setMember(t.entente, spaceId, QC2.id, 'reader');
+    try {
+      expect((await redeem(olivier, tokenOf(link))).status).toBe(200);
+      const opened = await count();
+      expect((await json(olivier, 'GET', `/api/documents/${doc.documentId}/content`)).status).toBe(200);
+      expect(await count()).toBe(opened);
+      expect((await json(olivier, 'POST', `/api/documents/${doc.documentId}/comments`, { anchor, quote: 'Québec', body: 'Lecteur' })).status).toBe(201);
+      expect(await count()).toBe(opened + 1);
+      expect((await auditOf(link.id)).at(-1)).toMatchObject({ actor_id: QC2.id, details: expect.objectContaining({ action: 'comment', reach: 'members', role: 'commenter' }) });
+    } finally {
+      await setMember(t.entente, spaceId, QC2.id, null);
+    }
   });
 });
+
+/** An anchor (Yjs relative positions) in the document's stored text, as the editor makes it. */
+async function storedAnchor(ref: { documentId: string; spaceId: string; jurisdiction: 'FR' | 'QC' }, words: string) {
+  const { state } = await t.entente.collab.store.load(ref);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const paragraph = doc.getXmlFragment('default').get(1) as Y.XmlElement;
+  const text = paragraph.get(0) as Y.XmlText;
+  const at = text.toString().indexOf(words);
+  const encode = (index: number, assoc: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc))).toString('base64');
+  return { start: encode(at, 0), end: encode(at + words.length, -1) };
+}
 
 describe('personal access tokens', () => {
   it('list with api:read and create with api:write; api:read cannot create', async () => {

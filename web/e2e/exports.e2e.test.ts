@@ -9,10 +9,16 @@ import { browserSuite } from './support/suite.ts';
 type Agent = (typeof DEMO_AGENTS)[number];
 const agent = (givenName: string) => DEMO_AGENTS.find((a) => a.givenName === givenName) as Agent;
 // Demo content (server/src/workspace/demo-content.ts): « Coopération France–Québec » (QC cell),
-// Émilie (fr-CA) edits it; « Bienvenue » is one of its documents.
+// Émilie (Québec, fr-CA) edits it; « Bienvenue » is one of its documents. Hugo (France, fr-FR)
+// owns « Chantier cloud souverain » (FR cell) and its « Feuille de route ». Issue 5: each feature
+// works for an agent of each state.
 const emilie = agent('Émilie');
+const hugo = agent('Hugo');
 const COOPERATION = '019ac9f0-0000-7000-8000-0000000e0001';
 const WELCOME = '019ac9f0-0000-7000-8000-0000000d0001';
+const CLOUD = '019ac9f0-0000-7000-8000-0000000e0002';
+const ROADMAP = '019ac9f0-0000-7000-8000-0000000d0101';
+const SHOTS = process.env.ENTENTE_SHOTS_DIR;
 
 async function downloadFrom(tab: Page, choose: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
   const [download] = await Promise.all([tab.waitForEvent('download'), choose()]);
@@ -22,10 +28,11 @@ async function downloadFrom(tab: Page, choose: () => Promise<void>): Promise<{ n
 describeInBrowser('Exports of documents and spaces', () => {
   const suite = browserSuite();
 
-  it('an agent downloads a document as PDF with the mouse and as DOCX with the keyboard; axe-clean with the menu open', async () => {
+  it('a Québec agent (fr-CA) downloads a document as PDF with the mouse and as DOCX with the keyboard; axe-clean with the menu open', async () => {
     const context = await suite.signedInContext(emilie, { acceptDownloads: true });
     try {
       const tab = await openPage(context, suite.app.baseUrl, `/espaces/${COOPERATION}/documents/${WELCOME}`);
+      await expect.poll(() => tab.locator('html').getAttribute('lang')).toBe('fr-CA');
       const button = tab.getByRole('button', { name: 'Exporter', exact: true });
       await button.waitFor();
       expect(await button.getAttribute('aria-haspopup')).toBe('menu');
@@ -65,7 +72,43 @@ describeInBrowser('Exports of documents and spaces', () => {
     }
   }, 120_000);
 
-  it('exports a space as a zip of Markdown files with its tree', async () => {
+  it('a French agent (fr-FR) downloads a document of the French cell as ODT and its space as a zip of ODT files', async () => {
+    const context = await suite.signedInContext(hugo, { acceptDownloads: true });
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, `/espaces/${CLOUD}/documents/${ROADMAP}`);
+      await expect.poll(() => tab.locator('html').getAttribute('lang')).toBe('fr-FR');
+      const button = tab.getByRole('button', { name: 'Exporter', exact: true });
+      await button.click();
+      const menu = tab.getByRole('menu', { name: 'Exporter « Feuille de route »' });
+      await menu.waitFor();
+      if (SHOTS) await tab.screenshot({ path: `${SHOTS}/exports-hugo-menu.png`, fullPage: true });
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      const odt = await downloadFrom(tab, () => menu.getByRole('menuitem', { name: 'OpenDocument (ODT)' }).click());
+      expect(odt.name).toBe('Feuille de route.odt');
+      const files = unzipSync(odt.bytes);
+      expect(strFromU8(files.mimetype as Uint8Array)).toBe('application/vnd.oasis.opendocument.text');
+      // A document of the French cell is written in French of France; its table is kept.
+      expect(strFromU8(files['meta.xml'] as Uint8Array)).toContain('<dc:language>fr-FR</dc:language>');
+      const content = strFromU8(files['content.xml'] as Uint8Array);
+      expect(content).toContain('<table:table ');
+      expect(content).toContain('SecNumCloud');
+      await tab.getByRole('status').filter({ hasText: 'Export OpenDocument (ODT) téléchargé.' }).waitFor();
+
+      // The whole space, from its page.
+      await tab.goto(new URL(`/espaces/${CLOUD}`, suite.app.baseUrl).href);
+      const spaceButton = tab.getByRole('button', { name: 'Exporter l’espace' });
+      await spaceButton.click();
+      const spaceMenu = tab.getByRole('menu', { name: 'Exporter l’espace « Chantier cloud souverain » (archive zip)' });
+      const zip = await downloadFrom(tab, () => spaceMenu.getByRole('menuitem', { name: 'OpenDocument (ODT)' }).click());
+      expect(zip.name).toBe('Chantier cloud souverain (odt).zip');
+      expect(Object.keys(unzipSync(zip.bytes))).toContain('Chantier cloud souverain/Feuille de route.odt');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a Québec agent exports a space as a zip of Markdown files with its tree', async () => {
     const context = await suite.signedInContext(emilie, { acceptDownloads: true });
     try {
       const tab = await openPage(context, suite.app.baseUrl, `/espaces/${COOPERATION}`);

@@ -5,6 +5,7 @@ import { findDocumentForAccess, findMemberships, findRestrictedAncestors, listRe
 import { AppError } from '../platform/errors.ts';
 import { ROLE_RANK, type SpaceRole } from './workspace.tables.ts';
 import { withShareLinks } from './sharing/link-access.ts'; // share links (helper S)
+import type { ShareLinkReach } from './sharing/sharing.tables.ts';
 
 /**
  * Who may do what on a space or a document: the one place the rules live, used by the API and
@@ -31,6 +32,11 @@ export interface DocumentAccess {
   insufficientAssurance: boolean;
   /** The space is being moved to the other cell: readable, not writable (requireNotMoving). */
   moving: boolean;
+  /**
+   * Set when the role comes from a share link rather than membership (link-access.ts), with the
+   * role the agent has as a member (null: none): what the link grants is audited (link-audit.ts).
+   */
+  link?: { id: string; reach: ShareLinkReach; memberRole: SpaceRole | null };
 }
 
 export function rankOf(role: SpaceRole): number {

@@ -106,7 +106,7 @@ export const errors = {
     'errors.share_link_reach.title': 'Lien réservé à d’autres personnes',
     'errors.share_link_reach.detail': 'Ce lien de partage ne s’adresse pas à vous. Demandez l’accès à qui vous l’a transmis.',
     'errors.share_link_public_refused.title': 'Lien public impossible',
-    'errors.share_link_public_refused.detail': 'Un document d’un espace à diffusion restreinte ne peut pas être publié sur une page publique.',
+    'errors.share_link_public_refused.detail': 'Un document d’un espace à diffusion restreinte, ou qui exige un niveau de garantie plus que faible, ne peut pas être publié sur une page publique.',
     'errors.share_link_limit.title': 'Trop de liens de partage',
     'errors.share_link_limit.detail': 'Un document a au plus {limit} liens actifs : révoquez-en un avant d’en créer un autre.',
     // ── end share links ──
@@ -130,6 +130,9 @@ export const errors = {
     'errors.import_too_large.detail': 'Un import ne peut pas dépasser {limit} Mio. Découpez l’archive en plusieurs parties.',
     'errors.import_type_unsupported.title': 'Type de fichier non importable',
     'errors.import_type_unsupported.detail': 'Seuls ces types de fichiers s’importent : {types}.',
+    'errors.import_type_not_yet_supported.title': 'Ce type de fichier ne s’importe pas encore',
+    'errors.import_type_not_yet_supported.detail':
+      'L’import des fichiers {type} n’est pas encore disponible. Enregistrez le document au format Word (.docx) ou HTML, puis importez-le.',
     // ── end document imports ──
     // space move (helper G2)
     'errors.space_moving.title': 'Espace en cours de transfert',
@@ -199,7 +202,6 @@ export const errors = {
     // ── end editor AI actions ──
   },
   'fr-CA': {
-    'errors.share_link_public_refused.detail': 'Un document d’un espace de renseignements confidentiels ne peut pas être publié sur une page publique.', // share links (helper S)
     'errors.sign_in_account_conflict.detail': 'Votre adresse courriel est déjà rattachée à un compte Entente ouvert avec une autre fédération d’identité. Connectez-vous avec la fédération que vous avez utilisée la première fois, puis liez celle-ci depuis « Mon profil » (« Lier une autre fédération »). En cas de difficulté, adressez-vous à l’administrateur de votre organisation.',
     'errors.link_email_mismatch.detail': 'Pour être liée à votre compte, cette fédération doit indiquer la même adresse courriel que votre profil et l’avoir vérifiée. Ce n’est pas le cas : rien n’a été lié. Faites vérifier votre adresse auprès de cette fédération ou adressez-vous à l’administrateur de votre organisation.',
     'errors.sign_in_invalid_email.title': 'Adresse courriel invalide',
@@ -321,7 +323,7 @@ export const errors = {
     'errors.share_link_reach.title': 'Link meant for other people',
     'errors.share_link_reach.detail': 'This share link is not meant for you. Ask whoever sent it to you for access.',
     'errors.share_link_public_refused.title': 'Public link not possible',
-    'errors.share_link_public_refused.detail': 'A document of a restricted-distribution space cannot be published on a public page.',
+    'errors.share_link_public_refused.detail': 'A document of a restricted-distribution space, or of a space that asks more than a low level of assurance, cannot be published on a public page.',
     'errors.share_link_limit.title': 'Too many share links',
     'errors.share_link_limit.detail': 'A document has at most {limit} active links: revoke one before creating another.',
     // ── end share links ──
@@ -344,6 +346,8 @@ export const errors = {
     'errors.import_too_large.detail': 'An import cannot exceed {limit} MiB. Split the archive into several parts.',
     'errors.import_type_unsupported.title': 'File type cannot be imported',
     'errors.import_type_unsupported.detail': 'Only these file types can be imported: {types}.',
+    'errors.import_type_not_yet_supported.title': 'This file type cannot be imported yet',
+    'errors.import_type_not_yet_supported.detail': 'Importing {type} files is not available yet. Save the document as Word (.docx) or HTML, then import it.',
     // ── end document imports ──
     // space move (helper G2)
     'errors.space_moving.title': 'Space being moved',

@@ -7,6 +7,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { canEditText, documentAccessFor } from '../access.ts';
+import { auditLinkUse } from '../sharing/link-audit.ts';
 import { requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import type { DocumentStore } from './document-store.ts';
 import { issueTicket } from './tickets.ts';
@@ -75,7 +76,10 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
         documentId: access.documentId,
         epoch: access.epoch,
       });
-      return { ticket, epoch: access.epoch, role: access.role, readOnly: !canEditText(access.role) || access.moving, expiresAt: expiresAt.toISOString() };
+      const readOnly = !canEditText(access.role) || access.moving;
+      // The live socket opened through a share link: read-only or editing, said in the event.
+      await auditLinkUse(deps.audit, actor, access, 'ticket', { ip: clientIp(request), requestId: request.id }, { editing: !readOnly });
+      return { ticket, epoch: access.epoch, role: access.role, readOnly, expiresAt: expiresAt.toISOString() };
     },
   );
 
@@ -116,6 +120,7 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
         requestId: request.id,
         details: { via: 'content', format },
       });
+      await auditLinkUse(deps.audit, actor, access, 'read', { ip: clientIp(request), requestId: request.id }, { format });
       return { documentId: access.documentId, epoch: access.epoch, format, content };
     },
   );

@@ -4,6 +4,7 @@ import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts
 import { uuidv7 } from '../../platform/ids.ts';
 import { type DocumentAccess, documentAccessFor, requireNotMoving, roleAtLeast } from '../access.ts';
 import { documentForContent } from '../documents/documents.ts';
+import { auditLinkUse } from '../sharing/link-audit.ts';
 import type { AuditTrx, RequestMeta } from '../spaces/deps.ts';
 import { namesOf } from '../spaces/members.ts';
 import { findDirectoryEntry, listMemberRows } from '../spaces/spaces.repo.ts';
@@ -260,6 +261,7 @@ export async function createThread(
       });
       const comment = await insertComment(trx, { id: uuidv7(), thread_id: thread.id, space_id: access.spaceId, document_id: documentId, author_id: actor.principalId, body: input.body });
       await deps.audit.record(auditEvent(actor, access, 'workspace.comment.thread_created', thread.id, meta, { commentId: comment.id }), trx as unknown as AuditTrx);
+      await auditLinkUse(deps.audit, actor, access, 'comment', meta, { commentId: comment.id }, trx as unknown as AuditTrx);
       return { thread, comment };
     });
   const creator = await documentCreator(cellOf(deps, access), documentId);
@@ -286,6 +288,7 @@ export async function replyToThread(
       if (!earlier.some((c) => c.deleted_at === null)) throw notFound();
       const comment = await insertComment(trx, { id: uuidv7(), thread_id: threadId, space_id: access.spaceId, document_id: documentId, author_id: actor.principalId, body: input.body });
       await deps.audit.record(auditEvent(actor, access, 'workspace.comment.created', comment.id, meta, { threadId }), trx as unknown as AuditTrx);
+      await auditLinkUse(deps.audit, actor, access, 'comment', meta, { commentId: comment.id }, trx as unknown as AuditTrx);
       return { thread, comment, earlier };
     });
   // Earlier participants: whoever opened the thread or wrote in it (deleted comments included:
@@ -357,6 +360,7 @@ export async function editComment(
       if (before.deleted_at) throw commentGone();
       const updated = await updateCommentBody(trx, commentId, input.body, deps.now?.() ?? new Date());
       await deps.audit.record(auditEvent(actor, access, 'workspace.comment.edited', commentId, meta, { threadId: before.thread_id }), trx as unknown as AuditTrx);
+      await auditLinkUse(deps.audit, actor, access, 'comment', meta, { commentId }, trx as unknown as AuditTrx);
       return { updated, before };
     });
   // Only agents newly mentioned by the edit are told.
@@ -380,6 +384,7 @@ export async function deleteComment(deps: CommentsDeps, actorOrNull: Actor | nul
       // An owner removing someone else's words is moderation: said so, with whose they were.
       const action = own ? 'workspace.comment.deleted' : 'workspace.comment.moderated';
       await deps.audit.record(auditEvent(actor, access, action, commentId, meta, { threadId: before.thread_id, authorId: before.author_id }), trx as unknown as AuditTrx);
+      await auditLinkUse(deps.audit, actor, access, 'comment', meta, { commentId }, trx as unknown as AuditTrx);
     });
 }
 
@@ -400,6 +405,7 @@ export async function setThreadResolved(
     if ((current.resolved_at !== null) === resolved) return current;
     const updated = await setResolved(trx, threadId, resolved ? { at: deps.now?.() ?? new Date(), by: actor.principalId } : null);
     await deps.audit.record(auditEvent(actor, access, resolved ? 'workspace.comment.resolved' : 'workspace.comment.reopened', threadId, meta), trx as unknown as AuditTrx);
+    await auditLinkUse(deps.audit, actor, access, 'comment', meta, { threadId }, trx as unknown as AuditTrx);
     return updated;
   });
   const reactionsOf = Map.groupBy(await listReactions(db, documentId), (r) => r.comment_id);

@@ -23,6 +23,7 @@ import { MAX_PATH_BYTES, relativePath, SiblingNames, sanitizeSegment } from '../
 import { jsonToOdt } from '../export/odt.ts';
 import { ZipWriter } from '../export/zip.ts';
 import { findReadableImage, openImage } from '../images/images.ts';
+import { auditLinkUse } from '../sharing/link-audit.ts';
 import type { DocumentContent, RequestMeta } from '../spaces/deps.ts';
 import { requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
@@ -136,6 +137,7 @@ export async function exportDocument(deps: DocumentExportDeps, actorOrNull: Acto
     modified: row.updated_at,
   });
   await audited(deps, actor, meta, access.jurisdiction, { type: 'document', id: access.documentId }, { format, bytes: body.byteLength, spaceId: access.spaceId });
+  await auditLinkUse(deps.audit, actor, access, 'export', meta, { format }); // share links: an export through a link
   const info = EXPORT_FORMATS[format];
   return { filename: `${sanitizeSegment(row.title, 'Sans titre')}.${info.extension}`, contentType: info.contentType, body };
 }

@@ -173,6 +173,20 @@ export async function replaceAccessRows(db: CellDb, documentId: string, entries:
     .execute();
 }
 
+/**
+ * Adds one principal to a document's access list, atomically: two agents granting at once both
+ * end up listed (no read-modify-write). False when they were listed already (then nothing changes).
+ */
+export async function insertAccessRow(db: CellDb, documentId: string, entry: { principalId: string; role: SpaceRole }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('document_access')
+    .values({ document_id: documentId, principal_id: entry.principalId, role: entry.role })
+    .onConflict((oc) => oc.columns(['document_id', 'principal_id']).doNothing())
+    .returning('principal_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
 /** Removes a principal from the access lists of every document of a space (they left it). */
 export async function deleteAccessRowsOf(db: CellDb, spaceId: string, principalId: string): Promise<number> {
   const result = await db

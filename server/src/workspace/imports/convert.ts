@@ -10,8 +10,9 @@ import { TITLE_MAX } from '../documents/documents.ts';
 import { sniffImageType } from '../images/image-types.ts';
 import type { ImageType } from '../images/images.tables.ts';
 import { imageUrl } from '../images/images.ts';
-import { ZipFormatError, ZipReader } from '../export/zip.ts';
-import { DOCUMENT_EXTENSIONS, type DocumentKind, extensionOf, IMAGE_EXTENSIONS, type ImportLimits } from './limits.ts';
+import { type ZipEntry, ZipFormatError, ZipReader } from '../export/zip.ts';
+import { DOCUMENT_EXTENSIONS, type DocumentKind, extensionOf, IMAGE_EXTENSIONS, type ImportLimits, NOT_YET_EXTENSIONS } from './limits.ts';
+import { XmlDepthError, XmlDepthMeter } from './xml-depth.ts';
 
 /**
  * Phase 1 of an import: everything is read, checked and converted before anything is written.
@@ -156,6 +157,9 @@ export async function prepareImport(input: PrepareInput): Promise<PreparedImport
           else sources.push({ path: name, kind, read: read(max), size: entry.size });
         } else if (IMAGE_EXTENSIONS.has(ext)) {
           images.set(name, { read: read(limits.maxImageBytes), size: entry.size });
+        } else if (NOT_YET_EXTENSIONS.has(ext)) {
+          // A document the agent meant to import (not a stray file): a failure that says why.
+          report.push({ path: name, status: 'failed', reason: `${ext}_not_supported_yet` });
         } else {
           report.push({ path: name, status: 'skipped', reason: 'unsupported_type' });
         }
@@ -441,8 +445,9 @@ let docxCount = 0;
 
 /**
  * A DOCX is a zip: our reader checks it with its limits (bomb, overlapping entries, encryption…)
- * before mammoth opens it. Mammoth never reads external files (`externalFileAccess: false`);
- * its images come back as placeholders mapped to their bytes.
+ * and inflates every entry once (`inspectDocxEntry`) before mammoth opens it. Mammoth never reads
+ * external files (`externalFileAccess: false`); its images come back as placeholders mapped to
+ * their bytes.
  */
 async function docxToHtml(bytes: Buffer, input: PrepareInput): Promise<{ html: string; docxImages: Map<string, Buffer>; dropped: Partial<Record<DroppedKind, number>> }> {
   const { limits } = input;
@@ -455,8 +460,10 @@ async function docxToHtml(bytes: Buffer, input: PrepareInput): Promise<{ html: s
     for (const entry of reader.entries) {
       if (entry.size > 1024 * 1024 && entry.size / Math.max(1, entry.compressedSize) > limits.maxRatio) throw new ImportFileError('compression_ratio');
     }
+    for (const entry of reader.entries) await inspectDocxEntry(reader, entry, limits.maxDocxXmlDepth);
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
+    if (error instanceof XmlDepthError) throw new ImportFileError('too_deep');
     const reason = error instanceof ZipFormatError ? ZIP_REASONS[error.reason] : undefined;
     throw new ImportFileError(reason === 'compression_ratio' || reason === 'archive_too_large' ? reason : 'malformed_docx');
   } finally {
@@ -480,6 +487,38 @@ async function docxToHtml(bytes: Buffer, input: PrepareInput): Promise<{ html: s
   } catch {
     throw new ImportFileError('malformed_docx');
   }
+}
+
+/**
+ * Inflates one entry of a DOCX through our reader, keeping nothing, before mammoth may read it:
+ * - its size: mammoth's unzip (JSZip) inflates an entry whole and only then compares it with the
+ *   size the archive declares, so an entry declared as 1000 bytes that inflates to gigabytes (a
+ *   1 MiB file) took seconds and a gigabyte of memory there. Our reader stops at the declared size
+ *   (`entry_size_mismatch`), and those sizes passed the limits above; mammoth then reads the same
+ *   bytes (the same directory, the same data ranges), which are no larger than declared.
+ * - the depth of its XML (any entry that starts as markup, whatever its name: the package's
+ *   relationships decide which parts mammoth reads): see xml-depth.ts.
+ */
+async function inspectDocxEntry(reader: ZipReader, entry: ZipEntry, maxDepth: number): Promise<void> {
+  // Undecided while only a byte order mark and white space came (a part may start with any amount).
+  let meter: XmlDepthMeter | null | undefined;
+  let first = true;
+  for await (const chunk of reader.chunks(entry)) {
+    if (meter === undefined) {
+      const at = firstSignificant(chunk, first);
+      first = false;
+      if (at === -1) continue;
+      meter = chunk[at] === 0x3c ? new XmlDepthMeter(maxDepth) : null;
+    }
+    meter?.push(chunk);
+  }
+}
+
+/** Where the first byte that is not white space (nor, at the start, a UTF-8 byte order mark) is, or -1. */
+function firstSignificant(chunk: Uint8Array, start: boolean): number {
+  let i = start && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+  while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x09 || chunk[i] === 0x0a || chunk[i] === 0x0d)) i += 1;
+  return i < chunk.length ? i : -1;
 }
 
 function zipReason(error: unknown): string {

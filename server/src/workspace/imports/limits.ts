@@ -22,6 +22,8 @@ export interface ImportLimits {
   /** Entries of a DOCX (it is a zip too), and their uncompressed total. */
   maxDocxEntries: number;
   maxDocxTotalBytes: number;
+  /** Nesting of a DOCX's XML parts (real documents stay below 100; mammoth recurses per level). */
+  maxDocxXmlDepth: number;
   /** Documents created by one import (folders included). */
   maxDocuments: number;
   /** Folders nested in a zip. */
@@ -46,6 +48,7 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxRatio: 100,
   maxDocxEntries: 1000,
   maxDocxTotalBytes: 100 * MiB,
+  maxDocxXmlDepth: 256,
   maxDocuments: 500,
   maxFolderDepth: 10,
   maxImageBytes: MAX_IMAGE_BYTES,
@@ -60,6 +63,8 @@ export const DOCUMENT_EXTENSIONS = { md: 'markdown', markdown: 'markdown', html:
 export type DocumentKind = (typeof DOCUMENT_EXTENSIONS)[keyof typeof DOCUMENT_EXTENSIONS];
 export const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp']);
 export const UPLOAD_EXTENSIONS = [...Object.keys(DOCUMENT_EXTENSIONS), 'zip'] as const;
+/** Documents an agent may expect to import but that are not read yet: refused with a reason that says so. */
+export const NOT_YET_EXTENSIONS: ReadonlySet<string> = new Set(['odt']);
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -58,6 +58,7 @@ export async function withShareLinks(
         minAssurance: link.min_assurance,
         insufficientAssurance: !meetsAssurance(principal.assuranceLevel, link.min_assurance),
         moving: Boolean(redemption?.moving),
+        link: { id: link.id, reach: link.reach, memberRole: base?.role ?? null },
       };
     }
   }

@@ -43,6 +43,11 @@ export function sharingRoutes(app: FastifyInstance, deps: SharingDeps): void {
   const documentParams = z.object({ documentId: z.uuid() }).strict();
   const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 423: problem, 429: problem };
   const views = publicViews(deps);
+  // Views counted but not yet recorded are recorded before the databases close.
+  app.addHook('onClose', async () => {
+    views.stop();
+    await views.flush();
+  });
 
   r.get(
     '/api/documents/:documentId/share-links',
@@ -164,7 +169,7 @@ export function sharingRoutes(app: FastifyInstance, deps: SharingDeps): void {
     { config: { rateLimit: PUBLIC }, schema: { hide: true, params: z.object({ token: TOKEN, imageId: z.string().max(64) }).strict() } },
     async (request, typedReply) => {
       const reply = typedReply as FastifyReply;
-      const { image, opened } = await views.image(request.params.token, request.params.imageId);
+      const { image, opened } = await views.image(request.params.token, request.params.imageId, meta(request));
       return reply
         .header('content-type', image.content_type)
         .header('content-length', String(opened.size))

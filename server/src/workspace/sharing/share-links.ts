@@ -219,7 +219,7 @@ export async function redeemShareLink(deps: SharingDeps, actorOrNull: Actor | nu
   const actor = requireActor(actorOrNull);
   const { link, jurisdiction } = await findLinkByToken(deps, token);
   const audit = (outcome: 'success' | 'denied', reason: string) =>
-    deps.audit.record(event(actor.principalId, jurisdiction, 'workspace.share_link.used', link.id, meta, { documentId: link.document_id, via: 'app', reach: link.reach, reason }, outcome));
+    deps.audit.record(event(actor.principalId, jurisdiction, 'workspace.share_link.used', link.id, meta, { documentId: link.document_id, via: 'app', action: 'open', reach: link.reach, reason }, outcome));
   if (!usable(link)) {
     await audit('denied', link.revoked_at ? 'revoked' : link.live ? 'unavailable' : 'expired');
     throw linkGone();

@@ -43,7 +43,7 @@ export function versionRoutes(app: FastifyInstance, deps: VersionsDeps): void {
         response: { 200: z.object({ versions: z.array(version) }), ...errors },
       },
     },
-    async (request) => ({ versions: await listVersions(deps, await request.actor(), request.params.documentId) }),
+    async (request) => ({ versions: await listVersions(deps, await request.actor(), request.params.documentId, meta(request)) }),
   );
 
   r.post(

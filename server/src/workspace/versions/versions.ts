@@ -10,6 +10,7 @@ import { type DiffBlock, diffBlocks } from '../content/diff.ts';
 import { jsonToMarkdown } from '../content/markdown.ts';
 import { jsonToText } from '../content/text.ts';
 import type { JSONContent } from '../content/ydoc-json.ts';
+import { auditLinkUse } from '../sharing/link-audit.ts';
 import { requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { namesOf } from '../spaces/members.ts';
 import { spacePath } from '../spaces/spaces.ts';
@@ -53,9 +54,10 @@ export interface RequestMeta {
 export const MAX_LISTED_VERSIONS = 500;
 export const VERSION_NAME_MAX = 200;
 
-export async function listVersions(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string): Promise<VersionView[]> {
-  const { ref } = await readable(deps, actorOrNull, documentId);
+export async function listVersions(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string, meta?: RequestMeta): Promise<VersionView[]> {
+  const { actor, access, ref } = await readable(deps, actorOrNull, documentId);
   const rows = await listVersionRows(deps.cells.get(ref.jurisdiction).db, documentId, MAX_LISTED_VERSIONS);
+  await auditLinkUse(deps.audit, actor, access, 'read', meta, { versions: 'list' }); // share links: each access through a link
   return present(deps, rows);
 }
 
@@ -66,21 +68,23 @@ export async function getVersion(
   versionId: string,
   meta?: RequestMeta,
 ): Promise<{ version: VersionView; content: JSONContent }> {
-  const { actor, ref } = await readable(deps, actorOrNull, documentId);
+  const { actor, access, ref } = await readable(deps, actorOrNull, documentId);
   const row = await findVersionRow(deps.cells.get(ref.jurisdiction).db, documentId, versionId);
   if (!row) throw notFound();
   const content = stateToJson(await openVersionState(deps.cells, ref, row));
   await auditRead(deps, actor, ref, { via: 'version', versionId }, meta);
+  await auditLinkUse(deps.audit, actor, access, 'read', meta, { versionId });
   const [version] = await present(deps, [row]);
   return { version: version as VersionView, content };
 }
 
 /** The version (before) against the document now (after), block by block of their Markdown. */
 export async function diffVersion(deps: VersionsDeps, actorOrNull: Actor | null, documentId: string, versionId: string, meta?: RequestMeta): Promise<DiffBlock[]> {
-  const { actor, ref } = await readable(deps, actorOrNull, documentId);
+  const { actor, access, ref } = await readable(deps, actorOrNull, documentId);
   const row = await findVersionRow(deps.cells.get(ref.jurisdiction).db, documentId, versionId);
   if (!row) throw notFound();
   await auditRead(deps, actor, ref, { via: 'version_diff', versionId }, meta);
+  await auditLinkUse(deps.audit, actor, access, 'read', meta, { versionId });
   const then = stateToJson(await openVersionState(deps.cells, ref, row));
   const now = stateToJson((await deps.content().load(ref)).state);
   // Without the final newline: no empty "same" block at the end of every comparison.
@@ -94,8 +98,9 @@ export async function createNamedVersion(
   name: string,
   meta: RequestMeta,
 ): Promise<VersionView> {
-  const { actor, ref } = await editable(deps, actorOrNull, documentId);
+  const { actor, access, ref } = await editable(deps, actorOrNull, documentId);
   const row = await saveCurrent(deps, ref, 'named', name, actor.principalId);
+  await auditLinkUse(deps.audit, actor, access, 'edit', meta, { versionId: row.id });
   await deps.audit.record({
     action: 'workspace.document.version_created',
     outcome: 'success',
@@ -117,7 +122,7 @@ export async function restoreVersion(
   versionId: string,
   meta: RequestMeta,
 ): Promise<{ restored: VersionView; beforeRestore: VersionView }> {
-  const { actor, ref } = await editable(deps, actorOrNull, documentId);
+  const { actor, access, ref } = await editable(deps, actorOrNull, documentId);
   const db = deps.cells.get(ref.jurisdiction).db;
   const row = await findVersionRow(db, documentId, versionId);
   if (!row) throw notFound();
@@ -138,6 +143,7 @@ export async function restoreVersion(
     requestId: meta.requestId,
     details: { versionId, beforeRestoreVersionId: saved.id },
   });
+  await auditLinkUse(deps.audit, actor, access, 'edit', meta, { versionId });
   const [restored, beforeRestore] = await present(deps, [row, saved]);
   return { restored: restored as VersionView, beforeRestore: beforeRestore as VersionView };
 }

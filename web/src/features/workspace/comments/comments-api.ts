@@ -98,11 +98,13 @@ export const commentsApi = {
   /** Owners of the space only (spaces/routes.ts); the server decides. */
   invite: async (spaceId: string, email: string, role: MentionInviteRole) =>
     (await send<InvitationAnswer>('POST', `/api/spaces/${encodeURIComponent(spaceId)}/invitations`, { email, role })) as InvitationAnswer,
-  /** Owners only: adds the agent to a restricted document's access list (documents/routes.ts). */
+  /**
+   * Owners only: adds the agent to a restricted document's access list, one entry on the server
+   * (documents/access-entry-routes.ts) — never the list read and written back, which would let two
+   * owners granting at once overwrite each other. Already listed: unchanged.
+   */
   grantAccess: async (documentId: string, principalId: string, role: SpaceRole) => {
-    const current = await getJson<{ restricted: boolean; entries: { principalId: string; role: SpaceRole }[] }>(`${base(documentId)}/access`);
-    const entries = [...current.entries.filter((e) => e.principalId !== principalId), { principalId, role }];
-    await send('PUT', `${base(documentId)}/access`, { restricted: current.restricted, entries });
+    await send('POST', `${base(documentId)}/access/entries`, { principalId, role });
   },
 };
 

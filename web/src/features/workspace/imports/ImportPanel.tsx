@@ -64,7 +64,8 @@ export function ImportPanel({ spaceId, spaceName, documents, act }: ImportPanelP
       const share = 1 / count;
       if (!importable(file.name)) {
         failed += 1;
-        problems.push(m('imports.unsupported', { name: file.name }));
+        // OpenDocument text is the one type agents are told to expect later: say so, and what to do.
+        problems.push(m(file.name.toLowerCase().endsWith('.odt') ? 'imports.odtNotYet' : 'imports.unsupported', { name: file.name }));
         continue;
       }
       let view: ImportView;
@@ -100,7 +101,8 @@ export function ImportPanel({ spaceId, spaceName, documents, act }: ImportPanelP
       }
       imported += view.imported;
       failed += view.status === 'failed' ? Math.max(1, view.failed) : view.failed;
-      if (view.status === 'failed' && view.error && !(view.report.length === 1 && view.report[0]?.reason === view.error)) {
+      // The report's rows already say why each file failed; a line of its own only when there is none.
+      if (view.status === 'failed' && view.error && view.report.length === 0) {
         problems.push(m('imports.failedImport', { name: file.name, reason: reason(view.error) }));
       }
       setRows([...collected]);

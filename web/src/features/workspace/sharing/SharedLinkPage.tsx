@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { getJson, Problem } from '../../../app/api.ts';
+import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { Page } from '../../../app/Page.tsx';
 import { PATHS } from '../../../app/routes.ts';
 import { type DocumentDetails, documentsApi, type Me, roleAtLeast } from '../api.ts';
@@ -86,7 +87,11 @@ export function SharedLinkPage() {
       {doc.insufficientAssurance ? (
         <p role="alert">{w('workspace.document.assurance', { level: w(`workspace.assurance.${doc.minAssurance}`) })}</p>
       ) : (
-        <LiveEditor documentId={doc.id} epoch={doc.epoch} readOnly={!roleAtLeast(doc.role, 'editor') || doc.trashedAt !== null} me={me} title={title} onEpochChanged={() => window.location.reload()} />
+        <>
+          <LiveEditor documentId={doc.id} epoch={doc.epoch} readOnly={!roleAtLeast(doc.role, 'editor') || doc.trashedAt !== null} me={me} title={title} onEpochChanged={() => window.location.reload()} />
+          {/* A commenter link is for commenting: the panel (the server decides who may write). */}
+          <CommentsPanel documentId={doc.id} spaceId={doc.spaceId} />
+        </>
       )}
     </Page>
   );
