@@ -16,6 +16,9 @@ export default defineConfig({
     // A test that passes only on its retry is still named in the summary as FLAKY (see
     // scripts/test-reporter.ts) so that it gets fixed; locally nothing is retried.
     retry: process.env.CI === 'true' ? 1 : 0,
+    // expect.poll's default (1 s) is shorter than a focus move or a re-render can take on a loaded
+    // 2-core machine; a condition that never comes still fails, only later.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
     projects: [

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import '../../server/src/assistant/usage/usage.tables.ts';
+import { UNKNOWN_MODEL } from '../../server/src/assistant/usage/ai-usage.ts';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../../server/src/identity/demo-data.ts';
 import { uuidv7 } from '../../server/src/platform/ids.ts';
 import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
@@ -42,14 +43,14 @@ writeFileSync(
 describeInBrowser('AI register and usage dashboards', () => {
   const suite = browserSuite({ env: { ENTENTE_CONFIG: configFile } });
 
-  async function usage(cell: 'FR' | 'QC', principalId: string, organisationId: string, prompt: number, completion: number, daysAgo = 0) {
+  async function usage(cell: 'FR' | 'QC', principalId: string, organisationId: string, prompt: number, completion: number, daysAgo = 0, model = 'entente-small') {
     await suite.app.entente.stores.cells[cell].db
       .insertInto('ai_usage')
       .values({
         id: uuidv7(),
         principal_id: principalId,
         organisation_id: organisationId,
-        model: 'entente-small',
+        model,
         provider: 'vllm-fr',
         provider_jurisdiction: 'FR',
         endpoint: 'chat.completions',
@@ -68,6 +69,9 @@ describeInBrowser('AI register and usage dashboards', () => {
 
   it('an operator opens the register from « Exploitation » and downloads it as CSV', async () => {
     await usage('FR', HUGO.id, HUGO.organisationId, 1200, 300, 3);
+    // Two requests for model names that match no system: counted apart, under the table.
+    await usage('FR', HUGO.id, HUGO.organisationId, 0, 0, 2, UNKNOWN_MODEL);
+    await usage('FR', HUGO.id, HUGO.organisationId, 0, 0, 1, UNKNOWN_MODEL);
     const context = await suite.signedInContext(CAMILLE, { acceptDownloads: true });
     try {
       const tab = await openPage(context, suite.app.baseUrl, '/exploitation');
@@ -82,6 +86,7 @@ describeInBrowser('AI register and usage dashboards', () => {
       expect(await row.getByRole('cell').nth(0).textContent()).toBe('1');
       // 1 500 tokens, written the French way (a narrow no-break space).
       expect((await row.getByRole('cell').nth(1).textContent())?.replace(/\s/gu, ' ')).toBe('1 500');
+      await tab.getByText('2 demandes refusées sur la période pour un nom de modèle qui ne correspond à aucun système', { exact: false }).waitFor();
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: path.join(SHOTS, 'ai-register-fr-FR.png'), fullPage: true });
 

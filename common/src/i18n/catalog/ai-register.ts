@@ -34,6 +34,7 @@ export const aiRegister = {
     'aiRegister.jurisdiction.FR': 'France',
     'aiRegister.jurisdiction.QC': 'Québec',
     'aiRegister.notDeclared': 'non renseigné',
+    'aiRegister.unknownModels': '{count, plural, one {# demande refusée} other {# demandes refusées}} sur la période pour un nom de modèle qui ne correspond à aucun système (aucun modèle n’a été appelé) : elles ne figurent pas dans le tableau.',
     'aiRegister.footprint': '{energy} Wh · {emissions} g CO₂e',
   },
   'fr-CA': {
@@ -72,6 +73,7 @@ export const aiRegister = {
     'aiRegister.jurisdiction.FR': 'France',
     'aiRegister.jurisdiction.QC': 'Québec',
     'aiRegister.notDeclared': 'not declared',
+    'aiRegister.unknownModels': '{count, plural, one {# request} other {# requests}} refused in the period for a model name that matches no system (no model was called): not in the table.',
     'aiRegister.footprint': '{energy} Wh · {emissions} g CO₂e',
   },
 } as const;

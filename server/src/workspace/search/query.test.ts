@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_START, MARK_STOP, segmentsOf, toTsQuery } from './query.ts';
+import { MARK_START, MARK_STOP, segmentsOf, snippetSegments, toTsQuery } from './query.ts';
 
 describe('toTsQuery', () => {
   it('ands words, keeps the last one as a prefix while it is typed', () => {
@@ -50,5 +50,13 @@ describe('segmentsOf', () => {
       { text: 'République', match: true },
     ]);
     expect(segmentsOf('<b>pas de HTML</b>')).toEqual([{ text: '<b>pas de HTML</b>', match: false }]);
+  });
+
+  it('shows a separator where the text had a new line or a table cell, none at the edges', () => {
+    expect(snippetSegments(`\nSuivi\tLot\t${MARK_START}Applications${MARK_STOP}\n\nÉtat du projet \n`)).toEqual([
+      { text: 'Suivi · Lot · ', match: false },
+      { text: 'Applications', match: true },
+      { text: ' · État du projet', match: false },
+    ]);
   });
 });

@@ -114,3 +114,19 @@ export function segmentsOf(headline: string): Segment[] {
     return merged;
   }, []);
 }
+
+/**
+ * A search result's snippet as the page shows it. The indexed text has a line per paragraph, heading or
+ * list item and a tab between table cells (content/text.ts); a page collapses them to spaces, and
+ * « Suivi Lot Applications » reads as one phrase: a visible separator instead, none at the edges.
+ * (The assistant's passages keep their text exactly: they are found again in the document.)
+ */
+export function snippetSegments(headline: string): Segment[] {
+  const merged = segmentsOf(headline);
+  for (const s of merged) if (!s.match) s.text = s.text.replace(/[ ]*[\t\n][\s]*/g, ' · ');
+  const first = merged[0];
+  if (first && !first.match) first.text = first.text.replace(/^ · /, '');
+  const last = merged.at(-1);
+  if (last && !last.match) last.text = last.text.replace(/ · $/, '');
+  return merged.filter((s) => s.text !== '');
+}

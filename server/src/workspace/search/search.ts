@@ -6,7 +6,7 @@ import { findMemberships } from '../access.repo.ts';
 import { requireActor } from '../spaces/deps.ts';
 import { namesOf } from '../spaces/members.ts';
 import type { SpaceRole } from '../workspace.tables.ts';
-import { type Segment, segmentsOf, toTsQuery } from './query.ts';
+import { type Segment, segmentsOf, snippetSegments, toTsQuery } from './query.ts';
 import { type CellSearch, findRecheckRows, findSearchableSpaces, type SearchHitRow, searchCell } from './search.repo.ts';
 
 /**
@@ -131,7 +131,7 @@ export async function searchDocuments(stores: Stores, actorOrNull: Actor | null,
         jurisdiction: h.jurisdiction,
         title: h.title,
         titleHighlight: segmentsOf(h.title_headline),
-        snippet: segmentsOf(h.snippet),
+        snippet: snippetSegments(h.snippet),
         author: { id: h.author_id, name: name ? `${name.givenName} ${name.familyName}`.trim() : null },
         changedAt: new Date(h.changed_at).toISOString(),
         score: h.score,

@@ -29,6 +29,8 @@ interface AiRegister {
   to: string;
   contact: string | null;
   systems: RegisterEntry[];
+  /** Requests refused for a model name that matches no system (kept out of the table). */
+  unknownModelRequests: number;
 }
 
 /**
@@ -151,6 +153,7 @@ export function AiRegisterPage() {
           </tbody>
         </ScrollingTable>
       )}
+      {register.unknownModelRequests > 0 && <p className="ai-usage-hint">{r('aiRegister.unknownModels', { count: register.unknownModelRequests })}</p>}
     </Page>
   );
 }
