@@ -87,6 +87,8 @@ export interface AiGatewayResult {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Streams answered in full by either path, counted or not: the CPU per request is per this. */
+let completed = 0;
 const log = (message: string) => console.error(`  ai-gateway: ${message}`);
 
 export async function aiGatewayBench(settings: AiGatewaySettings = DEFAULT_AI_GATEWAY): Promise<AiGatewayResult> {
@@ -188,12 +190,19 @@ async function measure(settings: AiGatewaySettings, up: UpstreamReady, upstream:
       const figures: Partial<Record<'direct' | 'gateway', Sample[]>> = {};
       for (const target of order) {
         log(`${database}: round ${round + 1}/${settings.rounds}, ${target.name}, ${settings.phaseSeconds} s`);
-        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(entente.pid), at: performance.now() };
+        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(entente.pid), at: performance.now(), completed };
         figures[target.name] = await phase(target, settings, streamMs, settings.phaseSeconds);
         const c = cpu[target.name];
         c.upstream += cpuSeconds(upstream.pid) - before.upstream;
         c.gateway += cpuSeconds(entente.pid) - before.gateway;
-        c.seconds += (performance.now() - before.at) / 1000;
+        const seconds = (performance.now() - before.at) / 1000;
+        c.seconds += seconds;
+        // Said as it comes: a run that fails later (a child slow to stop) still tells its CPU.
+        const g = cpuSeconds(entente.pid) - before.gateway;
+        const answered = completed - before.completed;
+        log(
+          `${database}: ${target.name}: ${figures[target.name]?.length ?? 0} requests measured, ${answered} answered; gateway CPU ${fixed(g / seconds, 3)} s/s (${fixed((g * 1000) / answered, 2)} ms per answer), upstream ${fixed((cpuSeconds(upstream.pid) - before.upstream) / seconds, 3)} s/s`,
+        );
       }
       rounds.push({ direct: figures.direct!, gateway: figures.gateway! });
     }
@@ -310,6 +319,7 @@ function streamOnce(target: Target, client: number, chunks: number): Promise<Sam
         response.on('end', () => {
           const totalMs = performance.now() - started;
           if (!done || contents !== chunks) return fail(`stream ended with ${contents} of ${chunks} chunks, [DONE] ${done ? 'seen' : 'missing'}`);
+          completed++;
           resolve({ ttftMs, totalMs });
         });
         response.on('error', (error) => fail(error.message));

@@ -255,7 +255,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
         allow: async (request) => isLoopback(request.ip) || can(await request.actor(), 'platform.operate'),
       });
     }
-    registerSessionResolution(app, { config, stores, sessions, secret });
+    registerSessionResolution(app, { config, stores, sessions, secret, events });
     identityRoutes(app, { config, stores, sessions, secret, audit, events });
     organisationRoutes(app, { stores, audit, sessions, events });
     registerLeavingJobs(jobs, { stores, audit, sessions, events });

@@ -5,6 +5,8 @@ import { checkCsrf } from '../platform/http/csrf.ts';
 import { sessionCookieName } from '../platform/http/openapi.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
 import { type Actor, actorFromSession } from './actor.ts';
+import type { EventBus } from '../platform/events/index.ts';
+import { createTokenCache, forgetRevokedTokens, type TokenCache } from './token-cache.ts';
 import { resolveToken } from './tokens.ts';
 import type { ResolvedSession, SessionService } from './sessions.ts';
 
@@ -23,9 +25,16 @@ declare module 'fastify' {
  */
 export function registerSessionResolution(
   app: FastifyInstance,
-  deps: { config: Config; stores: Stores; sessions: SessionService; secret: Buffer },
+  deps: { config: Config; stores: Stores; sessions: SessionService; secret: Buffer; events?: EventBus },
 ): void {
   const cookieName = sessionCookieName(deps.config);
+  // AI gateway keys, kept a few seconds and forgotten when revoked (token-cache.ts): without the
+  // event bus that says so, none are kept.
+  const tokens = deps.events ? createTokenCache((token) => resolveToken(deps.stores, token)) : null;
+  if (deps.events && tokens) {
+    const stop = forgetRevokedTokens(deps.events, tokens);
+    app.addHook('onClose', async () => stop());
+  }
   app.decorateRequest('session', null);
   app.decorateRequest('actor', async () => null);
   app.addHook('onRequest', async (request, reply) => {
@@ -44,7 +53,8 @@ export function registerSessionResolution(
     if (token && !session) clearSessionCookie(reply, deps.config);
     if (session?.newToken) setSessionCookie(reply, deps.config, session.newToken, deps.config.session.absoluteMs);
     const bearer = !token ? bearerToken(request.headers.authorization) : null;
-    const actor = session ? actorFromSession(session) : bearer ? await actorFromToken(deps.stores, bearer) : null;
+    const cached = tokens && request.url.startsWith('/ai/') ? tokens : null;
+    const actor = session ? actorFromSession(session) : bearer ? await actorFromToken(deps.stores, bearer, cached) : null;
     if (actor?.via === 'token') checkTokenScope(request.method, request.url, actor);
     request.actor = async () => actor;
     checkCsrf(request, { secret: deps.secret, publicOrigin: deps.config.publicUrl.origin, sessionId: session?.id ?? null });
@@ -80,8 +90,8 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-async function actorFromToken(stores: Stores, token: string): Promise<Actor | null> {
-  const identity = await resolveToken(stores, token);
+async function actorFromToken(stores: Stores, token: string, cache: TokenCache | null): Promise<Actor | null> {
+  const identity = cache ? await cache.resolve(token) : await resolveToken(stores, token);
   if (!identity) throw unauthenticated(); // a token was presented: say it does not work
   const grants = identity.grants;
   return {

@@ -15,6 +15,7 @@ import { type AuditTrx, type RequestMeta, requireSession } from './roles.ts';
 import { deleteMembership, findMemberRow, lockAdministrators, remainingGrants, setPrincipalStatus, wouldLeaveNoActiveAdmin } from './roles.repo.ts';
 import type { SessionService } from './sessions.ts';
 import { deleteTeamMembershipsIn } from './teams.repo.ts';
+import { tokensRevoked as forgetTokensOf } from './token-cache.ts';
 import { revokeAllAccessTokensFor } from './tokens.repo.ts';
 
 /**
@@ -235,6 +236,7 @@ async function cutAccess(
 ): Promise<{ sessionsEnded: number; tokensRevoked: number; grantsRevoked: number }> {
   const ended = await deps.sessions.endAllFor({ principalId, reason, actorId, ip, jurisdiction });
   const tokensRevoked = await revokeAllAccessTokensFor(deps.stores.control.db, principalId, new Date());
+  await forgetTokensOf(deps.events, { principalIds: [principalId] }); // AI gateway keys cached per node (token-cache.ts)
   const grantsRevoked = await revokeAllGrantsFor(deps.stores.control.db, principalId);
   return { sessionsEnded: ended.length, tokensRevoked, grantsRevoked };
 }

@@ -12,6 +12,7 @@ import { ASSURANCE_LEVELS, type AssuranceLevel } from './federation/upstream.ts'
 import { clearSessionCookie, clientIp } from './http-session.ts';
 import { TOKEN_SCOPES } from './identity.tables.ts';
 import { getMyProfile, updateMyPreferences } from './me.ts';
+import { tokensRevoked } from './token-cache.ts';
 import { createToken, listTokens, revokeToken } from './tokens.ts';
 import { listOrganisations } from './organisations.ts';
 import type { SessionService } from './sessions.ts';
@@ -246,6 +247,7 @@ export function identityRoutes(
         ip: clientIp(request),
         requestId: request.id,
       });
+      await tokensRevoked(deps.events, { tokenIds: [request.params.tokenId] }); // AI gateway keys cached per node (token-cache.ts)
       return reply.code(204).send(null);
     },
   );

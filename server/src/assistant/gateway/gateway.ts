@@ -13,7 +13,7 @@ import { type AiUsage, estimateTokens, UNKNOWN_MODEL } from '../usage/ai-usage.t
 import { GatewayError, type OpenAiErrorBody } from './errors.ts';
 import { type ModelEntry, ModelRouter, type Replica } from './router.ts';
 import type { ChatCompletionRequest, EmbeddingsRequest } from './schemas.ts';
-import { MAX_UPSTREAM_BODY, openUpstream, readText, sseData, type UpstreamCall, UpstreamFailure } from './upstream.ts';
+import { type EventSink, MAX_UPSTREAM_BODY, openUpstream, readText, SseEvents, type UpstreamCall, UpstreamFailure } from './upstream.ts';
 
 /**
  * The gateway's use cases: list the models, relay a chat completion (whole or streamed) or an
@@ -317,7 +317,7 @@ async function withFailover<T>(
       if (!(error instanceof UpstreamFailure)) throw error;
       last = error;
       if (error.kind !== 'cancelled') {
-        gateway.logger.warn({ provider: replica.provider.id, model: entry.alias, kind: error.kind, status: error.status }, 'AI upstream failed');
+        gateway.logger.warn({ provider: replica.provider.id, model: entry.alias, kind: error.kind, status: error.status, detail: error.message }, 'AI upstream failed');
       }
       if (!replicaFault(error)) break;
     } finally {
@@ -411,7 +411,16 @@ export async function createEmbeddings(gateway: GatewayDeps, actor: Actor | null
  * ends or the client goes away (a stream destroyed before its first read never runs its own
  * cleanup). Both paths release the replica and audit once.
  */
-export type ChatResult = { kind: 'json'; body: unknown } | { kind: 'stream'; events: AsyncGenerator<string>; close(): void };
+export type ChatResult =
+  | { kind: 'json'; body: unknown }
+  | {
+      kind: 'stream';
+      /** Starts the relay into `target` (the HTTP response): events are pushed as they arrive. */
+      start(target: StreamTarget): { resume(): void };
+      /** The same SSE lines as an async generator (Entente's own callers: the assistant); use one or the other. */
+      readonly events: AsyncGenerator<string>;
+      close(): void;
+    };
 
 export async function createChatCompletion(gateway: GatewayDeps, actor: Actor | null, body: ChatCompletionRequest, ctx: CallContext): Promise<ChatResult> {
   const me = authorizeAi(actor);
@@ -420,7 +429,17 @@ export async function createChatCompletion(gateway: GatewayDeps, actor: Actor | 
   const admission = await admitAudited(gateway, me, ctx, entry, 'chat.completions', body.stream === true); // classification & residency (helper B)
   await admitQuota(gateway, me, ctx, entry.alias, 'chat.completions', body.stream === true, body.messages); // AI quotas (helper A)
   if (!body.stream) return { kind: 'json', body: await relayWhole(gateway, me, ctx, entry, 'chat.completions', '/chat/completions', body, admission) };
-  return { kind: 'stream', ...(await relayStream(gateway, me, ctx, entry, body, admission)) };
+  const { start, close } = await relayStream(gateway, me, ctx, entry, body, admission);
+  let events: AsyncGenerator<string> | null = null;
+  return {
+    kind: 'stream',
+    start,
+    close,
+    get events() {
+      events ??= linesOf(start);
+      return events;
+    },
+  };
 }
 
 async function relayWhole(
@@ -490,6 +509,12 @@ async function relayWhole(
  * Opens the stream on a replica and waits for its first event before anything is sent to the
  * client: until then a failing replica is replaced by the next. After it, a failure ends the
  * stream with an OpenAI error event (`data: {"error":…}`) and no `[DONE]`.
+ *
+ * Each following event is relayed as it arrives, synchronously (SseEvents → `relay` → the
+ * client's target): no promise, generator or stream per event, which is the gateway's CPU per
+ * request (100 events for a short answer). `relay` passes a chunk through as its raw text, the
+ * model name aside, when nothing in it can need a change (see `passThrough`); otherwise it parses
+ * and rewrites it.
  */
 async function relayStream(
   gateway: GatewayDeps,
@@ -498,11 +523,11 @@ async function relayStream(
   entry: ModelEntry,
   body: ChatCompletionRequest,
   admission: Admission | null = null, // classification & residency (helper B)
-): Promise<{ events: AsyncGenerator<string>; close(): void }> {
+): Promise<{ start(target: StreamTarget): { resume(): void }; close(): void }> {
   const started = performance.now();
   const outcome: Outcome = { status: 200, replica: null, attempts: 0, promptTokens: null, completionTokens: null, ttftMs: null };
   const wantUsage = body.stream_options?.include_usage === true;
-  let opened: { replica: Replica; call: UpstreamCall; events: AsyncGenerator<string>; first: string; mapping: PseudonymMapping | null /* helper B */ };
+  let opened: { replica: Replica; call: UpstreamCall; events: SseEvents; first: string; mapping: PseudonymMapping | null /* helper B */ };
   try {
     opened = await withFailover(
       gateway,
@@ -517,11 +542,11 @@ async function relayStream(
         const call = await openUpstream(replica, '/chat/completions', upstreamBody, ctx.signal, ctx.requestId);
         try {
           if (!(call.response.headers.get('content-type') ?? '').includes('text/event-stream')) throw new UpstreamFailure('protocol', 'not an event stream');
-          const events = sseData(call);
-          const first = await events.next();
-          if (first.done) throw new UpstreamFailure('protocol', 'empty stream');
-          if (first.value !== '[DONE]' && hasError(first.value)) throw new UpstreamFailure('protocol', 'error event before any output');
-          return { replica, call, events, first: first.value, mapping: sent.mapping };
+          const events = new SseEvents(call);
+          const first = await events.first();
+          if (first === null) throw new UpstreamFailure('protocol', 'empty stream');
+          if (first !== '[DONE]' && hasError(first)) throw new UpstreamFailure('protocol', 'error event before any output');
+          return { replica, call, events, first, mapping: sent.mapping };
         } catch (error) {
           call.close();
           throw error;
@@ -538,25 +563,31 @@ async function relayStream(
 
   const { replica, call, events } = opened;
   const restorer = opened.mapping ? new ChunkRestorer(opened.mapping) : null; // helper B: placeholders back, even cut across chunks
-  let finishSeen = false;
-  let relayedChars = 0; // review fix (helper R1): the answer's characters relayed, for when no usage comes
-  const relay = function* (data: string): Generator<string> {
+  // review fix (helper R1): the answer's characters relayed, for when no usage comes
+  const state = { finishSeen: false, relayedChars: 0 };
+  const alias = JSON.stringify(entry.alias);
+  const upstreamModel = `"model":${JSON.stringify(replica.model.name)}`;
+  const logsAnswer = gateway.usage?.logsAnswer(ctx) ?? false; // content log (helper A): only then is each chunk's text kept
+  const restores = (opened.mapping?.size ?? 0) > 0;
+  const relay = (data: string): string | null => {
+    const fast = passThrough(data, { upstreamModel, alias, wantUsage, ttftKnown: outcome.ttftMs !== null, restores, restoring: logsAnswer || (restorer !== null && !restorer.idle()) }, state);
+    if (fast !== null) return fast;
     const chunk = JSON.parse(data) as Record<string, unknown>;
     const usage = usageOf(chunk);
     if (usage.prompt !== null) outcome.promptTokens = usage.prompt;
     if (usage.completion !== null) outcome.completionTokens = usage.completion;
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as { finish_reason?: unknown }[]) : [];
     if (!wantUsage) {
-      if (choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
+      if (choices.length === 0 && chunk.usage) return null; // the usage-only chunk the client did not ask for
       delete chunk.usage;
     }
-    if (choices.some((c) => c?.finish_reason)) finishSeen = true;
+    if (choices.some((c) => c?.finish_reason)) state.finishSeen = true;
     if (outcome.ttftMs === null && choices.length > 0) outcome.ttftMs = Math.round(performance.now() - started);
     if (typeof chunk.model === 'string') chunk.model = entry.alias;
     restorer?.chunk(chunk); // classification & residency (helper B)
-    noteAnswer(gateway, ctx, chunk, 'delta'); // content log (helper A)
-    relayedChars += answerChars(chunk, 'delta'); // review fix (helper R1)
-    yield `data: ${JSON.stringify(chunk)}\n\n`;
+    if (logsAnswer) noteAnswer(gateway, ctx, chunk, 'delta'); // content log (helper A)
+    state.relayedChars += answerChars(chunk, 'delta'); // review fix (helper R1)
+    return `data: ${JSON.stringify(chunk)}\n\n`;
   };
   const errorEvent = (error: GatewayError) => `data: ${JSON.stringify(ctx.errorBody(error))}\n\n`;
   let closed = false;
@@ -568,66 +599,29 @@ async function relayStream(
     if (doneSeen && !ctx.signal.aborted) {
       // The answer is complete: let the upstream end its body (bounded by its timeout) rather
       // than abort it, so that its connection can be reused.
-      void (async () => {
-        try {
-          while (!(await events.next()).done);
-        } catch {
-          // ended one way or another
-        } finally {
-          call.close();
-        }
-      })();
+      events.drain(() => call.close());
     } else {
+      events.detach();
       call.close();
-      void events.return(undefined).catch(() => {});
     }
     gateway.router.release(replica);
-    estimateMissing(outcome, body.messages, relayedChars); // review fix (helper R1): cut or left before the usage chunk
+    estimateMissing(outcome, body.messages, state.relayedChars); // review fix (helper R1): cut or left before the usage chunk
     record(gateway, actor, ctx, 'chat.completions', entry.alias, true, started, outcome);
   };
 
-  const stream = (async function* stream(): AsyncGenerator<string> {
-    try {
-      let data: string | undefined = opened.first;
-      for (;;) {
-        if (data === '[DONE]') {
-          // ── classification & residency (helper B): what the restorer still holds (no finish seen) ──
-          for (const rest of restorer?.rest() ?? []) {
-            relayedChars += rest.content.length; // review fix (helper R1)
-            yield `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: entry.alias, choices: [{ index: rest.index, delta: { content: rest.content }, finish_reason: null }] })}\n\n`;
-          }
-          // ── end classification & residency ──
-          doneSeen = true;
-          yield 'data: [DONE]\n\n';
-          return;
-        }
-        if (hasError(data)) {
-          outcome.status = 502;
-          yield errorEvent(new GatewayError(502, { type: 'server_error', code: 'upstream_interrupted', params: { model: entry.alias } }));
-          return;
-        }
-        try {
-          yield* relay(data);
-        } catch (error) {
-          if (error instanceof SyntaxError) throw new UpstreamFailure('protocol', 'event is not JSON');
-          throw error;
-        }
-        const next = await events.next();
-        if (next.done) {
-          // Ended without [DONE]: complete if the answer had finished, interrupted otherwise.
-          if (finishSeen) {
-            yield 'data: [DONE]\n\n';
-            return;
-          }
-          throw new UpstreamFailure('protocol', 'stream closed before its end');
-        }
-        data = next.value;
-      }
-    } catch (error) {
+  const start = (target: StreamTarget) => {
+    let finished = false;
+    const finish = () => {
+      finished = true;
+      target.end();
+      close();
+    };
+    const fail = (error: unknown) => {
+      if (finished) return;
       const failure = error instanceof UpstreamFailure ? error : new UpstreamFailure('protocol', (error as Error)?.message ?? 'stream failed');
       if (failure.kind === 'cancelled') {
         outcome.status = 499; // the client went away; the upstream request was aborted
-        return;
+        return finish();
       }
       gateway.logger.warn({ provider: replica.provider.id, model: entry.alias, kind: failure.kind }, 'AI upstream stream interrupted');
       const clientError =
@@ -635,12 +629,166 @@ async function relayStream(
           ? new GatewayError(504, { type: 'server_error', code: 'upstream_timeout', params: { model: entry.alias } })
           : new GatewayError(502, { type: 'server_error', code: 'upstream_interrupted', params: { model: entry.alias } });
       outcome.status = clientError.status;
-      yield errorEvent(clientError);
-    } finally {
-      close();
+      target.write(errorEvent(clientError));
+      finish();
+    };
+    const sink: EventSink = {
+      event(data) {
+        if (finished) return true;
+        if (data === '[DONE]') {
+          // ── classification & residency (helper B): what the restorer still holds (no finish seen) ──
+          for (const rest of restorer?.rest() ?? []) {
+            state.relayedChars += rest.content.length; // review fix (helper R1)
+            target.write(`data: ${JSON.stringify({ object: 'chat.completion.chunk', model: entry.alias, choices: [{ index: rest.index, delta: { content: rest.content }, finish_reason: null }] })}\n\n`);
+          }
+          // ── end classification & residency ──
+          doneSeen = true;
+          target.write('data: [DONE]\n\n');
+          finish();
+          return true;
+        }
+        if (hasError(data)) {
+          outcome.status = 502;
+          target.write(errorEvent(new GatewayError(502, { type: 'server_error', code: 'upstream_interrupted', params: { model: entry.alias } })));
+          finish();
+          return true;
+        }
+        let text: string | null;
+        try {
+          text = relay(data);
+        } catch (error) {
+          fail(error instanceof SyntaxError ? new UpstreamFailure('protocol', 'event is not JSON') : error);
+          return true;
+        }
+        return text === null || target.write(text);
+      },
+      end() {
+        if (finished) return;
+        // Ended without [DONE]: complete if the answer had finished, interrupted otherwise.
+        if (!state.finishSeen) return fail(new UpstreamFailure('protocol', 'stream closed before its end'));
+        target.write('data: [DONE]\n\n');
+        finish();
+      },
+      fail,
+    };
+    if (sink.event(opened.first)) {
+      if (!finished) events.attach(sink);
+    } else if (!finished) {
+      events.pause();
+      events.attach(sink);
     }
-  })();
-  return { events: stream, close };
+    return { resume: () => events.resume() };
+  };
+  return { start, close };
+}
+
+/** The SSE lines of a relay as an async generator, with backpressure (a few lines queued at most). */
+async function* linesOf(start: (target: StreamTarget) => { resume(): void }): AsyncGenerator<string> {
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const relay = start({
+    write(text) {
+      queue.push(text);
+      wake?.();
+      return queue.length < 16;
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+  });
+  for (;;) {
+    const text = queue.shift();
+    if (text !== undefined) {
+      if (queue.length === 0) relay.resume();
+      yield text;
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = null;
+  }
+}
+
+/** Where a streamed answer's SSE text goes (the HTTP response); `write` false: wait for `resume`. */
+export interface StreamTarget {
+  write(text: string): boolean;
+  end(): void;
+}
+
+const FINISH_KEY = '"finish_reason"';
+const USAGE_KEY = '"usage"';
+const CONTENT_KEY = '"content":';
+
+/**
+ * A chunk relayed as its raw text, with only the upstream's model name replaced by the alias, when
+ * nothing else in it can need a change — the common content chunk. Null (parse and rewrite it)
+ * when it may: any usage other than `"usage":null` (counted), a finish reason (noted), the first
+ * content (its time), text the restorer may have to change (a `[`, or a placeholder held from the
+ * previous chunk), content to log, several `content` keys, the model written otherwise than the
+ * upstream's name in one `"model":"…"`. Inside a JSON string every `"` is escaped, so a key
+ * written `"model":` or `"content":` is the object's own, never the answer's text. The answer's
+ * characters are counted from the raw string (escapes as written: an estimate, used only when
+ * the upstream gives no usage).
+ */
+function passThrough(
+  data: string,
+  o: { upstreamModel: string; alias: string; wantUsage: boolean; ttftKnown: boolean; restores: boolean; restoring: boolean },
+  state: { relayedChars: number },
+): string | null {
+  if (!o.ttftKnown || o.restoring || data.charCodeAt(0) !== 123 /* { */) return null;
+  if (o.restores && bracketOutsideChoices(data)) return null;
+  const finish = data.indexOf(FINISH_KEY);
+  if (finish !== -1 && (!data.startsWith('null', finish + FINISH_KEY.length + 1) || data.charCodeAt(finish + FINISH_KEY.length) !== 58 || data.indexOf(FINISH_KEY, finish + 1) !== -1)) return null;
+  let out = data;
+  const usage = data.indexOf(USAGE_KEY);
+  if (usage !== -1) {
+    if (!data.startsWith(':null', usage + USAGE_KEY.length) || data.indexOf(USAGE_KEY, usage + 1) !== -1) return null;
+    if (!o.wantUsage) {
+      // `"usage":null` the client did not ask for: dropped, as the parsed path deletes it.
+      const end = usage + USAGE_KEY.length + 5;
+      if (data.charCodeAt(end) === 44 /* , */) out = data.slice(0, usage) + data.slice(end + 1);
+      else if (data.charCodeAt(usage - 1) === 44) out = data.slice(0, usage - 1) + data.slice(end);
+      else return null;
+    }
+  }
+  const model = out.indexOf('"model"');
+  if (model !== -1) {
+    if (!out.startsWith(o.upstreamModel, model) || out.indexOf('"model"', model + 1) !== -1) return null;
+    out = `${out.slice(0, model)}"model":${o.alias}${out.slice(model + o.upstreamModel.length)}`;
+  }
+  const content = data.indexOf(CONTENT_KEY);
+  if (content !== -1) {
+    if (data.indexOf(CONTENT_KEY, content + 1) !== -1) return null;
+    const from = content + CONTENT_KEY.length;
+    if (data.charCodeAt(from) === 34 /* " */) {
+      const end = stringEnd(data, from + 1);
+      if (end === -1) return null;
+      state.relayedChars += end - from - 1;
+    } else if (!data.startsWith('null', from)) return null;
+  }
+  return `data: ${out}\n\n`;
+}
+
+/** Whether the chunk has a `[` other than the one opening `"choices"`: text the restorer may have to change. */
+function bracketOutsideChoices(data: string): boolean {
+  for (let at = data.indexOf('['); at !== -1; at = data.indexOf('[', at + 1)) {
+    if (at < 10 || !data.startsWith('"choices":', at - 10)) return true;
+  }
+  return false;
+}
+
+/** The index of the quote that closes the JSON string whose text starts at `from` (-1: none). */
+function stringEnd(data: string, from: number): number {
+  for (let i = from; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34 /* " */) return i;
+  }
+  return -1;
 }
 
 function hasError(data: string): boolean {

@@ -137,7 +137,13 @@ export function aiGatewayRoutes(app: FastifyInstance, deps: { gateway: Gateway }
           .header('cache-control', 'no-cache, no-store')
           // Reverse proxies (nginx) must pass each event on at once rather than buffer them.
           .header('x-accel-buffering', 'no');
-        return reply.send(Readable.from(result.events, { objectMode: false }));
+        // The gateway pushes each event as it arrives; the response asks for more (read) once it
+        // has drained. A plain Readable rather than Readable.from over a generator: no promise
+        // per event, and Fastify's onSend hooks still see the reply.
+        let relay: { resume(): void } | null = null;
+        const out = new Readable({ read: () => relay?.resume() });
+        relay = result.start({ write: (text) => out.push(text), end: () => out.push(null) });
+        return reply.send(out);
       });
 
       scope.post('/embeddings', authorizedBody, async (request, reply) => {

@@ -130,20 +130,38 @@ export async function openUpstream(replica: Replica, path: string, body: unknown
  * destroys the request (and its connection) unless the answer was read to its end, so the
  * upstream sees the call abandoned; a completely read answer leaves its connection to the pool.
  */
-function send(url: URL, headers: Record<string, string | number>, payload: Buffer, signal: AbortSignal): Promise<UpstreamResponse> {
+async function send(url: URL, headers: Record<string, string | number>, payload: Buffer, signal: AbortSignal): Promise<UpstreamResponse> {
+  try {
+    return await sendOnce(url, headers, payload, signal);
+  } catch (error) {
+    // A kept-alive connection the server closed as it was being reused (its idle timeout and
+    // ours crossed, easily on a loaded machine): the request never reached the server, so it is
+    // sent again once, on a fresh or another pooled connection. Anything else is a failure.
+    if (!(error as { reusedSocket?: boolean }).reusedSocket || signal.aborted) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ECONNRESET' && code !== 'EPIPE') throw error;
+    return sendOnce(url, headers, payload, signal);
+  }
+}
+
+function sendOnce(url: URL, headers: Record<string, string | number>, payload: Buffer, signal: AbortSignal): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const request = (secure ? https : http).request(url, { method: 'POST', headers, agent: AGENTS[secure ? 'https:' : 'http:'] });
     let complete = false;
+    let responded = false;
     const onAbort = () => {
       if (!complete) request.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     request.once('error', (error) => {
       signal.removeEventListener('abort', onAbort);
+      // Only before the response: the connection was reused and reset before any answer.
+      if (request.reusedSocket && !responded) Object.assign(error, { reusedSocket: true });
       reject(error);
     });
     request.once('response', (res) => {
+      responded = true;
       res.once('end', () => {
         complete = true;
         signal.removeEventListener('abort', onAbort);
@@ -181,15 +199,71 @@ export async function readText(response: UpstreamResponse, limit: number, touch:
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Cuts server-sent events out of decoded text, synchronously: `feed` each piece as it comes,
+ * `end` at the end of the body; `onEvent` gets the `data` of each event, in order. Lines are cut
+ * from the piece without re-slicing the buffer for each line; the rest is kept once.
+ */
+export class SseParser {
+  readonly #onEvent: (data: string) => void;
+  #buffer = '';
+  #data: string[] = [];
+  #dataChars = 0;
+
+  constructor(onEvent: (data: string) => void) {
+    this.#onEvent = onEvent;
+  }
+
+  feed(piece: string): void {
+    const buffer = this.#buffer.length === 0 ? piece : this.#buffer + piece;
+    let start = 0;
+    let newline = buffer.indexOf('\n');
+    while (newline !== -1) {
+      const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      const lineStart = start;
+      start = newline + 1;
+      newline = buffer.indexOf('\n', start);
+      if (end === lineStart) {
+        if (this.#data.length > 0) {
+          const event = this.#data.length === 1 ? (this.#data[0] as string) : this.#data.join('\n');
+          this.#data = [];
+          this.#dataChars = 0;
+          this.#onEvent(event);
+        }
+        continue;
+      }
+      // `data:` (5 characters), optionally followed by one space.
+      if (buffer.startsWith('data:', lineStart)) {
+        const from = lineStart + (buffer.charCodeAt(lineStart + 5) === 32 && lineStart + 5 < end ? 6 : 5);
+        const value = buffer.slice(from, end);
+        this.#dataChars += value.length;
+        if (this.#dataChars > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'event too large');
+        this.#data.push(value);
+      }
+      // Comments (`:`), `event:`, `id:`, `retry:` lines: nothing the gateway forwards.
+    }
+    this.#buffer = start === 0 ? buffer : buffer.slice(start);
+    if (this.#buffer.length > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'line too long');
+  }
+
+  /** A last event not followed by a blank line still counts (some servers end so). */
+  end(): void {
+    if (this.#data.length === 0) return;
+    const event = this.#data.join('\n');
+    this.#data = [];
+    this.#dataChars = 0;
+    this.#onEvent(event);
+  }
+}
+
 /** The server-sent events of a streamed answer: the `data` of each event, in order. */
 export async function* sseData(call: UpstreamCall): AsyncGenerator<string> {
   const body = call.response.body;
   // Multi-byte characters cut between two pieces are joined by the stream's decoder.
   body.setEncoding('utf8');
   const pieces = body[Symbol.asyncIterator]() as AsyncIterator<string>;
-  let buffer = '';
-  let data: string[] = [];
-  let dataChars = 0;
+  let ready: string[] = [];
+  const parser = new SseParser((event) => ready.push(event));
   try {
     for (;;) {
       let piece: IteratorResult<string>;
@@ -200,40 +274,172 @@ export async function* sseData(call: UpstreamCall): AsyncGenerator<string> {
       }
       if (piece.done) break;
       call.touch();
-      buffer = buffer.length === 0 ? piece.value : buffer + piece.value;
-      // Lines are cut from `start` on; the rest is kept once, after the loop.
-      let start = 0;
-      let newline = buffer.indexOf('\n');
-      while (newline !== -1) {
-        const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-        const line = buffer.slice(start, end);
-        start = newline + 1;
-        newline = buffer.indexOf('\n', start);
-        if (line === '') {
-          if (data.length > 0) {
-            const event = data.length === 1 ? (data[0] as string) : data.join('\n');
-            data = [];
-            dataChars = 0;
-            yield event;
-          }
-          continue;
-        }
-        if (line.startsWith('data:')) {
-          const value = line.slice(line.startsWith('data: ') ? 6 : 5);
-          dataChars += value.length;
-          if (dataChars > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'event too large');
-          data.push(value);
-        }
-        // Comments (`:`), `event:`, `id:`, `retry:` lines: nothing the gateway forwards.
+      parser.feed(piece.value);
+      if (ready.length > 0) {
+        const events = ready;
+        ready = [];
+        yield* events;
       }
-      buffer = start === 0 ? buffer : buffer.slice(start);
-      if (buffer.length > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'line too long');
     }
-    // A last event not followed by a blank line still counts (some servers end so).
-    if (data.length > 0) yield data.join('\n');
+    parser.end();
+    yield* ready;
   } finally {
     // Ended early (the client went away, an error): the rest of the body is not wanted.
     if (!body.readableEnded) body.destroy();
+  }
+}
+
+/** Where the events of a stream go, once its first one has been seen (push, no promise per event). */
+export interface EventSink {
+  /** One event's `data`; false: stop reading until `resume` is called (backpressure). */
+  event(data: string): boolean;
+  /** The body ended (cleanly: whether the answer was complete is the sink's to judge). */
+  end(): void;
+  /** The body failed: cut, timed out, cancelled, unreadable. */
+  fail(failure: UpstreamFailure): void;
+}
+
+/**
+ * The events of a streamed answer, read as the body's bytes arrive (`data` listeners, no async
+ * iterator): `first()` waits for the first event (or null when the body ended without any), so that
+ * a replica that fails before answering can be replaced; `attach` then hands every following
+ * event to a sink synchronously, with backpressure through `pause`/`resume`. Relaying an event
+ * costs no promise, no generator step and no stream between the upstream's socket and the
+ * client's.
+ */
+export class SseEvents {
+  readonly #call: UpstreamCall;
+  readonly #body: http.IncomingMessage;
+  readonly #parser: SseParser;
+  #queue: string[] = [];
+  #sink: EventSink | null = null;
+  #ended = false;
+  #failure: UpstreamFailure | null = null;
+  #waiter: { resolve(data: string | null): void; reject(error: unknown): void } | null = null;
+  #paused = false;
+
+  constructor(call: UpstreamCall) {
+    this.#call = call;
+    this.#body = call.response.body;
+    this.#parser = new SseParser((data) => this.#event(data));
+    const body = this.#body;
+    // Multi-byte characters cut between two pieces are joined by the stream's decoder.
+    body.setEncoding('utf8');
+    body.on('data', (piece: string) => {
+      call.touch();
+      try {
+        this.#parser.feed(piece);
+      } catch (error) {
+        this.#fail(error);
+      }
+    });
+    body.once('end', () => {
+      if (this.#failure) return;
+      try {
+        this.#parser.end();
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      this.#ended = true;
+      this.#settle();
+    });
+    body.once('error', (error) => this.#fail(error));
+    // Destroyed without an error (aborted): not an end.
+    body.once('close', () => {
+      if (!this.#ended && !this.#failure) this.#fail(new Error('stream closed before its end'));
+    });
+  }
+
+  /** The first event, null when the body ended without one; rejects with an UpstreamFailure. */
+  first(): Promise<string | null> {
+    if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift() as string);
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** From now on every event goes to `sink` (those that arrived meanwhile first, in order). */
+  attach(sink: EventSink): void {
+    this.#sink = sink;
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const data of queued) {
+      if (this.#sink !== sink) return;
+      if (!sink.event(data)) this.pause();
+    }
+    this.#settle();
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#body.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#body.resume();
+  }
+
+  /** No more events wanted: the sink is dropped (the body is left to the call's close). */
+  detach(): void {
+    this.#sink = null;
+    this.#queue = [];
+  }
+
+  /** Reads the rest of the body and drops it (a complete answer whose connection can be reused). */
+  drain(done: () => void): void {
+    this.#sink = null;
+    this.#queue = [];
+    if (this.#ended || this.#failure) {
+      done();
+      return;
+    }
+    this.#sink = { event: () => true, end: done, fail: () => done() };
+    this.resume();
+  }
+
+  #event(data: string): void {
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = null;
+      waiter.resolve(data);
+      return;
+    }
+    const sink = this.#sink;
+    if (!sink) {
+      this.#queue.push(data);
+      return;
+    }
+    if (!sink.event(data)) this.pause();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure || this.#ended) return;
+    this.#failure = failureOf(error, this.#call.signal);
+    if (!this.#body.destroyed) this.#body.destroy();
+    this.#settle();
+  }
+
+  /** Tells the waiter or the sink that the body is over (once the queue has gone to the sink). */
+  #settle(): void {
+    if (!this.#ended && !this.#failure) return;
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = null;
+      if (this.#failure) waiter.reject(this.#failure);
+      else waiter.resolve(null);
+      return;
+    }
+    const sink = this.#sink;
+    if (!sink || this.#queue.length > 0) return;
+    this.#sink = null;
+    if (this.#failure) sink.fail(this.#failure);
+    else sink.end();
   }
 }
 

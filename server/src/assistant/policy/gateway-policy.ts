@@ -286,6 +286,12 @@ export class ChunkRestorer {
     }
   }
 
+  /** Whether nothing is held back (a chunk without `[` then passes unchanged). */
+  idle(): boolean {
+    for (const restorer of this.#byChoice.values()) if (restorer.holding) return false;
+    return true;
+  }
+
   /** What is still held (a stream that ended without a finish): one delta per choice. */
   rest(): { index: number; content: string }[] {
     const out: { index: number; content: string }[] = [];

@@ -111,6 +111,11 @@ export class StreamRestorer {
     return restore(cut === text.length ? text : text.slice(0, cut), this.#mapping);
   }
 
+  /** Whether the beginning of a possible placeholder is held back. */
+  get holding(): boolean {
+    return this.#pending.length > 0;
+  }
+
   end(): string {
     const rest = restore(this.#pending, this.#mapping);
     this.#pending = '';

@@ -70,6 +70,8 @@ export interface AiUsage {
   admit(key: object, actor: Actor, request: UsageRequest): Promise<void>;
   /** A piece of the answer's text (kept only when content is logged, at most 1 MB). */
   noteAnswer(key: object, text: string): void;
+  /** Whether the answer's text of this admitted request is kept (else `noteAnswer` may be skipped). */
+  logsAnswer(key: object): boolean;
   settle(key: object, actor: Actor, result: UsageResult): void;
   /** Drops this node's cached content-logging setting of the organisation (it just changed). */
   forget(organisationId: string): void;
@@ -254,6 +256,11 @@ export function createAiUsage(deps: AiUsageDeps): AiUsage {
       if (!ticket?.logContent || ticket.documentIds.length > 0 || ticket.answerChars >= MAX_ANSWER_CHARS) return;
       ticket.answer.push(text);
       ticket.answerChars += text.length;
+    },
+
+    logsAnswer(key) {
+      const ticket = tickets.get(key);
+      return ticket !== undefined && ticket.logContent && ticket.documentIds.length === 0;
     },
 
     settle(key, actor, result) {

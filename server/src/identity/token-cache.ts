@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { EventBus } from '../platform/events/index.ts';
+import { onAccountsChanged } from './provider/account-cache.ts';
+import type { TokenIdentity } from './tokens.ts';
+
+/**
+ * Bearer tokens of AI gateway requests (`/ai/`), resolved a few seconds per node.
+ *
+ * A streamed chat completion's first token waits for the token's resolution (one control-plane
+ * query); an agent's tool calls the gateway again and again with the same key. Kept here, keyed
+ * by the token's SHA-256 (never the token), the identity costs that query once per `ttlMs`.
+ * Only the AI gateway's paths use it: the REST API reads the token (and the grants it acts with)
+ * from the database on every request.
+ *
+ * What makes it safe: revoking a token (`DELETE /api/me/tokens/:id`) and cutting an agent's
+ * access (left the organisation, disabled: every token revoked) call `tokensRevoked`, which
+ * forgets the tokens on this node before it returns and on the other nodes through the event bus
+ * (TOKENS_REVOKED_TOPIC); an account change (`accountsChanged`: membership gone, disabled) forgets
+ * the agent's tokens likewise. A revoked key stops working at once on the node that revoked it,
+ * and on the others when the event arrives; the TTL bounds the window only when an event is lost
+ * (the bus is best effort). Unknown, expired or revoked tokens are never cached: they are refused
+ * from the database each time, and guessing tokens cannot fill the cache.
+ */
+export const TOKENS_REVOKED_TOPIC = 'identity.tokens.revoked';
+/** How long a node may keep a token's identity (a lost revocation event is bounded by this). */
+export const TOKEN_CACHE_MS = 5_000;
+export const TOKEN_CACHE_ENTRIES = 10_000;
+
+type Revoked = { tokenIds: string[]; principalIds: string[] };
+type Listener = (revoked: Revoked) => void;
+
+export interface TokenCache {
+  resolve(token: string): Promise<TokenIdentity | null>;
+  forget(revoked: Partial<Revoked>): void;
+  readonly size: number;
+}
+
+export function createTokenCache(load: (token: string) => Promise<TokenIdentity | null>, options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): TokenCache {
+  const ttlMs = options.ttlMs ?? TOKEN_CACHE_MS;
+  const maxEntries = options.maxEntries ?? TOKEN_CACHE_ENTRIES;
+  const now = options.now ?? Date.now;
+  // `identity`: set once the read is done; until then the entry is in flight.
+  const entries = new Map<string, { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity }>();
+  return {
+    resolve(token) {
+      const key = createHash('sha256').update(token).digest('base64');
+      const hit = entries.get(key);
+      if (hit && now() - hit.at < ttlMs) return hit.value;
+      // Stored while in flight, so that concurrent requests share one read; `forget` during the
+      // read drops it too (the next request reads again, after the change).
+      const value = load(token);
+      const entry: { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity } = { at: now(), value };
+      entries.delete(key); // re-inserted last: the Map's order stays the insertion order
+      entries.set(key, entry);
+      const drop = () => {
+        if (entries.get(key) === entry) entries.delete(key);
+      };
+      void value.then((found) => {
+        if (found) entry.identity = found;
+        else drop();
+      }, drop);
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      return value;
+    },
+    forget(revoked) {
+      const tokens = new Set(revoked.tokenIds ?? []);
+      const principals = new Set(revoked.principalIds ?? []);
+      if (tokens.size === 0 && principals.size === 0) return;
+      for (const [key, entry] of entries) {
+        // An entry still being read may have been read before the change: dropped as well.
+        if (!entry.identity || tokens.has(entry.identity.tokenId) || principals.has(entry.identity.principalId)) entries.delete(key);
+      }
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/** This node's listeners, per event bus (one bus per Entente instance). */
+const localListeners = new WeakMap<EventBus, Set<Listener>>();
+const ID = /^[0-9a-f-]{36}$/;
+const MAX_IDS = 500;
+
+function ids(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string' && ID.test(id)).slice(0, MAX_IDS) : [];
+}
+
+/** Forgets the tokens in `cache` when they are revoked, on this node or another. Returns the unsubscribe. */
+export function forgetRevokedTokens(events: EventBus, cache: TokenCache): () => void {
+  let set = localListeners.get(events);
+  if (!set) {
+    set = new Set();
+    localListeners.set(events, set);
+  }
+  const mine = set;
+  const own: Listener = (revoked) => cache.forget(revoked);
+  mine.add(own);
+  const unsubscribe = events.subscribe(TOKENS_REVOKED_TOPIC, (payload) => {
+    const p = payload as { tokenIds?: unknown; principalIds?: unknown } | null;
+    cache.forget({ tokenIds: ids(p?.tokenIds), principalIds: ids(p?.principalIds) });
+  });
+  const unsubscribeAccounts = onAccountsChanged(events, (principalIds) => cache.forget({ principalIds }));
+  return () => {
+    mine.delete(own);
+    unsubscribe();
+    unsubscribeAccounts();
+  };
+}
+
+/**
+ * Tokens were revoked (by id, or every token of these principals): this node forgets them before
+ * this resolves, the other nodes when the event reaches them. Call it after the revocation is
+ * committed. Never rejects: a lost event leaves other nodes' entries to expire (TOKEN_CACHE_MS).
+ */
+export async function tokensRevoked(events: EventBus, revoked: Partial<Revoked>, onError?: (error: unknown) => void): Promise<void> {
+  const value: Revoked = { tokenIds: [...new Set(revoked.tokenIds ?? [])], principalIds: [...new Set(revoked.principalIds ?? [])] };
+  if (value.tokenIds.length === 0 && value.principalIds.length === 0) return;
+  for (const listener of localListeners.get(events) ?? []) {
+    try {
+      listener(value);
+    } catch (error) {
+      onError?.(error);
+    }
+  }
+  await events.publish(TOKENS_REVOKED_TOPIC, { tokenIds: value.tokenIds.slice(0, MAX_IDS), principalIds: value.principalIds.slice(0, MAX_IDS) }).catch((error: unknown) => onError?.(error));
+}

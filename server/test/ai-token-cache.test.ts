@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountsChanged } from '../src/identity/provider/index.ts';
+import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { createTokenCache, forgetRevokedTokens, TOKEN_CACHE_MS, tokensRevoked } from '../src/identity/token-cache.ts';
+import type { TokenIdentity } from '../src/identity/tokens.ts';
+import { InProcessEventBus } from '../src/platform/events/index.ts';
+import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+
+/**
+ * AI gateway keys are resolved a few seconds per node (identity/token-cache.ts): a revoked key must
+ * still stop working at once on the node that revoked it, and within TOKEN_CACHE_MS on a node that
+ * missed the event; the REST API is not cached at all.
+ */
+let t: TestApp;
+let camille: TestSession;
+beforeAll(async () => {
+  t = await startTestApp();
+  camille = await t.signIn(DEMO_AGENTS[0]!);
+});
+afterAll(async () => t?.close());
+
+const url = (path: string) => `${t.baseUrl}${path}`;
+async function create(scopes: string[]): Promise<{ token: string; id: string }> {
+  const response = await fetch(url('/api/me/tokens'), {
+    method: 'POST',
+    headers: { ...camille.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'cache', scopes, expiresInDays: 1 }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { token: string; id: string };
+}
+const models = (token: string) => fetch(url('/ai/v1/models'), { headers: { authorization: `Bearer ${token}` } });
+
+describe('AI gateway keys cached per node', () => {
+  it('stop working at once when revoked through the API', async () => {
+    const { token, id } = await create(['ai']);
+    expect((await models(token)).status).toBe(200);
+    expect((await models(token)).status).toBe(200); // from the cache
+    const revoked = await fetch(url(`/api/me/tokens/${id}`), { method: 'DELETE', headers: camille.headers });
+    expect(revoked.status).toBe(204);
+    const after = await models(token);
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+  });
+
+  it('stop working within the cache time when revoked where no event says so (another node)', async () => {
+    const { token, id } = await create(['ai']);
+    expect((await models(token)).status).toBe(200);
+    // Revoked behind this node's back: as another node would, had its event been lost.
+    await t.entente.stores.control.db.updateTable('access_tokens').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < TOKEN_CACHE_MS + 2_000) {
+      status = (await models(token)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(TOKEN_CACHE_MS + 2_000);
+  });
+});
+
+describe('token cache', () => {
+  const identity = (tokenId: string, principalId: string): TokenIdentity => ({
+    tokenId,
+    principalId,
+    homeJurisdiction: 'FR',
+    scopes: ['ai'],
+    grants: { memberships: [], platformRoles: [] },
+  });
+  const A = '00000000-0000-7000-8000-00000000000a';
+  const P = '00000000-0000-7000-8000-0000000000b1';
+
+  it('reads a token once per TTL, never keeps an unknown one, and forgets revoked tokens and changed accounts', async () => {
+    let clock = 0;
+    const reads: string[] = [];
+    const cache = createTokenCache(
+      async (token) => {
+        reads.push(token);
+        return token === 'known' ? identity(A, P) : null;
+      },
+      { ttlMs: 1000, now: () => clock },
+    );
+    const events = new InProcessEventBus({ error() {}, warn() {}, info() {} });
+    const stop = forgetRevokedTokens(events, cache);
+    try {
+      expect((await cache.resolve('known'))?.tokenId).toBe(A);
+      expect((await cache.resolve('known'))?.tokenId).toBe(A);
+      expect(reads).toEqual(['known']);
+      expect(await cache.resolve('unknown')).toBeNull();
+      expect(await cache.resolve('unknown')).toBeNull();
+      expect(reads).toEqual(['known', 'unknown', 'unknown']);
+      clock = 1000;
+      await cache.resolve('known');
+      expect(reads.filter((r) => r === 'known')).toHaveLength(2);
+
+      await tokensRevoked(events, { tokenIds: [A] });
+      expect(cache.size).toBe(0);
+      await cache.resolve('known');
+      expect(reads.filter((r) => r === 'known')).toHaveLength(3);
+
+      await accountsChanged(events, [P]);
+      expect(cache.size).toBe(0);
+    } finally {
+      stop();
+      await events.close();
+    }
+  });
+});
