@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { exportCommand } from '../src/cli/export.ts';
 import { importCommand } from '../src/cli/import.ts';
+import { classificationScale } from '../src/assistant/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createEntente } from '../src/entente.ts';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
@@ -204,6 +205,10 @@ beforeAll(async () => {
   });
   expect(access.status, JSON.stringify(access.json)).toBe(200);
   expect((await api(owner, 'POST', `/api/documents/${docs.corbeille}/trash`)).status).toBe(200);
+  // Classification levels (issue 7): the space's own, and two documents' own (one above, one below it).
+  expect((await api(owner, 'PUT', `/api/spaces/${spaceId}/classification`, { level: 'diffusion-restreinte' })).status).toBe(200);
+  expect((await api(owner, 'PUT', `/api/documents/${docs.details}/classification`, { level: 'diffusion-restreinte' })).status).toBe(200);
+  expect((await api(owner, 'PUT', `/api/documents/${docs.note1}/classification`, { level: 'non-protege' })).status).toBe(200);
 
   // Files: folders, versions, a restored version, an image (thumbnail), a binary, a trashed one.
   const folder = await api(owner, 'POST', `/api/spaces/${spaceId}/folders`, { name: 'Dossier', parentId: null });
@@ -383,6 +388,15 @@ describe('export → import → export', () => {
     })();
     expect(Buffer.from(stored).equals(files.get(`${p}documents/Rapport annuel.yjs`) as Buffer)).toBe(true);
 
+    // Classification levels (issue 7): the space's own (space.json and the manifest), each document's own where set.
+    expect(json<{ classificationLevel?: string }>(files.get(`${p}space.json`)).classificationLevel).toBe('diffusion-restreinte');
+    expect(space?.classificationLevel).toBe('diffusion-restreinte');
+    const levels = json<{ documents: { id: string; classificationLevel?: string | null }[] }>(files.get(`${p}documents.json`)).documents;
+    expect(Object.fromEntries(levels.filter((d) => 'classificationLevel' in d).map((d) => [d.id, d.classificationLevel]))).toEqual({
+      [docs.details as string]: 'diffusion-restreinte',
+      [docs.note1 as string]: 'non-protege',
+    });
+
     // Personal data: a space export names nobody and holds no IP address.
     const members = json<{ members: { principalId: string; role: string; profile: unknown }[] }>(files.get(`${p}members.json`)).members;
     expect(members.every((m) => m.profile === null)).toBe(true);
@@ -410,6 +424,7 @@ describe('export → import → export', () => {
     const result = await cli(importCommand, target.env, ['--file', first]);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain(GHOST); // reported as unknown here
+    expect(result.out).toContain('niveau de classification : diffusion-restreinte ; 2 document(s) avec leur propre niveau');
     const stores = await openStores(loadConfig(target.env));
     try {
       const rows = await stores.cells.QC.db.selectFrom('space_imports').select(['space_id', 'status', 'mapping', 'report', 'audit_events', 'source_space_id']).execute();
@@ -427,6 +442,16 @@ describe('export → import → export', () => {
       const members = await stores.control.db.selectFrom('space_members').select(['principal_id', 'role']).where('space_id', '=', importedId).execute();
       expect(Object.fromEntries(members.map((r) => [r.principal_id, r.role]))).toEqual({ [FR1.id]: 'owner', [QC1.id]: 'editor', [FR2.id]: 'reader' });
       expect((await stores.control.db.selectFrom('space_directory').select('jurisdiction').where('id', '=', importedId).executeTakeFirst())?.jurisdiction).toBe('QC');
+      // Classification levels (issue 7): the space's in its directory entry, each document's own in its row.
+      const directory = await stores.control.db.withTables<{ space_directory: { classification: string | null } }>().selectFrom('space_directory').select('classification').where('id', '=', importedId).executeTakeFirst();
+      expect(directory?.classification).toBe('diffusion-restreinte');
+      const documentLevels = await stores.cells.QC.db.withTables<{ documents: { classification: string | null } }>().selectFrom('documents').select(['id', 'classification']).where('space_id', '=', importedId).execute();
+      expect(documentLevels).toHaveLength(10);
+      expect(Object.fromEntries(documentLevels.map((d) => [mapping.get(d.id), d.classification]))).toEqual(
+        Object.fromEntries(Object.values(docs).map((id) => [id, id === docs.details ? 'diffusion-restreinte' : id === docs.note1 ? 'non-protege' : null])),
+      );
+      const imported = await stores.cells.QC.db.selectFrom('audit_events').select('details').where('action', '=', 'workspace.space.imported').where('resource_id', '=', importedId).executeTakeFirstOrThrow();
+      expect(typeof imported.details === 'string' ? JSON.parse(imported.details) : imported.details).toMatchObject({ classificationLevel: 'diffusion-restreinte', labelledDocuments: 2 });
       // The restriction keeps QC1, drops the unknown principal.
       const restricted = await stores.cells.QC.db
         .selectFrom('document_access')
@@ -599,7 +624,7 @@ describe('refusals, and nothing left behind', () => {
     const config = loadConfig(target.env);
     stores = await openStores(config);
     cells = await openCells(config, stores);
-    deps = { stores, cells, content: new DocumentStore({ cells, logger: createLogger({ logLevel: 'silent' }) }), audit: createAuditLog(stores) };
+    deps = { stores, cells, content: new DocumentStore({ cells, logger: createLogger({ logLevel: 'silent' }) }), audit: createAuditLog(stores), scale: classificationScale(config.aiPolicy) };
     before = await footprint();
   });
   afterAll(async () => {
@@ -811,6 +836,74 @@ describe('refusals, and nothing left behind', () => {
     const qcObjects: string[] = [];
     for await (const o of cells.get('QC').objects.list(`spaces/${space?.id}/`)) qcObjects.push(o.key);
     expect(qcObjects).toEqual([]);
+    before = await footprint();
+  });
+
+  it('refuses a classification level this instance’s scale does not have, before writing anything (issue 7)', async () => {
+    type Docs = { documents: { id: string; title: string; classificationLevel?: string | null }[] };
+    const labelled = (spaceLevel: string | undefined, documentLevel?: string) =>
+      tampered({
+        entries: (f, p) => {
+          const space = json<{ classificationLevel?: string }>(f.get(`${p}space.json`));
+          space.classificationLevel = spaceLevel;
+          f.set(`${p}space.json`, Buffer.from(JSON.stringify(space)));
+          if (documentLevel !== undefined) {
+            const d = json<Docs>(f.get(`${p}documents.json`));
+            (d.documents.find((doc) => doc.title === 'Annexe') as Docs['documents'][number]).classificationLevel = documentLevel;
+            f.set(`${p}documents.json`, Buffer.from(JSON.stringify(d)));
+          }
+        },
+        rehash: true,
+        manifest: (m) => ({ ...m, spaces: m.spaces.map((s) => ({ ...s, classificationLevel: spaceLevel })) }),
+      });
+    // The space's level.
+    const space = await refused(await labelled('tres-secret'));
+    expect(space.code).toBe('classification_unknown');
+    expect(space.fr).toContain('Niveau de classification « tres-secret » inconnu ici (espace « Coopération « nuage » : 2026/27 »)');
+    expect(space.fr).toContain('non-protege, diffusion-restreinte');
+    expect(space.fr).toContain('Rien n’a été importé');
+    expect(space.en).toContain('Classification level "tres-secret" unknown here (space');
+    // A document's own level (the space's is known).
+    const document = await refused(await labelled('diffusion-restreinte', 'secret-defense'));
+    expect(document.code).toBe('classification_unknown');
+    expect(document.en).toMatch(/"secret-defense" unknown here \(document "Annexe" \(/);
+    // The archive as exported, into an instance whose scale has other levels; into one given no scale.
+    const other = { ids: ['public', 'confidentiel'], isLevel: (id: string) => id === 'public' || id === 'confidentiel' };
+    const elsewhere = await refused(path.join(work, 'premier.zip'), {}, { scale: other });
+    expect(elsewhere.code).toBe('classification_unknown');
+    expect(elsewhere.en).toContain('"diffusion-restreinte"');
+    expect(elsewhere.en).toContain('has public, confidentiel');
+    expect((await refused(path.join(work, 'premier.zip'), {}, { scale: undefined })).code).toBe('classification_unknown');
+    // Not a level id at all; a manifest that says less than space.json (or nothing).
+    expect((await refused(await labelled('Très secret'))).code).toBe('archive_invalid');
+    const lower = await refused(await tampered({ manifest: (m) => ({ ...m, spaces: m.spaces.map((s) => ({ ...s, classificationLevel: 'non-protege' })) }) }));
+    expect(lower.code).toBe('archive_invalid');
+    expect(lower.en).toContain('different classification levels');
+    expect((await refused(await tampered({ manifest: (m) => ({ ...m, spaces: m.spaces.map(({ classificationLevel: _l, ...s }) => s) }) }))).code).toBe('archive_invalid');
+  });
+
+  it('imports an archive made before classification levels: unlabelled, as before (issue 7)', async () => {
+    const old = await tampered({
+      entries: (f, p) => {
+        const { classificationLevel: _space, ...space } = json<{ classificationLevel?: string }>(f.get(`${p}space.json`));
+        f.set(`${p}space.json`, Buffer.from(JSON.stringify(space)));
+        const d = json<{ documents: { classificationLevel?: string }[] }>(f.get(`${p}documents.json`));
+        f.set(`${p}documents.json`, Buffer.from(JSON.stringify({ documents: d.documents.map(({ classificationLevel: _d, ...doc }) => doc) })));
+      },
+      rehash: true,
+      manifest: (m) => ({ ...m, spaces: m.spaces.map(({ classificationLevel: _l, ...s }) => s) }),
+    });
+    const files = await entries(old);
+    expect([...files.values()].some((b) => b.includes('classificationLevel'))).toBe(false);
+    // Without a scale too: an archive naming no level needs none.
+    const report = await importArchive({ ...deps, scale: undefined }, { file: old });
+    const [space] = report.spaces;
+    expect(space).toMatchObject({ classificationLevel: null, labelledDocuments: 0 });
+    const directory = await stores.control.db.withTables<{ space_directory: { classification: string | null } }>().selectFrom('space_directory').select('classification').where('id', '=', space?.id as string).executeTakeFirst();
+    expect(directory).toEqual({ classification: null });
+    const levels = await stores.cells.QC.db.withTables<{ documents: { classification: string | null } }>().selectFrom('documents').select('classification').where('space_id', '=', space?.id as string).execute();
+    expect(levels).toHaveLength(10);
+    expect(levels.every((l) => l.classification === null)).toBe(true);
     before = await footprint();
   });
 

@@ -298,6 +298,10 @@ async function contentOf(agent: Agent, documentId: string): Promise<string> {
 describe('entente spaces move', () => {
   it('moves a Québec space to the French cell: nothing left in QC, everything in FR, byte for byte, readable, edits refused meanwhile', { timeout: 120_000 }, async () => {
     const f = await richSpace();
+    // Classification levels (issue 7): a document's own is a column of its row (it moves with it), the
+    // space's is in its directory entry (it stays, only the jurisdiction changes).
+    expect((await api(emilie, 'PUT', `/api/spaces/${f.spaceId}/classification`, { level: 'diffusion-restreinte' })).status).toBe(200);
+    expect((await api(emilie, 'PUT', `/api/documents/${f.documents[1]}/classification`, { level: 'diffusion-restreinte' })).status).toBe(200);
     const ids = await idsOf('QC', f.spaceId);
     const rowsBefore = await spaceRows('QC', f.spaceId);
     // Entries after the snapshots (not absorbed): the log moves too, renumbered by the new cell.
@@ -339,6 +343,7 @@ describe('entente spaces move', () => {
           during.restrict = await api(emilie, 'PUT', `/api/documents/${f.restricted}/access`, { restricted: false, entries: [] });
           during.image = await fetch(`${t.baseUrl}/api/documents/${f.documents[0]}/images`, { method: 'POST', headers: { ...sessions.get(emilie.id)?.headers, 'content-type': 'image/png' }, body: new Uint8Array(png(2, 2)) }).then((r) => r.status);
           during.leave = await api(hugo, 'DELETE', `/api/spaces/${f.spaceId}/members/${hugo.id}`);
+          during.level = await api(emilie, 'PUT', `/api/spaces/${f.spaceId}/classification`, { level: 'non-protege' });
           // The files area is held too: a new folder, a rename, an upload's creation.
           during.folder = await api(emilie, 'POST', `/api/spaces/${f.spaceId}/folders`, { name: 'Pendant', parentId: null });
           if (f.file) during.fileRename = await api(emilie, 'PATCH', `/api/files/${f.file.id}`, { name: 'renomme.pdf' });
@@ -380,6 +385,7 @@ describe('entente spaces move', () => {
     expect((during.patchEn as { body: { title: string } }).body.title).toBe('Space being moved');
     for (const refused of ['create', 'invite', 'version', 'restrict', 'leave'] as const) expect((during[refused] as { status: number }).status, refused).toBe(423);
     expect(during.image).toBe(423);
+    expect((during.level as { status: number }).status).toBe(423);
     expect((during.folder as { status: number }).status).toBe(423);
     if (f.file) expect((during.fileRename as { status: number }).status).toBe(423);
     expect(during.upload).toBe(423);
@@ -400,6 +406,9 @@ describe('entente spaces move', () => {
 
     // Readable through the normal use cases, decrypted with the French cell's keys.
     expect((await api(emilie, 'GET', `/api/spaces/${f.spaceId}`)).body.jurisdiction).toBe('FR');
+    expect((await api(emilie, 'GET', `/api/spaces/${f.spaceId}/classification`)).body).toMatchObject({ jurisdiction: 'FR', own: { id: 'diffusion-restreinte' } });
+    expect((await api(camille, 'GET', `/api/documents/${f.documents[1]}/classification`)).body).toMatchObject({ jurisdiction: 'FR', own: { id: 'diffusion-restreinte' } });
+    expect((await api(camille, 'GET', `/api/documents/${f.documents[0]}/classification`)).body).toMatchObject({ own: null, effective: { id: 'diffusion-restreinte' } });
     expect(await Promise.all(f.documents.map((id) => contentOf(emilie, id)))).toEqual(contents);
     const versionsAfter = (await api(emilie, 'GET', `/api/documents/${f.documents[0]}/versions`)).body.versions as { id: string }[];
     expect(versionsAfter.map((v) => v.id)).toEqual(versionsBefore.map((v) => v.id));

@@ -70,8 +70,8 @@ describeInBrowser('AI register and usage dashboards', () => {
   it('an operator opens the register from « Exploitation » and downloads it as CSV', async () => {
     await usage('FR', HUGO.id, HUGO.organisationId, 1200, 300, 3);
     // Two requests for model names that match no system: counted apart, under the table.
-    await usage('FR', HUGO.id, HUGO.organisationId, 0, 0, 2, UNKNOWN_MODEL);
-    await usage('FR', HUGO.id, HUGO.organisationId, 0, 0, 1, UNKNOWN_MODEL);
+    await usage('FR', CAMILLE.id, CAMILLE.organisationId, 0, 0, 2, UNKNOWN_MODEL);
+    await usage('FR', CAMILLE.id, CAMILLE.organisationId, 0, 0, 1, UNKNOWN_MODEL);
     const context = await suite.signedInContext(CAMILLE, { acceptDownloads: true });
     try {
       const tab = await openPage(context, suite.app.baseUrl, '/exploitation');

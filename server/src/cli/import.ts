@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
+import { classificationScale } from '../assistant/index.ts';
 import { createAuditLog } from '../platform/audit/audit-log.ts';
 import { openCells } from '../platform/cells/cells.ts';
 import { migrateStores } from '../platform/db/stores.ts';
@@ -75,7 +76,7 @@ export async function importCommand(args: string[]): Promise<number> {
     await migrateStores(stores);
     const cells = await openCells(config, stores);
     const report = await importArchive(
-      { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, scanner: createMalwareScanner(config.scanning), logger },
+      { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, scanner: createMalwareScanner(config.scanning), logger, scale: classificationScale(config.aiPolicy) },
       {
         file: values.file,
         ...(cell ? { cell: cell as Jurisdiction } : {}),
@@ -95,6 +96,15 @@ export async function importCommand(args: string[]): Promise<number> {
         ),
       );
       console.log(say(`  membres rattachés : ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`, `  members attached: ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`));
+      if (s.classificationLevel || s.labelledDocuments > 0) {
+        const level = s.classificationLevel ?? say('non défini', 'not set');
+        console.log(
+          say(
+            `  niveau de classification : ${level} ; ${s.labelledDocuments} document(s) avec leur propre niveau`,
+            `  classification level: ${level}; ${s.labelledDocuments} document(s) with their own level`,
+          ),
+        );
+      }
       if (s.members.missing.length > 0) {
         console.log(say(`  ⚠ inconnus ici, non rattachés : ${s.members.missing.join(', ')}`, `  ⚠ unknown here, not attached: ${s.members.missing.join(', ')}`));
       }

@@ -21,6 +21,16 @@ const jurisdiction = z.enum(['FR', 'QC']);
 const spaceRole = z.enum(['owner', 'editor', 'commenter', 'reader']);
 /** A path inside the archive (checked further by names.ts's isSafeArchivePath on import). */
 const entryPath = z.string().min(1).max(1024);
+/**
+ * A level id of the classification scale (ENTENTE_CONFIG `aiPolicy.levels`, issue 7), as the
+ * columns' check and the configuration spell it. Absent or null: not set. Whether the scale HERE
+ * knows it is the importer's check (an archive is refused rather than its label dropped).
+ */
+const classificationLevel = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a level id of the classification scale')
+  .nullable()
+  .optional();
 
 const present = z
   .object({
@@ -90,6 +100,12 @@ export const ManifestSchema = z
           name: z.string().min(1),
           jurisdiction,
           path: entryPath.meta({ description: 'Folder of the space’s files, ending with /.' }),
+          // ── classification levels (issue 7): optional, so archives made before them still read ──
+          classificationLevel: classificationLevel.meta({
+            description:
+              'The space’s own level on the exporting instance’s classification scale (aiPolicy.levels), as in its space.json; absent or null: not set. An importer refuses a level its own scale does not know.',
+          }),
+          // ── end classification levels ──
           counts: SpaceCountsSchema,
         })
         .strict(),
@@ -140,6 +156,8 @@ export const SpaceFileSchema = z
     description: z.string().max(2000),
     jurisdiction,
     classification: z.enum(['public', 'internal', 'restricted']),
+    /** The space's own level on the classification scale (issue 7); absent or null: not set. */
+    classificationLevel, // classification levels (issue 7): absent in archives made before them
     minAssurance: z.enum(['low', 'substantial', 'high']),
     createdBy: uuid,
     createdAt: isoTime,
@@ -221,6 +239,8 @@ export const DocumentsFileSchema = z
           position: z.int().min(0),
           title: z.string().min(1).max(300),
           restricted: z.boolean(),
+          /** The document's own level (issue 7); absent or null: it inherits its space's. */
+          classificationLevel, // classification levels (issue 7): absent in archives made before them
           access: z.array(z.object({ principalId: uuid, role: spaceRole }).strict()),
           createdBy: uuid,
           createdAt: isoTime,

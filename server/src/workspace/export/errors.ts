@@ -78,6 +78,17 @@ export const ownerNeeded = (space: string) =>
     `No owner of the space "${space}" exists here: name one with --owner PRINCIPAL_ID. Nothing was imported.`,
   );
 
+/**
+ * An archive labelled with a classification level this instance's scale does not have (issue 7):
+ * importing it unlabelled would let its content reach models not cleared for it, so it is refused.
+ */
+export const unknownClassificationLevel = (level: string, where: { fr: string; en: string }, known: readonly string[]) =>
+  new ArchiveError(
+    'classification_unknown',
+    `Niveau de classification « ${level} » inconnu ici (${where.fr}) : l’échelle de cette instance (aiPolicy.levels) compte ${known.join(', ') || 'aucun niveau'}. Ajoutez ce niveau à l’échelle, ou faites réétiqueter l’espace à la source : un import n’enlève pas une étiquette. Rien n’a été importé.`,
+    `Classification level "${level}" unknown here (${where.en}): this instance's scale (aiPolicy.levels) has ${known.join(', ') || 'no level'}. Add the level to the scale, or have the space relabelled at its source: an import does not drop a label. Nothing was imported.`,
+  );
+
 export const importFailed = (detail: string, options?: ErrorOptions) =>
   new ArchiveError(
     'import_failed',

@@ -16,6 +16,17 @@ import './export.tables.ts';
 
 /** All SQL of export and import: reads of a whole space (cell) and its routing (control plane), and the import's writes. */
 
+/**
+ * The classification level columns (issue 7, migrations 20261130110000) are declared by
+ * workspace/classification only, with `withTables`, so that the rest of the workspace's rows keep
+ * their shape; export and import read and write them the same way.
+ */
+interface LevelColumn {
+  classification: string | null;
+}
+const cellWithLevels = (db: CellDb) => db.withTables<{ documents: LevelColumn }>();
+const controlWithLevels = (db: ControlDb) => db.withTables<{ space_directory: LevelColumn }>();
+
 // ── reading a space (its cell) ───────────────────────────────────────────────────────────────
 
 export interface SpaceExportRow {
@@ -63,13 +74,15 @@ export interface DocumentExportRow {
   updated_at: Date;
   trashed_at: Date | null;
   trashed_by: string | null;
+  /** The document's own classification level (issue 7); null: it inherits its space's. */
+  classification: string | null;
 }
 
 /** Every document of the space, in the trash too, parents before children where the order allows. */
 export async function listSpaceDocuments(db: CellDb, spaceId: string): Promise<DocumentExportRow[]> {
-  return db
+  return cellWithLevels(db)
     .selectFrom('documents')
-    .select(['id', 'parent_id', 'title', 'position', 'restricted', 'created_by', 'created_at', 'updated_at', 'trashed_at', 'trashed_by'])
+    .select(['id', 'parent_id', 'title', 'position', 'restricted', 'created_by', 'created_at', 'updated_at', 'trashed_at', 'trashed_by', 'classification'])
     .where('space_id', '=', spaceId)
     .orderBy('position')
     .orderBy('id')
@@ -366,11 +379,14 @@ export interface ImportedDocumentRow {
   updated_at: Date;
   trashed_at: Date | null;
   trashed_by: string | null;
+  /** The archive's own level of the document (issue 7), checked against this instance's scale; null: inherits. */
+  classification: string | null;
 }
 
 export async function insertImportedDocuments(db: CellDb, rows: readonly ImportedDocumentRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db
+  // With their level in the same row: a document never exists here, even for a moment, without it.
+  await cellWithLevels(db)
     .insertInto('documents')
     .values(rows.map((r) => ({ ...r, epoch: 1 })))
     .execute();
@@ -474,8 +490,15 @@ export async function deleteSpaceRow(db: CellDb, spaceId: string): Promise<void>
 
 // ── import: writes (control plane) ───────────────────────────────────────────────────────────
 
-export async function insertDirectoryAndMembers(db: ControlDb, spaceId: string, jurisdiction: Jurisdiction, members: readonly { principalId: string; role: SpaceRole }[]): Promise<void> {
-  await db.insertInto('space_directory').values({ id: spaceId, jurisdiction }).execute();
+/** The directory entry (with the space's own classification level, issue 7: null when not set) and the members. */
+export async function insertDirectoryAndMembers(
+  db: ControlDb,
+  spaceId: string,
+  jurisdiction: Jurisdiction,
+  classification: string | null,
+  members: readonly { principalId: string; role: SpaceRole }[],
+): Promise<void> {
+  await controlWithLevels(db).insertInto('space_directory').values({ id: spaceId, jurisdiction, classification }).execute();
   if (members.length > 0) {
     await db
       .insertInto('space_members')

@@ -10,6 +10,7 @@ import { openDocumentBytes } from '../collab/sealed-update.ts';
 import { jsonToMarkdown } from '../content/markdown.ts';
 import { yDocToJson } from '../content/ydoc-json.ts';
 import { findDirectoryEntry, listMemberRows } from '../spaces/spaces.repo.ts';
+import { findSpaceLevels } from '../classification/classification.repo.ts';
 import { commentsForExport } from '../comments/comments-archive.ts'; // comments (helper C)
 import type { AuditLine, DocumentsFile, FilesFile, ImagesFile, Manifest, MembersFile, SpaceCounts, SpaceFile } from './archive-format.ts';
 import { ArchiveBuilder, softwareVersion } from './archive-writer.ts';
@@ -67,6 +68,8 @@ export interface SpacePlan {
   id: string;
   jurisdiction: Jurisdiction;
   row: SpaceExportRow;
+  /** The space's own classification level (issue 7, control plane); null: not set. */
+  level: string | null;
   /** `spaces/<name>/` */
   prefix: string;
   documents: DocumentExportRow[];
@@ -93,10 +96,12 @@ export async function planSpace(deps: ExportDeps, spaceId: string, spaceNames: S
   const prefix = `spaces/${spaceNames.take(row.name)}/`;
   const documents = await listSpaceDocuments(cell, id);
   const images = await listSpaceImages(cell, id);
+  const [levels] = await findSpaceLevels(deps.stores.control.db, [id]);
   return {
     id,
     jurisdiction: entry.jurisdiction,
     row,
+    level: levels?.classification ?? null,
     prefix,
     documents,
     documentStems: layoutDocuments(documents, prefix),
@@ -168,6 +173,10 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
     description: plan.row.description,
     jurisdiction: plan.jurisdiction,
     classification: plan.row.classification,
+    // Classification levels (issue 7): written only when set, so that an archive without any still
+    // reads in an Entente that predates them; one that has them is refused there (strict schemas),
+    // never imported without its label.
+    ...(plan.level ? { classificationLevel: plan.level } : {}),
     minAssurance: plan.row.min_assurance,
     createdBy: plan.row.created_by,
     createdAt: iso(plan.row.created_at),
@@ -280,6 +289,7 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
       position: doc.position,
       title: doc.title,
       restricted: doc.restricted,
+      ...(doc.classification ? { classificationLevel: doc.classification } : {}), // classification levels (issue 7)
       access: access.get(doc.id) ?? [],
       createdBy: doc.created_by,
       createdAt: iso(doc.created_at),
@@ -305,7 +315,7 @@ export async function exportPlannedSpace(deps: ExportDeps, archive: ArchiveBuild
   const auditEntry = `${prefix}audit.jsonl`;
   await archive.stream(auditEntry, auditLines(db, plan, ctx, counts), { compress: true });
 
-  return { id: plan.id, name: plan.row.name, jurisdiction: plan.jurisdiction, path: prefix, counts };
+  return { id: plan.id, name: plan.row.name, jurisdiction: plan.jurisdiction, path: prefix, ...(plan.level ? { classificationLevel: plan.level } : {}), counts };
 }
 
 /** A link or image source as a path inside the archive relative to `from`; null when it points elsewhere. */

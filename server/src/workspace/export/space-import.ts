@@ -21,6 +21,7 @@ import { sniffImageType } from '../images/image-types.ts';
 import { MAX_SOURCE_BYTES, makeThumbnail } from '../files/thumbnails.ts';
 import { thumbnailKey, versionKey } from '../files/deps.ts';
 import type { SpaceRole } from '../workspace.tables.ts';
+import type { ClassificationScale } from '../classification/classification.ts';
 import {
   DocumentsFileSchema,
   FilesFileSchema,
@@ -40,6 +41,7 @@ import {
   importFailed,
   invalidArchive,
   ownerNeeded,
+  unknownClassificationLevel,
   unknownFormat,
   unknownOwner,
   unknownVersion,
@@ -100,6 +102,12 @@ export interface ImportDeps {
   /** When configured (clamd), every imported file version is scanned again here. */
   scanner?: MalwareScanner;
   logger?: Logger;
+  /**
+   * This instance's classification scale (ENTENTE_CONFIG `aiPolicy.levels`, issue 7): every level
+   * the archive names must be one of it. Absent: no level is known here, and an archive that names
+   * any is refused (never imported without its label).
+   */
+  scale?: Pick<ClassificationScale, 'ids' | 'isLevel'>;
 }
 
 export interface ImportLimits extends ZipLimits {
@@ -135,6 +143,9 @@ export interface ImportedSpace {
   members: { attached: { principalId: string; role: SpaceRole }[]; missing: string[] };
   /** Documents' access entries of principals that are not members here (dropped). */
   droppedAccessEntries: number;
+  /** The space's own classification level, as the archive says (null: not set); documents with their own level. */
+  classificationLevel: string | null;
+  labelledDocuments: number;
   quarantinedHere: number;
 }
 
@@ -165,6 +176,7 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
     await archive.verifyAll();
     const loaded: LoadedSpace[] = [];
     for (const entry of manifest.spaces) loaded.push(await archive.loadSpace(entry));
+    checkLevels(loaded, deps.scale);
 
     // Who may own the new spaces: checked for every space before anything is written.
     const principalIds = new Set<string>();
@@ -357,6 +369,8 @@ class VerifiedArchive {
     const files = this.has(`${p}files.json`) ? (await this.json(`${p}files.json`, FilesFileSchema)).items : [];
     const audit = this.has(`${p}audit.jsonl`) ? `${p}audit.jsonl` : null;
     if (space.id !== entry.id) throw invalidArchive(`${p}space.json names another space`);
+    // The manifest's level is a summary for whoever reads it first: it may not say less than space.json.
+    if ((entry.classificationLevel ?? null) !== (space.classificationLevel ?? null)) throw invalidArchive(`${p}space.json and manifest.json give the space different classification levels`);
     checkReferences(this, p, documents, images, files, members);
     return { entry, space, members, documents, images, files, audit };
   }
@@ -430,6 +444,32 @@ function checkReferences(
   };
   for (const f of files) {
     if (f.kind === 'folder' && levelOf(f.id) > MAX_FOLDER_DEPTH) throw invalidArchive(`${prefix}files.json: folders nested more than ${MAX_FOLDER_DEPTH} levels deep`);
+  }
+}
+
+/**
+ * Classification levels (issue 7): the archive's levels are taken as they are — an import is the
+ * operator's act creating a new space, like a creation — but each must be a level of this
+ * instance's scale. A level unknown here is refused before anything is written, rather than
+ * dropped: a space imported without its label would send its content to models not cleared for it.
+ * Level ids are compared as they are: two instances exchanging archives agree on what each means.
+ */
+function checkLevels(spaces: readonly LoadedSpace[], scale: ImportDeps['scale']): void {
+  const known = (level: string | null | undefined) => level === null || level === undefined || (scale?.isLevel(level) ?? false);
+  for (const s of spaces) {
+    const name = s.space.name.slice(0, 200);
+    if (!known(s.space.classificationLevel)) {
+      throw unknownClassificationLevel(s.space.classificationLevel as string, { fr: `espace « ${name} »`, en: `space "${name}"` }, scale?.ids ?? []);
+    }
+    const doc = s.documents.find((d) => !known(d.classificationLevel));
+    if (doc) {
+      const title = doc.title.slice(0, 200);
+      throw unknownClassificationLevel(
+        doc.classificationLevel as string,
+        { fr: `document « ${title} » (${doc.id}) de l’espace « ${name} »`, en: `document "${title}" (${doc.id}) of the space "${name}"` },
+        scale?.ids ?? [],
+      );
+    }
   }
 }
 
@@ -587,6 +627,7 @@ async function importSpace(
       updated_at: new Date(d.updatedAt),
       trashed_at: d.trashedAt ? new Date(d.trashedAt) : null,
       trashed_by: d.trashedBy,
+      classification: d.classificationLevel ?? null, // checked against this scale before anything was written (checkLevels)
     }));
     const access = batch.flatMap((d) =>
       d.access.filter((a) => attached.has(a.principalId)).map((a) => ({ document_id: get(ids.documents, d.id), principal_id: a.principalId, role: a.role })),
@@ -667,7 +708,7 @@ async function importSpace(
 
   // Visible last: the control plane's directory entry and the members.
   await deps.stores.control.db.transaction().execute(async (trx) => {
-    await insertDirectoryAndMembers(trx, spaceId, jurisdiction, members.attached);
+    await insertDirectoryAndMembers(trx, spaceId, jurisdiction, source.space.classificationLevel ?? null, members.attached);
   });
   const mapping = {
     spaces: { [source.space.id]: spaceId },
@@ -691,6 +732,8 @@ async function importSpace(
     auditEvents,
     members: { attached: members.attached, missing: members.missing },
     droppedAccessEntries: dropped,
+    classificationLevel: source.space.classificationLevel ?? null,
+    labelledDocuments: source.documents.filter((d) => d.classificationLevel).length,
     quarantinedHere: files.quarantinedHere,
   };
   await completeSpaceImport(db, importId, {
@@ -714,6 +757,8 @@ async function importSpace(
       files: result.files,
       auditEvents,
       missingMembers: members.missing.length,
+      classificationLevel: result.classificationLevel,
+      labelledDocuments: result.labelledDocuments,
       by: 'cli',
     },
   });
