@@ -123,6 +123,8 @@ export interface CollabServerOptions {
   redis?: { redisUrl: string; prefix: string } | null;
   /** Tests only: lower limits, so that reaching them takes a few clients and kilobytes. */
   limits?: Partial<CollabLimits>;
+  /** Called once a connection is added to its document (collab-service re-checks its access then). */
+  onConnected?: (connection: Connection) => void;
 }
 
 /** The limits that can be lowered for tests; the defaults are those of guard-rails.ts. */
@@ -214,6 +216,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     async connected({ connection }) {
       const arrived = connection.document.getConnections().indexOf(connection);
       if (arrived >= limits.maxConnectionsPerDocument) endConnection(connection, CLOSE.tooManyConnections);
+      else options.onConnected?.(connection);
     },
 
     async onLoadDocument(data) {

@@ -95,6 +95,14 @@ export function createCollabService(deps: CollabServiceDeps): CollabService {
     scheduleCompaction,
     redis: deps.redis ?? null,
     limits: deps.limits,
+    // What changed between the ticket's check and the connection being added (a move ending, a
+    // member removed) reached no connection: the event's re-check did not list this one yet. One
+    // more look once it is added, instead of leaving it as it was admitted until the periodic
+    // re-check (RECHECK_INTERVAL_MS) — e.g. an editor kept read-only for a minute after a move.
+    onConnected: (connection) => {
+      const context = connection.context as CollabContext;
+      recheckConnection(connection, context).catch((error: unknown) => log.warn({ err: error, documentId: context.documentId }, 'a new collaboration connection could not be re-checked'));
+    },
   });
 
   deps.jobs.register(COMPACT_JOB, async ({ payload }) => {
