@@ -90,7 +90,7 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
       schema: {
         tags: ['collaboration'],
         summary: 'The document’s content as ProseMirror JSON, Markdown or plain text (from its latest state)',
-        security: [{ session: [] }],
+        security: [{ session: [] }, { token: [] }] as Record<string, string[]>[],
         params: z.object({ documentId: z.uuid() }).strict(),
         querystring: z.object({ format: z.enum(['json', 'markdown', 'text']).default('json') }).strict(),
         response: {

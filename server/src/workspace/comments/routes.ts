@@ -68,8 +68,9 @@ const reactionParams = z.object({ documentId: z.uuid(), commentId: z.uuid(), emo
 export function commentRoutes(app: FastifyInstance, deps: CommentsDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const meta = (request: FastifyRequest) => ({ ip: clientIp(request), requestId: request.id });
-  const read = { security: [{ session: [] }] };
-  const change = { security: [{ session: [], csrf: [] }] };
+  // A browser session (with CSRF for changes) or a personal access token (api:read, api:write).
+  const read = { security: [{ session: [] }, { token: [] }] as Record<string, string[]>[] };
+  const change = { security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[] };
   const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 423: problem, 429: problem };
 
   r.get(

@@ -37,7 +37,7 @@ export function documentExportRoutes(app: FastifyInstance, deps: DocumentExportD
         tags: ['workspace'],
         summary: 'Download a document as PDF, Word (DOCX), OpenDocument (ODT), Markdown or HTML',
         description: 'Whoever may read the document may export it (readers too), at the space’s level of assurance. A session or a token with api:read.',
-        security: [{ session: [] }],
+        security: [{ session: [] }, { token: [] }] as Record<string, string[]>[],
         params: z.object({ documentId: z.uuid() }).strict(),
         querystring: formatQuery,
         response: { 200: z.any().describe('The file'), ...errors },
@@ -63,7 +63,7 @@ export function documentExportRoutes(app: FastifyInstance, deps: DocumentExportD
         summary: 'Download the documents of a space as a zip, in one format, with their tree as folders',
         description:
           'Each document is a file named after its title; its children are in a folder of the same name. Documents the agent cannot read and the trash are left out; Markdown images are files in `_images/`. A space over the limits answers 413 export-too-large. A session or a token with api:read.',
-        security: [{ session: [] }],
+        security: [{ session: [] }, { token: [] }] as Record<string, string[]>[],
         params: z.object({ spaceId: z.uuid() }).strict(),
         querystring: formatQuery,
         response: { 200: z.any().describe('The zip'), ...errors },

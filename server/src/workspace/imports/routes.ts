@@ -63,7 +63,7 @@ export function importRoutes(app: FastifyInstance, deps: ImportDeps): ImportRunn
           tags: ['workspace'],
           summary:
             'Import a Markdown, HTML or DOCX file, or a zip of them keeping its folders as the documents tree, into a space (its editors and owners): the raw file as the body, 50 MiB at most; answers 202 with the import to follow at GET /api/imports/{importId}',
-          security: [{ session: [], csrf: [] }],
+          security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[],
           params: z.object({ spaceId: z.uuid() }).strict(),
           querystring: z
             .object({
@@ -101,7 +101,7 @@ export function importRoutes(app: FastifyInstance, deps: ImportDeps): ImportRunn
       schema: {
         tags: ['workspace'],
         summary: 'An import: its progress and, once ended, the report of every file (the agent who started it, while an editor of the space)',
-        security: [{ session: [] }],
+        security: [{ session: [] }, { token: [] }] as Record<string, string[]>[],
         params: z.object({ importId: z.uuid() }).strict(),
         response: { 200: importSchema, 401: problem, 404: problem, 429: problem },
       },

@@ -36,8 +36,9 @@ const unread = z.object({ unreadCount: z.number().int().min(0) });
 
 export function notificationRoutes(app: FastifyInstance, deps: NotificationsDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const read = { security: [{ session: [] }] };
-  const change = { security: [{ session: [], csrf: [] }] };
+  // A browser session (with CSRF for changes) or a personal access token (api:read, api:write).
+  const read = { security: [{ session: [] }, { token: [] }] as Record<string, string[]>[] };
+  const change = { security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[] };
   const limited = { rateLimit: LIMITS.adminChanges };
 
   r.get(

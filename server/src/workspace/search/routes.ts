@@ -57,7 +57,7 @@ export function searchRoutes(app: FastifyInstance, deps: { stores: Stores }): vo
         summary: 'Search the titles and text of every document the agent may read, in all their spaces and both cells',
         description:
           'Results ranked by relevance across cells, with highlighted extracts. Only documents the agent may read now: member spaces at the session’s level of assurance, not in the trash, not under a restricted page they are not listed on. A session or a token with api:read.',
-        security: [{ session: [] }],
+        security: [{ session: [] }, { token: [] }] as Record<string, string[]>[],
         querystring: searchQuery,
         response: {
           200: z.object({ results: z.array(hitSchema), nextCursor: z.string().nullable() }),

@@ -27,8 +27,9 @@ const errors = { 401: problem, 403: problem, 404: problem };
 export function versionRoutes(app: FastifyInstance, deps: VersionsDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const meta = (request: FastifyRequest) => ({ ip: clientIp(request), requestId: request.id });
-  const read = { security: [{ session: [] }] };
-  const change = { security: [{ session: [], csrf: [] }] };
+  // A browser session (with CSRF for changes) or a personal access token (api:read, api:write).
+  const read = { security: [{ session: [] }, { token: [] }] as Record<string, string[]>[] };
+  const change = { security: [{ session: [], csrf: [] }, { token: [] }] as Record<string, string[]>[] };
   // Decrypting and converting whole documents: plenty for a person, a brake on a script.
   const heavy = { rateLimit: LIMITS.adminChanges };
 
