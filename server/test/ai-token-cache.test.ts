@@ -65,6 +65,7 @@ describe('token cache', () => {
     principalId,
     homeJurisdiction: 'FR',
     scopes: ['ai'],
+    expiresAt: new Date(Date.now() + 86_400_000),
     grants: { memberships: [], platformRoles: [] },
   });
   const A = '00000000-0000-7000-8000-00000000000a';
@@ -104,5 +105,25 @@ describe('token cache', () => {
       stop();
       await events.close();
     }
+  });
+
+  it('never serves a token past its own expiry, even within the time it keeps an entry', async () => {
+    let clock = 10_000;
+    const reads: number[] = [];
+    const cache = createTokenCache(
+      async () => {
+        reads.push(clock);
+        // What the database says: live until 10 500, nothing after.
+        return clock < 10_500 ? { ...identity(A, P), expiresAt: new Date(10_500) } : null;
+      },
+      { ttlMs: 5000, now: () => clock },
+    );
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    clock = 10_400;
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    expect(reads).toHaveLength(1);
+    clock = 10_500;
+    expect(await cache.resolve('known')).toBeNull();
+    expect(reads).toHaveLength(2);
   });
 });

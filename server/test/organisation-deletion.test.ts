@@ -224,6 +224,14 @@ describe('deleting an organisation', () => {
       body: JSON.stringify({ confirmName: orgName }),
     });
     expect(byReader.status).toBe(403);
+    // Nor one that may write: deleting an organisation is done in person (a session) or at the console.
+    const writer = await api(camille, 'POST', '/api/me/tokens', { label: 'écriture', scopes: ['api:write'], expiresInDays: 1 });
+    const byWriter = await fetch(`${t.baseUrl}${url}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${writer.body.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ confirmName: orgName }),
+    });
+    expect(byWriter.status).toBe(403);
     expect((await api(camille, 'GET', `${url}/deletion`)).status).toBe(404);
     expect(await readable(t.baseUrl, session(solo), held)).toBe(true);
     expect(((await api(null, 'GET', '/api/organisations')).body.organisations as { id: string }[]).map((o) => o.id)).toContain(orgId);
@@ -303,18 +311,21 @@ describe('deleting an organisation', () => {
     }
   }, 120_000);
 
-  it('works with an operator’s personal access token (api:write to delete, api:read to follow)', async () => {
+  it('is followed with an operator’s personal access token (api:read), never started with one (even api:write)', async () => {
     const id = await newOrganisation(t.entente, 'Office du jeton');
     const agent = await newAgent(t.entente, id);
     await signIn(agent);
     const writer = (await api(camille, 'POST', '/api/me/tokens', { label: 'suppression', scopes: ['api:write'], expiresInDays: 1 })).body.token as string;
     const reader = (await api(camille, 'POST', '/api/me/tokens', { label: 'suivi', scopes: ['api:read'], expiresInDays: 1 })).body.token as string;
-    const done = await fetch(`${t.baseUrl}/api/admin/organisations/${id}`, {
+    const byToken = await fetch(`${t.baseUrl}/api/admin/organisations/${id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
       body: JSON.stringify({ confirmName: 'Office du jeton' }),
     });
-    expect(done.status).toBe(200);
+    expect(byToken.status).toBe(403);
+    expect((await fetch(`${t.baseUrl}/api/admin/organisations/${id}/deletion`, { headers: { authorization: `Bearer ${reader}` } })).status).toBe(404);
+    // The operator in person (session + CSRF) may.
+    expect((await api(camille, 'DELETE', `/api/admin/organisations/${id}`, { confirmName: 'Office du jeton' })).status).toBe(200);
     const state = await fetch(`${t.baseUrl}/api/admin/organisations/${id}/deletion`, { headers: { authorization: `Bearer ${reader}` } });
     expect(state.status).toBe(200);
     expect(await state.json()).toMatchObject({ phase: 'done', counters: { agentsDisabled: 1 } });

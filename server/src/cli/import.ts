@@ -96,15 +96,14 @@ export async function importCommand(args: string[]): Promise<number> {
         ),
       );
       console.log(say(`  membres rattachés : ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`, `  members attached: ${s.members.attached.map((m) => `${m.principalId} (${m.role})`).join(', ')}`));
-      if (s.classificationLevel || s.labelledDocuments > 0) {
-        const level = s.classificationLevel ?? say('non défini', 'not set');
-        console.log(
-          say(
-            `  niveau de classification : ${level} ; ${s.labelledDocuments} document(s) avec leur propre niveau`,
-            `  classification level: ${level}; ${s.labelledDocuments} document(s) with their own level`,
-          ),
-        );
-      }
+      // Always said, « not set » included: an archive edited to drop its levels shows it here.
+      const level = s.classificationLevel ?? say('non défini', 'not set');
+      console.log(
+        say(
+          `  niveau de classification : ${level} ; ${s.labelledDocuments} document(s) avec leur propre niveau`,
+          `  classification level: ${level}; ${s.labelledDocuments} document(s) with their own level`,
+        ),
+      );
       if (s.members.missing.length > 0) {
         console.log(say(`  ⚠ inconnus ici, non rattachés : ${s.members.missing.join(', ')}`, `  ⚠ unknown here, not attached: ${s.members.missing.join(', ')}`));
       }

@@ -6,6 +6,7 @@ import { enqueue, type JobRunner } from '../platform/jobs/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Actor } from './actor.ts';
 import { authorize } from './authorization.ts';
+import { requireSession } from './roles.ts';
 import { type LeavingDeps, leaveDeletedOrganisation } from './leaving.ts';
 import {
   claimDeletion,
@@ -118,7 +119,10 @@ export async function deleteOrganisation(
   meta: { ip: string | null; requestId: string },
   options: { stopAfter?: DeletionPhase } = {},
 ): Promise<OrganisationDeletionView> {
+  // Irreversible (every space's keys are destroyed): an operator in a browser session or at the
+  // console, never a personal access token (a leaked operator token must not wipe out an organisation).
   const actorId = by.kind === 'api' ? authorize(by.actor, 'platform.operate').principalId : null;
+  if (by.kind === 'api' && by.actor) requireSession(by.actor);
   const via = by.kind === 'api' ? 'api' : by.account;
   const db = deps.stores.control.db;
   const organisation = await findOrganisationToDelete(db, organisationId);

@@ -45,7 +45,8 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
     resolve(token) {
       const key = createHash('sha256').update(token).digest('base64');
       const hit = entries.get(key);
-      if (hit && now() - hit.at < ttlMs) return hit.value;
+      // Never past the token's own expiry, even within the few seconds an entry is kept.
+      if (hit && now() - hit.at < ttlMs && !(hit.identity && hit.identity.expiresAt.getTime() <= now())) return hit.value;
       // Stored while in flight, so that concurrent requests share one read; `forget` during the
       // read drops it too (the next request reads again, after the change).
       const value = load(token);

@@ -33,7 +33,7 @@ export async function findLiveAccessToken(db: ControlDb, hash: Buffer, now: Date
   return db
     .selectFrom('access_tokens')
     .innerJoin('principals', 'principals.id', 'access_tokens.principal_id')
-    .select(['access_tokens.id', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at'])
+    .select(['access_tokens.id', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at', 'access_tokens.expires_at'])
     .select(['principals.home_jurisdiction', 'principals.status'])
     .select([
       sql<{ organisationId: string; roles: OrganisationRole[] }[]>`coalesce((

@@ -127,6 +127,8 @@ export interface TokenIdentity {
   principalId: string;
   homeJurisdiction: Jurisdiction;
   scopes: TokenScope[];
+  /** When the token stops working (a cache must not serve it beyond). */
+  expiresAt: Date;
   /** The principal's grants, read with the token (one query). */
   grants: { memberships: { organisationId: string; roles: OrganisationRole[] }[]; platformRoles: PlatformRole[] };
 }
@@ -145,6 +147,7 @@ export async function resolveToken(stores: Stores, token: string): Promise<Token
     principalId: row.principal_id,
     homeJurisdiction: row.home_jurisdiction,
     scopes: row.scopes,
+    expiresAt: row.expires_at,
     grants: { memberships: row.memberships, platformRoles: row.platform_roles },
   };
 }

@@ -734,12 +734,17 @@ const CONTENT_KEY = '"content":';
  * characters are counted from the raw string (escapes as written: an estimate, used only when
  * the upstream gives no usage).
  */
-function passThrough(
+export function passThrough(
   data: string,
   o: { upstreamModel: string; alias: string; wantUsage: boolean; ttftKnown: boolean; restores: boolean; restoring: boolean },
   state: { relayedChars: number },
 ): string | null {
-  if (!o.ttftKnown || o.restoring || data.charCodeAt(0) !== 123 /* { */) return null;
+  if (!o.ttftKnown || o.restoring || data.charCodeAt(0) !== 123 /* { */ || data.charCodeAt(data.length - 1) !== 125 /* } */) return null;
+  // What the raw text could smuggle past the checks below, left to the parsed path (which refuses
+  // what is not one JSON object): line breaks (several `data:` lines of one event are joined with
+  // `\n`, and written raw they would be events of their own for the client) and `\u` escapes
+  // (`"mod\u0065l"`, `\u005b` read as keys or brackets by the client, not by these checks).
+  if (data.includes('\n') || data.includes('\r') || data.includes('\\u')) return null;
   if (o.restores && bracketOutsideChoices(data)) return null;
   const finish = data.indexOf(FINISH_KEY);
   if (finish !== -1 && (!data.startsWith('null', finish + FINISH_KEY.length + 1) || data.charCodeAt(finish + FINISH_KEY.length) !== 58 || data.indexOf(FINISH_KEY, finish + 1) !== -1)) return null;

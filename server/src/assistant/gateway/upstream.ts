@@ -135,8 +135,11 @@ async function send(url: URL, headers: Record<string, string | number>, payload:
     return await sendOnce(url, headers, payload, signal);
   } catch (error) {
     // A kept-alive connection the server closed as it was being reused (its idle timeout and
-    // ours crossed, easily on a loaded machine): the request never reached the server, so it is
-    // sent again once, on a fresh or another pooled connection. Anything else is a failure.
+    // ours crossed, easily on a loaded machine): the request almost always never reached the
+    // server, so it is sent again once, on a fresh or another pooled connection (Node's own advice
+    // for `reusedSocket`). A reset after the server read the request cannot be told apart: that
+    // completion may then run twice upstream (the agent is charged once, for the answer it gets).
+    // Anything else is a failure.
     if (!(error as { reusedSocket?: boolean }).reusedSocket || signal.aborted) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ECONNRESET' && code !== 'EPIPE') throw error;

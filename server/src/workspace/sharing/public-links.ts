@@ -115,8 +115,9 @@ export function publicViews(deps: SharingDeps, options: { windowMs?: number } = 
       const image = await findImageAmong(deps.stores.cells[jurisdiction].db, imageId.toLowerCase(), [link.space_id]);
       // Only the images of the shared document, never another of its space.
       if (!image || image.document_id !== link.document_id) throw notFound();
-      const opened = await openImage(deps, { image, jurisdiction });
+      // Counted before the object is opened: a failed audit write leaves no stream open.
       await count({ link, jurisdiction, ip: meta.ip, requestId: meta.requestId, action: 'image', outcome: 'success', reason: 'opened' });
+      const opened = await openImage(deps, { image, jurisdiction });
       return { image, opened };
     },
 

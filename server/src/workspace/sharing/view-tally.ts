@@ -39,17 +39,27 @@ export function viewTally<T>(
     }
   };
 
-  async function flushWhere(due: (opened: number) => boolean): Promise<void> {
+  // Windows taken out of the map synchronously, then recorded in order: no access can slip into a
+  // window between its being read and its removal.
+  function takeWhere(due: (opened: number) => boolean): TallyEntry<T>[] {
     const entries: TallyEntry<T>[] = [];
     for (const [key, window] of open) {
       if (!due(window.opened)) continue;
       open.delete(key);
       if (window.pending) entries.push(window.pending);
     }
-    for (const entry of entries) await safely(entry);
+    return entries;
   }
+  // Recordings made off any request (the timer, a full tally), chained so that `flush` waits for them.
+  let background: Promise<void> = Promise.resolve();
+  const inBackground = (entries: TallyEntry<T>[]) => {
+    if (entries.length === 0) return;
+    background = background.then(async () => {
+      for (const entry of entries) await safely(entry);
+    });
+  };
 
-  const timer = setInterval(() => void flushWhere((opened) => Date.now() - opened >= options.windowMs), Math.max(options.windowMs / 2, 10));
+  const timer = setInterval(() => inBackground(takeWhere((opened) => Date.now() - opened >= options.windowMs)), Math.max(options.windowMs / 2, 10));
   timer.unref();
 
   return {
@@ -64,17 +74,20 @@ export function viewTally<T>(
         }
         return;
       }
-      if (window) {
-        // The window ended before the timer saw it: its count first, then this access.
-        open.delete(key);
-        if (window.pending) await safely(window.pending);
-      }
-      if (open.size >= options.maxKeys) await flushWhere(() => true);
+      // This access opens a new window, reserved before any wait: accesses arriving meanwhile count
+      // in it. The ended window's count (the timer had not seen it) goes out first.
+      open.delete(key);
+      if (window?.pending) inBackground([window.pending]);
+      // Full: every window is recorded now, in the background — never by this visitor's request.
+      if (open.size >= options.maxKeys) inBackground(takeWhere(() => true));
+      open.set(key, { opened: now.getTime(), pending: null });
       // Recorded before anything is served: a failing audit fails the access (it throws).
       await record({ subject, count: 1, from: now, to: now });
-      open.set(key, { opened: now.getTime(), pending: null });
     },
-    flush: () => flushWhere(() => true),
+    async flush() {
+      inBackground(takeWhere(() => true));
+      await background;
+    },
     stop: () => clearInterval(timer),
   };
 }
