@@ -14,7 +14,7 @@ import { createReadiness } from './platform/readiness.ts';
 import { createMalwareScanner } from './platform/scanning/malware-scanner.ts'; // malware scanning (helper E)
 import { loadServerSecret } from './platform/secret.ts';
 import { can } from './identity/authorization.ts';
-import { seedDemoData } from './identity/demo-data.ts';
+import { DEMO_ORGANISATIONS, seedDemoData } from './identity/demo-data.ts';
 import { UpstreamClients } from './identity/federation/oidc-clients.ts';
 import { registerDemoIdps } from './identity/federation/demo-idps/index.ts';
 import { federationRoutes } from './identity/federation/routes.ts';
@@ -102,6 +102,7 @@ import { aiSettingsRoutes, createAiUsage, memoryQuotaCounters, redisQuotaCounter
 import { aiRegisterRoutes, usageReportRoutes } from './assistant/index.ts'; // AI usage dashboards and register (helper C)
 import { actionsRoutes } from './assistant/index.ts'; // editor AI actions (helper D2)
 import { conversationRoutes } from './assistant/index.ts'; // assistant conversations (helper D1)
+import { seedDemoResults, seedStarterBank, skillsRoutes } from './skills/index.ts'; // digital skills (issue 8)
 import { assistantPersonalData } from './assistant/index.ts';
 import { assistantModelsRoutes, classificationScale, createGatewayPolicy } from './assistant/index.ts'; // classification & residency (helper B)
 import { classificationRoutes } from './workspace/index.ts'; // classification labels (helper B)
@@ -189,8 +190,11 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     const jobs = new JobRunner(stores.control.db, { logger });
     registerOutboxReconciliation(jobs, { cells: cellDbs, registry: outbox, logger });
     registerSessionPurge(jobs, stores, config.session.absoluteMs);
+    // The starter item bank ships with Entente (both states' agents take the same test): idempotent.
+    await seedStarterBank(stores);
     if (config.demo) {
       await seedDemoData(stores, outbox);
+      await seedDemoResults(stores, DEMO_ORGANISATIONS[0].id); // skills: the demo colleagues' results
       jobs.register('platform.demo_outbox.purge', async () => {
         await purgeDemoOutbox(cellDbs);
       });
@@ -415,6 +419,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── assistant conversations (helper D1): /api/assistant/conversations, sealed with the space's key in its cell ──
     conversationRoutes(app, { stores, cells, audit: workspaceAudit });
     // ── end assistant conversations ──
+    // ── digital skills (issue 8): framework, adaptive assessments, paths, dashboards, certificates ──
+    skillsRoutes(app, { stores, audit: workspaceAudit });
     // ── notifications (helper N): in-app list and preferences, mails sent by a job off the request path ──
     // Comments' excerpts are read from the space's cell when shown or mailed (comments, helper C).
     const notificationsDeps: NotificationsDeps = { stores, mailer, logger, publicUrl: () => config.publicUrl, commentExcerpt: commentExcerpt(stores) };

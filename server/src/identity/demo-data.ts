@@ -6,6 +6,7 @@ import { registerOrganisation } from './organisations.ts';
 import type { OutboxRegistry } from '../platform/jobs/index.ts';
 import { grantPlatformRole } from './principals.repo.ts';
 import { provisionAgent } from './provision-agent.ts';
+import { findTeamById, insertTeam, upsertTeamMember } from './teams.repo.ts';
 
 /**
  * Demo organisations and agents (demo mode only; refused in production by the configuration).
@@ -99,6 +100,28 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
   },
 ];
 
+/**
+ * Colleagues of Camille in the first demo organisation, who never sign in (the demo identity
+ * providers do not list them): they give the skills dashboards a team large enough to show
+ * (at least 5 assessed agents) and a small one that must stay withheld. The skills module gives
+ * them demo results (skills/demo-results.ts).
+ */
+export const DEMO_COLLEAGUES = [
+  { id: '019ac9f0-0000-7000-8000-0000000b0001', givenName: 'Léa', familyName: 'Petit' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0002', givenName: 'Thomas', familyName: 'Dubois' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0003', givenName: 'Inès', familyName: 'Moreau' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0004', givenName: 'Lucas', familyName: 'Laurent' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0005', givenName: 'Chloé', familyName: 'Simon' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0006', givenName: 'Nathan', familyName: 'Michel' },
+  { id: '019ac9f0-0000-7000-8000-0000000b0007', givenName: 'Manon', familyName: 'Garcia' },
+] as const;
+
+/** Teams of the first demo organisation, managed by Camille: five assessed colleagues (shown), and two (withheld). */
+export const DEMO_TEAMS = [
+  { id: '019ac9f0-0000-7000-8000-0000000d0001', name: 'Pôle usages numériques (démo)', members: DEMO_COLLEAGUES.slice(0, 5).map((c) => c.id) },
+  { id: '019ac9f0-0000-7000-8000-0000000d0002', name: 'Cellule IA (démo)', members: DEMO_COLLEAGUES.slice(5).map((c) => c.id) },
+] as const;
+
 /** Idempotent: safe at every start. Agents are provisioned like real ones (cell, outbox, control plane). */
 export async function seedDemoData(stores: Stores, outbox: OutboxRegistry): Promise<void> {
   for (const organisation of DEMO_ORGANISATIONS) {
@@ -124,5 +147,25 @@ export async function seedDemoData(stores: Stores, outbox: OutboxRegistry): Prom
       roles: agent.roles,
     });
     for (const role of agent.platformRoles) await grantPlatformRole(stores.control.db, agent.id, role);
+  }
+  const organisation = DEMO_ORGANISATIONS[0];
+  for (const colleague of DEMO_COLLEAGUES) {
+    await provisionAgent(stores, outbox, {
+      id: colleague.id,
+      jurisdiction: 'FR',
+      givenName: colleague.givenName,
+      familyName: colleague.familyName,
+      email: `${colleague.givenName}.${colleague.familyName}`.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() + `@${organisation.email_domains[0]}`,
+      preferredLanguage: 'fr-FR',
+      organisationId: organisation.id,
+      roles: ['member'],
+    });
+  }
+  const camille = DEMO_AGENTS[0]!.id;
+  for (const team of DEMO_TEAMS) {
+    if (await findTeamById(stores.control.db, team.id)) continue;
+    await insertTeam(stores.control.db, { id: team.id, organisation_id: organisation.id, name: team.name });
+    await upsertTeamMember(stores.control.db, { team_id: team.id, principal_id: camille, role: 'manager' });
+    for (const member of team.members) await upsertTeamMember(stores.control.db, { team_id: team.id, principal_id: member, role: 'member' });
   }
 }

@@ -1,0 +1,312 @@
+import type { AssessmentState, ReviewItem } from '../../../../common/src/skills.ts';
+import type { Actor } from '../../identity/actor.ts';
+import type { RequestMeta } from '../../identity/roles.ts';
+import type { AuditLog } from '../../platform/audit/audit-log.ts';
+import type { Stores } from '../../platform/db/stores.ts';
+import type { CellDb } from '../../platform/db/types.ts';
+import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
+import { uuidv7 } from '../../platform/ids.ts';
+import { type BankItem, DEFAULT_ENGINE_OPTIONS, mulberry32, step, type StepResult } from '../cat/index.ts';
+import { FRAMEWORK_VERSION, resolveFramework } from '../framework/framework.ts';
+import type { Competence } from '../framework/types.ts';
+import { findItemsByIds } from '../items/items.repo.ts';
+import { localiseContent, type SkillsLanguage } from '../items/localise.ts';
+import { acceptedAnswers, answerProblem, type GivenAnswer, isCorrect } from '../items/scoring.ts';
+import type { StoredAssessmentOptions } from '../skills.tables.ts';
+import {
+  type AssessmentRow,
+  abandonAssessment as abandonRow,
+  completeAssessment,
+  findInProgress,
+  findOwnAssessment,
+  insertAssessment,
+  insertResponse,
+  listOwnAssessments,
+  listResponses,
+  type ResponseRow,
+  setPending,
+} from './assessments.repo.ts';
+import { type Bank, loadBank } from './bank.ts';
+import { storedResultOf } from './results.ts';
+import { questionView, resultView, summaryView, trueFalseOptions } from './views.ts';
+
+/**
+ * An agent's adaptive assessments (issue 8). Rules, checked here on every call:
+ * - an assessment is its owner's only, kept in their home cell; another agent's id is a 404;
+ * - one test in progress at a time: starting again resumes it (« reprendre plus tard »);
+ * - the server holds the question being asked (`pending_item_id`): an answer to any other item is
+ *   refused (409 `question_changed`), so a client cannot pick its questions, skip one or answer
+ *   one twice, and two tabs cannot both advance the test;
+ * - each answer keeps the parameters it was scored with; the engine replays the stored answers
+ *   (a seeded randomesque draw per position), so a resumed test goes on exactly where it stopped;
+ * - nothing of the engine's estimate reaches the agent before the end (progress is a bounded
+ *   share), and no answer key or parameter is ever in a question;
+ * - start, completion and abandonment are audited in the home cell, with ids and the level only.
+ */
+export interface SkillsDeps {
+  stores: Stores;
+  audit: AuditLog;
+}
+
+export const ASSESSMENT_RULES = { seThreshold: 0.3, minItems: 10, maxItems: 40 } as const;
+export const ASSESSMENTS_LISTED = 50;
+
+function requireActor(actor: Actor | null): Actor {
+  if (!actor) throw unauthenticated();
+  return actor;
+}
+
+const homeDb = (deps: SkillsDeps, actor: Actor): CellDb => deps.stores.cells[actor.homeJurisdiction].db;
+
+function engineOptions(stored: StoredAssessmentOptions, answered: number) {
+  return {
+    ...DEFAULT_ENGINE_OPTIONS,
+    seThreshold: stored.seThreshold,
+    minItems: stored.minItems,
+    maxItems: stored.maxItems,
+    // One draw per position, from the test's seed: replaying the stored answers gives the same item.
+    random: mulberry32((stored.seed ^ Math.imul(answered + 1, 0x9e3779b1)) >>> 0),
+  };
+}
+
+/** The bank with every answered item in it, at the parameters it was scored with (a retired item stays answered). */
+function bankWithAnswered(bank: Bank, responses: readonly ResponseRow[]): BankItem[] {
+  const answered = new Map(responses.map((r) => [r.item_id, r]));
+  const items = bank.items.filter((i) => !answered.has(i.id));
+  for (const r of responses) items.push({ id: r.item_id, area: r.area as BankItem['area'], competence: r.competence, a: r.a, b: r.b, c: r.c });
+  return items;
+}
+
+function stepFor(bank: Bank, responses: readonly ResponseRow[], stored: StoredAssessmentOptions): StepResult {
+  return step(
+    bankWithAnswered(bank, responses),
+    responses.map((r) => ({ itemId: r.item_id, correct: r.correct })),
+    engineOptions(stored, responses.length),
+  );
+}
+
+
+async function competenceMap(deps: SkillsDeps, actor: Actor): Promise<Map<string, Competence>> {
+  const framework = await resolveFramework(deps.stores, [...actor.memberships.keys()]);
+  return new Map(framework.competences.map((c) => [c.id, c]));
+}
+
+async function stateOf(deps: SkillsDeps, actor: Actor, row: AssessmentRow, language: SkillsLanguage, progress?: { answered: number; fraction: number }): Promise<AssessmentState> {
+  const competences = await competenceMap(deps, actor);
+  let question: AssessmentState['question'] = null;
+  if (row.status === 'in_progress' && row.pending_item_id) {
+    const [item] = await findItemsByIds(deps.stores.control.db, [row.pending_item_id]);
+    if (item) {
+      const competence = competences.get(item.competence);
+      question = questionView(item, competence?.area ?? '1', competences, language);
+    }
+  }
+  const done = row.status === 'completed';
+  return {
+    assessment: summaryView(row),
+    question,
+    progress: progress ?? { answered: row.answered, fraction: done ? 1 : Math.min(0.95, row.answered / row.options.maxItems) },
+    result: done && row.result ? resultView(row.result, row.framework_version, competences, language) : null,
+  };
+}
+
+/** Starts a test, or returns the one in progress. */
+export async function startAssessment(deps: SkillsDeps, actorOrNull: Actor | null, meta: RequestMeta, language: SkillsLanguage): Promise<AssessmentState> {
+  const actor = requireActor(actorOrNull);
+  const db = homeDb(deps, actor);
+  const current = await findInProgress(db, actor.principalId);
+  if (current) return resume(deps, actor, current, language);
+
+  const organisations = [...actor.memberships.keys()].sort();
+  const bank = await loadBank(deps.stores, organisations);
+  const stored: StoredAssessmentOptions = { seed: (Math.random() * 2 ** 32) >>> 0, ...ASSESSMENT_RULES, organisations };
+  const first = stepFor(bank, [], stored);
+  if (first.done) throw new AppError('skills_bank_empty', { status: 503 });
+  const id = uuidv7();
+  let row: AssessmentRow;
+  try {
+    row = await insertAssessment(db, {
+      id,
+      principal_id: actor.principalId,
+      organisation_id: organisations[0] ?? null,
+      pending_item_id: first.next,
+      options: stored,
+      framework_version: FRAMEWORK_VERSION,
+    });
+  } catch (error) {
+    // Two starts at once (two tabs): the unique index keeps one; the other resumes it.
+    if ((error as { code?: unknown })?.code === '23505') {
+      const winner = await findInProgress(db, actor.principalId);
+      if (winner) return resume(deps, actor, winner, language);
+    }
+    throw error;
+  }
+  await deps.audit.record({
+    action: 'skills.assessment.started',
+    outcome: 'success',
+    actorId: actor.principalId,
+    organisationId: row.organisation_id,
+    resource: { type: 'skills_assessment', id },
+    jurisdiction: actor.homeJurisdiction,
+    ip: meta.ip,
+    requestId: meta.requestId,
+  });
+  return stateOf(deps, actor, row, language, { answered: 0, fraction: first.progress.fraction });
+}
+
+/** An in-progress test as it stands (the pending question was chosen and kept when it was asked). */
+async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, language: SkillsLanguage): Promise<AssessmentState> {
+  const [pending] = row.pending_item_id ? await findItemsByIds(deps.stores.control.db, [row.pending_item_id]) : [];
+  if (pending) return stateOf(deps, actor, row, language);
+  // The pending item was deleted meanwhile: choose again from the stored answers.
+  const bank = await loadBank(deps.stores, row.options.organisations);
+  const db = homeDb(deps, actor);
+  const responses = await listResponses(db, row.id);
+  const next = stepFor(bank, responses, row.options);
+  if (next.done) {
+    const completed = await completeAssessment(db, row.id, responses.length, storedResultOf(next, responses));
+    return stateOf(deps, actor, completed, language);
+  }
+  await setPending(db, row.id, next.next, responses.length);
+  return stateOf(deps, actor, { ...row, pending_item_id: next.next }, language, { answered: responses.length, fraction: next.progress.fraction });
+}
+
+export async function getAssessment(deps: SkillsDeps, actorOrNull: Actor | null, id: string, language: SkillsLanguage): Promise<AssessmentState> {
+  const actor = requireActor(actorOrNull);
+  const row = await findOwnAssessment(homeDb(deps, actor), actor.principalId, id);
+  if (!row) throw notFound();
+  return row.status === 'in_progress' ? resume(deps, actor, row, language) : stateOf(deps, actor, row, language);
+}
+
+export async function listAssessments(deps: SkillsDeps, actorOrNull: Actor | null) {
+  const actor = requireActor(actorOrNull);
+  return (await listOwnAssessments(homeDb(deps, actor), actor.principalId, ASSESSMENTS_LISTED)).map(summaryView);
+}
+
+const questionChanged = () => new AppError('question_changed', { status: 409 });
+const notInProgress = () => new AppError('assessment_not_in_progress', { status: 409 });
+
+/** Scores the answer to the pending question and asks the next one, or ends the test. */
+export async function answerQuestion(
+  deps: SkillsDeps,
+  actorOrNull: Actor | null,
+  meta: RequestMeta,
+  id: string,
+  answer: GivenAnswer & { itemId: string },
+  language: SkillsLanguage,
+): Promise<AssessmentState> {
+  const actor = requireActor(actorOrNull);
+  const db = homeDb(deps, actor);
+  const before = await findOwnAssessment(db, actor.principalId, id);
+  if (!before) throw notFound();
+  if (before.status !== 'in_progress') throw notInProgress();
+  if (before.pending_item_id !== answer.itemId) throw questionChanged();
+  // Control-plane reads happen before the cell's transaction (one connection under PGlite).
+  const [item] = await findItemsByIds(deps.stores.control.db, [answer.itemId]);
+  if (!item) throw questionChanged();
+  const content = localiseContent(item.content, 'fr-FR');
+  const problem = answerProblem(item.kind, content.options?.length ?? 0, answer);
+  if (problem) {
+    throw new AppError(problem, { status: 400, errors: [{ path: item.kind === 'short_answer' ? 'body.text' : 'body.choices', message: problem, code: problem }] });
+  }
+  const correct = isCorrect(item.kind, item.correct, acceptedAnswers(item.content), answer);
+  const bank = await loadBank(deps.stores, before.options.organisations);
+  const area = bank.items.find((i) => i.id === item.id)?.area ?? (await competenceMap(deps, actor)).get(item.competence)?.area;
+  if (!area) throw questionChanged();
+
+  const outcome = await db.transaction().execute(async (trx) => {
+    const row = await findOwnAssessment(trx, actor.principalId, id, true);
+    if (!row || row.status !== 'in_progress') throw notInProgress();
+    if (row.pending_item_id !== answer.itemId) throw questionChanged();
+    const previous = await listResponses(trx, id);
+    const given = item.kind === 'short_answer' ? { text: (answer.text ?? '').trim().slice(0, 200) } : { choices: [...(answer.choices ?? [])].sort((x, y) => x - y) };
+    const response: ResponseRow = {
+      id: uuidv7(),
+      assessment_id: id,
+      principal_id: actor.principalId,
+      item_id: item.id,
+      position: previous.length + 1,
+      area,
+      competence: item.competence,
+      a: item.a,
+      b: item.b,
+      c: item.c,
+      answer: given,
+      correct,
+      answered_at: new Date(),
+    };
+    await insertResponse(trx, response);
+    const responses = [...previous, response];
+    const next = stepFor(bank, responses, row.options);
+    if (next.done) return { row: await completeAssessment(trx, id, responses.length, storedResultOf(next, responses)), progress: { answered: responses.length, fraction: 1 } };
+    await setPending(trx, id, next.next, responses.length);
+    return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: { answered: responses.length, fraction: next.progress.fraction } };
+  });
+  if (outcome.row.status === 'completed') {
+    await deps.audit.record({
+      action: 'skills.assessment.completed',
+      outcome: 'success',
+      actorId: actor.principalId,
+      organisationId: outcome.row.organisation_id,
+      resource: { type: 'skills_assessment', id },
+      jurisdiction: actor.homeJurisdiction,
+      ip: meta.ip,
+      requestId: meta.requestId,
+      details: { answered: outcome.row.answered, level: outcome.row.level, stopReason: outcome.row.result?.stopReason ?? null },
+    });
+  }
+  return stateOf(deps, actor, outcome.row, language, outcome.progress);
+}
+
+export async function abandonAssessment(deps: SkillsDeps, actorOrNull: Actor | null, meta: RequestMeta, id: string, language: SkillsLanguage): Promise<AssessmentState> {
+  const actor = requireActor(actorOrNull);
+  const db = homeDb(deps, actor);
+  const row = await db.transaction().execute(async (trx) => {
+    const found = await findOwnAssessment(trx, actor.principalId, id, true);
+    if (!found) throw notFound();
+    if (found.status !== 'in_progress') throw notInProgress();
+    return abandonRow(trx, id);
+  });
+  await deps.audit.record({
+    action: 'skills.assessment.abandoned',
+    outcome: 'success',
+    actorId: actor.principalId,
+    organisationId: row.organisation_id,
+    resource: { type: 'skills_assessment', id },
+    jurisdiction: actor.homeJurisdiction,
+    ip: meta.ip,
+    requestId: meta.requestId,
+  });
+  return stateOf(deps, actor, row, language);
+}
+
+/** After the test: each answered item with what was given, the right answer and why. */
+export async function reviewAssessment(deps: SkillsDeps, actorOrNull: Actor | null, id: string, language: SkillsLanguage): Promise<ReviewItem[]> {
+  const actor = requireActor(actorOrNull);
+  const db = homeDb(deps, actor);
+  const row = await findOwnAssessment(db, actor.principalId, id);
+  if (!row) throw notFound();
+  if (row.status !== 'completed') throw new AppError('assessment_not_completed', { status: 409 });
+  const responses = await listResponses(db, id);
+  const items = new Map((await findItemsByIds(deps.stores.control.db, responses.map((r) => r.item_id))).map((i) => [i.id, i]));
+  return responses.flatMap((r): ReviewItem[] => {
+    const item = items.get(r.item_id);
+    if (!item) return [];
+    const content = localiseContent(item.content, language);
+    return [
+      {
+        itemId: item.id,
+        position: r.position,
+        competence: item.competence,
+        stem: content.stem,
+        kind: item.kind,
+        options: item.kind === 'true_false' ? trueFalseOptions(language) : (content.options ?? []),
+        given: r.answer,
+        correct: r.correct,
+        correctChoices: item.kind === 'short_answer' ? [] : item.correct,
+        accepted: item.kind === 'short_answer' ? (content.accepted ?? []) : [],
+        explanation: content.explanation,
+      },
+    ];
+  });
+}

@@ -1,0 +1,139 @@
+import { JURISDICTIONS } from '../../../../common/src/jurisdiction.ts';
+import { formatMessage } from '../../../../common/src/i18n/format.ts';
+import type { TeamDashboard, TeamSummary } from '../../../../common/src/skills.ts';
+import type { Actor } from '../../identity/actor.ts';
+import type { RequestMeta } from '../../identity/roles.ts';
+import { teamMembers, teamsManagedBy } from '../../identity/teams.ts';
+import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
+import { latestCompletedOf } from '../assessments/assessments.repo.ts';
+import type { SkillsDeps } from '../assessments/assessments.ts';
+import { DEFAULT_PROFILE_ID, areaName, profileView, resolveFramework } from '../framework/framework.ts';
+import { AREAS } from '../framework/digcomp.ts';
+import { localiseText, type SkillsLanguage } from '../items/localise.ts';
+import type { StoredResult } from '../skills.tables.ts';
+
+/**
+ * A manager's view of their team's skills: aggregated levels per area and competence, never
+ * for fewer than MINIMUM_GROUP agents (a figure over four people points at each of them), and
+ * compared with a target profile. Who may see it: the team's managers, and the organisation's
+ * administrators and managers (organisation role). Each view and export is audited.
+ * Members are today's members of the team; each one's latest completed assessment counts,
+ * read from whichever cell is their home (both are asked, as DESIGN.md says for cross-cell reads).
+ */
+export const MINIMUM_GROUP = 5;
+
+function requireActor(actor: Actor | null): Actor {
+  if (!actor) throw unauthenticated();
+  return actor;
+}
+
+export async function managedTeams(deps: SkillsDeps, actorOrNull: Actor | null): Promise<TeamSummary[]> {
+  const actor = requireActor(actorOrNull);
+  return (await teamsManagedBy(deps.stores, actor.principalId)).map((t) => ({ id: t.id, name: t.name, organisationId: t.organisationId }));
+}
+
+async function loadTeam(deps: SkillsDeps, actor: Actor, teamId: string) {
+  const found = await teamMembers(deps.stores, teamId);
+  if (!found) throw notFound();
+  const orgRoles = actor.memberships.get(found.team.organisationId) ?? [];
+  const managesTeam = found.members.some((m) => m.principalId === actor.principalId && m.role === 'manager');
+  // Not the team's manager nor an administrator or manager of its organisation: as if it did not exist.
+  if (!managesTeam && !orgRoles.includes('admin') && !orgRoles.includes('manager')) throw notFound();
+  return found;
+}
+
+export async function teamDashboard(
+  deps: SkillsDeps,
+  actorOrNull: Actor | null,
+  meta: RequestMeta,
+  teamId: string,
+  profileId: string | undefined,
+  language: SkillsLanguage,
+  format: 'json' | 'csv' = 'json',
+): Promise<TeamDashboard> {
+  const actor = requireActor(actorOrNull);
+  const { team, members } = await loadTeam(deps, actor, teamId);
+  const framework = await resolveFramework(deps.stores, [team.organisationId]);
+  const profile = framework.profiles.find((p) => p.id === (profileId ?? DEFAULT_PROFILE_ID));
+  if (!profile) throw new AppError('validation', { errors: [{ path: 'querystring.profileId', message: 'unknown target profile', code: 'unknown_profile' }] });
+
+  const ids = members.map((m) => m.principalId);
+  const results: StoredResult[] = [];
+  for (const jurisdiction of JURISDICTIONS) {
+    for (const row of await latestCompletedOf(deps.stores.cells[jurisdiction].db, ids)) if (row.result) results.push(row.result);
+  }
+  const withheld = results.length < MINIMUM_GROUP;
+  const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 10) / 10);
+
+  const areas = AREAS.map((area) => {
+    const levels = results.flatMap((r) => {
+      const l = r.areas.find((a) => a.area === area.id)?.level;
+      return l === null || l === undefined ? [] : [l];
+    });
+    const shown = !withheld && levels.length >= MINIMUM_GROUP;
+    return { area: area.id, name: areaName(area.id, language), assessed: withheld ? 0 : levels.length, meanLevel: shown ? mean(levels) : null };
+  });
+  const competences = framework.competences.map((c) => {
+    // A competence not measured in someone's test counts at that person's area level.
+    const levels = results.flatMap((r) => {
+      const own = r.competences.find((x) => x.competence === c.id)?.level ?? r.areas.find((a) => a.area === c.area)?.level ?? null;
+      return own === null ? [] : [own];
+    });
+    const shown = !withheld && levels.length >= MINIMUM_GROUP;
+    const required = profile.required[c.id] ?? null;
+    const distribution = shown ? Array.from({ length: 8 }, (_, i) => levels.filter((l) => l === i + 1).length) : null;
+    return {
+      competence: c.id,
+      name: localiseText(c.name, language),
+      area: c.area,
+      assessed: withheld ? 0 : levels.length,
+      meanLevel: shown ? mean(levels) : null,
+      distribution,
+      required,
+      belowTarget: shown && required !== null ? levels.filter((l) => l < required).length : null,
+    };
+  });
+  await deps.audit.record({
+    action: format === 'csv' ? 'skills.team_dashboard.exported' : 'skills.team_dashboard.viewed',
+    outcome: 'success',
+    actorId: actor.principalId,
+    organisationId: team.organisationId,
+    resource: { type: 'team', id: team.id },
+    ip: meta.ip,
+    requestId: meta.requestId,
+    details: { assessed: results.length, withheld },
+  });
+  return {
+    team: { id: team.id, name: team.name, organisationId: team.organisationId },
+    members: members.length,
+    assessed: withheld ? Math.min(results.length, MINIMUM_GROUP - 1) : results.length,
+    minimumGroup: MINIMUM_GROUP,
+    withheld,
+    targetProfile: profileView(profile, language),
+    areas,
+    competences,
+  };
+}
+
+/** The dashboard as CSV (RFC 4180, `;`-free: commas, quoted text), in the viewer's language. */
+export function dashboardCsv(dashboard: TeamDashboard, language: SkillsLanguage): string {
+  const t = (key: string, values?: Record<string, string | number>) => formatMessage(language, `skillsCertificate.csv.${key}`, values);
+  const quote = (value: string | number | null) => {
+    if (value === null) return '';
+    const text = String(value);
+    // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  };
+  const header = [t('competence'), t('name'), t('area'), t('assessed'), t('meanLevel'), ...Array.from({ length: 8 }, (_, i) => t('level', { level: i + 1 })), t('required'), t('belowTarget')];
+  const lines = [header.map(quote).join(',')];
+  if (dashboard.withheld) {
+    lines.push(quote(t('withheld', { minimum: dashboard.minimumGroup })));
+  } else {
+    for (const row of dashboard.competences) {
+      const cells = row.distribution ?? Array.from({ length: 8 }, () => null);
+      lines.push([row.competence, row.name, row.area, row.assessed, row.meanLevel, ...cells, row.required, row.belowTarget].map(quote).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

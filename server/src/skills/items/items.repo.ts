@@ -1,0 +1,141 @@
+import type { Selectable } from 'kysely';
+import type { ControlDb } from '../../platform/db/types.ts';
+import type { ItemCalibrationReport, SkillsItemsTable } from '../skills.tables.ts';
+import '../skills.tables.ts';
+
+/** All SQL of the item bank (control plane). */
+
+export type ItemRow = Selectable<SkillsItemsTable>;
+
+const COLUMNS = [
+  'id',
+  'key',
+  'organisation_id',
+  'competence',
+  'level',
+  'kind',
+  'status',
+  'correct',
+  'content',
+  'a',
+  'b',
+  'c',
+  'calibrated_at',
+  'calibration',
+  'source',
+  'source_hash',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
+
+export type NewItemRow = Omit<ItemRow, 'created_at' | 'updated_at' | 'version' | 'correct' | 'content' | 'calibration'> & {
+  correct: number[];
+  content: ItemRow['content'];
+  calibration: ItemCalibrationReport | null;
+};
+
+const toValues = (row: NewItemRow) => ({
+  ...row,
+  correct: JSON.stringify(row.correct),
+  content: JSON.stringify(row.content),
+  calibration: row.calibration === null ? null : JSON.stringify(row.calibration),
+});
+
+export async function insertItem(db: ControlDb, row: NewItemRow): Promise<ItemRow> {
+  return db.insertInto('skills_items').values(toValues(row)).returning(COLUMNS).executeTakeFirstOrThrow();
+}
+
+/** Inserts a starter item unless its key exists (concurrent starts both succeed). */
+export async function insertItemIfAbsent(db: ControlDb, row: NewItemRow): Promise<boolean> {
+  const inserted = await db.insertInto('skills_items').values(toValues(row)).onConflict((oc) => oc.column('key').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findItem(db: ControlDb, id: string, lock = false): Promise<ItemRow | undefined> {
+  let query = db.selectFrom('skills_items').select(COLUMNS).where('id', '=', id);
+  if (lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function findItemByKey(db: ControlDb, key: string): Promise<ItemRow | undefined> {
+  return db.selectFrom('skills_items').select(COLUMNS).where('key', '=', key).executeTakeFirst();
+}
+
+export async function findItemsByIds(db: ControlDb, ids: readonly string[]): Promise<ItemRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('skills_items').select(COLUMNS).where('id', 'in', ids).execute();
+}
+
+/** Live items of the shared bank and of the given organisations: what a test may ask. */
+export async function listLiveItems(db: ControlDb, organisationIds: readonly string[]): Promise<ItemRow[]> {
+  return db
+    .selectFrom('skills_items')
+    .select(COLUMNS)
+    .where('status', '=', 'live')
+    .where((eb) => (organisationIds.length === 0 ? eb('organisation_id', 'is', null) : eb.or([eb('organisation_id', 'is', null), eb('organisation_id', 'in', organisationIds)])))
+    .orderBy('key')
+    .execute();
+}
+
+/** Items an author may see: the shared bank (organisation null) or one organisation's. */
+export async function listItems(
+  db: ControlDb,
+  where: { organisationId: string | null; competence?: string; status?: string },
+  limit: number,
+): Promise<ItemRow[]> {
+  let query = db.selectFrom('skills_items').select(COLUMNS);
+  query = where.organisationId === null ? query.where('organisation_id', 'is', null) : query.where('organisation_id', '=', where.organisationId);
+  if (where.competence) query = query.where('competence', '=', where.competence);
+  if (where.status) query = query.where('status', '=', where.status as ItemRow['status']);
+  return query.orderBy('key').limit(limit).execute();
+}
+
+export async function countItems(db: ControlDb, organisationId: string | null): Promise<number> {
+  let query = db.selectFrom('skills_items').select((eb) => eb.fn.countAll<number>().as('n'));
+  query = organisationId === null ? query.where('organisation_id', 'is', null) : query.where('organisation_id', '=', organisationId);
+  return Number((await query.executeTakeFirst())?.n ?? 0);
+}
+
+export async function updateItem(
+  db: ControlDb,
+  id: string,
+  expectedVersion: number,
+  patch: Partial<Pick<NewItemRow, 'competence' | 'level' | 'kind' | 'status' | 'correct' | 'content' | 'a' | 'b' | 'c' | 'source' | 'source_hash'>>,
+): Promise<ItemRow | undefined> {
+  const set: Record<string, unknown> = { ...patch, updated_at: new Date() };
+  if (patch.correct) set.correct = JSON.stringify(patch.correct);
+  if (patch.content) set.content = JSON.stringify(patch.content);
+  return db
+    .updateTable('skills_items')
+    .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function setItemParameters(
+  db: ControlDb,
+  id: string,
+  parameters: { a: number; b: number; c: number },
+  report: ItemCalibrationReport,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('skills_items')
+    .set({ a: parameters.a, b: parameters.b, c: parameters.c, calibrated_at: at, calibration: JSON.stringify(report) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A calibration's flags on an item whose parameters stay (too few answers, or not retained). */
+export async function setItemCalibrationReport(db: ControlDb, id: string, report: ItemCalibrationReport): Promise<void> {
+  await db.updateTable('skills_items').set({ calibration: JSON.stringify(report) }).where('id', '=', id).execute();
+}
+
+/** All items' ids and parameters, for calibration. */
+export async function listItemParameters(db: ControlDb): Promise<Pick<ItemRow, 'id' | 'key' | 'a' | 'b' | 'c' | 'status' | 'level'>[]> {
+  return db.selectFrom('skills_items').select(['id', 'key', 'a', 'b', 'c', 'status', 'level']).execute();
+}

@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_TEAMS } from '../src/identity/demo-data.ts';
+import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+
+/**
+ * The digital-skills API over HTTP as agents of both states, a manager and intruders would use
+ * it: a whole adaptive test, its result, review, path and certificate; team dashboards and their
+ * minimum group; and what an attacker would try (another agent's test, answers to questions not
+ * asked, malformed answers, CSV formulas).
+ */
+const [camille, hugo, emilie] = DEMO_AGENTS as unknown as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
+
+let t: TestApp;
+const s: Record<string, TestSession> = {};
+beforeAll(async () => {
+  t = await startTestApp();
+  s.camille = await t.signIn(camille);
+  s.hugo = await t.signIn(hugo);
+  s.emilie = await t.signIn(emilie);
+});
+afterAll(async () => t?.close());
+
+async function call(session: TestSession | null, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = session ? { ...session.headers, ...extra } : { ...extra };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${t.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const buffer = Buffer.from(await response.arrayBuffer());
+  const type = response.headers.get('content-type') ?? '';
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, the assertions check them
+  const json = (type.includes('json') && buffer.length > 0 ? JSON.parse(buffer.toString()) : null) as Record<string, any>;
+  return { status: response.status, body: json, raw: buffer, headers: response.headers };
+}
+
+/** Answers every question (first option / a wrong short answer, or the right one when `right`) until the end. */
+async function takeTest(session: TestSession, right: (i: number) => boolean = () => false) {
+  let state = (await call(session, 'POST', '/api/skills/assessments', {})).body;
+  const seen = new Set<string>();
+  let i = 0;
+  while (state.question) {
+    const q = state.question;
+    expect(seen.has(q.itemId)).toBe(false);
+    seen.add(q.itemId);
+    const body = q.kind === 'short_answer' ? { itemId: q.itemId, text: right(i) ? 'x' : 'réponse au hasard' } : { itemId: q.itemId, choices: [0] };
+    const answered = await call(session, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, body);
+    expect(answered.status).toBe(200);
+    state = answered.body;
+    i += 1;
+    expect(i).toBeLessThanOrEqual(40);
+  }
+  return state;
+}
+
+describe('the framework', () => {
+  it('shows DigComp 2.2 with its CRCN and Québec mappings and the default target profiles, in the agent’s language', async () => {
+    const fr = await call(s.camille!, 'GET', '/api/skills/framework');
+    expect(fr.status).toBe(200);
+    expect(fr.body.version).toBe('digcomp-2.2');
+    expect(fr.body.areas).toHaveLength(5);
+    expect(fr.body.competences.filter((c: { organisationId: string | null }) => c.organisationId === null)).toHaveLength(21);
+    const c11 = fr.body.competences.find((c: { id: string }) => c.id === '1.1');
+    expect(c11.crcn.length).toBeGreaterThan(0);
+    expect(c11.quebec.length).toBeGreaterThan(0);
+    expect(fr.body.targetProfiles.map((p: { role: string }) => p.role)).toEqual(expect.arrayContaining(['agent', 'manager', 'digital-specialist']));
+    const en = await call(s.camille!, 'GET', '/api/skills/framework', undefined, { 'accept-language': 'en' });
+    expect(en.body.areas[0].name).not.toBe(fr.body.areas[0].name);
+    expect((await call(null, 'GET', '/api/skills/framework')).status).toBe(401);
+  });
+});
+
+describe('an adaptive assessment', () => {
+  it('asks one question at a time without its answer key or parameters, and resumes where it stopped', async () => {
+    const started = await call(s.hugo!, 'POST', '/api/skills/assessments', {});
+    expect(started.status).toBe(200);
+    const { question, assessment, progress, result } = started.body;
+    expect(assessment.status).toBe('in_progress');
+    expect(result).toBeNull();
+    expect(progress.answered).toBe(0);
+    expect(Object.keys(question).sort()).toEqual(['area', 'competence', 'itemId', 'kind', 'options', 'stem']);
+    expect(JSON.stringify(started.body)).not.toMatch(/"(correct|accepted|explanation|a|b|theta)"/);
+    // Starting again resumes the same test on the same question.
+    const again = await call(s.hugo!, 'POST', '/api/skills/assessments', {});
+    expect(again.body.assessment.id).toBe(assessment.id);
+    expect(again.body.question.itemId).toBe(question.itemId);
+    const got = await call(s.hugo!, 'GET', `/api/skills/assessments/${assessment.id}`);
+    expect(got.body.question.itemId).toBe(question.itemId);
+  });
+
+  it('refuses an answer to a question that was not asked, and malformed answers, recording nothing', async () => {
+    const state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    const id = state.assessment.id;
+    const other = await call(s.hugo!, 'POST', `/api/skills/assessments/${id}/answers`, { itemId: '019ac9f0-0000-7000-8000-000000000999', choices: [0] });
+    expect(other.status).toBe(409);
+    expect(other.body.type).toBe('urn:entente:problem:question-changed');
+    const q = state.question;
+    const empty = await call(s.hugo!, 'POST', `/api/skills/assessments/${id}/answers`, q.kind === 'short_answer' ? { itemId: q.itemId, text: '  ' } : { itemId: q.itemId, choices: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.type).toBe('urn:entente:problem:answer-required');
+    const outOfRange = await call(s.hugo!, 'POST', `/api/skills/assessments/${id}/answers`, q.kind === 'short_answer' ? { itemId: q.itemId, choices: [0] } : { itemId: q.itemId, choices: [9] });
+    expect(outOfRange.status).toBe(400);
+    expect((await call(s.hugo!, 'POST', `/api/skills/assessments/${id}/answers`, { itemId: q.itemId, choices: [0], extra: 1 })).status).toBe(400);
+    expect((await call(s.hugo!, 'POST', `/api/skills/assessments/${id}/answers`, { itemId: q.itemId, text: 'x'.repeat(201) })).status).toBe(400);
+    const after = await call(s.hugo!, 'GET', `/api/skills/assessments/${id}`);
+    expect(after.body.progress.answered).toBe(0);
+    expect(after.body.question.itemId).toBe(q.itemId);
+  });
+
+  it('another agent cannot see, answer or abandon someone’s test (404, as if it did not exist)', async () => {
+    const state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    const id = state.assessment.id;
+    expect((await call(s.emilie!, 'GET', `/api/skills/assessments/${id}`)).status).toBe(404);
+    expect((await call(s.emilie!, 'POST', `/api/skills/assessments/${id}/answers`, { itemId: state.question.itemId, choices: [0] })).status).toBe(404);
+    expect((await call(s.emilie!, 'POST', `/api/skills/assessments/${id}/abandon`)).status).toBe(404);
+    expect((await call(s.emilie!, 'GET', `/api/skills/certificates/${id}`)).status).toBe(404);
+    expect((await call(null, 'POST', `/api/skills/assessments/${id}/answers`, { itemId: state.question.itemId, choices: [0] })).status).toBe(401);
+  });
+
+  it('two answers to the same question at once advance the test once', async () => {
+    const state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    const q = state.question;
+    const body = q.kind === 'short_answer' ? { itemId: q.itemId, text: 'a' } : { itemId: q.itemId, choices: [0] };
+    const [x, y] = await Promise.all([
+      call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, body),
+      call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, body),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([200, 409]);
+    expect((await call(s.hugo!, 'GET', `/api/skills/assessments/${state.assessment.id}`)).body.progress.answered).toBe(1);
+    expect((await call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/abandon`)).body.assessment.status).toBe('abandoned');
+    expect((await call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, body)).status).toBe(409);
+  });
+
+  it('a Québec agent takes a whole test: levels, review, gaps, path and certificate, all kept in the Québec cell', async () => {
+    const end = await takeTest(s.emilie!);
+    expect(end.assessment.status).toBe('completed');
+    expect(end.progress.fraction).toBe(1);
+    const result = end.result;
+    expect(result.level).toBeGreaterThanOrEqual(1);
+    expect(result.level).toBeLessThanOrEqual(8);
+    expect(end.assessment.answered).toBeGreaterThanOrEqual(10);
+    expect(result.areas).toHaveLength(5);
+    expect(result.areas.every((a: { answered: number }) => a.answered > 0)).toBe(true);
+    expect(result.competences.length).toBeGreaterThan(3);
+    const id = end.assessment.id;
+
+    const review = await call(s.emilie!, 'GET', `/api/skills/assessments/${id}/review`);
+    expect(review.body.items).toHaveLength(end.assessment.answered);
+    expect(review.body.items.every((i: { explanation: string }) => i.explanation.length > 0)).toBe(true);
+
+    const overview = (await call(s.emilie!, 'GET', '/api/skills/overview')).body;
+    expect(overview.latest.id).toBe(id);
+    expect(overview.targetProfile.id).toBe('default-agent');
+    expect(overview.gaps.length + overview.strengths.length).toBe(21);
+    expect(overview.path.length).toBeGreaterThan(0);
+    expect(overview.path.every((r: { url: string }) => r.url.startsWith('https://'))).toBe(true);
+    expect(overview.certificate.assessmentId).toBe(id);
+
+    // A higher target profile makes more gaps; an unknown one is refused.
+    const specialist = await call(s.emilie!, 'PUT', '/api/skills/target-profile', { profileId: 'default-digital-specialist' });
+    expect(specialist.status).toBe(200);
+    expect(specialist.body.gaps.length).toBeGreaterThanOrEqual(overview.gaps.length);
+    expect((await call(s.emilie!, 'PUT', '/api/skills/target-profile', { profileId: 'nope' })).status).toBe(400);
+
+    const first = overview.path[0];
+    const marked = await call(s.emilie!, 'PUT', `/api/skills/path/${first.id}`, { status: 'done' });
+    expect(marked.body.status).toBe('done');
+    expect((await call(s.emilie!, 'PUT', '/api/skills/path/not-a-resource', { status: 'done' })).status).toBe(404);
+
+    const pdf = await call(s.emilie!, 'GET', `/api/skills/certificates/${id}`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.raw.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const qc = await t.entente.stores.cells.QC.db.selectFrom('skills_responses').select('id').where('principal_id', '=', emilie.id).execute();
+    const fr = await t.entente.stores.cells.FR.db.selectFrom('skills_responses').select('id').where('principal_id', '=', emilie.id).execute();
+    expect(qc.length).toBe(end.assessment.answered);
+    expect(fr).toHaveLength(0);
+    const audit = await t.entente.audit.list({ jurisdiction: 'QC', action: 'skills.assessment.completed', limit: 10 });
+    expect(audit.some((e) => e.resource_id === id)).toBe(true);
+  });
+
+  it('the review and certificate wait for the end of the test', async () => {
+    const state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    expect((await call(s.hugo!, 'GET', `/api/skills/assessments/${state.assessment.id}/review`)).status).toBe(409);
+    expect((await call(s.hugo!, 'GET', `/api/skills/certificates/${state.assessment.id}`)).status).toBe(409);
+  });
+});
+
+describe('team dashboards', () => {
+  const [big, small] = DEMO_TEAMS;
+  it('a manager sees their team’s aggregated levels, and CSV without formulas', async () => {
+    const teams = await call(s.camille!, 'GET', '/api/skills/teams');
+    expect(teams.body.teams.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining([big.id, small.id]));
+    const view = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard`);
+    expect(view.status).toBe(200);
+    expect(view.body.withheld).toBe(false);
+    expect(view.body.assessed).toBeGreaterThanOrEqual(5);
+    expect(view.body.competences).toHaveLength(21);
+    const row = view.body.competences[0];
+    expect(row.meanLevel).toBeGreaterThanOrEqual(1);
+    expect(row.distribution.reduce((x: number, y: number) => x + y, 0)).toBe(row.assessed);
+    const csv = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv`);
+    expect(csv.status).toBe(200);
+    const text = csv.raw.toString('utf8');
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(22);
+    expect(text).not.toMatch(/(^|,)[=+@]/m);
+  });
+
+  it('never shows figures for fewer than 5 agents', async () => {
+    const view = await call(s.camille!, 'GET', `/api/skills/teams/${small.id}/dashboard`);
+    expect(view.body.withheld).toBe(true);
+    expect(view.body.assessed).toBeLessThan(5);
+    expect(view.body.competences.every((c: { meanLevel: number | null; distribution: unknown }) => c.meanLevel === null && c.distribution === null)).toBe(true);
+    expect(view.body.areas.every((a: { meanLevel: number | null }) => a.meanLevel === null)).toBe(true);
+    const csv = (await call(s.camille!, 'GET', `/api/skills/teams/${small.id}/dashboard.csv`)).raw.toString('utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('is not for agents who do not manage the team, nor for the team’s members', async () => {
+    expect((await call(s.hugo!, 'GET', `/api/skills/teams/${big.id}/dashboard`)).status).toBe(404);
+    expect((await call(s.emilie!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv`)).status).toBe(404);
+    expect((await call(s.hugo!, 'GET', '/api/skills/teams')).body.teams).toEqual([]);
+    // Léa is a member of the team, not its manager: the figures are not hers to see.
+    const member = await t.signIn({ ...DEMO_AGENTS[0]!, id: DEMO_COLLEAGUES[0].id });
+    expect((await call(member, 'GET', `/api/skills/teams/${big.id}/dashboard`)).status).toBe(404);
+  });
+});
