@@ -102,7 +102,7 @@ import { aiSettingsRoutes, createAiUsage, memoryQuotaCounters, redisQuotaCounter
 import { aiRegisterRoutes, usageReportRoutes } from './assistant/index.ts'; // AI usage dashboards and register (helper C)
 import { actionsRoutes } from './assistant/index.ts'; // editor AI actions (helper D2)
 import { conversationRoutes } from './assistant/index.ts'; // assistant conversations (helper D1)
-import { seedDemoResults, seedStarterBank, skillsRoutes } from './skills/index.ts'; // digital skills (issue 8)
+import { seedDemoResults, seedStarterBank, skillsPersonalData, skillsRoutes } from './skills/index.ts'; // digital skills (issue 8)
 import { assistantPersonalData } from './assistant/index.ts';
 import { assistantModelsRoutes, classificationScale, createGatewayPolicy } from './assistant/index.ts'; // classification & residency (helper B)
 import { classificationRoutes } from './workspace/index.ts'; // classification labels (helper B)
@@ -387,7 +387,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── end files ──
     // ── personal data export (helper E): GET /api/me/export, identity's data plus the workspace's part ──
     // The assistant contributes the agent's conversations, AI usage lines and logged AI content.
-    personalDataRoutes(app, { stores, audit: workspaceAudit, workspace: workspacePersonalData(stores), assistant: assistantPersonalData({ stores, cells, audit: workspaceAudit }) });
+    personalDataRoutes(app, { stores, audit: workspaceAudit, workspace: workspacePersonalData(stores), assistant: assistantPersonalData({ stores, cells, audit: workspaceAudit }), skills: skillsPersonalData(stores) });
     // ── end personal data ──
     // ── exports (helper E): GET /api/documents/:id/export and /api/spaces/:id/export (PDF, DOCX, ODT, Markdown, HTML) ──
     documentExportRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, publicUrl: () => config.publicUrl });

@@ -45,7 +45,7 @@ async function takeTest(session: TestSession, right: (i: number) => boolean = ()
     expect(answered.status).toBe(200);
     state = answered.body;
     i += 1;
-    expect(i).toBeLessThanOrEqual(40);
+    expect(i).toBeLessThanOrEqual(32);
   }
   return state;
 }
@@ -175,6 +175,15 @@ describe('an adaptive assessment', () => {
     expect(fr).toHaveLength(0);
     const audit = await t.entente.audit.list({ jurisdiction: 'QC', action: 'skills.assessment.completed', limit: 10 });
     expect(audit.some((e) => e.resource_id === id)).toBe(true);
+
+    // « Télécharger mes données » carries the assessment and every answer (keys, not texts).
+    const exported = await call(s.emilie!, 'GET', '/api/me/export');
+    expect(exported.status).toBe(200);
+    const mine = exported.body.skills.assessments.find((a: { id: string }) => a.id === id);
+    expect(mine.answers).toHaveLength(end.assessment.answered);
+    expect(mine.answers[0].itemKey).toMatch(/^\d\.\d-\d\d$/);
+    expect(exported.body.skills.targetProfileId).toBe('default-digital-specialist');
+    expect(exported.body.skills.learningPath.find((p: { resourceId: string }) => p.resourceId === first.id).status).toBe('done');
   });
 
   it('the review and certificate wait for the end of the test', async () => {

@@ -12,6 +12,7 @@ import { organisations } from './organisations.ts'; // organisation deletion (he
 import { ai } from './ai-register.ts'; // AI register (helper C)
 import { say } from './output.ts';
 import { spaces } from './spaces.ts';
+import { skills } from './skills.ts';
 
 /**
  * `npm run entente -- <area> <verb>`: the administration command (DESIGN.md, CLI contract).
@@ -77,6 +78,10 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
     run: kms,
     help: say('kms rotate --cell FR|QC [--retire-old] | kms status --cell FR|QC : clés de chiffrement de clés (KEK) d’une cellule', 'kms rotate --cell FR|QC [--retire-old] | kms status --cell FR|QC: key-encryption keys (KEK) of a cell'),
   },
+  skills: {
+    run: skills,
+    help: say('skills calibrate [--min-answers N] [--dry-run] [--out FICHIER] : recalibre les questions des évaluations', 'skills calibrate [--min-answers N] [--dry-run] [--out FILE]: recalibrates the assessment items'),
+  },
   oidc: {
     run: oidc,
     help: say('oidc clients add|list|remove, oidc keys rotate : Entente fournisseur OpenID', 'oidc clients add|list|remove, oidc keys rotate: Entente as OpenID provider'),
@@ -87,7 +92,6 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
 const LATER: Record<string, string> = {
   issuers: 'verifiable credentials',
   trust: 'verifiable credentials',
-  skills: 'digital skills',
 };
 
 function usage(): void {

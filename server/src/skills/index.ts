@@ -7,3 +7,5 @@ export { seedStarterBank } from './items/seed-starter.ts';
 export { skillsRoutes } from './routes.ts';
 export { certificateClaims, type CertificateClaims } from './certificates/certificate.ts';
 export { seedDemoResults } from './demo-results.ts';
+export { runCalibration, type CalibrationRun } from './calibration/calibration.ts';
+export { skillsPersonalData } from './personal-data.ts';

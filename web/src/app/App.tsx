@@ -36,6 +36,13 @@ const SpaceFilesPage = lazy(() => import('../features/workspace/files/SpaceFiles
 // ── share links (helper S): the page of a link brings the editor too ──
 const SharedLinkPage = lazy(() => import('../features/workspace/sharing/SharedLinkPage.tsx').then((m) => ({ default: m.SharedLinkPage })));
 // ── end share links ──
+// ── digital skills (helper W): its own chunk, loaded when a skills page is opened ──
+const SkillsOverviewPage = lazy(() => import('../features/skills/OverviewPage.tsx').then((m) => ({ default: m.OverviewPage })));
+const SkillsAssessmentPage = lazy(() => import('../features/skills/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })));
+const SkillsResultPage = lazy(() => import('../features/skills/ResultPage.tsx').then((m) => ({ default: m.ResultPage })));
+const SkillsTeamsPage = lazy(() => import('../features/skills/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })));
+const SkillsTeamPage = lazy(() => import('../features/skills/TeamDashboardPage.tsx').then((m) => ({ default: m.TeamDashboardPage })));
+// ── end digital skills ──
 
 /** The web app: the shell around every page, and the routes. */
 export function App() {
@@ -94,6 +101,19 @@ export function App() {
               }
             />
             {/* ── end share links ── */}
+            {/* ── digital skills (helper W) ── */}
+            {(
+              [
+                [PATHS.skills, <SkillsOverviewPage />],
+                [PATHS.skillsAssessment, <SkillsAssessmentPage />],
+                [PATHS.skillsResult, <SkillsResultPage />],
+                [PATHS.skillsTeams, <SkillsTeamsPage />],
+                [PATHS.skillsTeam, <SkillsTeamPage />],
+              ] as const
+            ).map(([path, page]) => (
+              <Route key={path} path={path} element={<Suspense>{page}</Suspense>} />
+            ))}
+            {/* ── end digital skills ── */}
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

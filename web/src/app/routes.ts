@@ -32,6 +32,17 @@ export const PATHS = {
   /** A share link opened by a signed-in agent (`/p/<token>` is the server's public page, not the app's). */
   sharedLink: '/partage/:token',
   // ── end share links ──
+  // ── digital skills (helper W) ──
+  /** « Mes compétences numériques »: start or resume the test, latest result, gaps, learning path. */
+  skills: '/competences',
+  /** The adaptive test, one question at a time; `:assessmentId` is the assessment. */
+  skillsAssessment: '/competences/evaluation/:assessmentId',
+  /** A completed assessment's levels and review. */
+  skillsResult: '/competences/resultats/:assessmentId',
+  /** The teams the agent manages, and one team's dashboard. */
+  skillsTeams: '/competences/equipes',
+  skillsTeam: '/competences/equipes/:teamId',
+  // ── end digital skills ──
 } as const;
 
 export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;

@@ -16,6 +16,7 @@ import { files } from './files.ts';
 import { mail } from './mail.ts';
 import { oidc } from './oidc.ts';
 import { ui } from './ui.ts';
+import { skillsCertificate } from './skills-certificate.ts'; // skills certificate and CSV (server)
 import { workspace } from './workspace.ts';
 import { sharing } from './sharing.ts'; // share links (helper S)
 import { notifications } from './notifications.ts'; // notifications (helper N)
@@ -32,6 +33,7 @@ import { assistantAsk } from './assistant-ask.ts'; // hybrid retrieval and gener
 import { aiDashboard } from './ai-dashboard.ts'; // AI usage dashboards (helper C)
 import { aiRegister } from './ai-register.ts'; // AI register (helper C)
 import { assistantPanel } from './assistant-panel.ts'; // ── assistant panel (helper D1) ──
+import { skills } from './skills.ts'; // digital skills pages (helper W)
 
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -43,7 +45,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files, notifications, exports: exportsMessages, sharing, search, comments, imports, aiGateway, assistant, aiQuota, aiUsage /* helper A */, assistantAsk /* helper E */, assistantPanel /* helper D1 */, aiActions /* editor AI actions (helper D2) */, aiDashboard, aiRegister /* AI usage dashboards and register (helper C) */, aiPolicy, classification /* helper B */ };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files, notifications, exports: exportsMessages, sharing, search, comments, imports, aiGateway, assistant, aiQuota, aiUsage /* helper A */, assistantAsk /* helper E */, assistantPanel /* helper D1 */, aiActions /* editor AI actions (helper D2) */, aiDashboard, aiRegister /* AI usage dashboards and register (helper C) */, aiPolicy, classification /* helper B */, skills /* digital skills pages (helper W) */, skillsCertificate };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

@@ -19,6 +19,7 @@ import {
 } from './personal-data.repo.ts';
 import {
   type AssistantSection,
+  type SkillsSection,
   type AuditEventView,
   type IdentitySection,
   PERSONAL_DATA_FORMAT,
@@ -48,6 +49,8 @@ export interface PersonalDataDeps {
   workspace: PersonalDataSource<WorkspaceSection>;
   /** The assistant's part (conversations, AI usage, logged AI content); absent: empty. */
   assistant?: PersonalDataSource<AssistantSection>;
+  /** The skills module's part (assessments, answers, target profile, path); absent: empty. */
+  skills?: PersonalDataSource<SkillsSection>;
   /** Events one export carries at most (the most recent); tests lower it. */
   maxAuditEvents?: number;
   now?: () => Date;
@@ -149,6 +152,7 @@ export async function exportPersonalData(
   const context: PersonalDataContext = { principalId: me.principalId, homeJurisdiction: me.homeJurisdiction, email: profile?.email ?? null, actor: me };
   const workspace = await deps.workspace(context);
   const assistant = deps.assistant ? await deps.assistant(context) : { conversations: [], aiUsage: { truncated: false, requests: [] }, aiContentLog: [] };
+  const skills = deps.skills ? await deps.skills(context) : { assessments: [], targetProfileId: null, learningPath: [] };
   const auditEvents = await collectAuditEvents(deps, me.principalId);
 
   // Recorded before the answer leaves: no export goes out unaudited.
@@ -176,6 +180,7 @@ export async function exportPersonalData(
     identity,
     workspace,
     assistant,
+    skills,
     auditEvents,
   };
 }

@@ -244,6 +244,37 @@ const assistantSection = z
   .describe('The assistant: conversations, AI usage and logged AI content.');
 // ── end assistant ──
 
+// ── skills: the agent's assessments, answers, target profile and learning path ──
+const skillsSection = z
+  .object({
+    assessments: z.array(
+      z.object({
+        id,
+        status: z.enum(['in_progress', 'completed', 'abandoned']),
+        organisationId: id.nullable(),
+        frameworkVersion: z.string(),
+        startedAt: iso,
+        completedAt: iso.nullable(),
+        level: z.number().int().nullable(),
+        result: z.unknown().describe('Levels overall, per area and per competence, with the estimates and their standard errors'),
+        answers: z.array(
+          z.object({
+            position: z.number().int(),
+            itemKey: z.string().nullable().describe('The question’s key in the bank (null if deleted since)'),
+            competence: z.string(),
+            answer: z.object({ choices: z.array(z.number().int()).optional(), text: z.string().optional() }),
+            correct: z.boolean(),
+            answeredAt: iso,
+          }),
+        ),
+      }),
+    ),
+    targetProfileId: z.string().nullable(),
+    learningPath: z.array(z.object({ resourceId: z.string(), status: z.enum(['todo', 'in_progress', 'done']), updatedAt: iso })),
+  })
+  .describe('Digital skills: the agent’s assessments with their answers, chosen target profile and learning-path progress (home cell).');
+// ── end skills ──
+
 const auditEvent = z.object({
   store: z.enum(['control', 'FR', 'QC']).describe('Where the event is kept: the control plane or a cell.'),
   id,
@@ -268,6 +299,7 @@ export const personalDataExport = z
     identity: identitySection,
     workspace: workspaceSection,
     assistant: assistantSection,
+    skills: skillsSection,
     auditEvents: z
       .object({
         truncated: z.boolean().describe('True when there were more events than one export carries (the most recent are kept).'),
@@ -281,6 +313,7 @@ export type PersonalDataExport = z.infer<typeof personalDataExport>;
 export type IdentitySection = z.infer<typeof identitySection>;
 export type WorkspaceSection = z.infer<typeof workspaceSection>;
 export type AssistantSection = z.infer<typeof assistantSection>;
+export type SkillsSection = z.infer<typeof skillsSection>;
 export type AuditEventView = z.infer<typeof auditEvent>;
 
 /** The JSON Schema (draft 2020-12) of the export, as docs/personal-data-export.md publishes it. */

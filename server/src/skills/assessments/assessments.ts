@@ -48,7 +48,8 @@ export interface SkillsDeps {
   audit: AuditLog;
 }
 
-export const ASSESSMENT_RULES = { seThreshold: 0.3, minItems: 10, maxItems: 40 } as const;
+/** Precision 0.30 (the default); 10 to 32 questions, the upper bound of Pix's test, so a test stays under half an hour. */
+export const ASSESSMENT_RULES = { seThreshold: 0.3, minItems: 10, maxItems: 32 } as const;
 export const ASSESSMENTS_LISTED = 50;
 
 function requireActor(actor: Actor | null): Actor {

@@ -1,0 +1,368 @@
+/**
+ * Adaptive-test simulation (issue 8, bench/cat): `npm run bench -- cat`.
+ *
+ *  - examinees: θ ~ N(0, 1), seeded; 10,000 by default, fewer with BENCH_CAT_EXAMINEES=n for a
+ *    quick check. Each answers as the model says (correct with probability P(θ) of the item).
+ *  - banks: (1) a synthetic calibrated bank of 400 items, a = exp(N(ln 1.2, 0.25)), b ~ N(0, 1),
+ *    c = 0, 80 per DigComp area spread over the area's competences; (2) the starter bank
+ *    (server/src/skills/items/starter/*.ts) with provisionalParameters(level): there the simulated
+ *    examinees answer by those same provisional parameters, so its figures say what the bank's
+ *    shape (a = 1, b on 8 values) allows, not how well it measures real agents.
+ *  - the test: the engine's `step` with its defaults (EAP on −4…4 by 0.05, prior N(0, 1), stop at
+ *    posterior SD ≤ 0.30 after ≥ 8 items or at 40, randomesque 5, equal area shares, no competence
+ *    twice in a row); on the synthetic bank also with randomesque 1 (pure maximum information)
+ *    and 10, on the same examinees, to show what exposure control costs in length. Reported: test
+ *    length (mean, p95), share stopped on precision, RMSE and bias of the final EAP θ̂ against the
+ *    true θ, mean posterior SD, maximum item exposure (share of examinees who saw the most-used
+ *    item; target ≤ 0.25), and the time of one `step` call — the whole work of choosing the next
+ *    item (bank check, EAP, selection) — wall clock mean and p99, and the process CPU time per call.
+ *  - fixed form at equal reliability: the same examinees take the first L items of a fixed order,
+ *    scored by the same EAP; L grows until the fixed form's RMSE (empirical reliability) — and,
+ *    separately, its mean posterior SD — is no worse than the adaptive test's. Three orders: by
+ *    information at θ = 0 (a form peaked on the mean), by information averaged over N(0, 1) (the
+ *    best order for this population), and the latter taken round robin over the areas (the same
+ *    content balance as the adaptive test). These are the strongest fixed forms the bank allows,
+ *    a demanding baseline; ratio = adaptive mean length / L (target ≤ 0.60).
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AREA_IDS, type AreaId, type Level } from '../server/src/skills/framework/types.ts';
+import { type BankItem, DEFAULT_ENGINE_OPTIONS, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step } from '../server/src/skills/cat/index.ts';
+import { logProbabilities } from '../server/src/skills/cat/irt.ts';
+import { fixed } from './support/stats.ts';
+import { printTable } from './support/table.ts';
+
+export interface CatBenchSettings {
+  examinees: number;
+  bankSize: number;
+  seed: number;
+}
+
+function examineesFromEnvironment(): number {
+  const raw = process.env.BENCH_CAT_EXAMINEES;
+  if (raw === undefined || raw === '') return 10_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 10 || value > 1_000_000) throw new Error(`BENCH_CAT_EXAMINEES must be an integer from 10 to 1,000,000 (got ${raw})`);
+  return value;
+}
+export const DEFAULT_CAT: CatBenchSettings = { examinees: examineesFromEnvironment(), bankSize: 400, seed: 20260331 };
+
+/** DigComp 2.2 competences per area: 3, 6, 4, 4, 4 (21 in all). */
+const COMPETENCES: Record<AreaId, string[]> = {
+  '1': ['1.1', '1.2', '1.3'],
+  '2': ['2.1', '2.2', '2.3', '2.4', '2.5', '2.6'],
+  '3': ['3.1', '3.2', '3.3', '3.4'],
+  '4': ['4.1', '4.2', '4.3', '4.4'],
+  '5': ['5.1', '5.2', '5.3', '5.4'],
+};
+
+export function syntheticBank(size: number, seed: number): BankItem[] {
+  const normal = normalSampler(mulberry32(seed));
+  return Array.from({ length: size }, (_, i) => {
+    const area = AREA_IDS[i % AREA_IDS.length]!;
+    const competences = COMPETENCES[area];
+    const competence = competences[Math.floor(i / AREA_IDS.length) % competences.length]!;
+    return { id: `synthetic-${i}`, area, competence, a: Math.exp(normal(Math.log(1.2), 0.25)), b: normal(), c: 0 };
+  });
+}
+
+interface StarterBank {
+  items: BankItem[];
+  files: number;
+  skipped: number;
+}
+
+/** The starter bank as written so far by its authors; undefined when no file exists yet. */
+async function loadStarterBank(): Promise<StarterBank | undefined> {
+  const folder = fileURLToPath(new URL('../server/src/skills/items/starter/', import.meta.url));
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).sort();
+  } catch {
+    return undefined;
+  }
+  const items = new Map<string, BankItem>();
+  // index.ts re-exports the area files' arrays: the same objects seen twice are not duplicates.
+  const sources = new Map<string, unknown>();
+  let skipped = 0;
+  let files = 0;
+  for (const name of names) {
+    const module = (await import(pathToFileURL(path.join(folder, name)).href)) as Record<string, unknown>;
+    let found = false;
+    for (const value of Object.values(module)) {
+      if (!Array.isArray(value)) continue;
+      for (const entry of value as unknown[]) {
+        const item = entry as { key?: unknown; competence?: unknown; level?: unknown };
+        if (typeof item.key !== 'string' || typeof item.competence !== 'string' || typeof item.level !== 'number') continue;
+        found = true;
+        if (sources.get(item.key) === entry) continue;
+        const area = /^([1-5])\./.exec(item.competence)?.[1] as AreaId | undefined;
+        if (!area || item.level < 1 || item.level > 8 || items.has(item.key)) {
+          skipped++;
+          continue;
+        }
+        sources.set(item.key, entry);
+        items.set(item.key, { id: item.key, area, competence: item.competence, ...provisionalParameters(item.level as Level) });
+      }
+    }
+    if (found) files++;
+  }
+  return items.size === 0 ? undefined : { items: [...items.values()], files, skipped };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+interface AdaptiveFigures {
+  meanLength: number;
+  p95Length: number;
+  stoppedOnPrecision: number;
+  reasons: Record<string, number>;
+  rmse: number;
+  bias: number;
+  meanSd: number;
+  maxExposure: number;
+  itemsNeverUsed: number;
+  stepMeanMs: number;
+  cpuPerStepMs: number;
+  stepP99Ms: number;
+  steps: number;
+}
+
+export function simulateAdaptive(bank: readonly BankItem[], thetas: readonly number[], seed: number, selection: Partial<EngineOptions>): AdaptiveFigures {
+  const exposure = new Map<string, number>();
+  const lengths: number[] = [];
+  const stepMs: number[] = [];
+  const reasons: Record<string, number> = {};
+  let squared = 0;
+  let error = 0;
+  let sds = 0;
+  const byId = new Map(bank.map((item) => [item.id, item]));
+  const cpuBefore = process.cpuUsage();
+  let stepTotalMs = 0;
+  for (let e = 0; e < thetas.length; e++) {
+    const theta = thetas[e]!;
+    const random = mulberry32(seed + 7919 * e);
+    const answers = mulberry32(seed + 104729 * e + 1);
+    const responses: Response[] = [];
+    for (;;) {
+      const started = performance.now();
+      const result = step(bank, responses, { ...selection, random });
+      const elapsed = performance.now() - started;
+      stepMs.push(elapsed);
+      stepTotalMs += elapsed;
+      if (result.done) {
+        reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
+        lengths.push(responses.length);
+        squared += (result.result.theta - theta) ** 2;
+        error += result.result.theta - theta;
+        sds += result.result.sd;
+        break;
+      }
+      exposure.set(result.next, (exposure.get(result.next) ?? 0) + 1);
+      responses.push({ itemId: result.next, correct: answers() < probability(theta, byId.get(result.next)!) });
+    }
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const n = thetas.length;
+  const sortedLengths = [...lengths].sort((x, y) => x - y);
+  const sortedMs = [...stepMs].sort((x, y) => x - y);
+  return {
+    meanLength: lengths.reduce((s, v) => s + v, 0) / n,
+    p95Length: percentile(sortedLengths, 0.95),
+    stoppedOnPrecision: (reasons.precision ?? 0) / n,
+    reasons,
+    rmse: Math.sqrt(squared / n),
+    bias: error / n,
+    meanSd: sds / n,
+    maxExposure: Math.max(...exposure.values()) / n,
+    itemsNeverUsed: bank.length - exposure.size,
+    stepMeanMs: stepTotalMs / stepMs.length,
+    // The whole simulation's CPU time per step: an upper bound on the step's own CPU cost, and far
+    // less sensitive than the wall clock to neighbours on a shared machine.
+    cpuPerStepMs: (cpu.user + cpu.system) / 1000 / stepMs.length,
+    stepP99Ms: percentile(sortedMs, 0.99),
+    steps: stepMs.length,
+  };
+}
+
+interface FixedFigures {
+  order: string;
+  /** Shortest length whose RMSE is ≤ the adaptive RMSE (undefined: not reached with the whole bank). */
+  lengthForRmse?: number;
+  /** Shortest length whose mean posterior SD is ≤ the adaptive mean SD. */
+  lengthForSd?: number;
+}
+
+/** RMSE and mean posterior SD of the fixed form made of the first L items, for L = 1, 2, … */
+interface FixedCurve {
+  order: string;
+  rmse: number[];
+  meanSd: number[];
+}
+
+/**
+ * Fixed forms made of the first L items of `order`, for L = 1, 2, …: each examinee's log posterior
+ * on the grid is kept and grows by one item per L, so every length costs one pass, not a new test.
+ * Stops once both figures are at or below the targets (or at the end of the bank).
+ */
+export function fixedFormCurve(name: string, order: readonly BankItem[], thetas: readonly number[], seed: number, target: { rmse: number; meanSd: number }): FixedCurve {
+  const points = gridPoints(DEFAULT_GRID);
+  const g = points.length;
+  const n = thetas.length;
+  const posterior = new Float64Array(n * g);
+  for (let e = 0; e < n; e++) {
+    for (let k = 0; k < g; k++) posterior[e * g + k] = -0.5 * ((points[k]! - DEFAULT_PRIOR.mean) / DEFAULT_PRIOR.sd) ** 2;
+  }
+  const answers = mulberry32(seed);
+  const right = new Float64Array(g);
+  const wrong = new Float64Array(g);
+  const curve: FixedCurve = { order: name, rmse: [], meanSd: [] };
+  for (let length = 1; length <= order.length; length++) {
+    const item = order[length - 1]!;
+    for (let k = 0; k < g; k++) {
+      const logs = logProbabilities(points[k]!, item);
+      right[k] = logs.correct;
+      wrong[k] = logs.wrong;
+    }
+    let squared = 0;
+    let sds = 0;
+    for (let e = 0; e < n; e++) {
+      const row = answers() < probability(thetas[e]!, item) ? right : wrong;
+      const offset = e * g;
+      let top = -Infinity;
+      for (let k = 0; k < g; k++) {
+        const value = (posterior[offset + k] as number) + row[k]!;
+        posterior[offset + k] = value;
+        if (value > top) top = value;
+      }
+      let total = 0;
+      let first = 0;
+      let second = 0;
+      for (let k = 0; k < g; k++) {
+        const weight = Math.exp((posterior[offset + k] as number) - top);
+        total += weight;
+        first += weight * points[k]!;
+        second += weight * points[k]! * points[k]!;
+      }
+      const mean = first / total;
+      squared += (mean - thetas[e]!) ** 2;
+      sds += Math.sqrt(Math.max(0, second / total - mean * mean));
+    }
+    curve.rmse.push(Math.sqrt(squared / n));
+    curve.meanSd.push(sds / n);
+    if (curve.rmse.at(-1)! <= target.rmse && curve.meanSd.at(-1)! <= target.meanSd) break;
+  }
+  return curve;
+}
+
+function lengthsAt(curve: FixedCurve, adaptive: AdaptiveFigures): FixedFigures {
+  const first = (values: number[], target: number) => {
+    const index = values.findIndex((value) => value <= target);
+    return index < 0 ? undefined : index + 1;
+  };
+  return { order: curve.order, lengthForRmse: first(curve.rmse, adaptive.rmse), lengthForSd: first(curve.meanSd, adaptive.meanSd) };
+}
+
+/** Round robin over the areas, each area's items in `order`: a fixed form with the adaptive test's content balance. */
+function balancedOrder(order: readonly BankItem[]): BankItem[] {
+  const queues = AREA_IDS.map((area) => order.filter((item) => item.area === area));
+  const result: BankItem[] = [];
+  for (let i = 0; result.length < order.length; i++) {
+    for (const queue of queues) if (queue[i]) result.push(queue[i]!);
+  }
+  return result;
+}
+
+export interface CatVariant {
+  label: string;
+  randomesque: number;
+  adaptive: AdaptiveFigures;
+  fixed: FixedFigures[];
+}
+export interface CatBankResult {
+  bank: string;
+  items: number;
+  note?: string;
+  variants: CatVariant[];
+  seconds: number;
+}
+export interface CatBenchResult {
+  settings: CatBenchSettings;
+  banks: CatBankResult[];
+  notes: string[];
+}
+
+/**
+ * The engine's defaults first; `randomesque` lists other draw sizes to show the trade-off between
+ * exposure and length on the same examinees.
+ */
+function runBank(name: string, bank: readonly BankItem[], thetas: readonly number[], seed: number, randomesque: readonly number[], note?: string): CatBankResult {
+  const started = performance.now();
+  const variants = randomesque.map((size) => {
+    log(`${name}: adaptive test, randomesque ${size}, ${thetas.length} examinees`);
+    return { size, adaptive: simulateAdaptive(bank, thetas, seed, size) };
+  });
+  // Expected information over N(0, 1), by a 0.1-step sum: the population's own fixed order.
+  const weights = gridPoints({ min: -4, max: 4, step: 0.1 }).map((theta) => ({ theta, weight: Math.exp(-0.5 * theta * theta) }));
+  const expected = new Map(bank.map((item) => [item.id, weights.reduce((s, w) => s + w.weight * information(w.theta, item), 0)]));
+  const peaked = [...bank].sort((x, y) => information(0, y) - information(0, x));
+  const population = [...bank].sort((x, y) => expected.get(y.id)! - expected.get(x.id)!);
+  const strictest = { rmse: Math.min(...variants.map((v) => v.adaptive.rmse)), meanSd: Math.min(...variants.map((v) => v.adaptive.meanSd)) };
+  log(`${name}: fixed forms`);
+  const curves = [
+    fixedFormCurve('peaked at θ = 0', peaked, thetas, seed + 1, strictest),
+    fixedFormCurve('best for N(0, 1)', population, thetas, seed + 2, strictest),
+    fixedFormCurve('best for N(0, 1), areas balanced', balancedOrder(population), thetas, seed + 3, strictest),
+  ];
+  return {
+    bank: name,
+    items: bank.length,
+    note,
+    variants: variants.map(({ size, adaptive }) => ({ label: size === DEFAULT_ENGINE_OPTIONS.randomesque ? `randomesque ${size} (default)` : `randomesque ${size}`, randomesque: size, adaptive, fixed: curves.map((curve) => lengthsAt(curve, adaptive)) })),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const log = (message: string) => console.error(`  [cat] ${message}`);
+
+export async function catBench(settings: CatBenchSettings): Promise<CatBenchResult> {
+  const normal = normalSampler(mulberry32(settings.seed));
+  const thetas = Array.from({ length: settings.examinees }, () => normal());
+  const notes: string[] = [];
+  const banks = [runBank(`synthetic (${settings.bankSize} items)`, syntheticBank(settings.bankSize, settings.seed + 11), thetas, settings.seed + 23, [5, 1, 10])];
+  const starter = await loadStarterBank();
+  if (!starter) notes.push('starter bank: no item found under server/src/skills/items/starter/ yet, so no second run');
+  else {
+    const note = `${starter.files} files${starter.skipped > 0 ? `, ${starter.skipped} items skipped (duplicate key, level out of 1–8 or competence outside areas 1–5)` : ''}; provisional parameters, answered by them`;
+    banks.push(runBank(`starter (${starter.items.length} items)`, starter.items, thetas, settings.seed + 37, [5], note));
+  }
+  return { settings, banks, notes };
+}
+
+export function printCat(result: CatBenchResult): void {
+  const { examinees } = result.settings;
+  const o = DEFAULT_ENGINE_OPTIONS;
+  const rows = result.banks.flatMap((b) => b.variants.map((v) => ({ b, v })));
+  printTable(
+    `Adaptive test: ${examinees} simulated examinees θ ~ N(0, 1); stop at posterior SD ≤ ${o.seThreshold} (≥ ${o.minItems} items) or at ${o.maxItems}; equal area shares`,
+    ['bank', 'selection', 'mean length', 'p95 length', 'SD ≤ 0.30 reached', 'RMSE θ', 'bias θ', 'mean post. SD', 'max exposure (≤ 0.25)', 'items unused'],
+    rows.map(({ b, v }) => [b.bank, v.label, fixed(v.adaptive.meanLength, 1), String(v.adaptive.p95Length), `${fixed(100 * v.adaptive.stoppedOnPrecision, 1)} %`, fixed(v.adaptive.rmse, 3), fixed(v.adaptive.bias, 3), fixed(v.adaptive.meanSd, 3), fixed(v.adaptive.maxExposure, 3), String(v.adaptive.itemsNeverUsed)]),
+  );
+  const length = (value: number | undefined, b: CatBankResult) => (value === undefined ? `> ${b.items} (not reached)` : String(value));
+  const ratio = (b: CatBankResult, v: CatVariant, value: number | undefined) => (value === undefined ? `< ${fixed(v.adaptive.meanLength / b.items, 2)}` : fixed(v.adaptive.meanLength / value, 2));
+  printTable(
+    'Fixed form at equal reliability: shortest first-L items of each order whose RMSE (or mean posterior SD) is no worse than the adaptive test’s; ratio = adaptive mean length / L (target ≤ 0.60)',
+    ['bank', 'selection', 'fixed order', 'L, equal RMSE', 'ratio', 'L, equal mean SD', 'ratio'],
+    rows.flatMap(({ b, v }) => v.fixed.map((f) => [b.bank, v.label, f.order, length(f.lengthForRmse, b), ratio(b, v, f.lengthForRmse), length(f.lengthForSd, b), ratio(b, v, f.lengthForSd)])),
+  );
+  printTable(
+    'Time to choose the next item: one step() call (bank check, EAP on the answers so far, content balancing, randomesque draw), wall clock, target < 5 ms; CPU per call = the simulation’s process CPU time / calls',
+    ['bank', 'selection', 'mean (ms)', 'p99 (ms)', 'CPU per call (ms)', 'calls', 'stop reasons'],
+    rows.map(({ b, v }) => [b.bank, v.label, fixed(v.adaptive.stepMeanMs, 3), fixed(v.adaptive.stepP99Ms, 3), fixed(v.adaptive.cpuPerStepMs, 3), String(v.adaptive.steps), Object.entries(v.adaptive.reasons).map(([k, n]) => `${k} ${n}`).join(', ')]),
+  );
+  for (const b of result.banks) console.log(`(${b.bank}: ${b.note ? `${b.note}; ` : ''}${fixed(b.seconds, 1)} s)`);
+  for (const note of result.notes) console.log(`(${note})`);
+}

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { uuidv7 } from '../src/platform/ids.ts';
+import { completeAssessment, insertAssessment, insertResponse } from '../src/skills/assessments/assessments.repo.ts';
+import { mulberry32, normalSampler, probability } from '../src/skills/cat/index.ts';
+import { listItemParameters } from '../src/skills/items/items.repo.ts';
+import { runCalibration } from '../src/skills/index.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+
+/**
+ * The calibration job on real databases: answers simulated from known parameters, spread over
+ * both cells as agents of both states would give them, are read back, the items re-estimated
+ * and written, the rest left alone, and the run audited.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t?.close());
+
+const EXAMINEES = 500;
+
+describe('skills calibrate', () => {
+  it('recovers known parameters from answers in both cells, leaves items with too few answers alone, and a dry run writes nothing', async () => {
+    const items = (await listItemParameters(t.entente.stores.control.db)).filter((i) => i.status === 'live').sort((x, y) => x.key.localeCompare(y.key));
+    const studied = items.slice(0, 10);
+    const rare = items[10]!;
+    const random = mulberry32(42);
+    const normal = normalSampler(random);
+    const truth = new Map(studied.map((item, i) => [item.id, { a: 0.8 + (i % 5) * 0.25, b: -1.5 + (i * 3) / (studied.length - 1), c: 0 }]));
+    const rareBefore = { a: rare.a, b: rare.b };
+
+    for (let e = 0; e < EXAMINEES; e++) {
+      const agent = DEMO_AGENTS[e % DEMO_AGENTS.length]!;
+      const db = t.entente.stores.cells[agent.jurisdiction].db;
+      const id = uuidv7();
+      const theta = normal();
+      await insertAssessment(db, { id, principal_id: agent.id, organisation_id: null, pending_item_id: null, options: { seed: e, seThreshold: 0.3, minItems: 10, maxItems: 40, organisations: [] }, framework_version: 'digcomp-2.2' });
+      const given = e < 50 ? [...studied, rare] : studied;
+      for (const [position, item] of given.entries()) {
+        const p = truth.get(item.id) ?? { a: 1, b: 0, c: 0 };
+        await insertResponse(db, {
+          id: uuidv7(),
+          assessment_id: id,
+          principal_id: agent.id,
+          item_id: item.id,
+          position: position + 1,
+          area: '1',
+          competence: '1.1',
+          a: item.a,
+          b: item.b,
+          c: item.c,
+          answer: { choices: [0] },
+          correct: random() < probability(theta, p),
+        });
+      }
+      await completeAssessment(db, id, given.length, { level: 4, theta: 0, standardError: 0.3, stopReason: 'precision', areas: [], competences: [] });
+    }
+
+    const dry = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    // Items below the minimum (the rare one, and those the demo colleagues met) do not enter.
+    expect(dry.answers).toBeGreaterThanOrEqual(EXAMINEES * studied.length);
+    expect(dry.answers).toBeLessThan(EXAMINEES * studied.length + 50);
+    const unchanged = await listItemParameters(t.entente.stores.control.db);
+    expect(unchanged.find((i) => i.id === studied[0]!.id)!.b).toBe(studied[0]!.b);
+
+    const run = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { by: 'test' });
+    expect(run.updated).toBe(studied.length);
+    expect(run.items.find((i) => i.item === rare.id)?.status).toBe('insufficient_data');
+    const after = new Map((await listItemParameters(t.entente.stores.control.db)).map((i) => [i.id, i]));
+    let squared = 0;
+    for (const item of studied) {
+      const got = after.get(item.id)!;
+      squared += (got.b - truth.get(item.id)!.b) ** 2;
+      expect(Math.abs(got.a - truth.get(item.id)!.a)).toBeLessThan(0.45);
+    }
+    // 500 examinees: b within a few tenths (RMSE); the calibration's own tests measure precision on larger samples.
+    expect(Math.sqrt(squared / studied.length)).toBeLessThan(0.25);
+    expect(after.get(rare.id)).toMatchObject(rareBefore);
+
+    const row = await t.entente.stores.control.db.selectFrom('skills_items').select(['calibrated_at', 'calibration']).where('id', '=', rare.id).executeTakeFirstOrThrow();
+    expect(row.calibrated_at).toBeNull();
+    expect(row.calibration?.flags).toContain('insufficient_data');
+    const audit = await t.entente.audit.list({ action: 'skills.calibration.run', limit: 5 });
+    expect(audit.length).toBe(2);
+  }, 120_000);
+
+  it('the command refuses a nonsensical minimum before opening anything', () => {
+    const result = spawnSync(process.execPath, ['server/src/cli/main.ts', 'skills', 'calibrate', '--min-answers', '3'], { encoding: 'utf8', env: { ...process.env, ENTENTE_DATA_DIR: '/nonexistent/entente' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--min-answers/);
+  });
+});

@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { Link, NavLink, useLocation } from 'react-router';
+import { Page } from '../../app/Page.tsx';
+import { PATHS } from '../../app/routes.ts';
+import type { Loaded } from './useSkillsLoad.ts';
+import { SKILLS_PATHS } from './api.ts';
+import { useSkillsText } from './text.ts';
+import './skills.css';
+
+/** The skills pages' sub-navigation; « Mes équipes » only for managers (known once the overview has loaded). */
+function SkillsNav({ showTeams }: { showTeams: boolean }) {
+  const { s } = useSkillsText();
+  return (
+    <nav className="skills-nav" aria-label={s('skills.area.title')}>
+      <ul>
+        <li>
+          <NavLink to={SKILLS_PATHS.overview} end>
+            {s('skills.nav.overview')}
+          </NavLink>
+        </li>
+        {showTeams && (
+          <li>
+            <NavLink to={SKILLS_PATHS.teams}>{s('skills.nav.teams')}</NavLink>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * One skills page: heading, sub-navigation, then its content once loaded. Signed out, it says so
+ * with a sign-in link that brings the agent back (`retour`), as the account pages do.
+ */
+export function SkillsPage<T>(props: {
+  title: string;
+  loaded: Loaded<T>;
+  showTeams?: boolean;
+  children: (data: T) => ReactNode;
+}) {
+  const { s } = useSkillsText();
+  const { pathname } = useLocation();
+  const { loaded } = props;
+  return (
+    <Page title={props.title} className="skills">
+      {loaded.state !== 'signedOut' && <SkillsNav showTeams={props.showTeams ?? false} />}
+      <div data-skills-state={loaded.state}>
+        {loaded.state === 'loading' && <p>{s('skills.loading')}</p>}
+        {loaded.state === 'failed' && (
+          <p className="alert alert-error" role="alert">
+            {s('skills.loadFailed', { reason: loaded.reason })}
+          </p>
+        )}
+        {loaded.state === 'signedOut' && (
+          <p className="alert">
+            {s('skills.signedOut')}{' '}
+            <Link to={`${PATHS.signIn}?${new URLSearchParams({ retour: pathname })}`}>{s('skills.signIn')}</Link>
+          </p>
+        )}
+        {loaded.state === 'ready' && props.children(loaded.data)}
+      </div>
+    </Page>
+  );
+}

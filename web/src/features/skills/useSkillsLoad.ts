@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Problem } from '../../app/api.ts';
+import { useSkillsText } from './text.ts';
+
+/** What a skills page knows of its data; a failure keeps its reason, said to the agent. */
+export type Loaded<T> =
+  | { state: 'loading' }
+  | { state: 'signedOut' }
+  | { state: 'failed'; reason: string; status: number | null }
+  | { state: 'ready'; data: T };
+
+/**
+ * Loads a page's data (again when `load` changes or on `reload()`); a 401 means nobody is signed
+ * in, which the page answers with a sign-in link rather than an error.
+ */
+export function useSkillsLoad<T>(load: (signal: AbortSignal) => Promise<T>) {
+  const { problem } = useSkillsText();
+  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  const run = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        const data = await load(signal ?? new AbortController().signal);
+        if (!signal?.aborted) setLoaded({ state: 'ready', data });
+      } catch (error) {
+        if (signal?.aborted) return;
+        if (error instanceof Problem && error.status === 401) setLoaded({ state: 'signedOut' });
+        else setLoaded({ state: 'failed', reason: problem(error), status: error instanceof Problem ? error.status : null });
+      }
+    },
+    [load, problem],
+  );
+  useEffect(() => {
+    const abort = new AbortController();
+    void run(abort.signal);
+    return () => abort.abort();
+  }, [run]);
+  return { loaded, setLoaded, reload: () => run() };
+}
