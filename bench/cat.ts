@@ -9,9 +9,13 @@
  *    examinees answer by those same provisional parameters, so its figures say what the bank's
  *    shape (a = 1, b on 8 values) allows, not how well it measures real agents.
  *  - the test: the engine's `step` with its defaults (EAP on −4…4 by 0.05, prior N(0, 1), stop at
- *    posterior SD ≤ 0.30 after ≥ 8 items or at 40, randomesque 5, equal area shares, no competence
- *    twice in a row); on the synthetic bank also with randomesque 1 (pure maximum information)
- *    and 10, on the same examinees, to show what exposure control costs in length. Reported: test
+ *    posterior SD ≤ 0.30 after ≥ 8 items or at 40, equal area shares, no competence twice in a
+ *    row). On the synthetic bank, four variants on the same examinees: the default rule on the bank
+ *    with Sympson–Hetter parameters (computed first by exposure.ts on 12 × 1,000 simulated examinees
+ *    of their own, target rate 0.20 for a 0.25 cap; randomesque 1 is then the default), the default
+ *    on the bare bank (randomesque 5), and randomesque 1 (pure maximum information) and 10, to show
+ *    what exposure control costs in length. The starter bank runs the bare-bank default. Reported:
+ *    the rule and how the parameters were computed; test
  *    length (mean, p95), share stopped on precision, RMSE and bias of the final EAP θ̂ against the
  *    true θ, mean posterior SD, maximum item exposure (share of examinees who saw the most-used
  *    item; target ≤ 0.25), and the time of one `step` call — the whole work of choosing the next
@@ -28,7 +32,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AREA_IDS, type AreaId, type Level } from '../server/src/skills/framework/types.ts';
-import { type BankItem, DEFAULT_ENGINE_OPTIONS, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step } from '../server/src/skills/cat/index.ts';
+import { type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_RANDOMESQUE, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, sympsonHetter } from '../server/src/skills/cat/index.ts';
 import { logProbabilities } from '../server/src/skills/cat/irt.ts';
 import { fixed } from './support/stats.ts';
 import { printTable } from './support/table.ts';
@@ -278,7 +282,6 @@ function balancedOrder(order: readonly BankItem[]): BankItem[] {
 
 export interface CatVariant {
   label: string;
-  randomesque: number;
   adaptive: AdaptiveFigures;
   fixed: FixedFigures[];
 }
@@ -292,18 +295,27 @@ export interface CatBankResult {
 export interface CatBenchResult {
   settings: CatBenchSettings;
   banks: CatBankResult[];
+  /** How the Sympson–Hetter parameters of the synthetic bank were computed. */
+  exposure: { maxRate: number; examinees: number; iterations: number; maxRates: number[]; restricted: number; seconds: number };
   notes: string[];
 }
 
+/** One way of running the test: the bank as given to the engine (with or without exposure parameters) and the options. */
+interface VariantSpec {
+  label: string;
+  bank: readonly BankItem[];
+  options: Partial<EngineOptions>;
+}
+
 /**
- * The engine's defaults first; `randomesque` lists other draw sizes to show the trade-off between
- * exposure and length on the same examinees.
+ * The engine's default rule first; the other variants show the trade-off between exposure and
+ * length on the same examinees. The fixed forms are built from the bank's parameters alone.
  */
-function runBank(name: string, bank: readonly BankItem[], thetas: readonly number[], seed: number, randomesque: readonly number[], note?: string): CatBankResult {
+function runBank(name: string, bank: readonly BankItem[], thetas: readonly number[], seed: number, specs: readonly VariantSpec[], note?: string): CatBankResult {
   const started = performance.now();
-  const variants = randomesque.map((size) => {
-    log(`${name}: adaptive test, randomesque ${size}, ${thetas.length} examinees`);
-    return { size, adaptive: simulateAdaptive(bank, thetas, seed, size) };
+  const variants = specs.map((spec) => {
+    log(`${name}: adaptive test, ${spec.label}, ${thetas.length} examinees`);
+    return { spec, adaptive: simulateAdaptive(spec.bank, thetas, seed, spec.options) };
   });
   // Expected information over N(0, 1), by a 0.1-step sum: the population's own fixed order.
   const weights = gridPoints({ min: -4, max: 4, step: 0.1 }).map((theta) => ({ theta, weight: Math.exp(-0.5 * theta * theta) }));
@@ -321,10 +333,17 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
     bank: name,
     items: bank.length,
     note,
-    variants: variants.map(({ size, adaptive }) => ({ label: size === DEFAULT_ENGINE_OPTIONS.randomesque ? `randomesque ${size} (default)` : `randomesque ${size}`, randomesque: size, adaptive, fixed: curves.map((curve) => lengthsAt(curve, adaptive)) })),
+    variants: variants.map(({ spec, adaptive }) => ({ label: spec.label, adaptive, fixed: curves.map((curve) => lengthsAt(curve, adaptive)) })),
     seconds: (performance.now() - started) / 1000,
   };
 }
+
+/**
+ * Sympson–Hetter settings for the synthetic bank: a 0.20 target leaves margin under the 0.25 cap
+ * for sampling noise and slow convergence (measured on 3,000 examinees: 0.22 with 8 iterations
+ * ended at 0.253; 0.20 with 12 at 0.238).
+ */
+const EXPOSURE = { maxRate: 0.2, examinees: 1000, iterations: 12 } as const;
 
 const log = (message: string) => console.error(`  [cat] ${message}`);
 
@@ -332,23 +351,52 @@ export async function catBench(settings: CatBenchSettings): Promise<CatBenchResu
   const normal = normalSampler(mulberry32(settings.seed));
   const thetas = Array.from({ length: settings.examinees }, () => normal());
   const notes: string[] = [];
-  const banks = [runBank(`synthetic (${settings.bankSize} items)`, syntheticBank(settings.bankSize, settings.seed + 11), thetas, settings.seed + 23, [5, 1, 10])];
+  const synthetic = syntheticBank(settings.bankSize, settings.seed + 11);
+  // The parameters come from their own simulated examinees (another seed), not from the examinees measured below.
+  log(`synthetic: Sympson–Hetter parameters, ${EXPOSURE.iterations} × ${EXPOSURE.examinees} simulated examinees`);
+  const exposureStarted = performance.now();
+  const calibrated = sympsonHetter(synthetic, { ...EXPOSURE, seed: settings.seed + 51 });
+  const exposure = {
+    ...EXPOSURE,
+    maxRates: calibrated.maxRates,
+    restricted: calibrated.bank.filter((item) => (item.exposure ?? 1) < 1).length,
+    seconds: (performance.now() - exposureStarted) / 1000,
+  };
+  const d = DEFAULT_RANDOMESQUE;
+  const banks = [
+    runBank(`synthetic (${settings.bankSize} items)`, synthetic, thetas, settings.seed + 23, [
+      { label: `Sympson–Hetter ≤ ${EXPOSURE.maxRate}, randomesque ${d.withExposure} (default, bank with parameters)`, bank: calibrated.bank, options: {} },
+      { label: `randomesque ${d.withoutExposure} (default, bank without parameters)`, bank: synthetic, options: {} },
+      { label: 'randomesque 1 (maximum information)', bank: synthetic, options: { randomesque: 1 } },
+      { label: 'randomesque 10', bank: synthetic, options: { randomesque: 10 } },
+    ]),
+  ];
   const starter = await loadStarterBank();
   if (!starter) notes.push('starter bank: no item found under server/src/skills/items/starter/ yet, so no second run');
   else {
-    const note = `${starter.files} files${starter.skipped > 0 ? `, ${starter.skipped} items skipped (duplicate key, level out of 1–8 or competence outside areas 1–5)` : ''}; provisional parameters, answered by them`;
-    banks.push(runBank(`starter (${starter.items.length} items)`, starter.items, thetas, settings.seed + 37, [5], note));
+    const note = `${starter.files} files${starter.skipped > 0 ? `, ${starter.skipped} items skipped (duplicate key, level out of 1–8 or competence outside areas 1–5)` : ''}; provisional parameters, answered by them; no exposure parameters`;
+    banks.push(runBank(`starter (${starter.items.length} items)`, starter.items, thetas, settings.seed + 37, [{ label: `randomesque ${d.withoutExposure} (default, bank without parameters)`, bank: starter.items, options: {} }], note));
   }
-  return { settings, banks, notes };
+  return { settings, banks, exposure, notes };
 }
 
 export function printCat(result: CatBenchResult): void {
   const { examinees } = result.settings;
   const o = DEFAULT_ENGINE_OPTIONS;
   const rows = result.banks.flatMap((b) => b.variants.map((v) => ({ b, v })));
+  const x = result.exposure;
+  console.log(
+    'Selection rule (server/src/skills/cat/select.ts): maximum Fisher information at θ̂ (EAP) within the area furthest below its share, never the previous item’s competence; ' +
+      'each candidate passes with its item’s Sympson–Hetter parameter, then one of the `randomesque` most informative that passed is drawn. ' +
+      `Default draw: ${DEFAULT_RANDOMESQUE.withExposure} when the bank carries exposure parameters, ${DEFAULT_RANDOMESQUE.withoutExposure} when it does not.`,
+  );
+  console.log(
+    `Sympson–Hetter parameters of the synthetic bank (server/src/skills/cat/exposure.ts): target rate ${x.maxRate}, ${x.iterations} iterations × ${x.examinees} simulated examinees of their own; ` +
+      `most-used item per iteration ${x.maxRates.map((rate) => fixed(rate, 3)).join(' → ')}; ${x.restricted} items restricted; ${fixed(x.seconds, 1)} s`,
+  );
   printTable(
     `Adaptive test: ${examinees} simulated examinees θ ~ N(0, 1); stop at posterior SD ≤ ${o.seThreshold} (≥ ${o.minItems} items) or at ${o.maxItems}; equal area shares`,
-    ['bank', 'selection', 'mean length', 'p95 length', 'SD ≤ 0.30 reached', 'RMSE θ', 'bias θ', 'mean post. SD', 'max exposure (≤ 0.25)', 'items unused'],
+    ['bank', 'selection', 'mean length', 'p95 length', 'stopped on precision (SD ≤ 0.30)', 'RMSE θ', 'bias θ', 'mean post. SD', 'max exposure (≤ 0.25)', 'items unused'],
     rows.map(({ b, v }) => [b.bank, v.label, fixed(v.adaptive.meanLength, 1), String(v.adaptive.p95Length), `${fixed(100 * v.adaptive.stoppedOnPrecision, 1)} %`, fixed(v.adaptive.rmse, 3), fixed(v.adaptive.bias, 3), fixed(v.adaptive.meanSd, 3), fixed(v.adaptive.maxExposure, 3), String(v.adaptive.itemsNeverUsed)]),
   );
   const length = (value: number | undefined, b: CatBankResult) => (value === undefined ? `> ${b.items} (not reached)` : String(value));

@@ -4,6 +4,7 @@
  *   npm run bench                          # cold-start, authenticated-read, sign-in, oidc-token, collab, audit, storage, then export
  *   npm run bench -- cold-start            # one of them by name
  *   BENCH_CAT_EXAMINEES=500 npm run bench -- cat   # the adaptive-test simulation, smaller than its 10,000
+ *   npm run bench -- credentials           # SD-JWT VC issuance and verification against @sd-jwt/sd-jwt-vc
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5
  *
@@ -27,8 +28,9 @@ import { DEFAULT_DOCUMENT_EXPORT, documentExportBench, printDocumentExport } fro
 import { aiRedactionBench, DEFAULT_AI_REDACTION, printAiRedaction } from './ai-redaction.ts'; // AI redaction (helper E2)
 import { aiGatewayBench, DEFAULT_AI_GATEWAY, printAiGateway } from './ai-gateway.ts'; // ── AI gateway overhead (helper F) ──
 import { catBench, DEFAULT_CAT, printCat } from './cat.ts'; // adaptive-test simulation (skills, issue 8)
+import { credentialsBench, DEFAULT_CREDENTIALS, printCredentials } from './credentials.ts'; // verifiable credentials (issue 9)
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export', 'search', 'document-export', 'ai-redaction', 'ai-retrieval', 'ai-gateway', 'cat'] as const; // ai-gateway: helper F; cat: skills (issue 8)
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export', 'search', 'document-export', 'ai-redaction', 'ai-retrieval', 'ai-gateway', 'cat', 'credentials'] as const; // ai-gateway: helper F; cat: skills (issue 8)
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -237,6 +239,7 @@ for (const name of options.names) {
     else if (name === 'ai-gateway') printAiGateway(await aiGatewayBench({ ...DEFAULT_AI_GATEWAY, phaseSeconds: options.durationSeconds, rounds: options.runs })); // ── AI gateway overhead (helper F) ──
     else if (name === 'ai-redaction') printAiRedaction(await aiRedactionBench({ ...DEFAULT_AI_REDACTION, runs: Math.max(options.runs, DEFAULT_AI_REDACTION.runs) })); // AI redaction (helper E2)
     else if (name === 'cat') printCat(await catBench(DEFAULT_CAT)); // adaptive-test simulation (skills, issue 8)
+    else if (name === 'credentials') printCredentials(await credentialsBench(DEFAULT_CREDENTIALS)); // verifiable credentials (issue 9)
     else if (name === 'collab') printCollab(await collabBench({ ...DEFAULT_COLLAB, measuredSeconds: options.durationSeconds }));
     else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.

@@ -114,6 +114,8 @@ export interface ReviewItem {
   correctChoices: number[];
   accepted: string[];
   explanation: string;
+  /** The question was edited after it was answered: its text and key are today's. */
+  changedSince: boolean;
 }
 
 export interface LearningResourceView {
@@ -149,6 +151,8 @@ export interface SkillsOverview {
   /** Suggested when the last assessment is older than this many days, or the path is done. */
   reassessment: { suggested: boolean; reason: 'never' | 'old' | 'path_done' | null };
   certificate: { assessmentId: string; url: string } | null;
+  /** Whether the agent may write items (a trainer or administrator of an organisation, or an operator). */
+  canAuthor: boolean;
 }
 
 export interface TeamSummary {
@@ -174,6 +178,8 @@ export interface TeamDashboard {
   /** Groups smaller than this are never shown. */
   minimumGroup: number;
   withheld: boolean;
+  /** Why: fewer than minimumGroup assessed agents, or too close to a set the viewer was already shown (no subtraction of one agent's levels). */
+  withheldReason: 'too_few' | 'overlap' | null;
   targetProfile: TargetProfileView;
   areas: { area: string; name: string; assessed: number; meanLevel: number | null }[];
   competences: TeamCompetenceRow[];

@@ -102,7 +102,10 @@ import { aiSettingsRoutes, createAiUsage, memoryQuotaCounters, redisQuotaCounter
 import { aiRegisterRoutes, usageReportRoutes } from './assistant/index.ts'; // AI usage dashboards and register (helper C)
 import { actionsRoutes } from './assistant/index.ts'; // editor AI actions (helper D2)
 import { conversationRoutes } from './assistant/index.ts'; // assistant conversations (helper D1)
-import { seedDemoResults, seedStarterBank, skillsPersonalData, skillsRoutes } from './skills/index.ts'; // digital skills (issue 8)
+import { seedDemoResults, seedStarterBank, skillsAuthoringRoutes, skillsPersonalData, skillsRoutes } from './skills/index.ts'; // digital skills (issue 8)
+import { certificateClaims } from './skills/index.ts'; // credentials (issue 9): the digital-skills credential's claims
+import { registerCredentials } from './identity/credentials/index.ts'; // credentials (issue 9)
+import { ownIssuerSide, registerCredentialVerifier } from './identity/credentials/verifier-wiring.ts'; // credential verification (issue 9)
 import { assistantPersonalData } from './assistant/index.ts';
 import { assistantModelsRoutes, classificationScale, createGatewayPolicy } from './assistant/index.ts'; // classification & residency (helper B)
 import { classificationRoutes } from './workspace/index.ts'; // classification labels (helper B)
@@ -421,6 +424,13 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── end assistant conversations ──
     // ── digital skills (issue 8): framework, adaptive assessments, paths, dashboards, certificates ──
     skillsRoutes(app, { stores, audit: workspaceAudit });
+    // ── credentials (issue 9): issuers' keys on first start, issuance, status lists, revocation on leaving ──
+    await registerCredentials(app, { stores, cells, audit, events, jobs, logger, publicUrl: config.publicUrl, skillsClaims: (actor, assessmentId) => certificateClaims({ stores, audit: workspaceAudit }, actor, assessmentId) });
+    skillsAuthoringRoutes(app, { stores, audit: workspaceAudit });
+    // ── credential verification (issue 9): trust list (operators, audited), status lists, the public verifier ──
+    const ownIssuers = ownIssuerSide({ cells, events, publicUrl: config.publicUrl });
+    cleanup.push(() => ownIssuers.close());
+    registerCredentialVerifier(app, { stores, audit, publicUrl: () => config.publicUrl, ...ownIssuers });
     // ── notifications (helper N): in-app list and preferences, mails sent by a job off the request path ──
     // Comments' excerpts are read from the space's cell when shown or mailed (comments, helper C).
     const notificationsDeps: NotificationsDeps = { stores, mailer, logger, publicUrl: () => config.publicUrl, commentExcerpt: commentExcerpt(stores) };

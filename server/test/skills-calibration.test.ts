@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { DEMO_AGENTS, DEMO_COLLEAGUES } from '../src/identity/demo-data.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { completeAssessment, insertAssessment, insertResponse } from '../src/skills/assessments/assessments.repo.ts';
 import { mulberry32, normalSampler, probability } from '../src/skills/cat/index.ts';
@@ -32,7 +32,8 @@ describe('skills calibrate', () => {
     const rareBefore = { a: rare.a, b: rare.b };
 
     for (let e = 0; e < EXAMINEES; e++) {
-      const agent = DEMO_AGENTS[e % DEMO_AGENTS.length]!;
+      // One agent per examinee (calibration counts each agent's latest test only), in both cells.
+      const agent = { id: uuidv7(), jurisdiction: DEMO_AGENTS[e % DEMO_AGENTS.length]!.jurisdiction };
       const db = t.entente.stores.cells[agent.jurisdiction].db;
       const id = uuidv7();
       const theta = normal();
@@ -58,6 +59,15 @@ describe('skills calibrate', () => {
       await completeAssessment(db, id, given.length, { level: 4, theta: 0, standardError: 0.3, stopReason: 'precision', areas: [], competences: [] });
     }
 
+    // An agent retaking the test many times weighs as one examinee: their older tests do not count.
+    const repeater = uuidv7();
+    for (let k = 0; k < 3; k++) {
+      const id = uuidv7();
+      await insertAssessment(t.entente.stores.cells.FR.db, { id, principal_id: repeater, organisation_id: null, pending_item_id: null, options: { seed: k, seThreshold: 0.3, minItems: 10, maxItems: 40, organisations: [] }, framework_version: 'digcomp-2.2' });
+      await insertResponse(t.entente.stores.cells.FR.db, { id: uuidv7(), assessment_id: id, principal_id: repeater, item_id: rare.id, position: 1, area: '1', competence: '1.1', a: rare.a, b: rare.b, c: rare.c, answer: { choices: [0] }, correct: true });
+      await completeAssessment(t.entente.stores.cells.FR.db, id, 1, { level: 4, theta: 0, standardError: 0.3, stopReason: 'precision', areas: [], competences: [] });
+    }
+
     const dry = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { dryRun: true });
     expect(dry.dryRun).toBe(true);
     // Items below the minimum (the rare one, and those the demo colleagues met) do not enter.
@@ -66,7 +76,11 @@ describe('skills calibrate', () => {
     const unchanged = await listItemParameters(t.entente.stores.control.db);
     expect(unchanged.find((i) => i.id === studied[0]!.id)!.b).toBe(studied[0]!.b);
 
-    const run = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { by: 'test' });
+    const run = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { by: 'test', exposure: { maxRate: 0.3, examinees: 40, iterations: 2 } });
+    // 50 examinees, the repeater once (not three times), and any demo colleague who met the item.
+    const demo = await t.entente.stores.cells.FR.db.selectFrom('skills_responses').select('id').where('item_id', '=', rare.id).where('principal_id', 'in', DEMO_COLLEAGUES.map((c) => c.id)).execute();
+    expect(run.items.find((i) => i.item === rare.id)?.answers).toBe(51 + demo.length);
+    expect(run.exposureRestricted).not.toBeNull();
     expect(run.updated).toBe(studied.length);
     expect(run.items.find((i) => i.item === rare.id)?.status).toBe('insufficient_data');
     const after = new Map((await listItemParameters(t.entente.stores.control.db)).map((i) => [i.id, i]));

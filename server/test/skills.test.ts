@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_TEAMS } from '../src/identity/demo-data.ts';
+import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS, DEMO_TEAMS } from '../src/identity/demo-data.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
 /**
@@ -152,6 +152,9 @@ describe('an adaptive assessment', () => {
     expect(overview.path.length).toBeGreaterThan(0);
     expect(overview.path.every((r: { url: string }) => r.url.startsWith('https://'))).toBe(true);
     expect(overview.certificate.assessmentId).toBe(id);
+    // Émilie administers her organisation: she may write items; Hugo, a member, may not.
+    expect(overview.canAuthor).toBe(true);
+    expect((await call(s.hugo!, 'GET', '/api/skills/overview')).body.canAuthor).toBe(false);
 
     // A higher target profile makes more gaps; an unknown one is refused.
     const specialist = await call(s.emilie!, 'PUT', '/api/skills/target-profile', { profileId: 'default-digital-specialist' });
@@ -230,5 +233,64 @@ describe('team dashboards', () => {
     // Léa is a member of the team, not its manager: the figures are not hers to see.
     const member = await t.signIn({ ...DEMO_AGENTS[0]!, id: DEMO_COLLEAGUES[0].id });
     expect((await call(member, 'GET', `/api/skills/teams/${big.id}/dashboard`)).status).toBe(404);
+  });
+});
+
+describe('what an attacker tries on team figures and retakes (review findings)', () => {
+  const FR_MAIN = DEMO_ORGANISATIONS[0].id;
+  async function team(name: string, members: readonly string[]) {
+    const created = await call(s.camille!, 'POST', `/api/organisations/${FR_MAIN}/teams`, { name });
+    expect(created.status).toBe(201);
+    for (const id of members) expect((await call(s.camille!, 'PUT', `/api/organisations/${FR_MAIN}/teams/${created.body.id}/members/${id}`, { role: 'member' })).status).toBe(200);
+    return created.body.id as string;
+  }
+
+  it('an administrator cannot subtract one agent’s levels with two teams differing by one person', async () => {
+    const colleagues = DEMO_COLLEAGUES.map((c) => c.id);
+    const five = await team('Cinq', colleagues.slice(0, 5));
+    const first = await call(s.camille!, 'GET', `/api/skills/teams/${five}/dashboard`);
+    expect(first.body.withheld).toBe(false);
+    const six = await team('Six', colleagues.slice(0, 6));
+    const second = await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard`);
+    expect(second.body).toMatchObject({ withheld: true, withheldReason: 'overlap' });
+    expect(second.body.competences.every((c: { distribution: unknown; meanLevel: unknown }) => c.distribution === null && c.meanLevel === null)).toBe(true);
+    expect((await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard.csv`)).raw.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(2);
+    // The same five again: shown as before.
+    expect((await call(s.camille!, 'GET', `/api/skills/teams/${five}/dashboard`)).body.withheld).toBe(false);
+  });
+
+  it('the viewer’s own result never makes up the five', async () => {
+    // Camille (assessed in the browser tests and here) with four assessed colleagues: four others only.
+    const colleagues = DEMO_COLLEAGUES.map((c) => c.id);
+    const four = await team('Quatre et moi', [camille.id, ...colleagues.slice(0, 4)]);
+    await takeTest(s.camille!);
+    const view = await call(s.camille!, 'GET', `/api/skills/teams/${four}/dashboard`);
+    expect(view.body).toMatchObject({ withheld: true, withheldReason: 'too_few' });
+    expect(view.body.assessed).toBeLessThan(5);
+  });
+
+  it('a retake does not ask again the questions the agent saw in their review', async () => {
+    const before = await t.entente.stores.cells.FR.db.selectFrom('skills_responses').select('item_id').where('principal_id', '=', camille.id).execute();
+    const seen = new Set(before.map((r) => r.item_id));
+    expect(seen.size).toBeGreaterThan(0);
+    let state = (await call(s.camille!, 'POST', '/api/skills/assessments', {})).body;
+    for (let i = 0; i < 5 && state.question; i++) {
+      expect(seen.has(state.question.itemId)).toBe(false);
+      const q = state.question;
+      state = (await call(s.camille!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, q.kind === 'short_answer' ? { itemId: q.itemId, text: 'x' } : { itemId: q.itemId, choices: [0] })).body;
+    }
+    // Progress counts answers only: it says nothing of whether they were right.
+    expect(state.progress).toEqual({ answered: 5, fraction: 5 / 32 });
+    await call(s.camille!, 'POST', `/api/skills/assessments/${state.assessment.id}/abandon`);
+  });
+
+  it('text a database cannot keep is a 400, never a 500', async () => {
+    let state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    if (state.assessment.status !== 'in_progress') state = (await call(s.hugo!, 'POST', '/api/skills/assessments', {})).body;
+    const q = state.question;
+    for (const text of ['pdf\u0000', 'pdf\ud800', 'a\u0007b']) {
+      const answered = await call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, { itemId: q.itemId, text });
+      expect(answered.status).toBe(400);
+    }
   });
 });

@@ -13,6 +13,8 @@ import { ai } from './ai-register.ts'; // AI register (helper C)
 import { say } from './output.ts';
 import { spaces } from './spaces.ts';
 import { skills } from './skills.ts';
+import { trust } from './trust.ts'; // credential verification (issue 9)
+import { issuersCommand } from '../identity/credentials/issuers-cli.ts'; // credentials (issue 9)
 
 /**
  * `npm run entente -- <area> <verb>`: the administration command (DESIGN.md, CLI contract).
@@ -82,6 +84,17 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
     run: skills,
     help: say('skills calibrate [--min-answers N] [--dry-run] [--out FICHIER] : recalibre les questions des évaluations', 'skills calibrate [--min-answers N] [--dry-run] [--out FILE]: recalibrates the assessment items'),
   },
+  issuers: {
+    run: issuersCommand,
+    help: say('issuers keys rotate [--jurisdiction FR|QC] : nouvelle clé des émetteurs d’attestations', 'issuers keys rotate [--jurisdiction FR|QC]: new key for the credential issuers'),
+  },
+  trust: {
+    run: trust,
+    help: say(
+      'trust list | trust add --issuer URL (--metadata-url URL | --jwks-file FICHIER) --jurisdiction FR|QC --name NOM | trust remove --issuer URL : émetteurs d’attestations de confiance',
+      'trust list | trust add --issuer URL (--metadata-url URL | --jwks-file FILE) --jurisdiction FR|QC --name NAME | trust remove --issuer URL: trusted credential issuers',
+    ),
+  },
   oidc: {
     run: oidc,
     help: say('oidc clients add|list|remove, oidc keys rotate : Entente fournisseur OpenID', 'oidc clients add|list|remove, oidc keys rotate: Entente as OpenID provider'),
@@ -91,7 +104,6 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
 /** Commands of the contract that later issues deliver; named so that nobody thinks they are typos. */
 const LATER: Record<string, string> = {
   issuers: 'verifiable credentials',
-  trust: 'verifiable credentials',
 };
 
 function usage(): void {

@@ -244,3 +244,9 @@ export async function teamMembers(
   const members = await listTeamMembers(stores.control.db, teamId);
   return { team: { id: team.id, organisationId: team.organisation_id, name: team.name }, members: members.map((m) => ({ principalId: m.principal_id, role: m.role })) };
 }
+
+/** For other modules (skills dashboards): every team of these organisations. No authorisation here. */
+export async function teamsOfOrganisations(stores: Stores, organisationIds: readonly string[]): Promise<{ id: string; organisationId: string; name: string }[]> {
+  const teams = await Promise.all(organisationIds.map((id) => listTeams(stores.control.db, id)));
+  return teams.flat().map((t) => ({ id: t.id, organisationId: t.organisation_id, name: t.name }));
+}

@@ -9,3 +9,4 @@ export { certificateClaims, type CertificateClaims } from './certificates/certif
 export { seedDemoResults } from './demo-results.ts';
 export { runCalibration, type CalibrationRun } from './calibration/calibration.ts';
 export { skillsPersonalData } from './personal-data.ts';
+export { skillsAuthoringRoutes } from './items/routes.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /** zod shapes of the skills API (common/src/skills.ts holds the same types for the web). */
 
@@ -49,7 +50,7 @@ export const answerBody = z
   .object({
     itemId: z.uuid().describe('The question being answered (must be the pending one)'),
     choices: z.array(z.number().int().min(0).max(9)).max(10).optional().describe('Indices of the chosen options (single, multiple, true_false: 0 = true, 1 = false)'),
-    text: z.string().max(200).optional().describe('A short answer'),
+    text: storableText(200).optional().describe('A short answer'),
   })
   .strict();
 
@@ -65,6 +66,7 @@ export const reviewItem = z.object({
   correctChoices: z.array(z.number().int()),
   accepted: z.array(z.string()),
   explanation: z.string(),
+  changedSince: z.boolean().describe('The question was edited after it was answered: text and key are today’s'),
 });
 
 const profile = z.object({
@@ -115,6 +117,7 @@ export const overview = z.object({
   path: z.array(resource).describe('Resources ordered by gap, then by the agent’s jurisdiction and language'),
   reassessment: z.object({ suggested: z.boolean(), reason: z.enum(['never', 'old', 'path_done']).nullable() }),
   certificate: z.object({ assessmentId: z.uuid(), url: z.string() }).nullable(),
+  canAuthor: z.boolean().describe('A trainer or administrator of an organisation, or an operator: may write items'),
 });
 
 export const teamSummary = z.object({ id: z.uuid(), name: z.string(), organisationId: z.uuid() });
@@ -123,7 +126,8 @@ export const dashboard = z.object({
   members: z.number().int(),
   assessed: z.number().int(),
   minimumGroup: z.number().int(),
-  withheld: z.boolean().describe('True when fewer than minimumGroup members have a result: no figure is given'),
+  withheld: z.boolean().describe('True when no figure is given: fewer than minimumGroup others assessed, or a set too close to one the viewer was already shown'),
+  withheldReason: z.enum(['too_few', 'overlap']).nullable(),
   targetProfile: profile,
   areas: z.array(z.object({ area: z.string(), name: z.string(), assessed: z.number().int(), meanLevel: z.number().nullable() })),
   competences: z.array(

@@ -32,6 +32,7 @@ export interface SkillsItemsTable {
   a: number;
   b: number;
   c: number;
+  exposure: number | null;
   calibrated_at: Date | null;
   calibration: JsonNullable<ItemCalibrationReport>;
   source: ItemSource;
@@ -98,6 +99,8 @@ export interface StoredAssessmentOptions {
   maxItems: number;
   /** The organisations whose own items the bank included (the agent's at the start). */
   organisations: string[];
+  /** Items left out because the agent met them in a recent test (assessments.ts, freshBank). */
+  excluded?: string[];
 }
 
 /** The result as stored (common/src/skills.ts AssessmentResult without localised names). */
@@ -141,8 +144,18 @@ export interface SkillsPathProgressTable {
   updated_at: Generated<Date>;
 }
 
+export interface SkillsDashboardReleasesTable {
+  id: string;
+  organisation_id: string;
+  viewer_id: string;
+  members_hash: string;
+  members: Json<string[]>;
+  created_at: Generated<Date>;
+}
+
 declare module '../platform/db/types.ts' {
   interface ControlPlaneTables {
+    skills_dashboard_releases: SkillsDashboardReleasesTable;
     skills_items: SkillsItemsTable;
     skills_competences: SkillsCompetencesTable;
     skills_target_profiles: SkillsTargetProfilesTable;

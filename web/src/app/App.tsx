@@ -43,6 +43,14 @@ const SkillsResultPage = lazy(() => import('../features/skills/ResultPage.tsx').
 const SkillsTeamsPage = lazy(() => import('../features/skills/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })));
 const SkillsTeamPage = lazy(() => import('../features/skills/TeamDashboardPage.tsx').then((m) => ({ default: m.TeamDashboardPage })));
 // ── end digital skills ──
+// ── skills authoring: its own chunk ──
+const SkillsBankPage = lazy(() => import('../features/skills-authoring/BankPage.tsx').then((m) => ({ default: m.BankPage })));
+const SkillsFrameworkPage = lazy(() => import('../features/skills-authoring/FrameworkPage.tsx').then((m) => ({ default: m.FrameworkPage })));
+// ── end skills authoring ──
+// ── verifiable attestations (issue 9): its own chunk (jose, the SD-JWT code, the QR encoder) ──
+const CredentialsHolderPage = lazy(() => import('../features/credentials/HolderPage.tsx').then((m) => ({ default: m.HolderPage })));
+const CredentialsVerifierPage = lazy(() => import('../features/credentials/VerifierPage.tsx').then((m) => ({ default: m.VerifierPage })));
+// ── end verifiable attestations ──
 
 /** The web app: the shell around every page, and the routes. */
 export function App() {
@@ -114,6 +122,14 @@ export function App() {
               <Route key={path} path={path} element={<Suspense>{page}</Suspense>} />
             ))}
             {/* ── end digital skills ── */}
+            {/* ── skills authoring ── */}
+            <Route path={PATHS.skillsBank} element={<Suspense><SkillsBankPage /></Suspense>} />
+            <Route path={PATHS.skillsFramework} element={<Suspense><SkillsFrameworkPage /></Suspense>} />
+            {/* ── end skills authoring ── */}
+            {/* ── verifiable attestations (issue 9) ── */}
+            <Route path={PATHS.credentials} element={<Suspense><CredentialsHolderPage /></Suspense>} />
+            <Route path={PATHS.verifier} element={<Suspense><CredentialsVerifierPage /></Suspense>} />
+            {/* ── end verifiable attestations ── */}
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

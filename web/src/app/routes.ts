@@ -43,6 +43,18 @@ export const PATHS = {
   skillsTeams: '/competences/equipes',
   skillsTeam: '/competences/equipes/:teamId',
   // ── end digital skills ──
+  // ── skills authoring (trainers, organisation administrators, operators) ──
+  /** « Banque de questions »: write, publish, import and export assessment items. */
+  skillsBank: '/competences/banque',
+  /** « Référentiel de l'organisation »: its own competences and target profiles. */
+  skillsFramework: '/competences/referentiel',
+  // ── end skills authoring ──
+  // ── verifiable attestations (issue 9) ──
+  /** « Mes attestations »: the agent's SD-JWT VCs, bound to a key kept in this browser. */
+  credentials: '/profil/attestations',
+  /** The public verifier page: anyone checks a presentation, without signing in. */
+  verifier: '/verifier',
+  // ── end verifiable attestations ──
 } as const;
 
 export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;

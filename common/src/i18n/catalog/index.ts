@@ -34,6 +34,9 @@ import { aiDashboard } from './ai-dashboard.ts'; // AI usage dashboards (helper 
 import { aiRegister } from './ai-register.ts'; // AI register (helper C)
 import { assistantPanel } from './assistant-panel.ts'; // ── assistant panel (helper D1) ──
 import { skills } from './skills.ts'; // digital skills pages (helper W)
+import { skillsAuthoring } from './skills-authoring.ts'; // item bank and organisation framework authoring
+import { credentialsVerifier } from './credentials-verifier.ts'; // credential verifier's verdicts (issue 9)
+import { credentials } from './credentials.ts'; // verifiable attestations: wallet and verifier pages (issue 9)
 
 export type MessageTable = Readonly<Record<string, string>>;
 
@@ -45,7 +48,7 @@ export interface CatalogNamespace {
 }
 
 /** The namespace files, by name; each key of a namespace starts with `<name>.`. */
-export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files, notifications, exports: exportsMessages, sharing, search, comments, imports, aiGateway, assistant, aiQuota, aiUsage /* helper A */, assistantAsk /* helper E */, assistantPanel /* helper D1 */, aiActions /* editor AI actions (helper D2) */, aiDashboard, aiRegister /* AI usage dashboards and register (helper C) */, aiPolicy, classification /* helper B */, skills /* digital skills pages (helper W) */, skillsCertificate };
+export const namespaces: Readonly<Record<string, CatalogNamespace>> = { ui, errors, mail, auth, account, oidc, admin, workspace, files, notifications, exports: exportsMessages, sharing, search, comments, imports, aiGateway, assistant, aiQuota, aiUsage /* helper A */, assistantAsk /* helper E */, assistantPanel /* helper D1 */, aiActions /* editor AI actions (helper D2) */, aiDashboard, aiRegister /* AI usage dashboards and register (helper C) */, aiPolicy, classification /* helper B */, skills /* digital skills pages (helper W) */, skillsAuthoring, skillsCertificate, credentials /* verifiable attestations (issue 9) */, credentialsVerifier /* verifier's verdicts (issue 9) */ };
 
 function merge(locale: Locale): Record<string, string> {
   const table: Record<string, string> = {};

@@ -7,6 +7,8 @@ export const skills = {
   'fr-FR': {
     'skills.nav.overview': 'Mes compétences',
     'skills.nav.teams': 'Mes équipes',
+    'skills.nav.bank': 'Banque de questions',
+    'skills.nav.framework': 'Référentiel de l’organisation',
     'skills.loading': 'Chargement…',
     'skills.loadFailed': 'Impossible de charger cette page : {reason}',
     'skills.signedOut': 'Connectez-vous pour évaluer et suivre vos compétences numériques.',
@@ -153,6 +155,7 @@ export const skills = {
     'skills.result.stop.max_length': 'L’évaluation s’est arrêtée au nombre maximal de questions.',
     'skills.result.stop.bank_exhausted': 'L’évaluation s’est arrêtée faute de nouvelles questions adaptées.',
     'skills.review.heading': 'Correction',
+    'skills.review.changedSince': 'Cette question a été modifiée depuis votre réponse : son texte et sa correction sont ceux d’aujourd’hui.',
     'skills.review.intro': 'Chaque question posée, votre réponse, la bonne réponse et une explication.',
     'skills.review.question': 'Question {n}',
     'skills.review.correct': 'Réponse juste',
@@ -180,6 +183,8 @@ export const skills = {
     'skills.team.withheld':
       'Les résultats de cette équipe ne sont pas affichés : moins de {minimum} membres ont été évalués ({assessed}). Ils le seront dès que {minimum} membres au moins auront passé l’évaluation, pour que personne ne puisse être reconnu.',
     'skills.team.rowWithheld': 'masqué (moins de {minimum} évalués)',
+    'skills.team.withheldOverlap':
+      'Les résultats de cette équipe ne sont pas affichés : ses membres évalués diffèrent de moins de {minimum} personnes d’un groupe dont vous avez déjà vu les résultats. En comparant les deux, on pourrait déduire les niveaux d’une personne. Ils seront affichés quand l’écart atteindra {minimum} personnes.',
     'skills.team.areasCaption': 'Niveau moyen par domaine',
     'skills.team.competencesCaption': 'Niveau moyen par compétence, répartition et comparaison au profil « {profile} »',
     'skills.team.col.assessed': 'Évalués',
@@ -207,6 +212,8 @@ export const skills = {
   en: {
     'skills.nav.overview': 'My skills',
     'skills.nav.teams': 'My teams',
+    'skills.nav.bank': 'Question bank',
+    'skills.nav.framework': 'Organisation’s framework',
     'skills.loading': 'Loading…',
     'skills.loadFailed': 'This page could not be loaded: {reason}',
     'skills.signedOut': 'Sign in to assess and follow your digital skills.',
@@ -352,6 +359,7 @@ export const skills = {
     'skills.result.stop.precision': 'The assessment stopped as soon as your levels were measured precisely enough.',
     'skills.result.stop.max_length': 'The assessment stopped at the maximum number of questions.',
     'skills.result.stop.bank_exhausted': 'The assessment stopped for lack of further suitable questions.',
+    'skills.review.changedSince': 'This question was edited after you answered it: its text and answer are today’s.',
     'skills.review.heading': 'Answers',
     'skills.review.intro': 'Each question asked, your answer, the right answer and an explanation.',
     'skills.review.question': 'Question {n}',
@@ -380,6 +388,8 @@ export const skills = {
     'skills.team.withheld':
       'This team’s results are not shown: fewer than {minimum} members have been assessed ({assessed}). They will be once at least {minimum} members have taken the assessment, so that nobody can be recognised.',
     'skills.team.rowWithheld': 'withheld (fewer than {minimum} assessed)',
+    'skills.team.withheldOverlap':
+      'This team’s results are not shown: its assessed members differ by fewer than {minimum} people from a group whose results you have already seen. Comparing the two could reveal one person’s levels. They will be shown once the difference reaches {minimum} people.',
     'skills.team.areasCaption': 'Mean level per area',
     'skills.team.competencesCaption': 'Mean level per competence, distribution and comparison with the « {profile} » profile',
     'skills.team.col.assessed': 'Assessed',

@@ -84,6 +84,12 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
     return new AppError('bad_request', { params: { reason: fastifyError.code ?? 'bad_request' } });
   }
   if (isDatabaseUnavailable(error)) return new AppError('unavailable', { headers: { 'retry-after': '5' } });
+  // Input the database cannot keep (a NUL or invalid Unicode in text or JSON, a value over a
+  // column's size check) that a route's schema let through: the client's mistake, said as such.
+  const sqlState = (error as { code?: unknown })?.code;
+  if (sqlState === '22P05' || sqlState === '22021' || sqlState === '22P02' || sqlState === '23514') {
+    return new AppError('bad_request', { params: { reason: 'unstorable_input' } });
+  }
   if ((error as SyntaxError)?.name === 'SyntaxError' && (error as { statusCode?: number }).statusCode === 400) {
     return new AppError('bad_request', { params: { reason: 'invalid_json' } });
   }

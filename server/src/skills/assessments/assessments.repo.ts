@@ -105,7 +105,11 @@ export async function listResponses(db: CellDb, assessmentId: string): Promise<R
   return db.selectFrom('skills_responses').select(RESPONSE_COLUMNS).where('assessment_id', '=', assessmentId).orderBy('position').execute();
 }
 
-/** Answers to calibrate from, without names: the assessment stands for the examinee. */
+/**
+ * Answers to calibrate from, without names: the assessment stands for the examinee, and only each
+ * agent's latest completed assessment counts — one agent retaking the test many times with
+ * chosen answers must not weigh as many examinees on the shared bank's parameters.
+ */
 export async function listAnswersForCalibration(
   db: CellDb,
   afterId: string | null,
@@ -115,14 +119,22 @@ export async function listAnswersForCalibration(
     .selectFrom('skills_responses')
     .innerJoin('skills_assessments', 'skills_assessments.id', 'skills_responses.assessment_id')
     .select(['skills_responses.id', 'skills_responses.assessment_id', 'skills_responses.item_id', 'skills_responses.correct'])
-    .where('skills_assessments.status', '=', 'completed');
+    .where('skills_assessments.status', '=', 'completed')
+    .where('skills_assessments.id', 'in', (eb) =>
+      eb.selectFrom('skills_assessments as latest').select('latest.id').distinctOn('latest.principal_id').where('latest.status', '=', 'completed').orderBy('latest.principal_id').orderBy('latest.completed_at', 'desc'),
+    );
   if (afterId) query = query.where('skills_responses.id', '>', afterId);
   return query.orderBy('skills_responses.id').limit(limit).execute();
 }
 
-/** Everything of one principal's (personal data export and erasure). */
-export async function deleteAllOf(db: CellDb, principalId: string): Promise<void> {
-  await db.deleteFrom('skills_assessments').where('principal_id', '=', principalId).execute();
-  await db.deleteFrom('skills_settings').where('principal_id', '=', principalId).execute();
-  await db.deleteFrom('skills_path_progress').where('principal_id', '=', principalId).execute();
+/** Items this agent met in their tests since `since`, most recent test first (a new test avoids them). */
+export async function listSeenItems(db: CellDb, principalId: string, since: Date): Promise<{ item_id: string; assessment_id: string }[]> {
+  return db
+    .selectFrom('skills_responses')
+    .innerJoin('skills_assessments', 'skills_assessments.id', 'skills_responses.assessment_id')
+    .select(['skills_responses.item_id', 'skills_responses.assessment_id'])
+    .where('skills_responses.principal_id', '=', principalId)
+    .where('skills_assessments.started_at', '>=', since)
+    .orderBy('skills_assessments.started_at', 'desc')
+    .execute();
 }

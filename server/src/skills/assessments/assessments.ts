@@ -23,6 +23,7 @@ import {
   insertResponse,
   listOwnAssessments,
   listResponses,
+  listSeenItems,
   type ResponseRow,
   setPending,
 } from './assessments.repo.ts';
@@ -51,6 +52,14 @@ export interface SkillsDeps {
 /** Precision 0.30 (the issue's default); 10 to 32 questions, the upper bound of Pix's test, so a test stays under half an hour. */
 export const ASSESSMENT_RULES = { seThreshold: 0.3, minItems: 10, maxItems: 32 } as const;
 export const ASSESSMENTS_LISTED = 50;
+/**
+ * A new test leaves out the questions the agent met in their tests of the last year: the review
+ * shows each answer with its key, so a retake must not ask them again (it would measure memory).
+ * When that would leave fewer than MIN_FRESH_BANK live items, only the most recent tests' items
+ * are left out, as many tests as the bank allows.
+ */
+export const SEEN_ITEMS_WINDOW_DAYS = 365;
+export const MIN_FRESH_BANK = 60;
 
 function requireActor(actor: Actor | null): Actor {
   if (!actor) throw unauthenticated();
@@ -106,6 +115,8 @@ async function stateOf(deps: SkillsDeps, actor: Actor, row: AssessmentRow, langu
   return {
     assessment: summaryView(row),
     question,
+    // The share of the longest test: it depends on the count of answers only, never on whether
+    // they were right (the engine's own estimate of the remaining length would tell that).
     progress: progress ?? { answered: row.answered, fraction: done ? 1 : Math.min(0.95, row.answered / row.options.maxItems) },
     result: done && row.result ? resultView(row.result, row.framework_version, competences, language) : null,
   };
@@ -119,8 +130,8 @@ export async function startAssessment(deps: SkillsDeps, actorOrNull: Actor | nul
   if (current) return resume(deps, actor, current, language);
 
   const organisations = [...actor.memberships.keys()].sort();
-  const bank = await loadBank(deps.stores, organisations);
-  const stored: StoredAssessmentOptions = { seed: (Math.random() * 2 ** 32) >>> 0, ...ASSESSMENT_RULES, organisations };
+  const bank = await freshBank(deps, actor, await loadBank(deps.stores, organisations));
+  const stored: StoredAssessmentOptions = { seed: (Math.random() * 2 ** 32) >>> 0, ...ASSESSMENT_RULES, organisations, excluded: bank.excluded };
   const first = stepFor(bank, [], stored);
   if (first.done) throw new AppError('skills_bank_empty', { status: 503 });
   const id = uuidv7();
@@ -152,7 +163,34 @@ export async function startAssessment(deps: SkillsDeps, actorOrNull: Actor | nul
     ip: meta.ip,
     requestId: meta.requestId,
   });
-  return stateOf(deps, actor, row, language, { answered: 0, fraction: first.progress.fraction });
+  return stateOf(deps, actor, row, language);
+}
+
+/** The bank without the items the agent met lately (see SEEN_ITEMS_WINDOW_DAYS). */
+async function freshBank(deps: SkillsDeps, actor: Actor, bank: Bank): Promise<Bank & { excluded: string[] }> {
+  const since = new Date(Date.now() - SEEN_ITEMS_WINDOW_DAYS * 86_400_000);
+  const seen = await listSeenItems(homeDb(deps, actor), actor.principalId, since);
+  const byTest: string[][] = [];
+  let last: string | null = null;
+  for (const row of seen) {
+    if (row.assessment_id !== last) byTest.push([]);
+    last = row.assessment_id;
+    byTest[byTest.length - 1]!.push(row.item_id);
+  }
+  const excluded = new Set<string>();
+  for (const items of byTest) {
+    const next = new Set([...excluded, ...items]);
+    if (bank.items.filter((i) => !next.has(i.id)).length < MIN_FRESH_BANK) break;
+    for (const id of items) excluded.add(id);
+  }
+  return { items: bank.items.filter((i) => !excluded.has(i.id)), rows: bank.rows, excluded: [...excluded] };
+}
+
+/** Items left out when the test started stay out when it resumes (a resumed test asks the same way). */
+function withoutExcluded(bank: Bank, stored: StoredAssessmentOptions): Bank {
+  if (!stored.excluded || stored.excluded.length === 0) return bank;
+  const excluded = new Set(stored.excluded);
+  return { items: bank.items.filter((i) => !excluded.has(i.id)), rows: bank.rows };
 }
 
 /** An in-progress test as it stands (the pending question was chosen and kept when it was asked). */
@@ -160,7 +198,7 @@ async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, langua
   const [pending] = row.pending_item_id ? await findItemsByIds(deps.stores.control.db, [row.pending_item_id]) : [];
   if (pending) return stateOf(deps, actor, row, language);
   // The pending item was deleted meanwhile: choose again from the stored answers.
-  const bank = await loadBank(deps.stores, row.options.organisations);
+  const bank = withoutExcluded(await loadBank(deps.stores, row.options.organisations), row.options);
   const db = homeDb(deps, actor);
   const responses = await listResponses(db, row.id);
   const next = stepFor(bank, responses, row.options);
@@ -169,7 +207,7 @@ async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, langua
     return stateOf(deps, actor, completed, language);
   }
   await setPending(db, row.id, next.next, responses.length);
-  return stateOf(deps, actor, { ...row, pending_item_id: next.next }, language, { answered: responses.length, fraction: next.progress.fraction });
+  return stateOf(deps, actor, { ...row, pending_item_id: next.next, answered: responses.length }, language);
 }
 
 export async function getAssessment(deps: SkillsDeps, actorOrNull: Actor | null, id: string, language: SkillsLanguage): Promise<AssessmentState> {
@@ -211,7 +249,7 @@ export async function answerQuestion(
     throw new AppError(problem, { status: 400, errors: [{ path: item.kind === 'short_answer' ? 'body.text' : 'body.choices', message: problem, code: problem }] });
   }
   const correct = isCorrect(item.kind, item.correct, acceptedAnswers(item.content), answer);
-  const bank = await loadBank(deps.stores, before.options.organisations);
+  const bank = withoutExcluded(await loadBank(deps.stores, before.options.organisations), before.options);
   const area = bank.items.find((i) => i.id === item.id)?.area ?? (await competenceMap(deps, actor)).get(item.competence)?.area;
   if (!area) throw questionChanged();
 
@@ -241,7 +279,7 @@ export async function answerQuestion(
     const next = stepFor(bank, responses, row.options);
     if (next.done) return { row: await completeAssessment(trx, id, responses.length, storedResultOf(next, responses)), progress: { answered: responses.length, fraction: 1 } };
     await setPending(trx, id, next.next, responses.length);
-    return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: { answered: responses.length, fraction: next.progress.fraction } };
+    return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: undefined };
   });
   if (outcome.row.status === 'completed') {
     await deps.audit.record({
@@ -307,6 +345,7 @@ export async function reviewAssessment(deps: SkillsDeps, actorOrNull: Actor | nu
         correctChoices: item.kind === 'short_answer' ? [] : item.correct,
         accepted: item.kind === 'short_answer' ? (content.accepted ?? []) : [],
         explanation: content.explanation,
+        changedSince: item.updated_at.getTime() > r.answered_at.getTime(),
       },
     ];
   });

@@ -4,7 +4,10 @@ import type { Stores } from '../../platform/db/stores.ts';
 import { type CalibrationResponse, calibrate2pl, type CalibratedItem } from '../cat/calibrate.ts';
 import type { ItemParameters } from '../items/types.ts';
 import { listAnswersForCalibration } from '../assessments/assessments.repo.ts';
-import { listItemParameters, setItemCalibrationReport, setItemParameters } from '../items/items.repo.ts';
+import { listItemParameters, setItemCalibrationReport, setItemExposures, setItemParameters } from '../items/items.repo.ts';
+import { sympsonHetter } from '../cat/index.ts';
+import { loadBank } from '../assessments/bank.ts';
+import { ASSESSMENT_RULES } from '../assessments/assessments.ts';
 
 /**
  * The calibration job (`entente skills calibrate`, docs/skills.md): re-estimates item parameters
@@ -15,6 +18,18 @@ import { listItemParameters, setItemCalibrationReport, setItemParameters } from 
  * already given are never changed: each answer keeps the parameters it was scored with.
  * Audited as `skills.calibration.run`.
  */
+/**
+ * Sympson–Hetter exposure control (cat/exposure.ts): after the parameters change, the shared
+ * bank's exposure parameters are recomputed by simulating tests under the assessments' rules, so
+ * that no item is seen by more than `maxRate` of examinees (issue 8's target: 0.25).
+ */
+export interface ExposureSettings {
+  maxRate: number;
+  examinees: number;
+  iterations: number;
+}
+export const DEFAULT_EXPOSURE: ExposureSettings = { maxRate: 0.22, examinees: 1000, iterations: 8 };
+
 export interface CalibrationRun {
   examinees: number;
   answers: number;
@@ -25,6 +40,9 @@ export interface CalibrationRun {
   flagged: { key: string; flags: string[] }[];
   items: (CalibratedItem & { key: string; before: ItemParameters })[];
   dryRun: boolean;
+  /** Items whose exposure is restricted after this run (null: not computed). */
+  exposureRestricted: number | null;
+  maxSimulatedExposure: number | null;
 }
 
 /** Bounds one run's memory: beyond, the oldest answers beyond this are left for a later design. */
@@ -33,7 +51,7 @@ const PAGE = 10_000;
 
 export async function runCalibration(
   deps: { stores: Stores; audit: AuditLog },
-  options: { minAnswers?: number; dryRun?: boolean; by?: string } = {},
+  options: { minAnswers?: number; dryRun?: boolean; by?: string; exposure?: ExposureSettings | false } = {},
 ): Promise<CalibrationRun> {
   const responses: CalibrationResponse[] = [];
   for (const jurisdiction of JURISDICTIONS) {
@@ -68,6 +86,22 @@ export async function runCalibration(
       await setItemCalibrationReport(deps.stores.control.db, item.item, report);
     }
   }
+  let exposureRestricted: number | null = null;
+  let maxSimulatedExposure: number | null = null;
+  const exposure = options.exposure === false ? null : (options.exposure ?? DEFAULT_EXPOSURE);
+  if (exposure && !options.dryRun) {
+    // The shared bank as tests draw from it now (organisations' own items are too few to need it).
+    const bank = await loadBank(deps.stores, []);
+    if (bank.items.length > 0) {
+      const simulated = sympsonHetter(
+        bank.items.map(({ exposure: _, ...item }) => item),
+        { maxRate: exposure.maxRate, examinees: exposure.examinees, iterations: exposure.iterations, seed: now.getTime() % 2 ** 31, options: { ...ASSESSMENT_RULES } },
+      );
+      await setItemExposures(deps.stores.control.db, new Map(simulated.bank.map((i) => [i.id, i.exposure !== undefined && i.exposure < 1 ? i.exposure : null])));
+      exposureRestricted = simulated.bank.filter((i) => i.exposure !== undefined && i.exposure < 1).length;
+      maxSimulatedExposure = simulated.maxRates[simulated.maxRates.length - 1] ?? null;
+    }
+  }
   const run: CalibrationRun = {
     examinees: result?.examinees ?? 0,
     answers: result?.answersUsed ?? 0,
@@ -78,6 +112,8 @@ export async function runCalibration(
     flagged: items.filter((i) => i.flags.length > 0).map((i) => ({ key: i.key, flags: i.flags })),
     items,
     dryRun: options.dryRun ?? false,
+    exposureRestricted,
+    maxSimulatedExposure,
   };
   await deps.audit.record({
     action: 'skills.calibration.run',
@@ -85,7 +121,7 @@ export async function runCalibration(
     actorId: null,
     resource: { type: 'skills_bank', id: 'platform' },
     requestId: `calibration-${now.getTime()}`,
-    details: { examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, by: options.by ?? null },
+    details: { examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, exposureRestricted, by: options.by ?? null },
   });
   return run;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CatInputError, step, type StepResult } from './engine.ts';
-import { probability } from './irt.ts';
+import { information, probability } from './irt.ts';
 import { levelOf } from './levels.ts';
 import { mulberry32 } from './random.ts';
 import { syntheticTestBank } from './test-bank.ts';
@@ -110,6 +110,31 @@ describe('adaptive test step', () => {
   it('replays the same test from the same seed (resume)', () => {
     const first = simulate(bank, 0.2, 17).responses.map((r) => r.itemId);
     expect(simulate(bank, 0.2, 17).responses.map((r) => r.itemId)).toEqual(first);
+  });
+
+  it('draws among 5 items without exposure parameters, and lets them control exposure when the bank has them', () => {
+    // The first item: the area is drawn at random, then the randomesque draw at θ̂ = 0.
+    const firstItems = (items: readonly BankItem[], extra: Partial<EngineOptions> = {}) => {
+      const ids = new Set<string>();
+      for (let seed = 0; seed < 200; seed++) {
+        const first = step(items, [], { random: mulberry32(seed), ...extra });
+        if (!first.done) ids.add(first.next);
+      }
+      return ids;
+    };
+    const areaBest = new Set(['1', '2', '3', '4', '5'].map((area) => bank.filter((item) => item.area === area).sort((x, y) => information(0, y) - information(0, x))[0]!.id));
+    // Without parameters: 5 per area, so up to 25 different first items, never only the area bests.
+    expect(firstItems(bank).size).toBeGreaterThan(15);
+    // With parameters all at 1 (nothing restricted): the default draw is 1, pure maximum information.
+    const open = bank.map((item) => ({ ...item, exposure: 1 }));
+    expect(firstItems(open)).toEqual(areaBest);
+    // Restricting the area bests moves the first items elsewhere, most of the time.
+    const restricted = open.map((item) => (areaBest.has(item.id) ? { ...item, exposure: 0.1 } : item));
+    const moved = [...firstItems(restricted)].filter((id) => !areaBest.has(id));
+    expect(moved.length).toBeGreaterThanOrEqual(5);
+    // An explicit size still wins over the default.
+    expect(firstItems(open, { randomesque: 5 }).size).toBeGreaterThan(15);
+    expect(() => step([{ ...bank[0]!, exposure: 1.5 }], [])).toThrow(CatInputError);
   });
 
   it('refuses answers that do not fit the bank', () => {

@@ -20,8 +20,13 @@ export interface EngineOptions extends StoppingRule {
   prior: Prior;
   /** 7 cut points for levels 1–8 (default −2.25 … 2.25 by 0.75). */
   cutPoints: readonly number[];
-  /** Size of the randomesque draw (default 5). */
-  randomesque: number;
+  /**
+   * Size of the randomesque draw among the items that passed the exposure filter (select.ts).
+   * Default: 1 when the bank carries Sympson–Hetter parameters (`exposure` on its items: they do the
+   * exposure control, and exposure.ts computes them for this default), 5 when it does not (the
+   * fallback control for a bank not yet simulated). Set it to override either.
+   */
+  randomesque?: number;
   /** Relative target share per area (default equal); see select.ts for the balancing rule. */
   areaTargets?: Partial<Record<AreaId, number>>;
   /** Never two items of the same competence in a row while another is available (default true). */
@@ -30,12 +35,14 @@ export interface EngineOptions extends StoppingRule {
   random: RandomSource;
 }
 
+/** Randomesque size for a bank without exposure parameters, and with them (see EngineOptions.randomesque). */
+export const DEFAULT_RANDOMESQUE = { withoutExposure: 5, withExposure: 1 } as const;
+
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'random'> = {
   ...DEFAULT_STOPPING,
   grid: DEFAULT_GRID,
   prior: DEFAULT_PRIOR,
   cutPoints: DEFAULT_CUT_POINTS,
-  randomesque: 5,
   avoidSameCompetence: true,
 };
 
@@ -78,9 +85,12 @@ export function step(bank: readonly BankItem[], responses: readonly Response[], 
   assertCutPoints(options.cutPoints);
 
   const byId = new Map<string, BankItem>();
+  let hasExposure = false;
   for (const item of bank) {
+    if (item.exposure !== undefined) hasExposure = true;
     if (byId.has(item.id)) throw new CatInputError(`bank: item ${item.id} appears twice`);
     assertValidParameters(item, `item ${item.id}`);
+    if (item.exposure !== undefined && !(item.exposure >= 0 && item.exposure <= 1)) throw new CatInputError(`item ${item.id}: exposure must be in [0, 1]`);
     byId.set(item.id, item);
   }
   const administered: BankItem[] = [];
@@ -111,7 +121,8 @@ export function step(bank: readonly BankItem[], responses: readonly Response[], 
 
   const reason = stopReason(answers.length, overall.sd, options);
   if (reason) return finish(reason);
-  const next = selectNextItem(bank, administered, overall.theta, options);
+  const randomesque = options.randomesque ?? (hasExposure ? DEFAULT_RANDOMESQUE.withExposure : DEFAULT_RANDOMESQUE.withoutExposure);
+  const next = selectNextItem(bank, administered, overall.theta, { ...options, randomesque });
   if (!next) return finish('bank_exhausted');
   return { done: false, next: next.id, progress: estimateProgress(answers.length, overall.sd, options.prior.sd, options) };
 }

@@ -39,6 +39,35 @@ describe('next-item selection', () => {
     expect(selectNextItem(bank, [], 0.4, options(5, { randomesque: 1 }))!.id).toBe(ranked[0]!.id);
   });
 
+  it('filters by the Sympson–Hetter parameters: a restricted item passes at its rate, the rest keep maximum information', () => {
+    const bank = syntheticTestBank(100, 3).map((item) => ({ ...item, area: '1' as const, competence: '1.1' }));
+    const ranked = [...bank].sort((x, y) => information(0.4, y) - information(0.4, x));
+    const [best, second, third] = ranked;
+    // The best item passes 30 % of the time, the second never; everything else is unrestricted.
+    const restricted = bank.map((item) => (item.id === best!.id ? { ...item, exposure: 0.3 } : item.id === second!.id ? { ...item, exposure: 0 } : { ...item, exposure: 1 }));
+    const settings = options(31, { randomesque: 1 });
+    const chosen = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const id = selectNextItem(restricted, [], 0.4, settings)!.id;
+      chosen.set(id, (chosen.get(id) ?? 0) + 1);
+    }
+    // Only the best (when it passes) or, when it does not, the third: the second is never given.
+    expect([...chosen.keys()].sort()).toEqual([best!.id, third!.id].sort());
+    expect(chosen.get(best!.id)! / 2000).toBeGreaterThan(0.26);
+    expect(chosen.get(best!.id)! / 2000).toBeLessThan(0.34);
+    // When nothing passes, the most informative candidate is given: the test never stalls.
+    const closed = bank.map((item) => ({ ...item, exposure: 0 }));
+    expect(selectNextItem(closed, [], 0.4, settings)!.id).toBe(best!.id);
+    // The filter comes before the randomesque draw: the draw is among the 5 best that passed — ranks
+    // 1, 3–6 when the best passes, 3–7 when it does not; never the second.
+    const allowed = new Set([ranked[0]!, ...ranked.slice(2, 7)].map((item) => item.id));
+    const wide = options(32, { randomesque: 5 });
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) seen.add(selectNextItem(restricted, [], 0.4, wide)!.id);
+    for (const id of seen) expect(allowed.has(id)).toBe(true);
+    expect(seen.size).toBe(6);
+  });
+
   it('replays the same choices for the same seed', () => {
     const bank = syntheticTestBank(100, 6);
     const run = (seed: number) => {

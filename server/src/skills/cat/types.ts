@@ -7,6 +7,12 @@ export interface BankItem extends ItemParameters {
   id: string;
   area: AreaId;
   competence: string;
+  /**
+   * Sympson–Hetter exposure parameter: the probability that the item, when it is among the
+   * candidates, passes the exposure filter (select.ts). Absent = 1 (no filter). Computed for a
+   * bank by simulation (exposure.ts), never by hand.
+   */
+  exposure?: number;
 }
 
 /** One answer, already scored, in the order given. */

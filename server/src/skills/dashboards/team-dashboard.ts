@@ -3,9 +3,10 @@ import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import type { TeamDashboard, TeamSummary } from '../../../../common/src/skills.ts';
 import type { Actor } from '../../identity/actor.ts';
 import type { RequestMeta } from '../../identity/roles.ts';
-import { teamMembers, teamsManagedBy } from '../../identity/teams.ts';
+import { teamMembers, teamsManagedBy, teamsOfOrganisations } from '../../identity/teams.ts';
 import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
 import { latestCompletedOf } from '../assessments/assessments.repo.ts';
+import { mayRelease } from './releases.ts';
 import type { SkillsDeps } from '../assessments/assessments.ts';
 import { DEFAULT_PROFILE_ID, areaName, profileView, resolveFramework } from '../framework/framework.ts';
 import { AREAS } from '../framework/digcomp.ts';
@@ -17,6 +18,8 @@ import type { StoredResult } from '../skills.tables.ts';
  * for fewer than MINIMUM_GROUP agents (a figure over four people points at each of them), and
  * compared with a target profile. Who may see it: the team's managers, and the organisation's
  * administrators and managers (organisation role). Each view and export is audited.
+ * The viewer's own result is left out, and a set of agents too close to one the viewer was
+ * already shown is withheld too (releases.ts: no subtraction of one agent's levels).
  * Members are today's members of the team; each one's latest completed assessment counts,
  * read from whichever cell is their home (both are asked, as DESIGN.md says for cross-cell reads).
  */
@@ -29,7 +32,14 @@ function requireActor(actor: Actor | null): Actor {
 
 export async function managedTeams(deps: SkillsDeps, actorOrNull: Actor | null): Promise<TeamSummary[]> {
   const actor = requireActor(actorOrNull);
-  return (await teamsManagedBy(deps.stores, actor.principalId)).map((t) => ({ id: t.id, name: t.name, organisationId: t.organisationId }));
+  const managed = await teamsManagedBy(deps.stores, actor.principalId);
+  // Administrators and managers of an organisation may open any of its teams' dashboards: list them.
+  const overseen = [...actor.memberships.entries()].filter(([, roles]) => roles.includes('admin') || roles.includes('manager')).map(([id]) => id);
+  const more = overseen.length === 0 ? [] : await teamsOfOrganisations(deps.stores, overseen);
+  const seen = new Set<string>();
+  return [...managed, ...more]
+    .filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)))
+    .map((t) => ({ id: t.id, name: t.name, organisationId: t.organisationId }));
 }
 
 async function loadTeam(deps: SkillsDeps, actor: Actor, teamId: string) {
@@ -57,12 +67,20 @@ export async function teamDashboard(
   const profile = framework.profiles.find((p) => p.id === (profileId ?? DEFAULT_PROFILE_ID));
   if (!profile) throw new AppError('validation', { errors: [{ path: 'querystring.profileId', message: 'unknown target profile', code: 'unknown_profile' }] });
 
-  const ids = members.map((m) => m.principalId);
+  // The viewer's own result never counts: they know it, so it would leave figures over four others.
+  const ids = members.map((m) => m.principalId).filter((id) => id !== actor.principalId);
   const results: StoredResult[] = [];
+  const contributors: string[] = [];
   for (const jurisdiction of JURISDICTIONS) {
-    for (const row of await latestCompletedOf(deps.stores.cells[jurisdiction].db, ids)) if (row.result) results.push(row.result);
+    for (const row of await latestCompletedOf(deps.stores.cells[jurisdiction].db, ids)) {
+      if (!row.result) continue;
+      results.push(row.result);
+      contributors.push(row.principal_id);
+    }
   }
-  const withheld = results.length < MINIMUM_GROUP;
+  const tooFew = results.length < MINIMUM_GROUP;
+  const overlap = !tooFew && !(await mayRelease(deps.stores, team.organisationId, actor.principalId, contributors, MINIMUM_GROUP));
+  const withheld = tooFew || overlap;
   const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 10) / 10);
 
   const areas = AREAS.map((area) => {
@@ -101,7 +119,7 @@ export async function teamDashboard(
     resource: { type: 'team', id: team.id },
     ip: meta.ip,
     requestId: meta.requestId,
-    details: { assessed: results.length, withheld },
+    details: { assessed: results.length, withheld, reason: tooFew ? 'too_few' : overlap ? 'overlap' : null },
   });
   return {
     team: { id: team.id, name: team.name, organisationId: team.organisationId },
@@ -109,6 +127,7 @@ export async function teamDashboard(
     assessed: withheld ? Math.min(results.length, MINIMUM_GROUP - 1) : results.length,
     minimumGroup: MINIMUM_GROUP,
     withheld,
+    withheldReason: tooFew ? 'too_few' : overlap ? 'overlap' : null,
     targetProfile: profileView(profile, language),
     areas,
     competences,

@@ -70,3 +70,29 @@ export async function deleteOrgProfile(db: ControlDb, organisationId: string, id
   const result = await db.deleteFrom('skills_target_profiles').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+// ── organisations' framework administration (framework-admin.ts) ──
+
+/**
+ * Creates or replaces an organisation's profile; never one of another organisation (the update
+ * only applies to a row of the same organisation). false when the id belongs to another.
+ */
+export async function saveOrgProfile(db: ControlDb, row: OrgProfileRow & { created_by: string }): Promise<boolean> {
+  const definition = JSON.stringify(row.definition);
+  const saved = await db
+    .insertInto('skills_target_profiles')
+    .values({ ...row, definition })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ role: row.role, definition, updated_at: new Date() })
+        .where('skills_target_profiles.organisation_id', '=', row.organisation_id),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return saved !== undefined;
+}
+
+export async function findOrgCompetence(db: ControlDb, id: string): Promise<OrgCompetenceRow | undefined> {
+  return db.selectFrom('skills_competences').select(['id', 'organisation_id', 'area', 'definition']).where('id', '=', id).executeTakeFirst();
+}

@@ -20,6 +20,7 @@ const COLUMNS = [
   'a',
   'b',
   'c',
+  'exposure',
   'calibrated_at',
   'calibration',
   'source',
@@ -30,7 +31,7 @@ const COLUMNS = [
   'version',
 ] as const;
 
-export type NewItemRow = Omit<ItemRow, 'created_at' | 'updated_at' | 'version' | 'correct' | 'content' | 'calibration'> & {
+export type NewItemRow = Omit<ItemRow, 'created_at' | 'updated_at' | 'version' | 'correct' | 'content' | 'calibration' | 'exposure'> & {
   correct: number[];
   content: ItemRow['content'];
   calibration: ItemCalibrationReport | null;
@@ -138,4 +139,33 @@ export async function setItemCalibrationReport(db: ControlDb, id: string, report
 /** All items' ids and parameters, for calibration. */
 export async function listItemParameters(db: ControlDb): Promise<Pick<ItemRow, 'id' | 'key' | 'a' | 'b' | 'c' | 'status' | 'level'>[]> {
   return db.selectFrom('skills_items').select(['id', 'key', 'a', 'b', 'c', 'status', 'level']).execute();
+}
+
+// ── item authoring (trainers' and operators' screens, import and export) ──
+
+/** Keys that start with `prefix` (keys hold only [a-z0-9.-]: no LIKE wildcard can slip in). */
+export async function listKeysWithPrefix(db: ControlDb, prefix: string): Promise<string[]> {
+  const rows = await db.selectFrom('skills_items').select('key').where('key', 'like', `${prefix}%`).execute();
+  return rows.map((r) => r.key);
+}
+
+/** How many items of an organisation ask about a competence (a competence in use is not removed). */
+export async function countItemsWithCompetence(db: ControlDb, organisationId: string, competence: string): Promise<number> {
+  const row = await db
+    .selectFrom('skills_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('competence', '=', competence)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function listItemsByKeys(db: ControlDb, keys: readonly string[]): Promise<ItemRow[]> {
+  if (keys.length === 0) return [];
+  return db.selectFrom('skills_items').select(COLUMNS).where('key', 'in', keys).execute();
+}
+
+/** Sympson–Hetter exposure parameters of the shared bank's items (null: unrestricted). */
+export async function setItemExposures(db: ControlDb, exposures: ReadonlyMap<string, number | null>): Promise<void> {
+  for (const [id, exposure] of exposures) await db.updateTable('skills_items').set({ exposure }).where('id', '=', id).execute();
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Stores } from '../../platform/db/stores.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import { provisionalParameters } from '../cat/levels.ts';
-import { findItemByKey, insertItemIfAbsent, updateItem } from './items.repo.ts';
+import { insertItemIfAbsent, listItemsByKeys, updateItem } from './items.repo.ts';
 import { STARTER_ITEMS } from './starter/index.ts';
 import type { AuthoredItem } from './types.ts';
 
@@ -20,9 +20,11 @@ export async function seedStarterBank(stores: Stores, items: readonly AuthoredIt
   let inserted = 0;
   let updated = 0;
   const db = stores.control.db;
+  // One read for the whole bank: this runs at every start.
+  const known = new Map((await listItemsByKeys(db, items.map((i) => i.key))).map((row) => [row.key, row]));
   for (const item of items) {
     const hash = starterHash(item);
-    const existing = await findItemByKey(db, item.key);
+    const existing = known.get(item.key);
     const content = { fr: item.fr, ...(item.frCA ? { frCA: item.frCA } : {}), en: item.en };
     if (!existing) {
       const parameters = provisionalParameters(item.level);

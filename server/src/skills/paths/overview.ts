@@ -58,6 +58,7 @@ export async function skillsOverview(deps: SkillsDeps, actorOrNull: Actor | null
     path,
     reassessment: { suggested: reason !== null, reason },
     certificate: latest ? { assessmentId: latest.id, url: `/api/skills/certificates/${latest.id}` } : null,
+    canAuthor: actor.platformRoles.has('operator') || [...actor.memberships.values()].some((roles) => roles.includes('trainer') || roles.includes('admin')),
   };
 }
 

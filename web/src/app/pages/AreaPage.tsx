@@ -4,10 +4,12 @@ import { useI18n } from '../i18n.tsx';
 import { Page } from '../Page.tsx';
 import { DOMAINS, type Domain, PATHS } from '../routes.ts';
 import { SkillsAreaLinks } from '../../features/skills/SkillsAreaLinks.tsx'; // digital skills (helper W)
+import { CredentialsAreaLinks } from '../../features/credentials/Links.tsx'; // verifiable attestations (issue 9)
 
 /** Domains whose pages exist: their area page leads to them instead of saying « en construction ». */
 const LIVE_DOMAINS: Readonly<Record<string, () => ReactNode>> = {
   skills: () => <SkillsAreaLinks />, // digital skills (helper W)
+  identity: () => <CredentialsAreaLinks />, // verifiable attestations (issue 9)
 };
 
 /** A domain of Entente: what it offers, said plainly, and its pages once they exist. */

@@ -5,6 +5,7 @@ import { Page } from '../../app/Page.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { useAccountText } from './text.ts';
 import { MyAiUsageNavLink } from '../assistant/usage/Links.tsx'; // AI usage dashboards (helper C)
+import { CredentialsNavLink } from '../credentials/Links.tsx'; // verifiable attestations (issue 9)
 import type { Loaded } from './useLoad.ts';
 
 /** The sub-navigation between the agent's account pages. */
@@ -32,6 +33,10 @@ function AccountNav() {
           <MyAiUsageNavLink />
         </li>
         {/* ── end AI usage dashboards ── */}
+        {/* ── verifiable attestations (issue 9) ── */}
+        <li>
+          <CredentialsNavLink />
+        </li>
       </ul>
     </nav>
   );

@@ -45,7 +45,7 @@ export function OverviewPage() {
   const { loaded, setLoaded } = useSkillsLoad(load);
   const teams = loaded.state === 'ready' ? loaded.data.teams : [];
   return (
-    <SkillsPage title={text.s('skills.overview.title')} loaded={loaded} showTeams={teams.length > 0}>
+    <SkillsPage title={text.s('skills.overview.title')} loaded={loaded} showTeams={teams.length > 0} showAuthoring={loaded.state === 'ready' && loaded.data.overview.canAuthor}>
       {(data) => (
         <Overview
           text={text}

@@ -60,6 +60,7 @@ function ReviewEntry({ text, item, n }: { text: SkillsText; item: ReviewItem; n:
           )}
         </>
       )}
+      {item.changedSince && <p className="notice">{s('skills.review.changedSince')}</p>}
       {item.explanation && (
         <div className="skills-explanation">
           <h4>{s('skills.review.explanation')}</h4>

@@ -8,7 +8,7 @@ import { useSkillsText } from './text.ts';
 import './skills.css';
 
 /** The skills pages' sub-navigation; « Mes équipes » only for managers (known once the overview has loaded). */
-function SkillsNav({ showTeams }: { showTeams: boolean }) {
+function SkillsNav({ showTeams, showAuthoring }: { showTeams: boolean; showAuthoring: boolean }) {
   const { s } = useSkillsText();
   return (
     <nav className="skills-nav" aria-label={s('skills.area.title')}>
@@ -23,6 +23,16 @@ function SkillsNav({ showTeams }: { showTeams: boolean }) {
             <NavLink to={SKILLS_PATHS.teams}>{s('skills.nav.teams')}</NavLink>
           </li>
         )}
+        {showAuthoring && (
+          <>
+            <li>
+              <NavLink to={PATHS.skillsBank}>{s('skills.nav.bank')}</NavLink>
+            </li>
+            <li>
+              <NavLink to={PATHS.skillsFramework}>{s('skills.nav.framework')}</NavLink>
+            </li>
+          </>
+        )}
       </ul>
     </nav>
   );
@@ -36,6 +46,8 @@ export function SkillsPage<T>(props: {
   title: string;
   loaded: Loaded<T>;
   showTeams?: boolean;
+  /** Trainers and administrators: links to the item bank and the organisation's framework. */
+  showAuthoring?: boolean;
   children: (data: T) => ReactNode;
 }) {
   const { s } = useSkillsText();
@@ -43,7 +55,7 @@ export function SkillsPage<T>(props: {
   const { loaded } = props;
   return (
     <Page title={props.title} className="skills">
-      {loaded.state !== 'signedOut' && <SkillsNav showTeams={props.showTeams ?? false} />}
+      {loaded.state !== 'signedOut' && <SkillsNav showTeams={props.showTeams ?? false} showAuthoring={props.showAuthoring ?? false} />}
       <div data-skills-state={loaded.state}>
         {loaded.state === 'loading' && <p>{s('skills.loading')}</p>}
         {loaded.state === 'failed' && (

@@ -69,7 +69,9 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
       <p className="skills-overall">{s('skills.team.members', { members: dashboard.members, assessed: dashboard.assessed })}</p>
       {dashboard.withheld ? (
         <p className="notice skills-withheld" data-withheld="true">
-          {s('skills.team.withheld', { minimum: dashboard.minimumGroup, assessed: dashboard.assessed })}
+          {dashboard.withheldReason === 'overlap'
+            ? s('skills.team.withheldOverlap', { minimum: dashboard.minimumGroup })
+            : s('skills.team.withheld', { minimum: dashboard.minimumGroup, assessed: dashboard.assessed })}
         </p>
       ) : (
         <>

@@ -24,6 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('a', 'real', (c) => c.notNull().check(sql`a > 0 and a <= 6`))
     .addColumn('b', 'real', (c) => c.notNull().check(sql`b between -8 and 8`))
     .addColumn('c', 'real', (c) => c.notNull().check(sql`c >= 0 and c < 0.5`))
+    // Sympson–Hetter exposure parameter (cat/exposure.ts), set by calibration; null: unrestricted.
+    .addColumn('exposure', 'real', (c) => c.check(sql`exposure > 0 and exposure <= 1`))
     .addColumn('calibrated_at', 'timestamptz')
     // The last calibration's report for this item: answers used, standard errors, flags.
     .addColumn('calibration', 'jsonb')
@@ -61,4 +63,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('skills_target_profiles_organisation').on('skills_target_profiles').column('organisation_id').execute();
+
+  // Which sets of agents a viewer was shown team figures for (dashboards/releases.ts): a new set
+  // differing from an earlier one by fewer than 5 agents would let them subtract one agent's
+  // levels. Pseudonymous ids only, in the control plane like team memberships.
+  await db.schema
+    .createTable('skills_dashboard_releases')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'uuid', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('viewer_id', 'uuid', (c) => c.notNull())
+    .addColumn('members_hash', 'text', (c) => c.notNull())
+    .addColumn('members', 'jsonb', (c) => c.notNull().check(sql`octet_length(members::text) <= 262144`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addUniqueConstraint('skills_dashboard_releases_set', ['organisation_id', 'viewer_id', 'members_hash'])
+    .execute();
 }

@@ -1,0 +1,72 @@
+import type { Generated } from 'kysely';
+import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
+
+/**
+ * Tables of the credential issuers (migrations 20261202100000_identity_credentials, control and
+ * cell). Everything about an issuer lives in its jurisdiction's cell — its keys (sealed with that
+ * cell's keyring), its status lists, the metadata of what it issued (the agent's home cell is the
+ * issuer's: an agent is issued credentials by their own state). The control plane only keeps the
+ * holders' single-use proof nonces, which carry no personal data.
+ */
+
+/** One ES256 signing key of the cell's issuer; a rotation adds a generation, the newest signs. */
+export interface CredentialIssuerKeysTable {
+  kid: string;
+  generation: number;
+  public_jwk: Record<string, unknown>;
+  /** AES-256-GCM of the private JWK under the cell keyring's `credential_issuer` data key. */
+  private_sealed: Buffer;
+  key_version: number;
+  created_at: Generated<Date>;
+  /** Out of the published JWKS: nothing it signed is still valid. */
+  retired_at: Date | null;
+}
+
+/** A status list of the cell's issuer: `size` one-bit entries, derived from issued_credentials. */
+export interface CredentialStatusListsTable {
+  id: string;
+  size: number;
+  created_at: Generated<Date>;
+}
+
+export const CREDENTIAL_TYPES = ['public-agent', 'digital-skills'] as const;
+export type CredentialTypeName = (typeof CREDENTIAL_TYPES)[number];
+export type RevokedBy = 'holder' | 'organisation' | 'left_organisation';
+
+/** What was issued (never the SD-JWT itself: the holder keeps it). */
+export interface IssuedCredentialsTable {
+  id: string;
+  principal_id: string;
+  type: CredentialTypeName;
+  jurisdiction: Jurisdiction;
+  /** The organisation a public-agent credential names (null for digital-skills without one). */
+  organisation_id: string | null;
+  kid: string;
+  status_list_id: string;
+  status_index: number;
+  issued_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoked_by: RevokedBy | null;
+}
+
+/** A c_nonce given to one session of one agent, for one proof of possession. */
+export interface CredentialNoncesTable {
+  /** SHA-256 of the nonce, base64url: a read of the table gives no usable nonce. */
+  nonce_hash: string;
+  principal_id: string;
+  session_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+declare module '../../platform/db/types.ts' {
+  interface ControlPlaneTables {
+    credential_nonces: CredentialNoncesTable;
+  }
+  interface CellTables {
+    credential_issuer_keys: CredentialIssuerKeysTable;
+    credential_status_lists: CredentialStatusListsTable;
+    issued_credentials: IssuedCredentialsTable;
+  }
+}

@@ -1,0 +1,45 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchLimited, isFetchableUrl, TrustFetchError } from './trust-fetch.ts';
+
+let server: http.Server;
+let base: string;
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.url === '/big') {
+      // No content-length: the limit must hold while reading.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('x'.repeat(600));
+      res.end('y'.repeat(600));
+    } else if (req.url === '/redirect') res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
+    else if (req.url === '/slow') setTimeout(() => res.end('{}'), 2000);
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://localhost:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+describe('fetching an issuer’s documents', () => {
+  it('wants https, except for this machine', () => {
+    expect(isFetchableUrl('https://emetteur.example/x')).toBe(true);
+    expect(isFetchableUrl('http://localhost:3000/x')).toBe(true);
+    expect(isFetchableUrl('http://127.0.0.1:3000/x')).toBe(true);
+    expect(isFetchableUrl('http://emetteur.example/x')).toBe(false);
+    expect(isFetchableUrl('https://user:pw@emetteur.example/x')).toBe(false);
+    expect(isFetchableUrl('file:///etc/passwd')).toBe(false);
+    expect(isFetchableUrl('not a url')).toBe(false);
+  });
+
+  it('reads a small document, and refuses a large one, a redirect and a slow server', async () => {
+    expect((await fetchLimited(`${base}/ok`)).text).toBe('{"ok":true}');
+    await expect(fetchLimited(`${base}/big`, { maxBytes: 1000 })).rejects.toThrow(/larger than 1000/);
+    await expect(fetchLimited(`${base}/redirect`)).rejects.toBeInstanceOf(TrustFetchError);
+    await expect(fetchLimited(`${base}/slow`, { timeoutMs: 200 })).rejects.toThrow(/did not answer/);
+    await expect(fetchLimited('http://emetteur.example/x')).rejects.toThrow(/https is required/);
+  });
+});

@@ -1,0 +1,175 @@
+import type { SkillsAuthoringKey } from '@entente/common/i18n/catalog/skills-authoring.ts';
+import { formatMessage, type MessageValues } from '@entente/common/i18n/format.ts';
+import type { Locale } from '@entente/common/i18n/locales.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
+import { describeInBrowser, describeViolations, openPage, runAxe, settled } from './support/browser.ts';
+import { browserSuite } from './support/suite.ts';
+
+/**
+ * The trainers' and administrators' skills screens in Chromium against the real server: Camille
+ * writes a question for her organisation, is shown the problem next to the field it concerns,
+ * fixes it, publishes the question and exports the bank; then she adds a competence and a target
+ * profile of her organisation. Every screen is checked with axe-core.
+ */
+type DemoAgent = (typeof DEMO_AGENTS)[number];
+const [CAMILLE] = DEMO_AGENTS as unknown as [DemoAgent];
+
+const t = (locale: Locale, key: SkillsAuthoringKey, values?: MessageValues) => formatMessage(locale, key, values);
+
+async function shot(tab: Page, name: string): Promise<void> {
+  await tab.screenshot({ path: `/tmp/authoring-${name}.png`, fullPage: true });
+}
+
+async function ready(tab: Page): Promise<void> {
+  await settled(tab);
+  await tab.locator('[data-authoring-state="ready"], [data-authoring-state="signedOut"], [data-authoring-state="failed"]').first().waitFor();
+  const failed = tab.locator('[data-authoring-state="failed"]');
+  if (await failed.count()) throw new Error(`the page failed to load: ${await failed.textContent()}`);
+}
+
+async function expectAxeClean(tab: Page): Promise<void> {
+  expect(describeViolations(await runAxe(tab))).toEqual([]);
+}
+
+describeInBrowser('skills authoring', () => {
+  const suite = browserSuite();
+  const locale: Locale = 'fr-FR';
+
+  it('Camille writes a question, fixes the problem shown next to the field, publishes it and exports the bank', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    expect(await tab.locator('main h1').textContent()).toBe(t(locale, 'skillsAuthoring.bank.title'));
+    await expectAxeClean(tab);
+    await shot(tab, 'bank');
+
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    const editor = tab.locator('section.authoring-editor');
+    await editor.waitFor();
+    // The editor's heading takes focus, so a screen reader announces it.
+    expect(await tab.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    await editor.getByLabel(t(locale, 'skillsAuthoring.filters.competence')).selectOption('4.2');
+    await editor.getByLabel(t(locale, 'skillsAuthoring.editor.level')).selectOption('3');
+    const [fr, , en] = [0, 1, 2].map((i) => editor.locator('fieldset.authoring-language').nth(i)) as [ReturnType<Page['locator']>, unknown, ReturnType<Page['locator']>];
+    await fr.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).fill('Un collègue vous demande votre mot de passe par messagerie. Que faites-vous ?');
+    const frOptions = ['Je le lui donne, c’est un collègue', 'Je refuse et je préviens le support', 'Je le lui envoie par courriel'];
+    const enOptions = ['I give it, they are a colleague', 'I refuse and tell the help desk', 'I send it by email'];
+    for (const [i, option] of frOptions.entries()) await fr.getByLabel(t(locale, 'skillsAuthoring.editor.option', { n: i + 1 }), { exact: true }).fill(option);
+    await fr.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill('Un mot de passe ne se partage jamais, même avec un collègue.');
+    await en.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).fill('A colleague asks for your password by chat. What do you do?');
+    for (const [i, option] of enOptions.entries()) await en.getByLabel(t(locale, 'skillsAuthoring.editor.option', { n: i + 1 }), { exact: true }).fill(option);
+    await en.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill('A password is never shared, not even with a colleague.');
+
+    // The preview shows the question as an agent will see it.
+    const preview = tab.locator('.authoring-preview-question legend');
+    expect(await preview.textContent()).toBe('Un collègue vous demande votre mot de passe par messagerie. Que faites-vous ?');
+
+    // Saved without ticking the right answer: a draft, with the problem said next to the options.
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editor.getByRole('heading', { level: 2 }).filter({ hasText: /^Question o[0-9a-f]{8}-4\.2-01$/ }).waitFor();
+    const error = editor.locator('.authoring-error').filter({ hasText: t(locale, 'skillsAuthoring.field.correct_single') });
+    await error.waitFor();
+    const errorId = await error.getAttribute('id');
+    expect(errorId).toBeTruthy();
+    const radio = fr.getByLabel(t(locale, 'skillsAuthoring.editor.correctOption', { n: 2 }));
+    expect(await radio.getAttribute('aria-describedby')).toContain(errorId);
+    expect(await radio.getAttribute('aria-invalid')).toBe('true');
+
+    // Publishing is refused while the problem stands.
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.publish') }).click();
+    await editor.locator('.alert-error').filter({ hasText: t(locale, 'skillsAuthoring.editor.problems', { count: 1 }) }).waitFor();
+    expect(await editor.textContent()).toContain(t(locale, 'skillsAuthoring.editor.statusNow', { status: t(locale, 'skillsAuthoring.status.draft') }));
+    await expectAxeClean(tab);
+    await shot(tab, 'error');
+
+    // Fixed with the keyboard: the right answer ticked, saved, then published.
+    await radio.focus();
+    await tab.keyboard.press('Space');
+    expect(await radio.isChecked()).toBe(true);
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editor.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    expect(await editor.locator('.authoring-error').count()).toBe(0);
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.publish') }).click();
+    const published = t(locale, 'skillsAuthoring.editor.statusChanged', { status: t(locale, 'skillsAuthoring.status.live') });
+    await editor.locator('.notice').filter({ hasText: published }).waitFor();
+    const row = tab.locator('table.authoring-items tbody tr').filter({ hasText: 'Un collègue vous demande votre mot de passe' });
+    await row.filter({ hasText: t(locale, 'skillsAuthoring.status.live') }).waitFor();
+    await expectAxeClean(tab);
+    await shot(tab, 'published');
+
+    // The export link downloads the bank as a JSON file with the new question in it.
+    const href = await tab.getByRole('link', { name: t(locale, 'skillsAuthoring.export') }).getAttribute('href');
+    expect(href).toMatch(/^\/api\/skills\/items\/export\?organisationId=/);
+    const file = await tab.evaluate(async (url) => {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      return { status: response.status, disposition: response.headers.get('content-disposition'), body: (await response.json()) as { format: string; items: { fr: { stem: string }; status: string; correct: number[] }[] } };
+    }, href!);
+    expect(file.status).toBe(200);
+    expect(file.disposition).toMatch(/^attachment; filename=".+\.json"$/);
+    expect(file.body.format).toBe('entente-skills-items');
+    const exported = file.body.items.find((i) => i.fr.stem.startsWith('Un collègue vous demande'));
+    expect(exported).toMatchObject({ status: 'live', correct: [1] });
+    await context.close();
+  });
+
+  it('Camille adds a competence and a target profile of her organisation', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/referentiel');
+    await ready(tab);
+    expect(await tab.locator('main h1').textContent()).toBe(t(locale, 'skillsAuthoring.framework.title'));
+    await expectAxeClean(tab);
+
+    const form = tab.locator('form.authoring-form').first();
+    const name = form.locator('fieldset.authoring-localised').nth(0);
+    const description = form.locator('fieldset.authoring-localised').nth(1);
+    await name.getByLabel(t(locale, 'skillsAuthoring.lang.fr')).fill('Utiliser l’IA générative de façon responsable');
+    await name.getByLabel(t(locale, 'skillsAuthoring.lang.en')).fill('Using generative AI responsibly');
+    // Submitted without its descriptions: each missing one is said next to its field.
+    await form.getByRole('button', { name: t(locale, 'skillsAuthoring.competences.add') }).click();
+    await description.locator('.authoring-error').first().waitFor();
+    expect(await description.locator('.authoring-error').count()).toBe(2);
+    await description.getByLabel(t(locale, 'skillsAuthoring.lang.fr')).fill('Savoir quand et comment utiliser un assistant d’IA dans son travail.');
+    await description.getByLabel(t(locale, 'skillsAuthoring.lang.en')).fill('Knowing when and how to use an AI assistant at work.');
+    // A fixed field loses its error at once.
+    expect(await description.locator('.authoring-error').count()).toBe(0);
+    await form.getByLabel(/^1\.1 Mener/).check();
+    await form.getByRole('button', { name: t(locale, 'skillsAuthoring.competences.add') }).click();
+    await tab.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.competences.added', { name: 'Utiliser l’IA générative de façon responsable' }) }).waitFor();
+    await tab.locator('.authoring-card h3').filter({ hasText: 'Utiliser l’IA générative de façon responsable' }).waitFor();
+
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.new') }).click();
+    const profile = tab.locator('form.authoring-profile');
+    await profile.waitFor();
+    await profile.getByLabel(t(locale, 'skillsAuthoring.profiles.role')).selectOption('digital-specialist');
+    await profile.locator('fieldset.authoring-localised').getByLabel(t(locale, 'skillsAuthoring.lang.fr')).fill('Référent IA');
+    await profile.locator('fieldset.authoring-localised').getByLabel(t(locale, 'skillsAuthoring.lang.en')).fill('AI lead');
+    await profile.getByLabel('Utiliser l’IA générative de façon responsable').selectOption('5');
+    await profile.getByLabel(/^4\.2 /).selectOption('6');
+    await expectAxeClean(tab);
+    await shot(tab, 'profile-editor');
+    await profile.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.save') }).click();
+    await tab.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.profiles.saved', { name: 'Référent IA' }) }).waitFor();
+    const card = tab.locator('.authoring-card').filter({ hasText: 'Référent IA' });
+    expect(await card.textContent()).toContain(t(locale, 'skillsAuthoring.profiles.count', { count: 2 }));
+    await expectAxeClean(tab);
+    await shot(tab, 'framework');
+
+    // Her organisation's agents see both in the framework.
+    const framework = await tab.evaluate(async () => (await (await fetch('/api/skills/framework', { credentials: 'same-origin' })).json()) as { competences: { name: string }[]; targetProfiles: { name: string; required: Record<string, number> }[] });
+    expect(framework.competences.some((c) => c.name === 'Utiliser l’IA générative de façon responsable')).toBe(true);
+    expect(framework.targetProfiles.find((p) => p.name === 'Référent IA')?.required['4.2']).toBe(6);
+    await context.close();
+  });
+
+  it('speaks English, and tells an agent without the role what these screens are for', async () => {
+    const context = await suite.signedInContext(DEMO_AGENTS[1] as DemoAgent, { language: 'en' });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    expect(await tab.locator('main h1').textContent()).toBe(t('en', 'skillsAuthoring.bank.title'));
+    expect(await tab.locator('main').textContent()).toContain(t('en', 'skillsAuthoring.noRights'));
+    await expectAxeClean(tab);
+    await context.close();
+  });
+});

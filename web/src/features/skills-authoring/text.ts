@@ -1,0 +1,40 @@
+import type { SkillsAuthoringKey } from '@entente/common/i18n/catalog/skills-authoring.ts';
+import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
+import type { Locale } from '@entente/common/i18n/locales.ts';
+import { useMemo } from 'react';
+import { Problem } from '../../app/api.ts';
+import { useI18n } from '../../app/i18n.tsx';
+import { AuthoringProblem, type LocalisedText } from './api.ts';
+
+export interface AuthoringText {
+  locale: Locale;
+  a: (key: SkillsAuthoringKey, values?: MessageValues) => string;
+  /** The message of a field code (`correct_single`…), or the generic one. */
+  field: (code: string) => string;
+  /** A failure said in plain words: the server's localised title and detail when it gave them. */
+  problem: (error: unknown) => string;
+  /** A { fr, frCA?, en } text in the page's language. */
+  local: (text: LocalisedText) => string;
+}
+
+export function useAuthoringText(): AuthoringText {
+  const { locale } = useI18n();
+  return useMemo(() => {
+    const a = (key: SkillsAuthoringKey, values?: MessageValues) => formatMessage(locale, key, values);
+    return {
+      locale,
+      a,
+      field: (code) => {
+        const key = `skillsAuthoring.field.${code}`;
+        return hasMessage(key) ? formatMessage(locale, key) : a('skillsAuthoring.field.invalid');
+      },
+      problem: (error) => {
+        const problem = error instanceof AuthoringProblem ? error.problem : error;
+        if (problem instanceof Problem && problem.title) return problem.detail ? `${problem.title} — ${problem.detail}` : problem.title;
+        const slug = problem instanceof Problem && hasMessage(`errors.${problem.slug}.title`) ? problem.slug : 'unavailable';
+        return formatMessage(locale, `errors.${slug}.title`);
+      },
+      local: (text) => (locale === 'en' ? text.en : locale === 'fr-CA' && text.frCA ? text.frCA : text.fr),
+    };
+  }, [locale]);
+}
