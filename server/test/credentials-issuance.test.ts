@@ -252,6 +252,11 @@ describe('issuance', () => {
     const listId = uri.split('/').pop() as string;
     expect(await t.entente.stores.cells.QC.db.selectFrom('credential_status_lists').select('id').where('id', '=', listId).execute()).toHaveLength(1);
     expect(await t.entente.stores.cells.FR.db.selectFrom('credential_status_lists').select('id').where('id', '=', listId).execute()).toHaveLength(0);
+    // « Télécharger mes données » lists it (metadata only: the attestation itself is hers, in her browser).
+    const exported = await call(session, 'GET', '/api/me/export');
+    expect(exported.status).toBe(200);
+    expect(exported.body.identity.credentials).toEqual(expect.arrayContaining([expect.objectContaining({ id: issued.body.id, type: 'public-agent', jurisdiction: 'QC', revokedAt: null })]));
+    expect(JSON.stringify(exported.body)).not.toContain(issued.body.credential.split('~')[0]);
   });
 
   it('asserts the level of assurance of the sign-in the request comes from', async () => {

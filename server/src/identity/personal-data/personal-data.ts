@@ -1,3 +1,4 @@
+import { listOwnIssued } from '../credentials/issued.repo.ts';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
@@ -57,6 +58,8 @@ export interface PersonalDataDeps {
 }
 
 export const MAX_AUDIT_EVENTS = 50_000;
+/** Attestations one export lists at most (an agent gets a few a year). */
+export const MAX_CREDENTIALS = 10_000;
 
 export async function exportPersonalData(
   deps: PersonalDataDeps,
@@ -146,6 +149,16 @@ export async function exportPersonalData(
       scopes: [...c.scopes],
       claims: [...c.claims],
       givenAt: iso(c.given_at),
+    })),
+    credentials: (await listOwnIssued(deps.stores.cells[me.homeJurisdiction].db, me.principalId, MAX_CREDENTIALS)).map((c) => ({
+      id: c.id,
+      type: c.type,
+      jurisdiction: c.jurisdiction,
+      organisationId: c.organisation_id,
+      issuedAt: iso(c.issued_at),
+      expiresAt: iso(c.expires_at),
+      revokedAt: c.revoked_at ? iso(c.revoked_at) : null,
+      revokedBy: c.revoked_by,
     })),
   };
 

@@ -76,6 +76,20 @@ export const identitySection = z.object({
   connectedServices: z
     .array(z.object({ clientId: z.string(), name: z.string().nullable(), scopes: z.array(z.string()), claims: z.array(z.string()), givenAt: iso }))
     .describe('Services to which the agent consented to sign in with Entente (Entente as OpenID provider).'),
+  credentials: z
+    .array(
+      z.object({
+        id,
+        type: z.string(),
+        jurisdiction,
+        organisationId: id.nullable(),
+        issuedAt: iso,
+        expiresAt: iso,
+        revokedAt: iso.nullable(),
+        revokedBy: z.string().nullable(),
+      }),
+    )
+    .describe('Verifiable attestations issued to the agent: metadata only (the attestation itself stays in their browser).'),
 });
 
 export const workspaceSection = z.object({
