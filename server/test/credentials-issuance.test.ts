@@ -314,6 +314,22 @@ describe('issuance', () => {
   });
 });
 
+describe('what the issuer vouches for', () => {
+  it('refuses an attestation for an organisation its operators have not confirmed', async () => {
+    const session = await t.signIn(emilie);
+    const holder = await newHolder();
+    await t.entente.stores.control.db.updateTable('organisations').set({ confirmed: false }).where('id', '=', QC_ORG).execute();
+    try {
+      const refused = await issue(session, holder, 'qc');
+      expect(refused.status).toBe(403);
+      expect(refused.body.type).toBe('urn:entente:problem:credential-organisation-unconfirmed');
+    } finally {
+      await t.entente.stores.control.db.updateTable('organisations').set({ confirmed: true }).where('id', '=', QC_ORG).execute();
+    }
+    expect((await issue(session, holder, 'qc')).status).toBe(201);
+  });
+});
+
 describe('proof of possession attacks', () => {
   const problemOf = (answer: { status: number; body: Record<string, unknown> }) => `${answer.status} ${String(answer.body.type).replace('urn:entente:problem:', '')}`;
 

@@ -278,6 +278,14 @@ describe('the verifier', () => {
     expect((await verify((req) => present(early, ['jurisdiction'], req))).reason).toBe('not_yet_valid');
   });
 
+  it('refuses a credential whose state is not its issuer’s (a Québec issuer vouching for a French agent)', async () => {
+    const french = await issueSdJwt(input({ claims: { ...agentClaims, jurisdiction: 'FR', organisation: { name: 'Ministère français', identifier: '11000000100013' } } }));
+    const verdict = await verify((req) => present(french, ['jurisdiction', 'organisation'], req));
+    expect(verdict.ok).toBe(false);
+    expect(verdict.reason).toBe('jurisdiction_mismatch');
+    expect(verdict.disclosed).toEqual({});
+  });
+
   it('refuses a revoked credential (status list served over HTTP)', async () => {
     const revoked = await issueSdJwt(input({ status: { status_list: { idx: 3, uri: `${statusBase}/status/main` } } }));
     const answer = await verify((req) => present(revoked, ['jurisdiction'], req));

@@ -226,6 +226,8 @@ export const errors = {
     'errors.skills_limit_reached.detail': 'Votre organisation a atteint le nombre maximal de {what} ({limit}).',
     // ── end digital skills ──
     // ── credentials (issue 9) ──
+    'errors.credential_organisation_unconfirmed.title': 'Organisme non confirmé',
+    'errors.credential_organisation_unconfirmed.detail': 'Entente n’atteste l’appartenance qu’à un organisme public confirmé par les opérateurs (et qui n’est pas en cours de suppression). Demandez à l’administrateur de votre organisation de le faire confirmer.',
     'errors.credential_proof_missing.title': 'Preuve de possession manquante',
     'errors.credential_proof_missing.detail': 'La demande d’attestation doit contenir une preuve (un JWT signé par la clé du porteur, champ « proof »).',
     'errors.credential_proof_malformed.title': 'Preuve illisible',
@@ -510,6 +512,8 @@ export const errors = {
     'errors.skills_limit_reached.detail': 'Your organisation has reached the maximum number of {what} ({limit}).',
     // ── end digital skills ──
     // ── credentials (issue 9) ──
+    'errors.credential_organisation_unconfirmed.title': 'Organisation not confirmed',
+    'errors.credential_organisation_unconfirmed.detail': 'Entente attests membership only of a public body its operators have confirmed (and that is not being deleted). Ask your organisation’s administrator to have it confirmed.',
     'errors.credential_proof_missing.title': 'Proof of possession missing',
     'errors.credential_proof_missing.detail': 'A credential request must carry a proof (a JWT signed by the holder’s key, field "proof").',
     'errors.credential_proof_malformed.title': 'Unreadable proof',

@@ -29,6 +29,8 @@ export const CREDENTIALS_SWEEP_JOB = 'identity.credentials.sweep';
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface RegisterCredentialsDeps {
+  /** Production mode (NODE_ENV=production): demo organisations get no attestation. */
+  production?: boolean;
   stores: Stores;
   cells: Cells;
   audit: AuditLog;
@@ -48,7 +50,7 @@ export async function registerCredentials(app: FastifyInstance, deps: RegisterCr
   const issuers = createIssuers(deps.cells, deps.publicUrl);
   await issuers.ensureKeys();
   const statusTokens = createStatusTokens(deps.cells, issuers, deps.publicUrl);
-  const credentialsDeps: CredentialsDeps = { stores: deps.stores, audit: deps.audit, events: deps.events, issuers, statusTokens, publicUrl: deps.publicUrl, skillsClaims: deps.skillsClaims };
+  const credentialsDeps: CredentialsDeps = { stores: deps.stores, audit: deps.audit, events: deps.events, issuers, statusTokens, publicUrl: deps.publicUrl, production: deps.production ?? false, skillsClaims: deps.skillsClaims };
   credentialsRoutes(app, credentialsDeps);
 
   const warn = (err: unknown) => deps.logger.warn({ err }, 'credential revocation on leaving failed');

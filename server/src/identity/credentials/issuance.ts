@@ -1,3 +1,4 @@
+import { isOrganisationDeleted } from '../organisation-deletion.repo.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IssuedCredential, IssuedCredentialSummary } from '../../../../common/src/credentials.ts';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
@@ -42,6 +43,8 @@ export interface CredentialsDeps {
   issuers: Issuers;
   statusTokens: StatusTokens;
   publicUrl: URL;
+  /** Production mode: demo organisations get no attestation. */
+  production?: boolean;
   /** The skills module's claims of a completed assessment of the actor (its `certificateClaims`). */
   skillsClaims: (actor: Actor, assessmentId: string) => Promise<SkillsFacts>;
 }
@@ -87,6 +90,12 @@ async function publicAgentSet(deps: CredentialsDeps, actor: Actor, organisationI
   if (!chosen || !actor.memberships.has(chosen)) throw new AppError('credential_no_organisation', { status: 403 });
   const [organisation] = await findOrganisationsByIds(deps.stores.control.db, [chosen]);
   if (!organisation) throw new AppError('credential_no_organisation', { status: 403 });
+  // The state's issuer vouches only for an organisation an operator confirmed (one created at a
+  // federated sign-in carries the upstream's label, unchecked), that is not being deleted, and —
+  // in production — that is not a demo organisation.
+  if (!organisation.confirmed || (await isOrganisationDeleted(deps.stores.control.db, organisation.id)) || (organisation.demo && deps.production)) {
+    throw new AppError('credential_organisation_unconfirmed', { status: 403 });
+  }
   const level = actor.assuranceLevel && LEVELS.has(actor.assuranceLevel) ? (actor.assuranceLevel as 'low' | 'substantial' | 'high') : null;
   const set = publicAgentClaims({
     jurisdiction: actor.homeJurisdiction,

@@ -43,3 +43,13 @@ describe('fetching an issuer’s documents', () => {
     await expect(fetchLimited('http://emetteur.example/x')).rejects.toThrow(/https is required/);
   });
 });
+
+describe('addresses a production server never fetches from', () => {
+  it('knows loopback, private, link-local and mapped addresses, and lets public ones pass', async () => {
+    const { isPrivateAddress } = await import('./trust-fetch.ts');
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', '[::1]', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect(isPrivateAddress(a), a).toBe(true);
+    }
+    for (const a of ['8.8.8.8', '172.32.0.1', '193.51.0.1', '2001:db8::1', 'entente.gouv.fr']) expect(isPrivateAddress(a), a).toBe(false);
+  });
+});

@@ -85,8 +85,11 @@ export async function listTrustedIssuers(deps: TrustDeps, by: TrustOperator | nu
 
 export function validIssuerUrl(value: string): boolean {
   if (value.length > 500 || !isFetchableUrl(value)) return false;
+  // One spelling per issuer: no trailing `/`, no `?` or `#`, so that nobody adds a look-alike of
+  // Entente's own issuers (…/issuers/fr/) with other keys.
+  if (value.endsWith('/') || value.includes('?') || value.includes('#')) return false;
   const url = new URL(value);
-  return url.search === '' && url.href.replace(/\/$/, '') === value.replace(/\/$/, '');
+  return url.search === '' && url.href.replace(/\/$/, '') === value;
 }
 
 export async function addTrustedIssuer(

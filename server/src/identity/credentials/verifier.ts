@@ -111,12 +111,19 @@ export async function presentToVerifier(
     },
   });
 
-  const reason = result.ok ? null : result.reason;
+  // The state a credential claims must be its issuer's: an issuer trusted as Québec's does not
+  // vouch for a French agent (the trust list says which state each issuer speaks for).
+  let mismatch = false;
+  const identity = result.ok ? await deps.trust.identify(result.issuer) : null;
+  if (result.ok && typeof result.claims.jurisdiction === 'string' && identity?.jurisdiction && result.claims.jurisdiction !== identity.jurisdiction) mismatch = true;
+  const reason = result.ok ? (mismatch ? 'jurisdiction_mismatch' : null) : result.reason;
   let view: VerificationView;
-  if (result.ok) {
-    const identity = await deps.trust.identify(result.issuer);
+  if (result.ok && !mismatch) {
     const disclosed: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(result.claims)) if (!TECHNICAL_CLAIMS.has(name)) disclosed[name] = value;
+    // defineProperty: a claim named `__proto__` stays a claim, not the object's prototype.
+    for (const [name, value] of Object.entries(result.claims)) {
+      if (!TECHNICAL_CLAIMS.has(name)) Object.defineProperty(disclosed, name, { value, enumerable: true, writable: true, configurable: true });
+    }
     view = {
       ok: true,
       reason: null,
@@ -133,14 +140,14 @@ export async function presentToVerifier(
     // Nothing of a refused presentation is shown as true; an unknown issuer is named (not trusted)
     // so that the person sees whom the credential claims to come from.
     let issuer: VerificationView['issuer'] = null;
-    if (result.reason === 'untrusted_issuer') {
+    if (!result.ok && result.reason === 'untrusted_issuer') {
       const claimed = seen.iss;
       if (claimed !== null && claimed.length <= 500) issuer = { url: claimed, jurisdiction: null, name: claimed, trusted: false };
     }
     view = {
       ok: false,
-      reason: result.reason,
-      explanation: explain(request.language, result.reason),
+      reason,
+      explanation: explain(request.language, reason),
       issuer,
       vct: null,
       type: null,
@@ -154,7 +161,7 @@ export async function presentToVerifier(
   await recordVerifierOutcome(db, request.id, reason ?? 'accepted');
   await deps.audit.record({
     action: 'credentials.verified',
-    outcome: result.ok ? 'success' : 'failure',
+    outcome: reason === null ? 'success' : 'failure',
     actorId: null,
     resource: { type: 'verifier_request', id: request.id },
     requestId: meta.requestId,

@@ -6,6 +6,7 @@ import { createVerifierRequest, submitPresentation } from './api.ts';
 import { CopyButton } from './CopyButton.tsx';
 import './credentials.css';
 import { QrCode } from './QrCode.tsx';
+import { QrScanner } from './QrScanner.tsx';
 import { useCredentialsText } from './text.ts';
 import { VerificationResult } from './VerificationResult.tsx';
 
@@ -168,6 +169,8 @@ export function VerifierPage() {
               onChange={(event) => void readFile(event.target.files?.[0])}
             />
           </p>
+          {/* Where the browser reads QR codes (a phone, most often), the holder's QR can be scanned. */}
+          <QrScanner onText={(text) => setPresentation(text.slice(0, MAX_PRESENTATION_CHARS + 1).trim())} />
           <p>
             <button type="submit" className="button" disabled={busy !== null}>
               {busy === 'verify' ? c('credentials.verifier.checking') : c('credentials.verifier.check')}
