@@ -1,7 +1,7 @@
 import { generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createStatusList, setStatus, signStatusListToken, STATUS_INVALID, STATUS_SUSPENDED } from './sd-jwt/index.ts';
-import { createStatusChecker } from './status-check.ts';
+import { createStatusChecker, MAX_CACHED_LISTS } from './status-check.ts';
 
 const ISS = 'https://emetteur.example/issuers/qc';
 const URI = 'https://emetteur.example/credentials/status/1';
@@ -126,5 +126,27 @@ describe('status checking', () => {
     current = await token([3], { ttl: 300 });
     expect(await checker.check(ISS, ref(3))).toBe('revoked');
     expect(http).toBe(0);
+  });
+
+  it('keeps a bounded number of lists: an issuer with ever new list URIs cannot grow memory', async () => {
+    const served = new Map<string, string>();
+    let fetches = 0;
+    const checker = createStatusChecker({
+      resolveIssuerKey: async (iss, kid) => (iss === ISS && kid === 'k1' ? keys.publicKey : null),
+      now: () => 1_780_000_000_000,
+      fetchToken: async (uri) => {
+        fetches += 1;
+        return served.get(uri) as string;
+      },
+    });
+    const uriOf = (i: number) => `${URI}-${i}`;
+    for (let i = 0; i <= MAX_CACHED_LISTS; i++) served.set(uriOf(i), await token([], { ttl: 3600, uri: uriOf(i) }));
+    for (let i = 0; i <= MAX_CACHED_LISTS; i++) expect(await checker.check(ISS, ref(1, uriOf(i)))).toBe('valid');
+    expect(fetches).toBe(MAX_CACHED_LISTS + 1);
+    // The most recent lists are still cached; the oldest one was let go and is fetched again.
+    await checker.check(ISS, ref(1, uriOf(MAX_CACHED_LISTS)));
+    expect(fetches).toBe(MAX_CACHED_LISTS + 1);
+    await checker.check(ISS, ref(1, uriOf(0)));
+    expect(fetches).toBe(MAX_CACHED_LISTS + 2);
   });
 });

@@ -35,6 +35,9 @@ interface Cached {
   until: number;
 }
 
+/** Status lists kept at most (others are fetched again when needed). */
+export const MAX_CACHED_LISTS = 256;
+
 export function createStatusChecker(deps: StatusCheckerDeps): StatusChecker {
   const now = deps.now ?? Date.now;
   const cache = new Map<string, Cached>();
@@ -42,6 +45,23 @@ export function createStatusChecker(deps: StatusCheckerDeps): StatusChecker {
   const fetchToken =
     deps.fetchToken ??
     (async (uri: string) => (await fetchLimited(uri, { accept: 'application/statuslist+jwt', maxBytes: STATUS_LIST_MAX_BYTES, timeoutMs: 5000 })).text);
+
+  /**
+   * Bounded: a trusted issuer minting credentials with ever new status URIs must not grow memory
+   * without end (each list may hold up to 1 MiB). Expired entries go first, then the oldest.
+   */
+  function remember(key: string, entry: Cached): void {
+    if (cache.size >= MAX_CACHED_LISTS) {
+      const at = now();
+      for (const [k, v] of cache) if (v.until <= at) cache.delete(k);
+      while (cache.size >= MAX_CACHED_LISTS) {
+        const oldest = cache.keys().next().value;
+        if (oldest === undefined) break;
+        cache.delete(oldest);
+      }
+    }
+    cache.set(key, entry);
+  }
 
   async function load(issuer: string, uri: string): Promise<Cached | null> {
     const local = (await deps.localStatusListToken?.(uri)) ?? null;
@@ -81,7 +101,7 @@ export function createStatusChecker(deps: StatusCheckerDeps): StatusChecker {
         }
         const loaded = await pending;
         if (!loaded) return 'unknown';
-        if (loaded.until > now()) cache.set(key, loaded);
+        if (loaded.until > now()) remember(key, loaded);
         entry = loaded;
       }
       let value: number;
