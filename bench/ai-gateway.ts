@@ -24,15 +24,21 @@
  * started before a phase's end are waited for while the others keep the load at `streams`
  * (unmeasured requests fill in), so every measured request ran with `streams` streams under way.
  *
+ * A third path, in the same rounds: a bare Node.js proxy in a process of its own
+ * (support/ai-bare-proxy.ts: body in, model set, bytes relayed; no authentication, policy or
+ * accounting), the floor of any gateway written for Node.js on this machine — one more process and
+ * event loop on the path — against which Entente's own cost is read.
+ *
  * Reported: p50 and p99 of both times through each path, the added latency (difference of the
- * percentiles) and the ratio, and the CPU time of the gateway and upstream processes per measured
- * second. The client side is node:http with keep-alive connections, as the gateway's own upstream
+ * percentiles) and the ratio, and the CPU time of the gateway, proxy and upstream processes per
+ * measured second. The client side is node:http with keep-alive connections, as the gateway's own upstream
  * calls are (undici's pool); the clients' own cost is the same on both paths.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import type { BareProxyReady } from './support/ai-bare-proxy.ts';
 import type { AiGatewayReady } from './support/ai-gateway-entente-server.ts';
 import type { UpstreamReady } from './support/ai-upstream-server.ts';
 import { type Child, cleanEnv, freePort, spawnChild, stopChild } from './support/processes.ts';
@@ -59,6 +65,8 @@ export interface AiGatewaySettings {
  */
 export const DEFAULT_AI_GATEWAY: AiGatewaySettings = { streams: 100, chunks: 100, chunkDelayMs: 25, warmupSeconds: 5, phaseSeconds: 10, rounds: 3 };
 
+type PathName = 'direct' | 'gateway' | 'proxy';
+
 interface Sample {
   ttftMs: number;
   totalMs: number;
@@ -81,8 +89,10 @@ export interface AiGatewayResult {
   database: string;
   direct: PathFigures;
   gateway: PathFigures;
-  /** Per round: p50 and p99 of the time to first token, direct then gateway. */
-  rounds: { direct: Sample[]; gateway: Sample[] }[];
+  /** The bare Node.js proxy (support/ai-bare-proxy.ts): the floor of one more process on the path. */
+  proxy: PathFigures;
+  /** Per round: the samples of each path. */
+  rounds: Record<PathName, Sample[]>[];
   notes: string[];
 }
 
@@ -100,12 +110,20 @@ export async function aiGatewayBench(settings: AiGatewaySettings = DEFAULT_AI_GA
     env: cleanEnv({ BENCH_AI_CHUNKS: String(settings.chunks), BENCH_AI_CHUNK_DELAY_MS: String(settings.chunkDelayMs) }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  let proxy: Child | null = null;
   try {
     const up = await firstMessage<UpstreamReady>(upstream);
-    const run = (env: Record<string, string>) => withEntente(up, settings.streams, env, (entente, ready) => measure(settings, up, upstream, entente, ready, adminUrl ? 'PostgreSQL' : 'PGlite', notes));
+    proxy = spawnChild(process.execPath, [path.join(import.meta.dirname, 'support', 'ai-bare-proxy.ts')], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: cleanEnv({ BENCH_AI_UPSTREAM_URL: up.baseUrl, BENCH_AI_UPSTREAM_MODEL: up.model }),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const bare = { child: proxy, ready: await firstMessage<BareProxyReady>(proxy) };
+    const run = (env: Record<string, string>) => withEntente(up, settings.streams, env, (entente, ready) => measure(settings, up, upstream, entente, ready, bare, adminUrl ? 'PostgreSQL' : 'PGlite', notes));
     if (adminUrl) return await withDatabase(adminUrl, (databaseUrl) => withDataDir((dataDir) => run({ ENTENTE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl })));
     return await withDataDir((dataDir) => run({ ENTENTE_DATA_DIR: dataDir }));
   } finally {
+    if (proxy) await stopChild(proxy);
     await stopChild(upstream);
   }
 }
@@ -152,14 +170,23 @@ function cpuSeconds(pid: number): number {
 }
 
 interface Target {
-  name: 'direct' | 'gateway';
+  name: PathName;
   url: URL;
   headers: (client: number) => Record<string, string>;
   body: string;
   agent: http.Agent;
 }
 
-async function measure(settings: AiGatewaySettings, up: UpstreamReady, upstream: Child, entente: Child, ready: AiGatewayReady, database: string, notes: string[]): Promise<AiGatewayResult> {
+async function measure(
+  settings: AiGatewaySettings,
+  up: UpstreamReady,
+  upstream: Child,
+  entente: Child,
+  ready: AiGatewayReady,
+  bare: { child: Child; ready: BareProxyReady },
+  database: string,
+  notes: string[],
+): Promise<AiGatewayResult> {
   const messages = [
     { role: 'system', content: 'Tu es un assistant pour les agents publics. Réponds en français, brièvement.' },
     { role: 'user', content: 'Quelles pièces faut-il joindre à une demande de subvention pour un projet numérique ?' },
@@ -174,39 +201,50 @@ async function measure(settings: AiGatewaySettings, up: UpstreamReady, upstream:
     body: request('bench-chat'),
     agent: new http.Agent(agentOptions),
   };
+  const proxy: Target = { name: 'proxy', url: new URL(`${bare.ready.baseUrl}/chat/completions`), headers: () => ({}), body: request('bench-chat'), agent: new http.Agent(agentOptions) };
+  // The process whose CPU is the path's own: Entente for the gateway, the proxy for the proxy.
+  const relayOf = (name: PathName) => (name === 'proxy' ? bare.child : entente);
   try {
     // One request by hand on each path before any load: a bench of refusals would be worthless.
-    for (const target of [direct, gateway]) await streamOnce(target, 0, settings.chunks);
+    for (const target of [direct, gateway, proxy]) await streamOnce(target, 0, settings.chunks);
 
     const streamMs = settings.chunks * settings.chunkDelayMs;
     log(`${database}: warm-up ${settings.warmupSeconds} s on each path, ${settings.streams} concurrent streams of ${settings.chunks} chunks ${settings.chunkDelayMs} ms apart`);
     await phase(direct, settings, streamMs, settings.warmupSeconds);
     await phase(gateway, settings, streamMs, settings.warmupSeconds);
+    await phase(proxy, settings, streamMs, settings.warmupSeconds);
 
     const rounds: AiGatewayResult['rounds'] = [];
-    const cpu = { direct: { upstream: 0, gateway: 0, seconds: 0 }, gateway: { upstream: 0, gateway: 0, seconds: 0 } };
+    const cpu = {
+      direct: { upstream: 0, gateway: 0, seconds: 0 },
+      gateway: { upstream: 0, gateway: 0, seconds: 0 },
+      proxy: { upstream: 0, gateway: 0, seconds: 0 },
+    };
+    const paths = [direct, gateway, proxy];
     for (let round = 0; round < settings.rounds; round++) {
-      const order = round % 2 === 0 ? [direct, gateway] : [gateway, direct];
-      const figures: Partial<Record<'direct' | 'gateway', Sample[]>> = {};
+      // Each path first, second and third in turn, so that a drift of the load weighs on all.
+      const order = paths.map((_, i) => paths[(i + round) % paths.length]!);
+      const figures: Partial<Record<PathName, Sample[]>> = {};
       for (const target of order) {
         log(`${database}: round ${round + 1}/${settings.rounds}, ${target.name}, ${settings.phaseSeconds} s`);
-        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(entente.pid), at: performance.now(), completed };
+        const relay = relayOf(target.name);
+        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(relay.pid), at: performance.now(), completed };
         figures[target.name] = await phase(target, settings, streamMs, settings.phaseSeconds);
         const c = cpu[target.name];
         c.upstream += cpuSeconds(upstream.pid) - before.upstream;
-        c.gateway += cpuSeconds(entente.pid) - before.gateway;
+        c.gateway += cpuSeconds(relay.pid) - before.gateway;
         const seconds = (performance.now() - before.at) / 1000;
         c.seconds += seconds;
         // Said as it comes: a run that fails later (a child slow to stop) still tells its CPU.
-        const g = cpuSeconds(entente.pid) - before.gateway;
+        const g = cpuSeconds(relay.pid) - before.gateway;
         const answered = completed - before.completed;
         log(
-          `${database}: ${target.name}: ${figures[target.name]?.length ?? 0} requests measured, ${answered} answered; gateway CPU ${fixed(g / seconds, 3)} s/s (${fixed((g * 1000) / answered, 2)} ms per answer), upstream ${fixed((cpuSeconds(upstream.pid) - before.upstream) / seconds, 3)} s/s`,
+          `${database}: ${target.name}: ${figures[target.name]?.length ?? 0} requests measured, ${answered} answered; ${target.name === 'proxy' ? 'proxy' : 'gateway'} CPU ${fixed(g / seconds, 3)} s/s (${fixed((g * 1000) / answered, 2)} ms per answer), upstream ${fixed((cpuSeconds(upstream.pid) - before.upstream) / seconds, 3)} s/s`,
         );
       }
-      rounds.push({ direct: figures.direct!, gateway: figures.gateway! });
+      rounds.push({ direct: figures.direct!, gateway: figures.gateway!, proxy: figures.proxy! });
     }
-    const figuresOf = (name: 'direct' | 'gateway', target: string): PathFigures => {
+    const figuresOf = (name: PathName, target: string): PathFigures => {
       const samples = rounds.flatMap((r) => r[name]);
       const ttft = samples.map((s) => s.ttftMs);
       const total = samples.map((s) => s.totalMs);
@@ -217,7 +255,7 @@ async function measure(settings: AiGatewaySettings, up: UpstreamReady, upstream:
         ttftP99: percentile(ttft, 99),
         totalP50: percentile(total, 50),
         totalP99: percentile(total, 99),
-        gatewayCpu: name === 'gateway' ? cpu[name].gateway / cpu[name].seconds : null,
+        gatewayCpu: name === 'direct' ? null : cpu[name].gateway / cpu[name].seconds,
         upstreamCpu: cpu[name].upstream / cpu[name].seconds,
       };
     };
@@ -228,12 +266,14 @@ async function measure(settings: AiGatewaySettings, up: UpstreamReady, upstream:
       database,
       direct: figuresOf('direct', 'direct to the upstream'),
       gateway: figuresOf('gateway', `through Entente /ai/v1 (${database})`),
+      proxy: figuresOf('proxy', 'through a bare Node.js proxy (reference)'),
       rounds,
       notes,
     };
   } finally {
     direct.agent.destroy();
     gateway.agent.destroy();
+    proxy.agent.destroy();
   }
 }
 
@@ -337,33 +377,39 @@ export function printAiGateway(result: AiGatewayResult): void {
   const row = (f: PathFigures) => [f.target, String(f.requests), ms(f.ttftP50), ms(f.ttftP99), ms(f.totalP50), ms(f.totalP99), f.gatewayCpu === null ? '–' : fixed(f.gatewayCpu, 2), fixed(f.upstreamCpu, 2)];
   printTable(
     `AI gateway: ${streams} concurrent streamed chat completions of ${chunks} chunks ${chunkDelayMs} ms apart; ${rounds} rounds of ${phaseSeconds} s per path after ${warmupSeconds} s warm-up each`,
-    ['path', 'requests', 'TTFT p50 (ms)', 'TTFT p99 (ms)', 'total p50 (ms)', 'total p99 (ms)', 'gateway CPU (s/s)', 'upstream CPU (s/s)'],
-    [row(result.direct), row(result.gateway)],
+    ['path', 'requests', 'TTFT p50 (ms)', 'TTFT p99 (ms)', 'total p50 (ms)', 'total p99 (ms)', 'gateway/proxy CPU (s/s)', 'upstream CPU (s/s)'],
+    [row(result.direct), row(result.gateway), row(result.proxy)],
   );
   const d = result.direct;
   const g = result.gateway;
+  const p = result.proxy;
   printTable(
     `Added by the gateway (${result.database}; percentile through the gateway − the same percentile direct; targets < 2 ms p50, < 10 ms p99)`,
     ['time', 'p50 added (ms)', 'p99 added (ms)', 'p50 ratio', 'p99 ratio'],
     [
       ['to first token', ms(g.ttftP50 - d.ttftP50), ms(g.ttftP99 - d.ttftP99), fixed(g.ttftP50 / d.ttftP50, 3), fixed(g.ttftP99 / d.ttftP99, 3)],
       ['whole stream', ms(g.totalP50 - d.totalP50), ms(g.totalP99 - d.totalP99), fixed(g.totalP50 / d.totalP50, 3), fixed(g.totalP99 / d.totalP99, 3)],
+      ['to first token, bare Node.js proxy (the floor)', ms(p.ttftP50 - d.ttftP50), ms(p.ttftP99 - d.ttftP99), fixed(p.ttftP50 / d.ttftP50, 3), fixed(p.ttftP99 / d.ttftP99, 3)],
+      ['to first token, Entente above the floor', ms(g.ttftP50 - p.ttftP50), ms(g.ttftP99 - p.ttftP99), fixed(g.ttftP50 / p.ttftP50, 3), fixed(g.ttftP99 / p.ttftP99, 3)],
     ],
   );
   printTable(
     'Each round (time to first token, ms): the spread between rounds is the machine’s noise',
-    ['round', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99', 'added p99'],
+    ['round', 'direct p50', 'gateway p50', 'added p50', 'proxy added p50', 'direct p99', 'gateway p99', 'added p99', 'proxy added p99'],
     result.rounds.map((r, i) => {
       const dt = r.direct.map((s) => s.ttftMs);
       const gt = r.gateway.map((s) => s.ttftMs);
+      const pt = r.proxy.map((s) => s.ttftMs);
       return [
         String(i + 1),
         ms(percentile(dt, 50)),
         ms(percentile(gt, 50)),
         ms(percentile(gt, 50) - percentile(dt, 50)),
+        ms(percentile(pt, 50) - percentile(dt, 50)),
         ms(percentile(dt, 99)),
         ms(percentile(gt, 99)),
         ms(percentile(gt, 99) - percentile(dt, 99)),
+        ms(percentile(pt, 99) - percentile(dt, 99)),
       ];
     }),
   );

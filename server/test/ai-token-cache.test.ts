@@ -126,4 +126,71 @@ describe('token cache', () => {
     expect(await cache.resolve('known')).toBeNull();
     expect(reads).toHaveLength(2);
   });
+
+  it('reads a key in steady use again in the background past half its time, never serving a read older than the TTL', async () => {
+    let clock = 0;
+    const reads: number[] = [];
+    let answer: 'known' | 'gone' | 'fail' = 'known';
+    const cache = createTokenCache(
+      async () => {
+        reads.push(clock);
+        if (answer === 'fail') throw new Error('database unavailable');
+        return answer === 'known' ? identity(A, P) : null;
+      },
+      { ttlMs: 1000, now: () => clock },
+    );
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    clock = 400; // under half: from the cache, nothing read
+    await cache.resolve('known');
+    expect(reads).toEqual([0]);
+    clock = 600; // past half: answered at once from the cache, read again behind it
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    expect(reads).toEqual([0, 600]);
+    await cache.resolve('known'); // one read at a time
+    expect(reads).toEqual([0, 600]);
+    await settle();
+    clock = 1050; // the entry read at 600 is young again: no wait, no read
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    expect(reads).toEqual([0, 600]);
+
+    // The database fails the background read: the entry lives out its time, then a request waits for a read.
+    answer = 'fail';
+    clock = 1150;
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    await settle();
+    expect(reads).toEqual([0, 600, 1150]);
+    answer = 'known';
+    clock = 1600; // 1,000 ms after the read of 600: not served any more
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    expect(reads).toEqual([0, 600, 1150, 1600]);
+
+    // Revoked where no event says so: the background read finds nothing and the entry is dropped.
+    answer = 'gone';
+    clock = 2100;
+    expect((await cache.resolve('known'))?.tokenId).toBe(A); // the last answer was read less than the TTL ago
+    await settle();
+    expect(cache.size).toBe(0);
+    expect(await cache.resolve('known')).toBeNull();
+  });
+
+  it('does not put back an entry forgotten while its background read was under way', async () => {
+    let clock = 0;
+    let release: (value: TokenIdentity | null) => void = () => {};
+    let reads = 0;
+    const cache = createTokenCache(
+      (): Promise<TokenIdentity | null> => {
+        reads++;
+        return reads === 1 ? Promise.resolve(identity(A, P)) : new Promise((resolve) => (release = resolve));
+      },
+      { ttlMs: 1000, now: () => clock },
+    );
+    await cache.resolve('known');
+    clock = 700;
+    await cache.resolve('known'); // starts the background read, which stays under way
+    cache.forget({ tokenIds: [A] }); // revoked meanwhile (the read may predate the revocation)
+    release(identity(A, P));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.size).toBe(0);
+  });
 });

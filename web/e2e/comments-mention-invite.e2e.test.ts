@@ -67,7 +67,8 @@ describeInBrowser('Mentioning someone who is not a member of the space', () => {
     // Hugo leaves the space first (Camille removes him): he has a profile his federation vouched for.
     const camilleSession = await suite.app.signIn(camille);
     const removed = await fetch(`${suite.app.baseUrl}/api/spaces/${COOPERATION}/members/${hugo.id}`, { method: 'DELETE', headers: camilleSession.headers });
-    expect(removed.status).toBe(204);
+    // 404 on a retry after an attempt that failed before Hugo was invited back.
+    expect([204, 404]).toContain(removed.status);
     await setEmailVerified(suite.app.entente.stores.cells[hugo.jurisdiction].db, hugo.id, hugo.email, true);
 
     const context = await suite.signedInContext(camille);
@@ -128,7 +129,9 @@ describeInBrowser('Mentioning someone who is not a member of the space', () => {
       await composer.getByRole('button', { name: 'Publier' }).click();
       await expect.poll(() => statusOf(tab).textContent()).toBe('Commentaire publié.');
 
-      const thread = panelOf(tab).getByRole('article', { name: `Fil sur « ${PASSAGE} »` });
+      // The newest thread on the passage (threads at one place keep their order of creation; a
+      // retry finds the one an interrupted attempt left before it).
+      const thread = panelOf(tab).getByRole('article', { name: `Fil sur « ${PASSAGE} »` }).last();
       await thread.waitFor();
       expect(await thread.locator('.cm-body').first().textContent()).toBe(`Voir avec ${NEWCOMER} et @Hugo Bernard merci.`);
       expect(await thread.locator('.cm-mention-chip').allTextContents()).toEqual(['@Hugo Bernard']);

@@ -8,7 +8,8 @@ import type { TokenIdentity } from './tokens.ts';
  *
  * A streamed chat completion's first token waits for the token's resolution (one control-plane
  * query); an agent's tool calls the gateway again and again with the same key. Kept here, keyed
- * by the token's SHA-256 (never the token), the identity costs that query once per `ttlMs`.
+ * by the token's SHA-256 (never the token), the identity costs that query once per `ttlMs`, and
+ * a key in steady use is read again in the background before its entry ends (no request waits).
  * Only the AI gateway's paths use it: the REST API reads the token (and the grants it acts with)
  * from the database on every request.
  *
@@ -39,20 +40,48 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
   const ttlMs = options.ttlMs ?? TOKEN_CACHE_MS;
   const maxEntries = options.maxEntries ?? TOKEN_CACHE_ENTRIES;
   const now = options.now ?? Date.now;
+  // Past half its life, an entry in use is read again in the background and replaced: a key used
+  // every few seconds (a tool, a stream after another) is then never waited for, while no request
+  // is ever answered from a read older than `ttlMs` (the bound a lost revocation event relies on).
+  const refreshAfterMs = ttlMs / 2;
   // `identity`: set once the read is done; until then the entry is in flight.
-  const entries = new Map<string, { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity }>();
+  type Entry = { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity; refreshing?: boolean };
+  const entries = new Map<string, Entry>();
+  const store = (key: string, entry: Entry) => {
+    entries.delete(key); // re-inserted last: the Map's order stays the insertion order
+    entries.set(key, entry);
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+  };
+  const refresh = (key: string, token: string, stale: Entry) => {
+    stale.refreshing = true;
+    const at = now();
+    load(token).then(
+      (found) => {
+        // Forgotten (revoked, account changed) or replaced while reading: that read decides nothing.
+        if (entries.get(key) !== stale) return;
+        if (found) store(key, { at, value: Promise.resolve(found), identity: found });
+        else entries.delete(key);
+      },
+      () => {
+        stale.refreshing = false; // the database did not answer: the entry lives out its time
+      },
+    );
+  };
   return {
     resolve(token) {
       const key = createHash('sha256').update(token).digest('base64');
       const hit = entries.get(key);
+      const age = hit ? now() - hit.at : 0;
       // Never past the token's own expiry, even within the few seconds an entry is kept.
-      if (hit && now() - hit.at < ttlMs && !(hit.identity && hit.identity.expiresAt.getTime() <= now())) return hit.value;
+      if (hit && age < ttlMs && !(hit.identity && hit.identity.expiresAt.getTime() <= now())) {
+        if (hit.identity && !hit.refreshing && age >= refreshAfterMs) refresh(key, token, hit);
+        return hit.value;
+      }
       // Stored while in flight, so that concurrent requests share one read; `forget` during the
       // read drops it too (the next request reads again, after the change).
       const value = load(token);
-      const entry: { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity } = { at: now(), value };
-      entries.delete(key); // re-inserted last: the Map's order stays the insertion order
-      entries.set(key, entry);
+      const entry: Entry = { at: now(), value };
+      store(key, entry);
       const drop = () => {
         if (entries.get(key) === entry) entries.delete(key);
       };
@@ -60,7 +89,6 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
         if (found) entry.identity = found;
         else drop();
       }, drop);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       return value;
     },
     forget(revoked) {

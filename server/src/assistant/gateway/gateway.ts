@@ -41,7 +41,11 @@ export function createGateway(providers: readonly AiProvider[], deps: { audit: A
   const pending = new Set<Promise<void>>();
   const audit: AuditLog = {
     record(event, db) {
-      const write = deps.audit.record(event, db).catch((err: unknown) => deps.logger.warn({ err, action: event.action }, 'audit of an AI request failed'));
+      // Begun after the current turn of the event loop: the entry's encoding and its query are
+      // CPU spent on no answer's way (the upstream request goes out first); order is kept (FIFO).
+      // Inside a caller's transaction, at once: it must not outlive it.
+      const write = (db ? deps.audit.record(event, db) : new Promise<void>((resolve) => setImmediate(resolve)).then(() => deps.audit.record(event)))
+        .catch((err: unknown) => deps.logger.warn({ err, action: event.action }, 'audit of an AI request failed'));
       pending.add(write);
       void write.finally(() => pending.delete(write));
       return Promise.resolve();

@@ -1,4 +1,4 @@
-import { useContext, useEffect, useId, useRef, useState } from 'react';
+import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { type Candidate, commentsApi, type InvitationAnswer, isAddress, type MentionInviteRole, nameOf } from './comments-api.ts';
 import { MentionInviteContext } from './mention-invite.ts';
 import { MentionInviteDialog } from './MentionInviteDialog.tsx';
@@ -55,6 +55,17 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   // The latest text, for the answer of the invitation dialog (the field cannot change meanwhile: it is modal).
   const latest = useRef(value);
   latest.current = value;
+  // Where the caret goes once the invitation dialog is gone. Not from a timer: while the modal
+  // dialog is open the field is inert and ignores focus(), and a busy browser may run a frame
+  // callback before React has removed the dialog; a layout effect runs after the removal.
+  const caretAfterDialog = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const place = caretAfterDialog.current;
+    if (inviting || place === null || !ref.current) return;
+    caretAfterDialog.current = null;
+    ref.current.focus();
+    ref.current.setSelectionRange(place, place);
+  }, [inviting, value]);
 
   useEffect(() => {
     if (autoFocus) ref.current?.focus();
@@ -109,11 +120,7 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
     const end = text.slice(at, at + typed.length) === typed ? at + typed.length : at;
     const after = text.slice(end).replace(/^ /, '');
     onChange(`${text.slice(0, at)}${inserted} ${after}`);
-    const place = at + inserted.length + 1;
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(place, place);
-    });
+    caretAfterDialog.current = at + inserted.length + 1;
   };
 
   const invited = async (at: number, email: string, answer: InvitationAnswer, role: MentionInviteRole) => {
@@ -251,12 +258,8 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
           spaceId={invite.spaceId}
           email={inviting.email}
           onCancel={() => {
-            const place = inviting.at + inviting.email.length + 1;
+            caretAfterDialog.current = inviting.at + inviting.email.length + 1;
             setInviting(null);
-            requestAnimationFrame(() => {
-              ref.current?.focus();
-              ref.current?.setSelectionRange(place, place);
-            });
           }}
           onInvited={(answer, role) => void invited(inviting.at, inviting.email, answer, role)}
         />
