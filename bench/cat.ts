@@ -26,7 +26,8 @@
  *    information at θ = 0 (a form peaked on the mean), by information averaged over N(0, 1) (the
  *    best order for this population), and the latter taken round robin over the areas (the same
  *    content balance as the adaptive test). These are the strongest fixed forms the bank allows,
- *    a demanding baseline; ratio = adaptive mean length / L (target ≤ 0.60).
+ *    a demanding baseline; ratio = adaptive mean length / L (target ≤ 0.60). A fourth order, for
+ *    context only, is a conventional form: the bank drawn at random (seeded), areas balanced.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -270,6 +271,17 @@ function lengthsAt(curve: FixedCurve, adaptive: AdaptiveFigures): FixedFigures {
   return { order: curve.order, lengthForRmse: first(curve.rmse, adaptive.rmse), lengthForSd: first(curve.meanSd, adaptive.meanSd) };
 }
 
+/** The bank in a seeded random order (Fisher–Yates). */
+function shuffled(bank: readonly BankItem[], seed: number): BankItem[] {
+  const random = mulberry32(seed);
+  const out = [...bank];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** Round robin over the areas, each area's items in `order`: a fixed form with the adaptive test's content balance. */
 function balancedOrder(order: readonly BankItem[]): BankItem[] {
   const queues = AREA_IDS.map((area) => order.filter((item) => item.area === area));
@@ -328,6 +340,10 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
     fixedFormCurve('peaked at θ = 0', peaked, thetas, seed + 1, strictest),
     fixedFormCurve('best for N(0, 1)', population, thetas, seed + 2, strictest),
     fixedFormCurve('best for N(0, 1), areas balanced', balancedOrder(population), thetas, seed + 3, strictest),
+    // For context only: a form drawn from the bank without regard to information, as a test put
+    // together from an item bank by content alone would be (the issue's target is read against the
+    // best forms above).
+    fixedFormCurve('conventional: drawn at random, areas balanced (context)', balancedOrder(shuffled(bank, seed + 4)), thetas, seed + 5, strictest),
   ];
   return {
     bank: name,

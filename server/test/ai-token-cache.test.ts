@@ -160,6 +160,9 @@ describe('token cache', () => {
     expect((await cache.resolve('known'))?.tokenId).toBe(A);
     await settle();
     expect(reads).toEqual([0, 600, 1150]);
+    clock = 1300; // one try per entry: a failing database is not asked again on every request
+    expect((await cache.resolve('known'))?.tokenId).toBe(A);
+    expect(reads).toEqual([0, 600, 1150]);
     answer = 'known';
     clock = 1600; // 1,000 ms after the read of 600: not served any more
     expect((await cache.resolve('known'))?.tokenId).toBe(A);
@@ -191,6 +194,62 @@ describe('token cache', () => {
     cache.forget({ tokenIds: [A] }); // revoked meanwhile (the read may predate the revocation)
     release(identity(A, P));
     await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps no late background read: past the TTL, evicted, or an agent whose access changed', async () => {
+    let clock = 0;
+    const pending: ((value: TokenIdentity | null) => void)[] = [];
+    const cache = createTokenCache(
+      (token): Promise<TokenIdentity | null> => {
+        if (token.startsWith('now-')) return Promise.resolve(identity(`00000000-0000-7000-8000-0000000000${token.slice(4)}`, P));
+        return new Promise((resolve) => pending.push(resolve));
+      },
+      { ttlMs: 1000, maxEntries: 2, now: () => clock },
+    );
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+    // (a) A background read still under way when the entry's time is over: a new read replaces
+    // the entry, and the late one (which found the key) does not bring it back.
+    const first = cache.resolve('slow');
+    pending.shift()?.(identity(A, P));
+    await first;
+    clock = 600;
+    await cache.resolve('slow'); // background read 1, left under way
+    clock = 1100;
+    const again = cache.resolve('slow'); // past the TTL: a read in the foreground
+    pending.pop()?.(null); // the key is gone (revoked where no event said so)
+    expect(await again).toBeNull();
+    pending.shift()?.(identity(A, P)); // the late background read answers
+    await settle();
+    expect(cache.size).toBe(0);
+
+    // (b) Evicted by newer keys while its background read is under way: not put back, the bound holds.
+    clock = 2000;
+    const slow = cache.resolve('slow');
+    pending.shift()?.(identity(A, P));
+    await slow;
+    clock = 2600;
+    await cache.resolve('slow'); // background read under way
+    await cache.resolve('now-c1');
+    await cache.resolve('now-c2'); // 'slow' is evicted (two entries at most)
+    pending.shift()?.(identity(A, P));
+    await settle();
+    expect(cache.size).toBe(2);
+
+    // (c) The agent's access changed (forgotten by principal) during a background read.
+    clock = 3200;
+    await cache.resolve('now-c1'); // its entry is from 2600: past half, read again at once and replaced
+    await settle();
+    clock = 3800;
+    const b = cache.resolve('slow');
+    pending.shift()?.(identity(A, P));
+    await b;
+    clock = 4400;
+    await cache.resolve('slow'); // background read under way
+    cache.forget({ principalIds: [P] });
+    pending.shift()?.(identity(A, P));
+    await settle();
     expect(cache.size).toBe(0);
   });
 });

@@ -43,6 +43,7 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
   // Past half its life, an entry in use is read again in the background and replaced: a key used
   // every few seconds (a tool, a stream after another) is then never waited for, while no request
   // is ever answered from a read older than `ttlMs` (the bound a lost revocation event relies on).
+  // The price: a key in steady use is read up to twice as often (about every `ttlMs / 2`).
   const refreshAfterMs = ttlMs / 2;
   // `identity`: set once the read is done; until then the entry is in flight.
   type Entry = { at: number; value: Promise<TokenIdentity | null>; identity?: TokenIdentity; refreshing?: boolean };
@@ -62,9 +63,9 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
         if (found) store(key, { at, value: Promise.resolve(found), identity: found });
         else entries.delete(key);
       },
-      () => {
-        stale.refreshing = false; // the database did not answer: the entry lives out its time
-      },
+      // The database did not answer: the entry lives out its time (one try per entry, so a failing
+      // database is not asked again on every request), then a request reads in the foreground.
+      () => undefined,
     );
   };
   return {

@@ -42,8 +42,9 @@ export function createGateway(providers: readonly AiProvider[], deps: { audit: A
   const audit: AuditLog = {
     record(event, db) {
       // Begun after the current turn of the event loop: the entry's encoding and its query are
-      // CPU spent on no answer's way (the upstream request goes out first); order is kept (FIFO).
-      // Inside a caller's transaction, at once: it must not outlive it.
+      // CPU spent on no answer's way (the upstream request goes out first). Begun in call order;
+      // the chain orders entries by append, as before. Inside a caller's transaction, at once: it
+      // must not outlive it.
       const write = (db ? deps.audit.record(event, db) : new Promise<void>((resolve) => setImmediate(resolve)).then(() => deps.audit.record(event)))
         .catch((err: unknown) => deps.logger.warn({ err, action: event.action }, 'audit of an AI request failed'));
       pending.add(write);

@@ -61,11 +61,12 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   const caretAfterDialog = useRef<number | null>(null);
   useLayoutEffect(() => {
     const place = caretAfterDialog.current;
-    if (inviting || place === null || !ref.current) return;
+    if (inviting || place === null) return;
     caretAfterDialog.current = null;
-    ref.current.focus();
-    ref.current.setSelectionRange(place, place);
-  }, [inviting, value]);
+    // The text the dialog's answer put in is committed with the dialog's removal (one batch).
+    ref.current?.focus();
+    ref.current?.setSelectionRange(place, place);
+  }, [inviting]);
 
   useEffect(() => {
     if (autoFocus) ref.current?.focus();
