@@ -257,6 +257,8 @@ describe('import and export', () => {
     expect(bomb.status).toBe(400);
     const huge = await call(s.camille!, 'POST', `/api/skills/items/import?organisationId=${ORG}`, fileOf([{ ...single(), fr: { ...single().fr, explanation: 'x'.repeat(2_200_000) } }]));
     expect(huge.status).toBe(413);
+    // The import's own limit (2 MiB), not the server's default one, is the one the agent is told.
+    expect(huge.body.detail).toContain(String(2 * 1024 * 1024));
     expect((await call(s.camille!, 'POST', `/api/skills/items/import?organisationId=${ORG}`, { format: 'other', version: 1, items: [] })).status).toBe(400);
     expect((await call(s.camille!, 'POST', `/api/skills/items/import?organisationId=${ORG}`, { format: 'entente-skills-items', version: 2, items: [] })).status).toBe(400);
     expect((await call(s.camille!, 'POST', `/api/skills/items/import?organisationId=${ORG}`, '{"format": "entente-skills-items", "items": [')).status).toBe(400);

@@ -98,7 +98,8 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
 
 export function errorHandler(logger: Logger, bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const appError = toAppError(error, bodyLimit);
+    // A route with a limit of its own (an import, a presentation) says that limit, not the server's.
+    const appError = toAppError(error, request.routeOptions?.bodyLimit ?? bodyLimit);
     if (appError.status >= 500) {
       // Logged with its stack (server side only); the client gets the request id to quote.
       logger.error({ err: error, reqId: request.id }, 'request failed');
