@@ -33,7 +33,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AREA_IDS, type AreaId, type Level } from '../server/src/skills/framework/types.ts';
-import { type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_RANDOMESQUE, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, sympsonHetter } from '../server/src/skills/cat/index.ts';
+import { type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPOSURE_TARGET, DEFAULT_RANDOMESQUE, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, sympsonHetter } from '../server/src/skills/cat/index.ts';
 import { logProbabilities } from '../server/src/skills/cat/irt.ts';
 import { fixed } from './support/stats.ts';
 import { printTable } from './support/table.ts';
@@ -354,12 +354,8 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
   };
 }
 
-/**
- * Sympson–Hetter settings for the synthetic bank: a 0.20 target leaves margin under the 0.25 cap
- * for sampling noise and slow convergence (measured on 3,000 examinees: 0.22 with 8 iterations
- * ended at 0.253; 0.20 with 12 at 0.238).
- */
-const EXPOSURE = { maxRate: 0.2, examinees: 1000, iterations: 12 } as const;
+/** Sympson–Hetter settings: the product's own (`entente skills calibrate`), see DEFAULT_EXPOSURE_TARGET. */
+const EXPOSURE = DEFAULT_EXPOSURE_TARGET;
 
 const log = (message: string) => console.error(`  [cat] ${message}`);
 

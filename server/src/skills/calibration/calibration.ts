@@ -5,7 +5,7 @@ import { type CalibrationResponse, calibrate2pl, type CalibratedItem } from '../
 import type { ItemParameters } from '../items/types.ts';
 import { listAnswersForCalibration } from '../assessments/assessments.repo.ts';
 import { listItemParameters, setItemCalibrationReport, setItemExposures, setItemParameters } from '../items/items.repo.ts';
-import { sympsonHetter } from '../cat/index.ts';
+import { DEFAULT_EXPOSURE_TARGET, sympsonHetter } from '../cat/index.ts';
 import { loadBank } from '../assessments/bank.ts';
 import { ASSESSMENT_RULES } from '../assessments/assessments.ts';
 
@@ -28,7 +28,7 @@ export interface ExposureSettings {
   examinees: number;
   iterations: number;
 }
-export const DEFAULT_EXPOSURE: ExposureSettings = { maxRate: 0.22, examinees: 1000, iterations: 8 };
+export const DEFAULT_EXPOSURE: ExposureSettings = { ...DEFAULT_EXPOSURE_TARGET };
 
 export interface CalibrationRun {
   examinees: number;
