@@ -585,7 +585,7 @@ export function manifestFor(
       audit: { present: true, count: sum('auditEvents') },
       organisation: organisation ? { present: true, count: 1 } : { present: false, reason: 'space export: the organisation is exported with --org' },
       comments: { present: true, count: sum('comments') }, // comments (helper C)
-      skillsResults: { present: false, reason: 'skills results are not yet in the product' },
+      skillsResults: { present: false, reason: 'skills results are not yet included in archives; each agent downloads their own with their personal data' },
     },
   };
 }
