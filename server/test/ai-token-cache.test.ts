@@ -208,6 +208,15 @@ describe('token cache', () => {
       { ttlMs: 1000, maxEntries: 2, now: () => clock },
     );
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    /** 'slow' read at `at` (its read answered), then read again in the background 600 ms later, left under way. */
+    const refreshing = async (at: number) => {
+      clock = at;
+      const read = cache.resolve('slow');
+      pending.shift()?.(identity(A, P));
+      await read;
+      clock = at + 600;
+      await cache.resolve('slow');
+    };
 
     // (a) A background read still under way when the entry's time is over: a new read replaces
     // the entry, and the late one (which found the key) does not bring it back.
@@ -225,12 +234,7 @@ describe('token cache', () => {
     expect(cache.size).toBe(0);
 
     // (b) Evicted by newer keys while its background read is under way: not put back, the bound holds.
-    clock = 2000;
-    const slow = cache.resolve('slow');
-    pending.shift()?.(identity(A, P));
-    await slow;
-    clock = 2600;
-    await cache.resolve('slow'); // background read under way
+    await refreshing(2000);
     await cache.resolve('now-c1');
     await cache.resolve('now-c2'); // 'slow' is evicted (two entries at most)
     pending.shift()?.(identity(A, P));
@@ -241,12 +245,7 @@ describe('token cache', () => {
     clock = 3200;
     await cache.resolve('now-c1'); // its entry is from 2600: past half, read again at once and replaced
     await settle();
-    clock = 3800;
-    const b = cache.resolve('slow');
-    pending.shift()?.(identity(A, P));
-    await b;
-    clock = 4400;
-    await cache.resolve('slow'); // background read under way
+    await refreshing(3800);
     cache.forget({ principalIds: [P] });
     pending.shift()?.(identity(A, P));
     await settle();
