@@ -10,7 +10,9 @@ import { importCommand } from '../src/cli/import.ts';
 import { classificationScale } from '../src/assistant/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createEntente } from '../src/entente.ts';
-import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
+import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
+import type { AgentFile, FrameworkFile } from '../src/skills/archive/archive-format.ts';
+import { organisationSkillsArchive } from '../src/skills/index.ts';
 import { insertPrincipalIfAbsent } from '../src/identity/principals.repo.ts';
 import { createAuditLog } from '../src/platform/audit/audit-log.ts';
 import { verifyExportFile } from '../src/platform/audit/export.ts';
@@ -47,6 +49,8 @@ const docs: Record<string, string> = {};
 let imageId: string;
 const GHOST = uuidv7(); // a member who exists in the source instance only
 let png: Buffer;
+let skillsProfileId: string;
+let skillsAssessmentId: string;
 const binary = randomBytes(300_000);
 
 async function api(session: TestSession, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -224,6 +228,48 @@ beforeAll(async () => {
   await upload(owner, 'photo.png', png, { folderId: folder.json.id });
   const old = await upload(owner, 'ancien.txt', Buffer.from('à jeter'));
   expect((await api(owner, 'POST', `/api/files/${old.id}/trash`)).status).toBe(200);
+
+  // Skills data of the organisation (issue 8) through the real API: its own competence, target
+  // profile and item; Camille's test in progress, her profile choice and path progress. The demo
+  // colleagues' completed tests are seeded at start (skills/demo-results.ts).
+  const org = DEMO_ORGANISATIONS[0].id;
+  const competence = await api(owner, 'POST', `/api/skills/organisations/${org}/competences`, {
+    id: 'org-archivage-export',
+    area: '1',
+    name: { fr: 'Archiver les documents publics', en: 'Archiving public records' },
+    description: { fr: 'Verser et conserver les documents.', en: 'Transferring and keeping records.' },
+    crcn: ['1.2'],
+    quebec: [],
+  });
+  expect(competence.status, JSON.stringify(competence.json)).toBe(201);
+  skillsProfileId = uuidv7();
+  const profile = await api(owner, 'PUT', `/api/skills/organisations/${org}/target-profiles/${skillsProfileId}`, {
+    role: 'agent',
+    name: { fr: 'Archiviste', en: 'Archivist' },
+    required: { 'org-archivage-export': 4, '1.2': 5 },
+  });
+  expect(profile.status, JSON.stringify(profile.json)).toBe(200);
+  const item = await api(owner, 'POST', '/api/skills/items', {
+    organisationId: org,
+    competence: 'org-archivage-export',
+    level: 3,
+    kind: 'single',
+    correct: [1],
+    fr: { stem: 'Où verser un dossier clos ?', options: ['Dans la corbeille', 'Au service d’archives', 'Sur une clé USB'], explanation: 'Les archives conservent les dossiers clos.' },
+    en: { stem: 'Where to send a closed file?', options: ['To the bin', 'To the records office', 'To a USB stick'], explanation: 'The records office keeps closed files.' },
+  });
+  expect(item.status, JSON.stringify(item.json)).toBe(201);
+  expect((await api(owner, 'PUT', '/api/skills/target-profile', { profileId: skillsProfileId })).status).toBe(200);
+  expect((await api(owner, 'PUT', '/api/skills/path/pix', { status: 'in_progress' })).status).toBe(200);
+  let state = await api(owner, 'POST', '/api/skills/assessments', {});
+  expect(state.status, JSON.stringify(state.json)).toBe(200);
+  for (let i = 0; i < 2; i++) {
+    const q = state.json.question;
+    const body = q.kind === 'short_answer' ? { itemId: q.itemId, text: 'réponse' } : { itemId: q.itemId, choices: [0] };
+    state = await api(owner, 'POST', `/api/skills/assessments/${state.json.assessment.id}/answers`, body);
+    expect(state.status, JSON.stringify(state.json)).toBe(200);
+  }
+  skillsAssessmentId = state.json.assessment.id;
 
   await source.entente.close(); // the CLI opens the data directory itself (one process per PGlite directory)
   target = await freshTestEnv({ ENTENTE_LOG_LEVEL: 'silent', ENTENTE_PUBLIC_URL: 'https://entente.cible.example' });
@@ -553,9 +599,74 @@ describe('export → import → export', () => {
     expect(verified.ok).toBe(true);
     expect(verified.organisationId).toBe(DEMO_ORGANISATIONS[0].id);
 
+    // Skills results (issue 8): the organisation's framework, and each agent's tests, choice and path.
+    expect(manifest.contents.skillsResults).toEqual({ present: true, count: DEMO_COLLEAGUES.length + 1 });
+    const framework = json<FrameworkFile>(files.get('organisation/skills/framework.json'));
+    expect(framework.competences.map((c) => c.id)).toContain('org-archivage-export');
+    expect(framework.targetProfiles.find((p) => p.id === skillsProfileId)?.required).toEqual({ 'org-archivage-export': 4, '1.2': 5 });
+    expect(framework.items.map((i) => i.competence)).toContain('org-archivage-export');
+    const camille = json<AgentFile>(files.get(`organisation/skills/agents/${FR1.id}.json`));
+    expect(camille.targetProfile?.id).toBe(skillsProfileId);
+    expect(camille.learningPath).toMatchObject([{ resourceId: 'pix', status: 'in_progress' }]);
+    const inProgress = camille.assessments.find((a) => a.id === skillsAssessmentId);
+    expect(inProgress).toMatchObject({ status: 'in_progress', answered: 2, result: null });
+    expect(inProgress?.responses.map((r) => r.position)).toEqual([1, 2]);
+    expect(inProgress?.pendingItemKey).toMatch(/^[0-9a-z]/);
+    for (const colleague of DEMO_COLLEAGUES) {
+      const [done] = json<AgentFile>(files.get(`organisation/skills/agents/${colleague.id}.json`)).assessments;
+      expect(done?.status).toBe('completed');
+      expect(done?.level).toBe(done?.result?.level);
+      expect(done?.responses.length).toBe(done?.answered);
+      expect(done?.responses.every((r) => r.itemKey !== null)).toBe(true);
+    }
+    // Agents of other organisations are not in this one's archive.
+    expect(files.has(`organisation/skills/agents/${QC1.id}.json`)).toBe(false);
+
     const imported = await cli(importCommand, target.env, ['--file', file, '--cell', 'FR']);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out).toContain('ne sont pas recréés');
+    expect(imported.out).toContain(`Compétences numériques : ${DEMO_COLLEAGUES.length + 1} test(s) importé(s) pour ${DEMO_COLLEAGUES.length + 1} agent(s) (0 déjà présent(s)) ; 1 compétence(s), 1 profil(s) cible(s), 1 question(s)`);
+
+    // Round trip: the target's own export of the organisation holds every test, answer and choice
+    // of the first, equal but for the ids of the shared bank's items (each instance has its own).
+    const again = path.join(work, 'organisation-2.zip');
+    const second = await cli(exportCommand, target.env, ['--org', DEMO_ORGANISATIONS[0].id, '--out', again]);
+    expect(second.code, second.err).toBe(0);
+    const files2 = await entries(again);
+    expect(json<FrameworkFile>(files2.get('organisation/skills/framework.json'))).toEqual(framework);
+    const bankIds = (a: AgentFile['assessments'][number]) => ({ ...a, pendingItemId: null, responses: a.responses.map((r) => ({ ...r, itemId: null })) });
+    let compared = 0;
+    for (const name of [...files.keys()].filter((n) => n.startsWith('organisation/skills/agents/'))) {
+      const before = json<AgentFile>(files.get(name));
+      const after = json<AgentFile>(files2.get(name));
+      expect(after.targetProfile, name).toEqual(before.targetProfile);
+      expect(after.learningPath, name).toEqual(before.learningPath);
+      for (const a of before.assessments) {
+        expect(bankIds(after.assessments.find((b) => b.id === a.id) as AgentFile['assessments'][number]), `${name} ${a.id}`).toEqual(bankIds(a));
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(DEMO_COLLEAGUES.length + 1);
+    // Answers point at the target's own items (same keys): its calibration and review read them.
+    const stores = await openStores(loadConfig(target.env));
+    try {
+      const answers = await stores.cells.FR.db.selectFrom('skills_responses').select('item_id').where('assessment_id', '=', skillsAssessmentId).execute();
+      const here = await stores.control.db.selectFrom('skills_items').select('key').where('id', 'in', answers.map((r) => r.item_id)).execute();
+      expect(here.map((r) => r.key).sort()).toEqual(inProgress?.responses.map((r) => r.itemKey).sort());
+      const [event] = await createAuditLog(stores).list({ action: 'skills.results.imported', limit: 1 });
+      expect(event).toMatchObject({ organisation_id: DEMO_ORGANISATIONS[0].id, outcome: 'success' });
+      expect(event?.details).toMatchObject({ by: 'cli', agents: DEMO_COLLEAGUES.length + 1, assessmentsCreated: DEMO_COLLEAGUES.length + 1, items: 1 });
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('imports an organisation’s skills results once: a second import finds them there and writes none again', async () => {
+    const file = path.join(work, 'organisation.zip');
+    const imported = await cli(importCommand, target.env, ['--file', file, '--cell', 'FR']);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out).toContain(`Compétences numériques : 0 test(s) importé(s) pour ${DEMO_COLLEAGUES.length + 1} agent(s) (${DEMO_COLLEAGUES.length + 1} déjà présent(s)) ; 0 compétence(s), 0 profil(s) cible(s), 0 question(s)`);
+    expect(imported.out).toContain('choix ou suivi(s) déjà faits ici conservés');
   });
 });
 
@@ -569,8 +680,9 @@ async function tampered(
     rehash?: boolean;
   },
   name = `t-${randomBytes(4).toString('hex')}.zip`,
+  from = 'premier.zip',
 ): Promise<string> {
-  const files = await entries(path.join(work, 'premier.zip'));
+  const files = await entries(path.join(work, from));
   const manifest = json<Manifest & Record<string, unknown>>(files.get('manifest.json'));
   files.delete('manifest.json');
   change.entries?.(files, manifest.spaces[0]?.path as string);
@@ -605,8 +717,26 @@ describe('refusals, and nothing left behind', () => {
       for await (const o of cells.get(j).objects.list('spaces/')) keys.push(o.key);
       parts.push(keys);
     }
+    parts.push(await skillsFootprint());
     parts.push(await stores.control.db.selectFrom('space_directory').select('id').orderBy('id').execute());
     parts.push(await stores.control.db.selectFrom('space_members').select(['space_id', 'principal_id']).orderBy('space_id').orderBy('principal_id').execute());
+    return JSON.stringify(parts);
+  }
+
+  /** Everything the skills part of an organisation's import could leave, in the control plane and both cells. */
+  async function skillsFootprint(): Promise<string> {
+    const parts: unknown[] = [];
+    for (const j of ['FR', 'QC'] as const) {
+      const db = stores.cells[j].db;
+      parts.push(await db.selectFrom('skills_assessments').select(['id', 'status']).orderBy('id').execute());
+      parts.push(await db.selectFrom('skills_responses').select('id').orderBy('id').execute());
+      parts.push(await db.selectFrom('skills_settings').select(['principal_id', 'target_profile_id']).orderBy('principal_id').execute());
+      parts.push(await db.selectFrom('skills_path_progress').select(['principal_id', 'resource_id', 'status']).orderBy('principal_id').orderBy('resource_id').execute());
+    }
+    const control = stores.control.db;
+    parts.push(await control.selectFrom('skills_competences').select('id').orderBy('id').execute());
+    parts.push(await control.selectFrom('skills_target_profiles').select('id').orderBy('id').execute());
+    parts.push(await control.selectFrom('skills_items').select('id').orderBy('id').execute());
     return JSON.stringify(parts);
   }
 
@@ -629,6 +759,127 @@ describe('refusals, and nothing left behind', () => {
   });
   afterAll(async () => {
     await stores?.close();
+  });
+
+  // ── the skills part of an organisation's archive (issue 8) ──
+  const CAMILLE_SKILLS = `organisation/skills/agents/${FR1.id}.json`;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests edit any field of the archive's JSON
+  type Edit = (value: Record<string, any>) => void;
+  /** The organisation's archive with JSON entries changed, the manifest's hashes made to match (an attacker's archive, not a damaged one). */
+  const orgArchive = (changes: Record<string, Edit>) =>
+    tampered(
+      {
+        rehash: true,
+        entries: (files) => {
+          for (const [name, change] of Object.entries(changes)) {
+            const value = json<Record<string, unknown>>(files.get(name));
+            change(value);
+            files.set(name, Buffer.from(JSON.stringify(value)));
+          }
+        },
+      },
+      undefined,
+      'organisation.zip',
+    );
+
+  it('refuses an organisation archive whose skills files lie, before writing anything (issue 8)', async () => {
+    const skills = organisationSkillsArchive(stores);
+    const cases: [string, string, Edit, string][] = [
+      ['a test taken in another organisation', CAMILLE_SKILLS, (v) => {
+        v.assessments[0].organisationId = DEMO_ORGANISATIONS[1].id;
+      }, 'another organisation'],
+      ['a file named for one agent holding another’s data', CAMILLE_SKILLS, (v) => {
+        v.principalId = FR2.id;
+      }, 'another agent'],
+      ['a finished test with a pending question', `organisation/skills/agents/${DEMO_COLLEAGUES[0].id}.json`, (v) => {
+        v.assessments[0].pendingItemId = uuidv7();
+      }, 'pending question'],
+      ['a completed test without its result', `organisation/skills/agents/${DEMO_COLLEAGUES[0].id}.json`, (v) => {
+        v.assessments[0].result = null;
+      }, 'disagree'],
+      ['a level out of 1–8', `organisation/skills/agents/${DEMO_COLLEAGUES[1].id}.json`, (v) => {
+        v.assessments[0].level = 9;
+      }, 'level'],
+      ['the same answer twice', `organisation/skills/agents/${DEMO_COLLEAGUES[1].id}.json`, (v) => {
+        v.assessments[0].responses.push(v.assessments[0].responses[0]);
+      }, 'twice'],
+      ['an item slipped under the shared bank’s keys', 'organisation/skills/framework.json', (v) => {
+        v.items[0].key = '1.1-01';
+      }, 'key namespace'],
+      ['a framework of another organisation', 'organisation/skills/framework.json', (v) => {
+        v.organisationId = DEMO_ORGANISATIONS[1].id;
+      }, 'another organisation'],
+      ['a profile requiring an unknown competence', 'organisation/skills/framework.json', (v) => {
+        v.targetProfiles[0].required = { 'org-inconnue': 3 };
+      }, 'unknown competence'],
+    ];
+    for (const [what, name, change, says] of cases) {
+      const error = await refused(await orgArchive({ [name]: change }), {}, { skills });
+      expect(error.code, what).toBe('archive_invalid');
+      expect(error.en, what).toContain(says);
+    }
+  });
+
+  it('undoes everything when writing the skills results fails: the spaces of the import and the rows already written (issue 8)', async () => {
+    const real = organisationSkillsArchive(stores);
+    // Fails once the organisation's framework and some agents are written (the archive read a second time).
+    const failing: typeof real = {
+      ...real,
+      import: (archive, plan, here) => {
+        let reads = 0;
+        const flaky = { ...archive, has: (p: string) => archive.has(p), paths: () => archive.paths(), invalid: (m: string) => archive.invalid(m), json: async <T,>(p: string, schema: import('zod').ZodType<T>) => {
+          if (p.startsWith('organisation/skills/agents/') && ++reads === 3) throw new Error('disque plein');
+          return archive.json(p, schema);
+        } };
+        return real.import(flaky, plan, here);
+      },
+    };
+    // The target has this archive's rows already (imported above): new ids, so that the failed import has something to write.
+    const newAssessments: Edit = (v) => {
+      for (const a of v.assessments) {
+        a.id = uuidv7();
+        for (const r of a.responses) r.id = uuidv7();
+      }
+    };
+    const fresh = await orgArchive({
+      'organisation/skills/framework.json': (v) => {
+        v.competences[0].id = 'org-archivage-bis';
+        v.items[0].competence = 'org-archivage-bis';
+        v.items[0].id = uuidv7();
+        v.items[0].key = `${v.items[0].key}-bis`;
+        v.targetProfiles[0].required = { 'org-archivage-bis': 4 };
+        v.targetProfiles[0].id = uuidv7();
+      },
+      ...Object.fromEntries([...(await entries(path.join(work, 'organisation.zip'))).keys()].filter((n) => n.startsWith('organisation/skills/agents/')).map((n) => [n, newAssessments])),
+    });
+    const error = await refused(fresh, {}, { skills: failing });
+    expect(error.code).toBe('import_failed');
+  });
+
+  it('an organisation unknown here: the spaces are imported, its skills results are not, and the report says so (issue 8)', async () => {
+    const elsewhere = uuidv7();
+    const files = await entries(path.join(work, 'organisation.zip'));
+    const retarget = (text: string) => text.replaceAll(DEMO_ORGANISATIONS[0].id, elsewhere);
+    const manifest = json<Manifest>(files.get('manifest.json'));
+    files.delete('manifest.json');
+    for (const [name, bytes] of files) if (name.startsWith('organisation/skills/')) files.set(name, Buffer.from(retarget(bytes.toString('utf8'))));
+    // Its items' keys are in the first organisation's namespace (derived from its id): left out here.
+    const framework = json<FrameworkFile>(files.get('organisation/skills/framework.json'));
+    files.set('organisation/skills/framework.json', Buffer.from(JSON.stringify({ ...framework, items: [] })));
+    const out = path.join(work, 'autre-organisation.zip');
+    const zip = await ZipWriter.create(out);
+    for (const [p, b] of files) await zip.add(p, b, { compress: true });
+    manifest.entries = [...files].map(([p, b]) => ({ path: p, size: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
+    manifest.scope = { kind: 'organisation', id: elsewhere };
+    await zip.add('manifest.json', JSON.stringify(manifest), { compress: true });
+    await zip.finish();
+    const skillsBefore = await skillsFootprint();
+    const report = await importArchive({ ...deps, skills: organisationSkillsArchive(stores) }, { file: out, cell: 'FR' });
+    expect(report.skills?.organisationFound).toBe(false);
+    expect(report.skills?.assessments.created).toBe(0);
+    expect(report.spaces.length).toBeGreaterThan(0);
+    expect(await skillsFootprint()).toBe(skillsBefore);
+    before = await footprint(); // the spaces it imported are now part of what later refusals must leave alone
   });
 
   it('refuses an unknown version or format with a clear message in both languages', async () => {

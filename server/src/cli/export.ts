@@ -6,6 +6,7 @@ import { openCells } from '../platform/cells/cells.ts';
 import { migrateStores } from '../platform/db/stores.ts';
 import { isUuid } from '../platform/ids.ts';
 import { createLogger } from '../platform/logger.ts';
+import { organisationSkillsArchive } from '../skills/index.ts';
 import { DocumentStore } from '../workspace/collab/document-store.ts';
 import { ArchiveError } from '../workspace/export/errors.ts';
 import { exportOrganisationArchive } from '../workspace/export/org-export.ts';
@@ -54,7 +55,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   try {
     await migrateStores(stores);
     const cells = await openCells(config, stores);
-    const deps = { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl };
+    const deps = { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, skills: organisationSkillsArchive(stores) };
     const started = Date.now();
     let result: ExportResult;
     if (values.space) result = await exportSpaceArchive(deps, { spaceId: id, out: values.out });

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Jurisdiction } from '../../../common/src/jurisdiction.ts';
 import { classificationScale } from '../assistant/index.ts';
+import type { SkillsImportReport } from '../skills/index.ts';
 import { createAuditLog } from '../platform/audit/audit-log.ts';
 import { openCells } from '../platform/cells/cells.ts';
 import { migrateStores } from '../platform/db/stores.ts';
 import { isUuid } from '../platform/ids.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createMalwareScanner } from '../platform/scanning/malware-scanner.ts';
+import { organisationSkillsArchive } from '../skills/index.ts';
 import { DocumentStore } from '../workspace/collab/document-store.ts';
 import { ArchiveError } from '../workspace/export/errors.ts';
 import { importArchive } from '../workspace/export/space-import.ts';
@@ -33,6 +35,36 @@ const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\
  */
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
+
+/** What the import did with an organisation's skills results (skills/archive/). */
+function printSkills(s: SkillsImportReport): void {
+  if (!s.organisationFound) {
+    console.log(
+      say(
+        '⚠ Compétences numériques : l’organisation n’existe pas ici, ses résultats ne sont pas importés (ils restent dans l’archive). Enregistrez-la puis relancez l’import.',
+        '⚠ Digital skills: the organisation does not exist here, its results are not imported (they stay in the archive). Register it, then run the import again.',
+      ),
+    );
+    return;
+  }
+  console.log(
+    say(
+      `✓ Compétences numériques : ${s.assessments.created} test(s) importé(s) pour ${s.agents.imported} agent(s) (${s.assessments.present} déjà présent(s)) ; ${s.competences.created} compétence(s), ${s.targetProfiles.created} profil(s) cible(s), ${s.items.created} question(s) de l’organisation ; ${s.targetProfileChoices.created} choix de profil et ${s.pathProgress.created} suivi(s) de parcours`,
+      `✓ Digital skills: ${s.assessments.created} test(s) imported for ${s.agents.imported} agent(s) (${s.assessments.present} already here); ${s.competences.created} competence(s), ${s.targetProfiles.created} target profile(s), ${s.items.created} item(s) of the organisation; ${s.targetProfileChoices.created} profile choice(s) and ${s.pathProgress.created} path progress entr(ies)`,
+    ),
+  );
+  if (s.agents.missing.length > 0) {
+    console.log(say(`  ⚠ agents inconnus ici, résultats non importés : ${s.agents.missing.join(', ')}`, `  ⚠ agents unknown here, results not imported: ${s.agents.missing.join(', ')}`));
+  }
+  if (s.assessments.inProgressHere > 0) {
+    console.log(say(`  ⚠ ${s.assessments.inProgressHere} test(s) en cours non importé(s) : l’agent en a déjà un en cours ici`, `  ⚠ ${s.assessments.inProgressHere} test(s) in progress not imported: the agent already has one in progress here`));
+  }
+  const kept = s.targetProfileChoices.keptHere + s.pathProgress.keptHere;
+  if (kept > 0) console.log(say(`  ${kept} choix ou suivi(s) déjà faits ici conservés (ceux de l’archive ne les remplacent pas)`, `  ${kept} choice(s) or progress already made here kept (the archive's do not replace them)`));
+  if (s.answersWithUnknownItem > 0) {
+    console.log(say(`  ${s.answersWithUnknownItem} réponse(s) à des questions absentes de la banque d’ici (gardées avec leurs paramètres)`, `  ${s.answersWithUnknownItem} answer(s) to items this bank does not have (kept with their parameters)`));
+  }
 }
 
 /**
@@ -76,7 +108,7 @@ export async function importCommand(args: string[]): Promise<number> {
     await migrateStores(stores);
     const cells = await openCells(config, stores);
     const report = await importArchive(
-      { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, scanner: createMalwareScanner(config.scanning), logger, scale: classificationScale(config.aiPolicy) },
+      { stores, cells, content: new DocumentStore({ cells, logger }), audit: createAuditLog(stores), publicUrl: config.publicUrl, scanner: createMalwareScanner(config.scanning), logger, scale: classificationScale(config.aiPolicy), skills: organisationSkillsArchive(stores) },
       {
         file: values.file,
         ...(cell ? { cell: cell as Jurisdiction } : {}),
@@ -114,6 +146,7 @@ export async function importCommand(args: string[]): Promise<number> {
         console.log(say(`  ⚠ ${s.quarantinedHere} version(s) de fichier mise(s) en quarantaine par l’analyse antivirus d’ici`, `  ⚠ ${s.quarantinedHere} file version(s) quarantined by this instance's malware scan`));
       }
     }
+    if (report.skills) printSkills(report.skills);
     if (report.organisation) {
       console.log(
         say(

@@ -8,7 +8,7 @@ import '../skills.tables.ts';
 export type AssessmentRow = Selectable<SkillsAssessmentsTable>;
 export type ResponseRow = Selectable<SkillsResponsesTable>;
 
-const ASSESSMENT_COLUMNS = [
+export const ASSESSMENT_COLUMNS = [
   'id',
   'principal_id',
   'organisation_id',
@@ -23,7 +23,7 @@ const ASSESSMENT_COLUMNS = [
   'updated_at',
   'completed_at',
 ] as const;
-const RESPONSE_COLUMNS = ['id', 'assessment_id', 'principal_id', 'item_id', 'position', 'area', 'competence', 'a', 'b', 'c', 'answer', 'correct', 'answered_at'] as const;
+export const RESPONSE_COLUMNS = ['id', 'assessment_id', 'principal_id', 'item_id', 'position', 'area', 'competence', 'a', 'b', 'c', 'answer', 'correct', 'answered_at'] as const;
 
 export async function insertAssessment(
   db: CellDb,

@@ -56,6 +56,7 @@ export async function exportOrganisationArchive(
   const archive = await ArchiveBuilder.create(input.out, createdAt);
   let manifest: Manifest;
   let auditEvents = 0;
+  let skills: { agents: number; assessments: number } | null = null;
   try {
     const prefix = 'organisation/';
     await archive.json(`${prefix}organisation.json`, {
@@ -91,6 +92,12 @@ export async function exportOrganisationArchive(
         };
       }),
     });
+    // Skills results (skills/archive/): the organisation's own framework and its agents' tests, target profiles and path progress.
+    let skillsResults: Manifest['contents']['skillsResults'] = { present: false, reason: 'skills results were not included by this exporter' };
+    if (deps.skills) {
+      skills = await deps.skills.export({ organisationId: id, members: members.map((m) => ({ principalId: m.principal_id, homeJurisdiction: m.home_jurisdiction })) }, archive);
+      skillsResults = { present: true, count: skills.assessments };
+    }
     if (deps.auditSigningKeys) {
       // The audit log's own export (platform/audit/export.ts): the organisation's hash chains in
       // every store with signed checkpoints and a signed end line, verifiable with nothing else
@@ -136,7 +143,7 @@ export async function exportOrganisationArchive(
 
     const spaces = [];
     for (const plan of plans.values()) spaces.push(await exportPlannedSpace(deps, archive, plan, ctx));
-    manifest = await archive.finish(manifestFor(deps, { kind: 'organisation', id }, createdAt, { id, name: organisation.name, path: prefix }, spaces, true));
+    manifest = await archive.finish(manifestFor(deps, { kind: 'organisation', id }, createdAt, { id, name: organisation.name, path: prefix }, spaces, true, skillsResults));
   } catch (error) {
     await archive.abort();
     throw error;
@@ -146,7 +153,15 @@ export async function exportOrganisationArchive(
     outcome: 'success',
     organisationId: id,
     resource: { type: 'organisation', id },
-    details: { spaces: manifest.spaces.length, members: members.length, auditEvents, entries: manifest.entries.length, by: 'cli' },
+    details: {
+      spaces: manifest.spaces.length,
+      members: members.length,
+      auditEvents,
+      entries: manifest.entries.length,
+      skillsAgents: skills?.agents ?? 0,
+      skillsAssessments: skills?.assessments ?? 0,
+      by: 'cli',
+    },
   });
   return { out: archive.out, manifest, bytes: archive.size };
 }

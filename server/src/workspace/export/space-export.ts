@@ -5,6 +5,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Cells } from '../../platform/cells/cells.ts';
 import type { KeyOwner } from '../../platform/crypto/keyring.ts';
 import type { Stores } from '../../platform/db/stores.ts';
+import type { OrganisationSkillsArchive } from '../../skills/index.ts';
 import type { CellDb } from '../../platform/db/types.ts';
 import { openDocumentBytes } from '../collab/sealed-update.ts';
 import { jsonToMarkdown } from '../content/markdown.ts';
@@ -53,6 +54,8 @@ export interface ExportDeps {
   audit: AuditLog;
   /** The instance's public URL (written in the manifest; links on its origin are internal). */
   publicUrl: URL;
+  /** The skills module's part of an organisation's archive (injected; absent: not written). */
+  skills?: OrganisationSkillsArchive;
 }
 
 /** The personal-data rule, written in every manifest. */
@@ -559,6 +562,9 @@ export async function exportSpaceArchive(deps: ExportDeps, input: { spaceId: str
   return { out: archive.out, manifest, bytes: archive.size };
 }
 
+/** A space's archive has no skills results: they are an organisation's agents' data, not a space's. */
+const SKILLS_IN_ORGANISATION_EXPORTS = { present: false, reason: 'space export: skills results belong to an organisation’s agents and are exported with --org' } as const;
+
 export function manifestFor(
   deps: Pick<ExportDeps, 'publicUrl'>,
   scope: Manifest['scope'],
@@ -566,6 +572,7 @@ export function manifestFor(
   organisation: Manifest['organisation'],
   spaces: Manifest['spaces'],
   profiles: boolean,
+  skillsResults: Manifest['contents']['skillsResults'] = SKILLS_IN_ORGANISATION_EXPORTS,
 ): Omit<Manifest, 'entries' | 'format' | 'version'> {
   const sum = (key: keyof SpaceCounts) => spaces.reduce((n, s) => n + (s.counts[key] ?? 0), 0); // ?? 0: comments (helper C) are optional
   return {
@@ -585,7 +592,7 @@ export function manifestFor(
       audit: { present: true, count: sum('auditEvents') },
       organisation: organisation ? { present: true, count: 1 } : { present: false, reason: 'space export: the organisation is exported with --org' },
       comments: { present: true, count: sum('comments') }, // comments (helper C)
-      skillsResults: { present: false, reason: 'skills results are not yet included in archives; each agent downloads their own with their personal data' },
+      skillsResults,
     },
   };
 }

@@ -7,6 +7,7 @@ import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Cells } from '../../platform/cells/cells.ts';
 import type { KeyOwner } from '../../platform/crypto/keyring.ts';
 import type { Stores } from '../../platform/db/stores.ts';
+import type { OrganisationSkillsArchive, SkillsImportReport } from '../../skills/index.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { MalwareScanner } from '../../platform/scanning/malware-scanner.ts';
@@ -69,6 +70,7 @@ import {
 } from './export.repo.ts';
 import { internalTarget, rewriteState } from './links.ts';
 import { isSafeArchivePath } from './names.ts';
+import { checkSkillsPart, importSkillsPart } from './org-skills-import.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipEntry, ZipFormatError, type ZipLimits, ZipReader } from './zip.ts';
 import { importComments } from '../comments/comments-archive.ts'; // comments (helper C)
 
@@ -108,6 +110,8 @@ export interface ImportDeps {
    * any is refused (never imported without its label).
    */
   scale?: Pick<ClassificationScale, 'ids' | 'isLevel'>;
+  /** The skills module's part of an organisation's archive (injected; absent: its files are not read). */
+  skills?: OrganisationSkillsArchive;
 }
 
 export interface ImportLimits extends ZipLimits {
@@ -157,6 +161,8 @@ export interface ImportReport {
   source: Manifest['source'];
   /** The archive's organisation (not created here: identities come from the federations). */
   organisation: Manifest['organisation'];
+  /** Skills results of an organisation's archive (null: none in the archive, or not an organisation's). */
+  skills: SkillsImportReport | null;
 }
 
 const SPACE_KEY = (spaceId: string): KeyOwner => ({ type: 'space', id: spaceId });
@@ -177,6 +183,7 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
     const loaded: LoadedSpace[] = [];
     for (const entry of manifest.spaces) loaded.push(await archive.loadSpace(entry));
     checkLevels(loaded, deps.scale);
+    const skillsPlan = await checkSkillsPart(deps.skills, archive, manifest.scope);
 
     // Who may own the new spaces: checked for every space before anything is written.
     const principalIds = new Set<string>();
@@ -191,11 +198,13 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
     const ids = assignIds(loaded);
     const created: { spaceId: string; jurisdiction: Jurisdiction }[] = [];
     const report: ImportedSpace[] = [];
+    let skills: SkillsImportReport | null = null;
     try {
       for (const [i, space] of loaded.entries()) {
         const jurisdiction = options.cell ?? space.space.jurisdiction;
         report.push(await importSpace(deps, archive, manifest, space, plans[i] as MemberPlan, ids, jurisdiction, created));
       }
+      skills = await importSkillsPart(deps, archive, skillsPlan);
     } catch (error) {
       for (const c of created.reverse()) await removeSpace(deps, c.spaceId, c.jurisdiction).catch((err: unknown) => deps.logger?.error({ err, spaceId: c.spaceId }, 'removing a failed import left something behind'));
       for (const c of created) {
@@ -207,7 +216,7 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
       if (error instanceof ZipFormatError) throw damagedArchive(error.entry ?? '?', error.message);
       throw importFailed((error as Error).message, { cause: error });
     }
-    return { spaces: report, abandonedRemoved, source: manifest.source, organisation: manifest.organisation };
+    return { spaces: report, abandonedRemoved, source: manifest.source, organisation: manifest.organisation, skills };
   } finally {
     await reader.close();
   }
@@ -314,6 +323,14 @@ class VerifiedArchive {
 
   has(path: string): boolean {
     return this.expected.has(path);
+  }
+
+  paths(): Iterable<string> {
+    return this.expected.keys();
+  }
+
+  invalid(message: string): ArchiveError {
+    return invalidArchive(message);
   }
 
   /**
