@@ -13,6 +13,9 @@ import { createEntente } from '../src/entente.ts';
 import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
 import type { AgentFile, FrameworkFile } from '../src/skills/archive/archive-format.ts';
 import { organisationSkillsArchive } from '../src/skills/index.ts';
+import { provisionalParameters } from '../src/skills/cat/index.ts';
+import { organisationKeyPrefix } from '../src/skills/items/item-authoring.ts';
+import { insertItem } from '../src/skills/items/items.repo.ts';
 import { insertPrincipalIfAbsent } from '../src/identity/principals.repo.ts';
 import { createAuditLog } from '../src/platform/audit/audit-log.ts';
 import { verifyExportFile } from '../src/platform/audit/export.ts';
@@ -625,7 +628,8 @@ describe('export → import → export', () => {
     const imported = await cli(importCommand, target.env, ['--file', file, '--cell', 'FR']);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out).toContain('ne sont pas recréés');
-    expect(imported.out).toContain(`Compétences numériques : ${DEMO_COLLEAGUES.length + 1} test(s) importé(s) pour ${DEMO_COLLEAGUES.length + 1} agent(s) (0 déjà présent(s)) ; 1 compétence(s), 1 profil(s) cible(s), 1 question(s)`);
+    const all = DEMO_COLLEAGUES.length + 1;
+    expect(imported.out).toContain(`Compétences numériques : tests importés : ${all} (déjà présents : 0) pour ${all} agent(s) ; de l’organisation : compétences 1, profils cibles 1, questions 1 ; choix de profil cible : 1 ; suivis de parcours : 1`);
 
     // Round trip: the target's own export of the organisation holds every test, answer and choice
     // of the first, equal but for the ids of the shared bank's items (each instance has its own).
@@ -665,8 +669,9 @@ describe('export → import → export', () => {
     const file = path.join(work, 'organisation.zip');
     const imported = await cli(importCommand, target.env, ['--file', file, '--cell', 'FR']);
     expect(imported.code, imported.err).toBe(0);
-    expect(imported.out).toContain(`Compétences numériques : 0 test(s) importé(s) pour ${DEMO_COLLEAGUES.length + 1} agent(s) (${DEMO_COLLEAGUES.length + 1} déjà présent(s)) ; 0 compétence(s), 0 profil(s) cible(s), 0 question(s)`);
-    expect(imported.out).toContain('choix ou suivi(s) déjà faits ici conservés');
+    const all = DEMO_COLLEAGUES.length + 1;
+    expect(imported.out).toContain(`Compétences numériques : tests importés : 0 (déjà présents : ${all}) pour ${all} agent(s) ; de l’organisation : compétences 0, profils cibles 0, questions 0`);
+    expect(imported.out).toContain('choix et suivis déjà faits ici, conservés (ceux de l’archive ne les remplacent pas) : 2');
   });
 });
 
@@ -763,6 +768,7 @@ describe('refusals, and nothing left behind', () => {
 
   // ── the skills part of an organisation's archive (issue 8) ──
   const CAMILLE_SKILLS = `organisation/skills/agents/${FR1.id}.json`;
+  const COLLEAGUE = `organisation/skills/agents/${DEMO_COLLEAGUES[2].id}.json`;
   // biome-ignore lint/suspicious/noExplicitAny: the tests edit any field of the archive's JSON
   type Edit = (value: Record<string, any>) => void;
   /** The organisation's archive with JSON entries changed, the manifest's hashes made to match (an attacker's archive, not a damaged one). */
@@ -801,7 +807,7 @@ describe('refusals, and nothing left behind', () => {
         v.assessments[0].level = 9;
       }, 'level'],
       ['the same answer twice', `organisation/skills/agents/${DEMO_COLLEAGUES[1].id}.json`, (v) => {
-        v.assessments[0].responses.push(v.assessments[0].responses[0]);
+        v.assessments[0].responses[1] = { ...v.assessments[0].responses[0], position: 2 };
       }, 'twice'],
       ['an item slipped under the shared bank’s keys', 'organisation/skills/framework.json', (v) => {
         v.items[0].key = '1.1-01';
@@ -812,9 +818,55 @@ describe('refusals, and nothing left behind', () => {
       ['a profile requiring an unknown competence', 'organisation/skills/framework.json', (v) => {
         v.targetProfiles[0].required = { 'org-inconnue': 3 };
       }, 'unknown competence'],
+      // What would let an archive certify levels nobody reached (the review's attacks):
+      ['a completed test claiming a higher level than its answers give', COLLEAGUE, (v) => {
+        v.assessments[0].level = 8;
+        v.assessments[0].result.level = 8;
+      }, 'not what its answers give'],
+      ['a completed test without its answers', COLLEAGUE, (v) => {
+        v.assessments[0].responses = [];
+        v.assessments[0].answered = 0;
+      }, 'not what its answers give'],
+      ['a test dated in the future (it would stay the latest for ever)', COLLEAGUE, (v) => {
+        v.assessments[0].completedAt = '2099-01-01T00:00:00.000Z';
+        v.assessments[0].updatedAt = '2099-01-01T00:00:00.000Z';
+      }, 'future'],
+      ['answers out of their times', COLLEAGUE, (v) => {
+        v.assessments[0].responses[3].answeredAt = '2020-01-01T00:00:00.000Z';
+      }, 'out of order'],
+      ['a gap in the answers’ positions', COLLEAGUE, (v) => {
+        v.assessments[0].responses[1].position = 7;
+      }, 'positions 1 to'],
+      ['an answer count that is not the answers’', COLLEAGUE, (v) => {
+        v.assessments[0].answered += 1;
+      }, 'answered but'],
+      ['item parameters outside the bank’s ranges', COLLEAGUE, (v) => {
+        v.assessments[0].responses[0].a = 1e39;
+      }, 'responses.0.a'],
+      ['a pending question already answered', CAMILLE_SKILLS, (v) => {
+        v.assessments[0].pendingItemKey = v.assessments[0].responses[0].itemKey;
+      }, 'already answered'],
+      ['a choice of a profile neither default nor the organisation’s', CAMILLE_SKILLS, (v) => {
+        v.targetProfile.id = 'profil-quelconque';
+      }, 'neither a default profile'],
+      ['a target profile id that is not a UUID', 'organisation/skills/framework.json', (v) => {
+        v.targetProfiles[0].id = 'pas-un-uuid';
+      }, 'targetProfiles.0.id'],
+      ['an item larger than the bank stores', 'organisation/skills/framework.json', (v) => {
+        const long = (n: number) => '中'.repeat(n);
+        // Within every field's bound, about 72 KB in all: over the column's 64 KiB.
+        const full = { stem: long(1000), options: Array.from({ length: 10 }, () => long(300)), accepted: Array.from({ length: 10 }, () => long(200)), explanation: long(2000) };
+        for (const lang of ['fr', 'frCA', 'en']) v.items[0][lang] = full;
+      }, 'too large'],
     ];
     for (const [what, name, change, says] of cases) {
-      const error = await refused(await orgArchive({ [name]: change }), {}, { skills });
+      const error = await importArchive({ ...deps, skills }, { file: await orgArchive({ [name]: change }) }).then(
+        () => null,
+        (e: unknown) => e as ArchiveError,
+      );
+      expect(error, what).toBeInstanceOf(ArchiveError);
+      expect(await footprint(), what).toBe(before);
+      if (!error) continue;
       expect(error.code, what).toBe('archive_invalid');
       expect(error.en, what).toContain(says);
     }
@@ -825,16 +877,17 @@ describe('refusals, and nothing left behind', () => {
     // Fails once the organisation's framework and some agents are written (the archive read a second time).
     const failing: typeof real = {
       ...real,
-      import: (archive, plan, here) => {
+      import: (archive, plan, here, done) => {
         let reads = 0;
         const flaky = { ...archive, has: (p: string) => archive.has(p), paths: () => archive.paths(), invalid: (m: string) => archive.invalid(m), json: async <T,>(p: string, schema: import('zod').ZodType<T>) => {
           if (p.startsWith('organisation/skills/agents/') && ++reads === 3) throw new Error('disque plein');
           return archive.json(p, schema);
         } };
-        return real.import(flaky, plan, here);
+        return real.import(flaky, plan, here, done);
       },
     };
     // The target has this archive's rows already (imported above): new ids, so that the failed import has something to write.
+    const newProfile = uuidv7();
     const newAssessments: Edit = (v) => {
       for (const a of v.assessments) {
         a.id = uuidv7();
@@ -848,12 +901,121 @@ describe('refusals, and nothing left behind', () => {
         v.items[0].id = uuidv7();
         v.items[0].key = `${v.items[0].key}-bis`;
         v.targetProfiles[0].required = { 'org-archivage-bis': 4 };
-        v.targetProfiles[0].id = uuidv7();
+        v.targetProfiles[0].id = newProfile;
       },
       ...Object.fromEntries([...(await entries(path.join(work, 'organisation.zip'))).keys()].filter((n) => n.startsWith('organisation/skills/agents/')).map((n) => [n, newAssessments])),
+      [CAMILLE_SKILLS]: (v) => {
+        newAssessments(v);
+        v.targetProfile.id = newProfile; // her choice names the profile by its (new) id
+      },
     });
     const error = await refused(fresh, {}, { skills: failing });
-    expect(error.code).toBe('import_failed');
+    expect(error.code, error.en).toBe('import_failed');
+  });
+
+  it('an answer id that exists here already is refused, and nothing of the import stays (issue 8)', async () => {
+    const skills = organisationSkillsArchive(stores);
+    // A new test whose answers reuse the ids of answers the target has (imported above).
+    const error = await refused(
+      await orgArchive({
+        [COLLEAGUE]: (v) => {
+          v.assessments[0].id = uuidv7();
+        },
+      }),
+      {},
+      { skills },
+    );
+    expect(error.code).toBe('archive_invalid');
+    expect(error.en).toContain('exists here already');
+  });
+
+  it('attaches results only to the organisation’s active members here, never to another bank’s items, and gives imported items provisional parameters (issue 8)', async () => {
+    // Another organisation's live item here, whose key an archive names.
+    const otherItem = uuidv7();
+    const otherKey = `${organisationKeyPrefix(DEMO_ORGANISATIONS[1].id)}1.1-99`;
+    await insertItem(stores.control.db, {
+      id: otherItem,
+      key: otherKey,
+      organisation_id: DEMO_ORGANISATIONS[1].id,
+      competence: '1.1',
+      level: 3,
+      kind: 'true_false',
+      status: 'live',
+      correct: [0],
+      content: { fr: { stem: 'Secret ?', explanation: 'Oui.' }, en: { stem: 'Secret?', explanation: 'Yes.' } },
+      a: 1,
+      b: 0,
+      c: 0,
+      calibrated_at: null,
+      calibration: null,
+      source: 'authored',
+      source_hash: null,
+      created_by: null,
+    });
+    const fresh: Edit = (v) => {
+      for (const a of v.assessments) {
+        a.id = uuidv7();
+        for (const r of a.responses) r.id = uuidv7();
+      }
+    };
+    const files = await entries(path.join(work, 'organisation.zip'));
+    const camille = json<AgentFile>(files.get(CAMILLE_SKILLS));
+    const file = await orgArchive({
+      // Camille's in-progress test, abandoned there, now pointing at the other organisation's item.
+      [CAMILLE_SKILLS]: (v) => {
+        fresh(v);
+        v.assessments[0].status = 'abandoned';
+        v.assessments[0].pendingItemId = null;
+        v.assessments[0].pendingItemKey = null;
+        v.assessments[0].options.organisations = [DEMO_ORGANISATIONS[1].id];
+        v.assessments[0].responses[0].itemKey = otherKey;
+        v.assessments[0].responses[1].itemKey = null;
+        v.assessments[0].responses[1].itemId = otherItem;
+      },
+      'organisation/skills/framework.json': (v) => {
+        v.items[0].id = uuidv7();
+        v.items[0].key = `${v.items[0].key}-calibre`;
+        v.items[0].parameters = { a: 6, b: -8, c: 0.49 };
+        v.items[0].calibratedAt = '2026-11-01T00:00:00.000Z';
+      },
+    });
+    // And the same file for an agent who is not a member of this organisation (FR2: another one's).
+    const withStranger = path.join(work, 'etranger.zip');
+    {
+      const all = await entries(file);
+      const manifest = json<Manifest>(all.get('manifest.json'));
+      all.delete('manifest.json');
+      const stranger = { ...json<AgentFile>(all.get(CAMILLE_SKILLS)), principalId: FR2.id };
+      stranger.assessments = stranger.assessments.map((a) => ({ ...a, id: uuidv7(), responses: a.responses.map((r) => ({ ...r, id: uuidv7() })) }));
+      all.set(`organisation/skills/agents/${FR2.id}.json`, Buffer.from(JSON.stringify(stranger)));
+      manifest.entries = [...all].map(([p, b]) => ({ path: p, size: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
+      const zip = await ZipWriter.create(withStranger);
+      for (const [p, b] of all) await zip.add(p, b, { compress: true });
+      await zip.add('manifest.json', JSON.stringify(manifest), { compress: true });
+      await zip.finish();
+    }
+    const report = await importArchive({ ...deps, skills: organisationSkillsArchive(stores) }, { file: withStranger, cell: 'FR' });
+    expect(report.skills?.agents.missing).toEqual([FR2.id]);
+    expect(report.skills?.assessments.created).toBe(1); // Camille's; the colleagues' are here already
+    expect(report.skills?.items.created).toBe(1);
+    expect(await stores.cells.FR.db.selectFrom('skills_assessments').select('id').where('principal_id', '=', FR2.id).execute()).toEqual([]);
+    const imported = await stores.cells.FR.db
+      .selectFrom('skills_assessments')
+      .select(['id', 'options', 'organisation_id'])
+      .where('principal_id', '=', FR1.id)
+      .where('status', '=', 'abandoned')
+      .orderBy('started_at', 'desc')
+      .execute();
+    const test = imported.find((a) => !camille.assessments.some((c) => c.id === a.id)) as (typeof imported)[number];
+    expect(test.organisation_id).toBe(DEMO_ORGANISATIONS[0].id);
+    expect(test.options.organisations).toEqual([DEMO_ORGANISATIONS[0].id]);
+    const answers = await stores.cells.FR.db.selectFrom('skills_responses').select(['position', 'item_id']).where('assessment_id', '=', test.id).orderBy('position').execute();
+    expect(answers.map((r) => r.item_id)).not.toContain(otherItem);
+    expect(await stores.control.db.selectFrom('skills_items').select('id').where('id', 'in', answers.map((r) => r.item_id)).execute()).toEqual([]);
+    const item = await stores.control.db.selectFrom('skills_items').select(['a', 'b', 'c', 'calibrated_at', 'level']).where('key', 'like', '%-calibre').executeTakeFirstOrThrow();
+    expect(item.calibrated_at).toBeNull();
+    expect({ a: item.a, b: item.b, c: item.c }).toEqual(provisionalParameters(item.level));
+    before = await footprint(); // the spaces it imported are now part of what later refusals must leave alone
   });
 
   it('an organisation unknown here: the spaces are imported, its skills results are not, and the report says so (issue 8)', async () => {

@@ -80,7 +80,10 @@ export async function exportCommand(args: string[]): Promise<number> {
         ),
       );
     }
-    console.log(say(`Archive écrite : ${result.out} (${mib} Mio, ${result.manifest.entries.length} entrées, ${seconds} s).`, `Archive written: ${result.out} (${mib} MiB, ${result.manifest.entries.length} entries, ${seconds} s).`));
+    const skills = result.manifest.contents.skillsResults;
+    if (skills.present) console.log(say(`✓ Compétences numériques (organisation/skills/) : tests : ${skills.count}`, `✓ Digital skills (organisation/skills/): tests: ${skills.count}`));
+    const entries = result.manifest.entries.length + 1; // manifest.json included, as an unzip tool lists them
+    console.log(say(`Archive écrite : ${result.out} (${mib} Mio, ${entries} entrées, ${seconds} s).`, `Archive written: ${result.out} (${mib} MiB, ${entries} entries, ${seconds} s).`));
     console.log(say('Elle est en clair : conservez-la chiffrée et détruisez-la quand elle ne sert plus.', 'It is plaintext: keep it encrypted and destroy it when it is no longer needed.'));
     return 0;
   } catch (error) {

@@ -50,20 +50,30 @@ function printSkills(s: SkillsImportReport): void {
   }
   console.log(
     say(
-      `✓ Compétences numériques : ${s.assessments.created} test(s) importé(s) pour ${s.agents.imported} agent(s) (${s.assessments.present} déjà présent(s)) ; ${s.competences.created} compétence(s), ${s.targetProfiles.created} profil(s) cible(s), ${s.items.created} question(s) de l’organisation ; ${s.targetProfileChoices.created} choix de profil et ${s.pathProgress.created} suivi(s) de parcours`,
-      `✓ Digital skills: ${s.assessments.created} test(s) imported for ${s.agents.imported} agent(s) (${s.assessments.present} already here); ${s.competences.created} competence(s), ${s.targetProfiles.created} target profile(s), ${s.items.created} item(s) of the organisation; ${s.targetProfileChoices.created} profile choice(s) and ${s.pathProgress.created} path progress entr(ies)`,
+      `✓ Compétences numériques : tests importés : ${s.assessments.created} (déjà présents : ${s.assessments.present}) pour ${s.agents.imported} agent(s) ; de l’organisation : compétences ${s.competences.created}, profils cibles ${s.targetProfiles.created}, questions ${s.items.created} ; choix de profil cible : ${s.targetProfileChoices.created} ; suivis de parcours : ${s.pathProgress.created}`,
+      `✓ Digital skills: tests imported: ${s.assessments.created} (already here: ${s.assessments.present}) for ${s.agents.imported} agent(s); the organisation's competences ${s.competences.created}, target profiles ${s.targetProfiles.created}, items ${s.items.created}; target-profile choices: ${s.targetProfileChoices.created}; path progress entries: ${s.pathProgress.created}`,
     ),
   );
   if (s.agents.missing.length > 0) {
-    console.log(say(`  ⚠ agents inconnus ici, résultats non importés : ${s.agents.missing.join(', ')}`, `  ⚠ agents unknown here, results not imported: ${s.agents.missing.join(', ')}`));
+    console.log(
+      say(
+        `  ⚠ pas membres actifs de l’organisation ici, résultats non importés : ${s.agents.missing.join(', ')}`,
+        `  ⚠ not active members of the organisation here, results not imported: ${s.agents.missing.join(', ')}`,
+      ),
+    );
   }
   if (s.assessments.inProgressHere > 0) {
-    console.log(say(`  ⚠ ${s.assessments.inProgressHere} test(s) en cours non importé(s) : l’agent en a déjà un en cours ici`, `  ⚠ ${s.assessments.inProgressHere} test(s) in progress not imported: the agent already has one in progress here`));
+    console.log(say(`  ⚠ tests en cours non importés (l’agent en a déjà un en cours ici) : ${s.assessments.inProgressHere}`, `  ⚠ tests in progress not imported (the agent already has one in progress here): ${s.assessments.inProgressHere}`));
   }
   const kept = s.targetProfileChoices.keptHere + s.pathProgress.keptHere;
-  if (kept > 0) console.log(say(`  ${kept} choix ou suivi(s) déjà faits ici conservés (ceux de l’archive ne les remplacent pas)`, `  ${kept} choice(s) or progress already made here kept (the archive's do not replace them)`));
+  if (kept > 0) console.log(say(`  choix et suivis déjà faits ici, conservés (ceux de l’archive ne les remplacent pas) : ${kept}`, `  choices and progress already made here, kept (the archive's do not replace them): ${kept}`));
   if (s.answersWithUnknownItem > 0) {
-    console.log(say(`  ${s.answersWithUnknownItem} réponse(s) à des questions absentes de la banque d’ici (gardées avec leurs paramètres)`, `  ${s.answersWithUnknownItem} answer(s) to items this bank does not have (kept with their parameters)`));
+    console.log(
+      say(
+        `  réponses à des questions absentes de la banque d’ici (gardées avec leurs paramètres) : ${s.answersWithUnknownItem}`,
+        `  answers to items this bank does not have (kept with their parameters): ${s.answersWithUnknownItem}`,
+      ),
+    );
   }
 }
 

@@ -10,4 +10,4 @@ export { seedDemoResults } from './demo-results.ts';
 export { runCalibration, type CalibrationRun } from './calibration/calibration.ts';
 export { skillsPersonalData } from './personal-data.ts';
 export { skillsAuthoringRoutes } from './items/routes.ts';
-export { organisationSkillsArchive, type OrganisationSkillsArchive, type SkillsArchivePlan, type SkillsImportReport } from './archive/organisation-archive.ts';
+export { organisationSkillsArchive, type OrganisationSkillsArchive, type SkillsArchivePlan, type SkillsArchiveReader, type SkillsImportReport } from './archive/organisation-archive.ts';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { CRCN } from '../framework/crcn.ts';
+import { FRAMEWORK_LIMITS } from '../framework/framework-admin.ts';
+import { QUEBEC_DIMENSIONS } from '../framework/quebec.ts';
 import { COMPETENCE_ID, fileItemShape, ITEM_KEY } from '../items/authoring.ts';
+import { AUTHORING_LIMITS } from '../items/item-authoring.ts';
 import { storableText } from '../text.ts';
 
 /**
@@ -14,8 +18,19 @@ export const FRAMEWORK_PATH = `${SKILLS_FOLDER}framework.json`;
 export const AGENTS_FOLDER = `${SKILLS_FOLDER}agents/`;
 export const agentPath = (principalId: string) => `${AGENTS_FOLDER}${principalId}.json`;
 
-/** Bounds an importer holds an archive to (far above what the product itself writes). */
-export const ARCHIVE_BOUNDS = { assessmentsPerAgent: 10_000, responsesPerAssessment: 200, pathEntries: 1_000, competences: 500, profiles: 500, items: 5_000 } as const;
+/**
+ * Bounds an importer holds an archive to: the product's own limits (FRAMEWORK_LIMITS, the
+ * authoring limits, the routes' text lengths), so that nothing imported is what the product
+ * itself could not have written.
+ */
+export const ARCHIVE_BOUNDS = {
+  assessmentsPerAgent: 10_000,
+  responsesPerAssessment: 200,
+  pathEntries: 1_000,
+  competences: FRAMEWORK_LIMITS.competences,
+  profiles: FRAMEWORK_LIMITS.profiles,
+  items: AUTHORING_LIMITS.perOrganisation,
+} as const;
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'lower-case UUID');
 const isoTime = z.iso.datetime();
@@ -24,15 +39,19 @@ const area = z.enum(['1', '2', '3', '4', '5']);
 const localised = (max: number) => z.object({ fr: storableText(max).pipe(z.string().min(1)), frCA: storableText(max).optional(), en: storableText(max).pipe(z.string().min(1)) }).strict();
 const finite = z.number().finite();
 const competenceId = z.string().regex(COMPETENCE_ID);
+/** IRT parameters in the bank's own ranges (the items table's checks). */
+const parameters = { a: z.number().gt(0).max(6), b: z.number().min(-8).max(8), c: z.number().min(0).lt(0.5) };
+const crcnIds = new Set(CRCN.map((c) => c.id));
+const quebecIds = new Set(QUEBEC_DIMENSIONS.map((d) => d.id));
 
 export const ArchivedCompetenceSchema = z
   .object({
     id: z.string().regex(/^org-[a-z0-9-]{1,60}$/),
     area,
-    name: localised(200),
-    description: localised(2000),
-    crcn: z.array(z.string().max(16)).max(20),
-    quebec: z.array(z.string().max(16)).max(20),
+    name: localised(120),
+    description: localised(1000),
+    crcn: z.array(z.string().refine((id) => crcnIds.has(id), 'a CRCN competence id')).max(16),
+    quebec: z.array(z.string().refine((id) => quebecIds.has(id), 'a Québec dimension id')).max(12),
     createdBy: uuid.nullable(),
     createdAt: isoTime,
   })
@@ -40,10 +59,10 @@ export const ArchivedCompetenceSchema = z
 
 export const ArchivedProfileSchema = z
   .object({
-    id: z.string().min(1).max(64),
+    id: uuid,
     role: z.enum(['agent', 'manager', 'digital-specialist']),
-    name: localised(200),
-    required: z.record(competenceId, level),
+    name: localised(120),
+    required: z.record(competenceId, level).refine((r) => Object.keys(r).length <= 100, 'at most 100 competences'),
     createdBy: uuid.nullable(),
     updatedAt: isoTime,
   })
@@ -55,7 +74,8 @@ export const ArchivedItemSchema = fileItemShape
     id: uuid,
     key: z.string().regex(ITEM_KEY),
     status: z.enum(['draft', 'live', 'retired']),
-    parameters: z.object({ a: z.number().gt(0).max(6), b: z.number().min(-8).max(8), c: z.number().min(0).lt(0.5) }).strict(),
+    /** As the source had them; an import gives the items provisional parameters again (see import-organisation.ts). */
+    parameters: z.object(parameters).strict(),
     calibratedAt: isoTime.nullable(),
     source: z.enum(['authored', 'imported']),
     createdBy: uuid.nullable(),
@@ -86,9 +106,7 @@ export const ArchivedResponseSchema = z
     itemKey: z.string().regex(ITEM_KEY).nullable(),
     area,
     competence: competenceId,
-    a: finite,
-    b: finite,
-    c: finite,
+    ...parameters,
     answer,
     correct: z.boolean(),
     answeredAt: isoTime,

@@ -44,10 +44,29 @@ export async function itemKeysByIds(db: ControlDb, ids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.id, r.key]));
 }
 
-/** Ids of items by key, here: an imported answer points at this bank's item with the same key. */
-export async function itemIdsByKeys(db: ControlDb, keys: readonly string[]): Promise<Map<string, string>> {
-  const rows = await chunked(keys, (chunk) => db.selectFrom('skills_items').select(['id', 'key']).where('key', 'in', chunk).execute());
+/**
+ * Ids of items by key, here, in the shared bank and the organisation's own only: an imported
+ * answer points at this bank's item with the same key, never at another organisation's item.
+ */
+export async function itemIdsByKeys(db: ControlDb, keys: readonly string[], organisationId: string): Promise<Map<string, string>> {
+  const rows = await chunked(keys, (chunk) =>
+    db
+      .selectFrom('skills_items')
+      .select(['id', 'key'])
+      .where('key', 'in', chunk)
+      .where((eb) => eb.or([eb('organisation_id', 'is', null), eb('organisation_id', '=', organisationId)]))
+      .execute(),
+  );
   return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+/** Who owns these ids here (competences, target profiles, items by id or key): an import never writes over another organisation's. */
+export async function frameworkOwners(db: ControlDb, ids: { competences: string[]; profiles: string[]; items: string[]; keys: string[] }) {
+  const competences = await chunked(ids.competences, (chunk) => db.selectFrom('skills_competences').select(['id', 'organisation_id']).where('id', 'in', chunk).execute());
+  const profiles = await chunked(ids.profiles, (chunk) => db.selectFrom('skills_target_profiles').select(['id', 'organisation_id']).where('id', 'in', chunk).execute());
+  const byId = await chunked(ids.items, (chunk) => db.selectFrom('skills_items').select(['id', 'key', 'organisation_id']).where('id', 'in', chunk).execute());
+  const byKey = await chunked(ids.keys, (chunk) => db.selectFrom('skills_items').select(['id', 'key', 'organisation_id']).where('key', 'in', chunk).execute());
+  return { competences, profiles, items: [...byId, ...byKey] };
 }
 
 export async function insertCompetenceIfAbsent(
@@ -157,11 +176,37 @@ export async function insertPathProgressIfAbsent(db: CellDb, row: { principal_id
   return inserted !== undefined;
 }
 
-/** Undo of a failed import in one cell: the rows it inserted (answers go with their assessment). */
-export async function deleteResultRows(db: CellDb, rows: { assessments: string[]; settings: string[]; progress: { principalId: string; resourceId: string }[] }): Promise<void> {
-  for (let i = 0; i < rows.assessments.length; i += CHUNK) await db.deleteFrom('skills_assessments').where('id', 'in', rows.assessments.slice(i, i + CHUNK)).execute();
-  for (let i = 0; i < rows.settings.length; i += CHUNK) await db.deleteFrom('skills_settings').where('principal_id', 'in', rows.settings.slice(i, i + CHUNK)).execute();
-  for (const p of rows.progress) await db.deleteFrom('skills_path_progress').where('principal_id', '=', p.principalId).where('resource_id', '=', p.resourceId).execute();
+/** The ids among these that answers here already have (a crafted archive reusing them is refused). */
+export async function existingResponseIds(db: CellDb, ids: readonly string[]): Promise<string[]> {
+  return (await chunked(ids, (chunk) => db.selectFrom('skills_responses').select('id').where('id', 'in', chunk).execute())).map((r) => r.id);
+}
+
+/**
+ * Undo of a failed import in one cell: the rows it inserted, each only while it is still as the
+ * import wrote it (on PostgreSQL the servers run beside the import: an agent may have answered a
+ * resumed test, or changed their choice, in between — theirs is kept). Answers go with their test.
+ */
+export async function deleteResultRows(
+  db: CellDb,
+  rows: {
+    assessments: { id: string; updatedAt: Date }[];
+    settings: { principalId: string; profileId: string; updatedAt: Date }[];
+    progress: { principalId: string; resourceId: string; status: PathStatus; updatedAt: Date }[];
+  },
+): Promise<void> {
+  for (const a of rows.assessments) await db.deleteFrom('skills_assessments').where('id', '=', a.id).where('updated_at', '=', a.updatedAt).execute();
+  for (const s of rows.settings) {
+    await db.deleteFrom('skills_settings').where('principal_id', '=', s.principalId).where('target_profile_id', '=', s.profileId).where('updated_at', '=', s.updatedAt).execute();
+  }
+  for (const p of rows.progress) {
+    await db
+      .deleteFrom('skills_path_progress')
+      .where('principal_id', '=', p.principalId)
+      .where('resource_id', '=', p.resourceId)
+      .where('status', '=', p.status)
+      .where('updated_at', '=', p.updatedAt)
+      .execute();
+  }
 }
 
 export async function assessmentExists(db: CellDb, id: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import type { AssessmentRow, ResponseRow } from '../assessments/assessments.repo.ts';
+import { TARGET_PROFILES } from '../framework/target-profiles.ts';
 import { listItems } from '../items/items.repo.ts';
 import { type AgentFile, ARCHIVE_BOUNDS, agentPath, FRAMEWORK_PATH, type FrameworkFile } from './archive-format.ts';
 import { itemKeysByIds, listCompetencesForArchive, listOrganisationAssessments, listPathProgressOf, listProfilesForArchive, listResponsesOf, listSettingsOf } from './archive.repo.ts';
@@ -83,10 +84,12 @@ export async function exportOrganisationSkills(
   await archive.json(FRAMEWORK_PATH, framework);
 
   const summary: SkillsExportSummary = { agents: 0, assessments: 0, responses: 0, competences: competences.length, targetProfiles: profiles.length, items: items.length };
+  // A choice of another organisation's profile is that organisation's business, not this one's.
+  const profileIds = new Set([...TARGET_PROFILES.map((p) => p.id), ...profiles.map((p) => p.id)]);
   const members = [...input.members].sort((x, y) => (x.principalId < y.principalId ? -1 : 1));
   for (let i = 0; i < members.length; i += BATCH) {
     const batch = members.slice(i, i + BATCH);
-    for (const file of await agentFiles(stores, organisationId, batch)) {
+    for (const file of await agentFiles(stores, organisationId, batch, profileIds)) {
       await archive.json(agentPath(file.principalId), file);
       summary.agents += 1;
       summary.assessments += file.assessments.length;
@@ -97,7 +100,12 @@ export async function exportOrganisationSkills(
 }
 
 /** The files of one batch of agents who have any skills data, in principal-id order. */
-async function agentFiles(stores: Stores, organisationId: string, batch: readonly { principalId: string; homeJurisdiction: Jurisdiction }[]): Promise<AgentFile[]> {
+async function agentFiles(
+  stores: Stores,
+  organisationId: string,
+  batch: readonly { principalId: string; homeJurisdiction: Jurisdiction }[],
+  profileIds: ReadonlySet<string>,
+): Promise<AgentFile[]> {
   const files: AgentFile[] = [];
   for (const jurisdiction of ['FR', 'QC'] as const) {
     const ids = batch.filter((m) => m.homeJurisdiction === jurisdiction).map((m) => m.principalId);
@@ -119,7 +127,8 @@ async function agentFiles(stores: Stores, organisationId: string, batch: readonl
     const keys = await itemKeysByIds(stores.control.db, [...itemIds]);
     for (const principalId of ids) {
       const own = assessments.filter((a) => a.principal_id === principalId);
-      const setting = settings.get(principalId);
+      const chosen = settings.get(principalId);
+      const setting = chosen && profileIds.has(chosen.target_profile_id) ? chosen : undefined;
       const path = progress.filter((p) => p.principal_id === principalId);
       if (own.length === 0 && !setting && path.length === 0) continue;
       files.push({

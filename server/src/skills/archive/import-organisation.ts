@@ -1,16 +1,17 @@
-import type { z } from 'zod';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Stores } from '../../platform/db/stores.ts';
-import type { CellDb } from '../../platform/db/types.ts';
-import { COMPETENCES } from '../framework/digcomp.ts';
-import { itemProblems, normaliseItem } from '../items/authoring.ts';
-import { organisationKeyPrefix } from '../items/item-authoring.ts';
-import type { StoredAssessmentOptions } from '../skills.tables.ts';
-import { AGENTS_FOLDER, type AgentFile, AgentFileSchema, agentPath, FRAMEWORK_PATH, type FrameworkFile, FrameworkFileSchema } from './archive-format.ts';
+import type { CellDb, ControlDb } from '../../platform/db/types.ts';
+import { uuidv7 } from '../../platform/ids.ts';
+import { provisionalParameters } from '../cat/index.ts';
+import type { Level } from '../framework/types.ts';
+import type { PathStatus, StoredAssessmentOptions } from '../skills.tables.ts';
+import { type AgentFile, AgentFileSchema } from './archive-format.ts';
 import {
   assessmentExists,
   deleteFrameworkRows,
   deleteResultRows,
+  existingResponseIds,
+  frameworkOwners,
   insertArchivedAssessment,
   insertArchivedItemIfAbsent,
   insertArchivedResponses,
@@ -20,129 +21,53 @@ import {
   insertSettingIfAbsent,
   itemIdsByKeys,
 } from './archive.repo.ts';
+import type { SkillsArchivePlan, SkillsArchiveReader } from './check-organisation.ts';
 
 /**
- * The skills part of `entente import` for an organisation's archive (docs/export-format.md).
+ * The skills part of `entente import` for an organisation's archive (docs/export-format.md), once
+ * `checkOrganisationSkills` has accepted every file and every space is in.
  *
- * `checkOrganisationSkills` reads and validates every skills file before the import writes
- * anything (an archive is refused whole); `importOrganisationSkills` then writes, only when the
- * organisation exists here (its framework belongs to it), and only for agents who exist here
- * (as space members are re-attached): the others are reported and stay in the archive.
+ * It writes only when the organisation exists here (its framework belongs to it), and only for
+ * agents who are active members of it here (as space members are re-attached): the others are
+ * reported and stay in the archive. Each agent's data goes to their home cell here.
  *
- * Everything is inserted if absent, never overwritten: an assessment already here (same id: the
- * archive was imported before) is skipped, and an agent's own target-profile choice or progress
- * here stands over the archive's. Answers point at this bank's item with the same key (starter
- * items have other ids on another instance). If anything fails, what was inserted is removed.
+ * Everything is inserted if absent, never overwritten: a test already here (same id: the archive
+ * was imported before) is skipped, and an agent's own target-profile choice or progress here
+ * stands over the archive's. Answers point at this instance's item with the same key, in the
+ * shared bank or the organisation's own only; an item this bank does not have gets an id of its
+ * own (never one of another bank's items), and a pending question that is not here is chosen
+ * again when the agent resumes. The organisation's items start again from provisional
+ * parameters: this instance's calibration sets them, not the archive. If anything fails — the
+ * audit entry included (`done`) — what was inserted is removed.
  */
-export interface SkillsArchiveReader {
-  has(path: string): boolean;
-  /** Every entry path of the archive. */
-  paths(): Iterable<string>;
-  json<T>(path: string, schema: z.ZodType<T>): Promise<T>;
-  /** An archive_invalid refusal naming what is wrong. */
-  invalid(message: string): Error;
-}
-
-export interface SkillsArchivePlan {
-  framework: FrameworkFile;
-  agentPaths: string[];
-  principalIds: string[];
-  assessments: number;
-}
-
 export interface SkillsImportReport {
   /** false: the organisation does not exist here; nothing of its skills data was written. */
   organisationFound: boolean;
   competences: { created: number; present: number };
   targetProfiles: { created: number; present: number };
   items: { created: number; present: number };
+  /** missing: agents of the archive who are not active members of the organisation here. */
   agents: { imported: number; missing: string[] };
   assessments: { created: number; present: number; inProgressHere: number };
   targetProfileChoices: { created: number; keptHere: number };
   pathProgress: { created: number; keptHere: number };
-  /** Answers whose item this bank does not have (kept with the archive's item id and parameters). */
+  /** Answers whose item this bank does not have (kept with the parameters they were scored with). */
   answersWithUnknownItem: number;
-}
-
-const DIGCOMP = new Set(COMPETENCES.map((c) => c.id));
-
-export async function checkOrganisationSkills(archive: SkillsArchiveReader, organisationId: string): Promise<SkillsArchivePlan | null> {
-  if (!archive.has(FRAMEWORK_PATH)) return null;
-  const framework = await archive.json(FRAMEWORK_PATH, FrameworkFileSchema);
-  if (framework.organisationId !== organisationId) throw archive.invalid(`${FRAMEWORK_PATH} names another organisation`);
-  unique(archive, framework.competences.map((c) => c.id), `${FRAMEWORK_PATH}: competence`);
-  unique(archive, framework.targetProfiles.map((p) => p.id), `${FRAMEWORK_PATH}: target profile`);
-  unique(archive, framework.items.map((i) => i.id), `${FRAMEWORK_PATH}: item id`);
-  unique(archive, framework.items.map((i) => i.key), `${FRAMEWORK_PATH}: item key`);
-  const known = new Set([...DIGCOMP, ...framework.competences.map((c) => c.id)]);
-  const prefix = organisationKeyPrefix(organisationId);
-  for (const item of framework.items) {
-    // An organisation's items live in its own key namespace: an archive cannot slip items in under the shared bank's keys.
-    if (!item.key.startsWith(prefix)) throw archive.invalid(`${FRAMEWORK_PATH}: item ${item.key} is not in the organisation's key namespace (${prefix}…)`);
-    // Live items are asked in tests: they must meet the authoring rules (drafts may be unfinished).
-    if (item.status === 'live') {
-      const problems = itemProblems(normaliseItem(item), known);
-      if (problems.length > 0) throw archive.invalid(`${FRAMEWORK_PATH}: item ${item.key}: ${problems.map((p) => `${p.path} ${p.code}`).join(', ')}`);
-    }
-  }
-  for (const profile of framework.targetProfiles) {
-    for (const competence of Object.keys(profile.required)) {
-      if (!known.has(competence)) throw archive.invalid(`${FRAMEWORK_PATH}: target profile ${profile.id} requires an unknown competence ${competence}`);
-    }
-  }
-
-  const agentPaths = [...archive.paths()].filter((p) => p.startsWith(AGENTS_FOLDER)).sort();
-  const assessmentIds = new Set<string>();
-  const responseIds = new Set<string>();
-  const principalIds: string[] = [];
-  let assessments = 0;
-  for (const path of agentPaths) {
-    const agent = await archive.json(path, AgentFileSchema);
-    if (path !== agentPath(agent.principalId)) throw archive.invalid(`${path} holds another agent's data`);
-    principalIds.push(agent.principalId);
-    unique(archive, agent.learningPath.map((p) => p.resourceId), `${path}: learning-path resource`);
-    if (agent.assessments.filter((a) => a.status === 'in_progress').length > 1) throw archive.invalid(`${path}: more than one test in progress`);
-    for (const a of agent.assessments) {
-      const where = `${path}: assessment ${a.id}`;
-      if (a.organisationId !== organisationId) throw archive.invalid(`${where} was taken in another organisation`);
-      if (assessmentIds.has(a.id)) throw archive.invalid(`${where} appears twice`);
-      assessmentIds.add(a.id);
-      const completed = a.status === 'completed';
-      if (completed !== (a.result !== null) || completed !== (a.level !== null) || completed !== (a.completedAt !== null) || (a.result && a.result.level !== a.level)) {
-        throw archive.invalid(`${where}: status, result, level and completion disagree`);
-      }
-      if (a.pendingItemId !== null && a.status !== 'in_progress') throw archive.invalid(`${where}: a pending question in a finished test`);
-      unique(archive, a.responses.map((r) => String(r.position)), `${where}: answer position`);
-      unique(archive, a.responses.map((r) => r.itemId), `${where}: answered item`);
-      unique(archive, a.responses.flatMap((r) => r.itemKey ?? []), `${where}: answered item key`);
-      for (const r of a.responses) {
-        if (responseIds.has(r.id)) throw archive.invalid(`${where}: answer ${r.id} appears twice`);
-        responseIds.add(r.id);
-      }
-      assessments += 1;
-    }
-  }
-  return { framework, agentPaths, principalIds, assessments };
-}
-
-function unique(archive: SkillsArchiveReader, values: readonly string[], what: string): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (seen.has(v)) throw archive.invalid(`${what} ${v} appears twice`);
-    seen.add(v);
-  }
 }
 
 interface Inserted {
   framework: { competences: string[]; profiles: string[]; items: string[] };
-  cells: Record<Jurisdiction, { assessments: string[]; settings: string[]; progress: { principalId: string; resourceId: string }[] }>;
+  cells: Record<Jurisdiction, Parameters<typeof deleteResultRows>[1]>;
 }
+
+const emptyCell = (): Inserted['cells'][Jurisdiction] => ({ assessments: [], settings: [], progress: [] });
 
 export async function importOrganisationSkills(
   stores: Stores,
   archive: SkillsArchiveReader,
   plan: SkillsArchivePlan,
   here: { organisationExists: boolean; agents: ReadonlyMap<string, Jurisdiction> },
+  done: (report: SkillsImportReport) => Promise<void>,
 ): Promise<SkillsImportReport> {
   const report: SkillsImportReport = {
     organisationFound: here.organisationExists,
@@ -155,22 +80,24 @@ export async function importOrganisationSkills(
     pathProgress: { created: 0, keptHere: 0 },
     answersWithUnknownItem: 0,
   };
-  if (!here.organisationExists) return report;
-  const inserted: Inserted = {
-    framework: { competences: [], profiles: [], items: [] },
-    cells: { FR: { assessments: [], settings: [], progress: [] }, QC: { assessments: [], settings: [], progress: [] } },
-  };
+  if (!here.organisationExists) {
+    await done(report);
+    return report;
+  }
+  const inserted: Inserted = { framework: { competences: [], profiles: [], items: [] }, cells: { FR: emptyCell(), QC: emptyCell() } };
+  const organisationId = plan.framework.organisationId;
   try {
-    await importFramework(stores, plan, report, inserted);
+    await importFramework(stores.control.db, archive, plan, report, inserted);
     for (const path of plan.agentPaths) {
       // Read again (and hashed again): the archive may not change between the check and the write.
       const agent = await archive.json(path, AgentFileSchema);
       const home = here.agents.get(agent.principalId);
       if (!home) continue;
-      const keys = await itemIdsByKeys(stores.control.db, referencedKeys(agent));
-      await stores.cells[home].db.transaction().execute((trx) => importAgent(trx, agent, keys, report, inserted.cells[home]));
+      const keys = await itemIdsByKeys(stores.control.db, referencedKeys(agent), organisationId);
+      await stores.cells[home].db.transaction().execute((trx) => importAgent(trx, archive, agent, organisationId, keys, report, inserted.cells[home]));
       report.agents.imported += 1;
     }
+    await done(report);
   } catch (error) {
     for (const j of ['FR', 'QC'] as const) await deleteResultRows(stores.cells[j].db, inserted.cells[j]);
     await deleteFrameworkRows(stores.control.db, inserted.framework);
@@ -179,10 +106,20 @@ export async function importOrganisationSkills(
   return report;
 }
 
-async function importFramework(stores: Stores, plan: SkillsArchivePlan, report: SkillsImportReport, inserted: Inserted): Promise<void> {
+async function importFramework(control: ControlDb, archive: SkillsArchiveReader, plan: SkillsArchivePlan, report: SkillsImportReport, inserted: Inserted): Promise<void> {
   const { framework } = plan;
   const organisation_id = framework.organisationId;
-  await stores.control.db.transaction().execute(async (trx) => {
+  await control.transaction().execute(async (trx) => {
+    // An id (or an item's key) another organisation holds here is refused: never written over, never silently skipped.
+    const owners = await frameworkOwners(trx, {
+      competences: framework.competences.map((c) => c.id),
+      profiles: framework.targetProfiles.map((p) => p.id),
+      items: framework.items.map((i) => i.id),
+      keys: framework.items.map((i) => i.key),
+    });
+    for (const owner of [...owners.competences, ...owners.profiles, ...owners.items]) {
+      if (owner.organisation_id !== organisation_id) throw archive.invalid(`organisation/skills/framework.json: ${owner.id} belongs to another organisation here`);
+    }
     const done: Inserted['framework'] = { competences: [], profiles: [], items: [] };
     for (const c of framework.competences) {
       const definition = { name: c.name, description: c.description, crcn: c.crcn, quebec: c.quebec };
@@ -195,7 +132,7 @@ async function importFramework(stores: Stores, plan: SkillsArchivePlan, report: 
         id: p.id,
         organisation_id,
         role: p.role,
-        definition: { name: p.name, required: p.required as Record<string, 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8> },
+        definition: { name: p.name, required: p.required as Record<string, Level> },
         created_by: p.createdBy,
         updated_at: new Date(p.updatedAt),
       });
@@ -203,20 +140,23 @@ async function importFramework(stores: Stores, plan: SkillsArchivePlan, report: 
       count(report.targetProfiles, created);
     }
     for (const i of framework.items) {
+      // Parameters decide certified levels: an organisation never sets its own items' (as in
+      // authoring); this instance's calibration will, from the answers it collects.
+      const parameters = provisionalParameters(i.level as Level);
       const created = await insertArchivedItemIfAbsent(trx, {
         id: i.id,
         key: i.key,
         organisation_id,
         competence: i.competence,
-        level: i.level as 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8,
+        level: i.level as Level,
         kind: i.kind,
         status: i.status,
         correct: i.correct,
         content: { fr: i.fr, ...(i.frCA ? { frCA: i.frCA } : {}), en: i.en } as never,
-        a: i.parameters.a,
-        b: i.parameters.b,
-        c: i.parameters.c,
-        calibrated_at: i.calibratedAt === null ? null : new Date(i.calibratedAt),
+        a: parameters.a,
+        b: parameters.b,
+        c: parameters.c,
+        calibrated_at: null,
         calibration: null,
         source: i.source,
         source_hash: null,
@@ -249,31 +189,35 @@ function referencedKeys(agent: AgentFile): string[] {
 
 async function importAgent(
   trx: CellDb,
+  archive: SkillsArchiveReader,
   agent: AgentFile,
+  organisationId: string,
   keys: ReadonlyMap<string, string>,
   report: SkillsImportReport,
   inserted: Inserted['cells'][Jurisdiction],
 ): Promise<void> {
-  const done: Inserted['cells'][Jurisdiction] = { assessments: [], settings: [], progress: [] };
+  const done = emptyCell();
   let unknownItems = 0;
   const tally = { created: 0, present: 0, inProgressHere: 0 };
-  const itemHere = (id: string, key: string | null) => (key !== null ? keys.get(key) : undefined) ?? id;
   for (const a of agent.assessments) {
-    const { excludedKeys, ...rest } = a.options;
-    const options: StoredAssessmentOptions = { ...rest, ...(excludedKeys ? { excluded: excludedKeys.flatMap((k) => keys.get(k) ?? []) } : {}) };
+    const { excludedKeys, organisations: _, ...rest } = a.options;
+    // The test draws from the shared bank and this organisation's: an archive cannot add others'.
+    const options: StoredAssessmentOptions = { ...rest, organisations: [organisationId], ...(excludedKeys ? { excluded: excludedKeys.flatMap((k) => keys.get(k) ?? []) } : {}) };
+    const updatedAt = new Date(a.updatedAt);
     const created = await insertArchivedAssessment(trx, {
       id: a.id,
       principal_id: agent.principalId,
-      organisation_id: a.organisationId,
+      organisation_id: organisationId,
       status: a.status,
-      pending_item_id: a.pendingItemId === null ? null : itemHere(a.pendingItemId, a.pendingItemKey),
+      // A pending question this bank does not have: chosen again when the agent resumes.
+      pending_item_id: a.pendingItemKey === null ? null : (keys.get(a.pendingItemKey) ?? null),
       answered: a.answered,
       options,
       framework_version: a.frameworkVersion,
       result: a.result,
       level: a.level,
       started_at: new Date(a.startedAt),
-      updated_at: new Date(a.updatedAt),
+      updated_at: updatedAt,
       completed_at: a.completedAt === null ? null : new Date(a.completedAt),
     });
     if (!created) {
@@ -282,17 +226,24 @@ async function importAgent(
       else tally.present += 1;
       continue;
     }
-    done.assessments.push(a.id);
+    const taken = await existingResponseIds(
+      trx,
+      a.responses.map((r) => r.id),
+    );
+    if (taken.length > 0) throw archive.invalid(`agents/${agent.principalId}.json: assessment ${a.id}: answer ${taken[0]} exists here already`);
+    done.assessments.push({ id: a.id, updatedAt });
     tally.created += 1;
     await insertArchivedResponses(
       trx,
       a.responses.map((r) => {
-        if (r.itemKey === null || !keys.has(r.itemKey)) unknownItems += 1;
+        const here = r.itemKey === null ? undefined : keys.get(r.itemKey);
+        if (here === undefined) unknownItems += 1;
         return {
           id: r.id,
           assessment_id: a.id,
           principal_id: agent.principalId,
-          item_id: itemHere(r.itemId, r.itemKey),
+          // Unknown here: an id of its own, which no item of any bank has (keys are unique per assessment, so no two collide).
+          item_id: here ?? uuidv7(),
           position: r.position,
           area: r.area,
           competence: r.competence,
@@ -308,17 +259,19 @@ async function importAgent(
   }
   let choice = { created: 0, keptHere: 0 };
   if (agent.targetProfile) {
-    const created = await insertSettingIfAbsent(trx, { principal_id: agent.principalId, target_profile_id: agent.targetProfile.id, updated_at: new Date(agent.targetProfile.updatedAt) });
-    if (created) done.settings.push(agent.principalId);
+    const row = { principal_id: agent.principalId, target_profile_id: agent.targetProfile.id, updated_at: new Date(agent.targetProfile.updatedAt) };
+    const created = await insertSettingIfAbsent(trx, row);
+    if (created) done.settings.push({ principalId: row.principal_id, profileId: row.target_profile_id, updatedAt: row.updated_at });
     choice = created ? { created: 1, keptHere: 0 } : { created: 0, keptHere: 1 };
   }
   const path = { created: 0, keptHere: 0 };
   for (const p of agent.learningPath) {
-    const created = await insertPathProgressIfAbsent(trx, { principal_id: agent.principalId, resource_id: p.resourceId, status: p.status, updated_at: new Date(p.updatedAt) });
-    if (created) done.progress.push({ principalId: agent.principalId, resourceId: p.resourceId });
+    const row = { principal_id: agent.principalId, resource_id: p.resourceId, status: p.status as PathStatus, updated_at: new Date(p.updatedAt) };
+    const created = await insertPathProgressIfAbsent(trx, row);
+    if (created) done.progress.push({ principalId: row.principal_id, resourceId: row.resource_id, status: row.status, updatedAt: row.updated_at });
     path[created ? 'created' : 'keptHere'] += 1;
   }
-  // Counted once the agent's transaction is certain to commit (nothing after this throws).
+  // Counted here, at the end of the agent's transaction (nothing after this throws before it commits).
   report.assessments.created += tally.created;
   report.assessments.present += tally.present;
   report.assessments.inProgressHere += tally.inProgressHere;

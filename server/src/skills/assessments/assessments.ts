@@ -12,7 +12,7 @@ import type { Competence } from '../framework/types.ts';
 import { findItemsByIds } from '../items/items.repo.ts';
 import { localiseContent, type SkillsLanguage } from '../items/localise.ts';
 import { acceptedAnswers, answerProblem, type GivenAnswer, isCorrect } from '../items/scoring.ts';
-import type { StoredAssessmentOptions } from '../skills.tables.ts';
+import type { StoredAssessmentOptions, StoredResult } from '../skills.tables.ts';
 import {
   type AssessmentRow,
   abandonAssessment as abandonRow,
@@ -85,6 +85,22 @@ function bankWithAnswered(bank: Bank, responses: readonly ResponseRow[]): BankIt
   const items = bank.items.filter((i) => !answered.has(i.id));
   for (const r of responses) items.push({ id: r.item_id, area: r.area as BankItem['area'], competence: r.competence, a: r.a, b: r.b, c: r.c });
   return items;
+}
+
+/**
+ * The result the engine gives for these answers under these rules (bank: the answered items
+ * alone, at the parameters they were scored with): what an imported completed test must say. The
+ * stop reason is the test's own (the bank it drew from is not known here), so it is not compared.
+ */
+export function recomputedResult(stored: Pick<StoredAssessmentOptions, 'seed' | 'seThreshold' | 'minItems' | 'maxItems'>, responses: readonly ResponseRow[]): Omit<StoredResult, 'stopReason'> {
+  const outcome = step(
+    responses.map((r) => ({ id: r.item_id, area: r.area as BankItem['area'], competence: r.competence, a: r.a, b: r.b, c: r.c })),
+    responses.map((r) => ({ itemId: r.item_id, correct: r.correct })),
+    { ...engineOptions({ ...stored, organisations: [] }, responses.length), minItems: 0 },
+  );
+  if (!outcome.done) throw new Error('unreachable: a bank of answered items is exhausted');
+  const { stopReason: _, ...result } = storedResultOf(outcome, responses);
+  return result;
 }
 
 function stepFor(bank: Bank, responses: readonly ResponseRow[], stored: StoredAssessmentOptions): StepResult {
