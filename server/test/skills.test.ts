@@ -69,6 +69,8 @@ describe('the framework', () => {
 
 describe('an adaptive assessment', () => {
   it('asks one question at a time without its answer key or parameters, and resumes where it stopped', async () => {
+    // Before any test, one is suggested; once one is under way, it is no longer (the page offers to resume it).
+    expect((await call(s.hugo!, 'GET', '/api/skills/overview')).body.reassessment).toEqual({ suggested: true, reason: 'never' });
     const started = await call(s.hugo!, 'POST', '/api/skills/assessments', {});
     expect(started.status).toBe(200);
     const { question, assessment, progress, result } = started.body;
@@ -83,6 +85,9 @@ describe('an adaptive assessment', () => {
     expect(again.body.question.itemId).toBe(question.itemId);
     const got = await call(s.hugo!, 'GET', `/api/skills/assessments/${assessment.id}`);
     expect(got.body.question.itemId).toBe(question.itemId);
+    const overview = (await call(s.hugo!, 'GET', '/api/skills/overview')).body;
+    expect(overview.inProgress.id).toBe(assessment.id);
+    expect(overview.reassessment).toEqual({ suggested: false, reason: null });
   });
 
   it('refuses an answer to a question that was not asked, and malformed answers, recording nothing', async () => {

@@ -20,7 +20,7 @@ export const CRCN: readonly CrcnCompetence[] = [
     id: '1.1',
     domain: '1',
     name: {
-      fr: "Mener une recherche et une veille d'information",
+      fr: 'Mener une recherche et une veille d’information',
       en: 'Searching for and monitoring information',
     },
   },
@@ -32,7 +32,7 @@ export const CRCN: readonly CrcnCompetence[] = [
   {
     id: '2.4',
     domain: '2',
-    name: { fr: "S'insérer dans le monde numérique", en: 'Finding one’s place in the digital world' },
+    name: { fr: 'S’insérer dans le monde numérique', en: 'Finding one’s place in the digital world' },
   },
   {
     id: '3.1',
@@ -57,7 +57,7 @@ export const CRCN: readonly CrcnCompetence[] = [
     id: '4.1',
     domain: '4',
     name: {
-      fr: "Sécuriser l'environnement numérique",
+      fr: 'Sécuriser l’environnement numérique',
       en: 'Securing the digital environment',
     },
   },
@@ -74,7 +74,7 @@ export const CRCN: readonly CrcnCompetence[] = [
     id: '4.3',
     domain: '4',
     name: {
-      fr: "Protéger la santé, le bien-être et l'environnement",
+      fr: 'Protéger la santé, le bien-être et l’environnement',
       en: 'Protecting health, well-being and the environment',
     },
   },

@@ -33,11 +33,11 @@ export const AREAS: readonly Area[] = [
   {
     id: '1',
     name: {
-      fr: "Littératie de l'information et des données",
+      fr: 'Littératie de l’information et des données',
       en: 'Information and data literacy',
     },
     description: {
-      fr: "Exprimer ses besoins d'information, trouver et récupérer des données, des informations et des contenus numériques, juger de la pertinence de la source et de son contenu ; stocker, gérer et organiser données, informations et contenus.",
+      fr: 'Exprimer ses besoins d’information, trouver et récupérer des données, des informations et des contenus numériques, juger de la pertinence de la source et de son contenu ; stocker, gérer et organiser données, informations et contenus.',
       en: 'To articulate information needs, to locate and retrieve digital data, information and content. To judge the relevance of the source and its content. To store, manage, and organise digital data, information and content.',
     },
   },
@@ -46,14 +46,14 @@ export const AREAS: readonly Area[] = [
     name: { fr: 'Communication et collaboration', en: 'Communication and collaboration' },
     description: {
       fr: "Interagir, communiquer et collaborer au moyen des technologies numériques en étant attentif à la diversité culturelle et générationnelle ; participer à la société par les services numériques publics et privés et la citoyenneté participative ; gérer sa présence, son identité et sa réputation numériques.",
-      en: "To interact, communicate and collaborate through digital technologies while being aware of cultural and generational diversity. To participate in society through public and private digital services and participatory citizenship. To manage one's digital presence, identity and reputation.",
+      en: 'To interact, communicate and collaborate through digital technologies while being aware of cultural and generational diversity. To participate in society through public and private digital services and participatory citizenship. To manage one’s digital presence, identity and reputation.',
     },
   },
   {
     id: '3',
     name: { fr: 'Création de contenus numériques', en: 'Digital content creation' },
     description: {
-      fr: "Créer et modifier des contenus numériques ; améliorer et intégrer informations et contenus dans un ensemble de connaissances existant en comprenant comment s'appliquent le droit d'auteur et les licences ; savoir donner des instructions compréhensibles à un système informatique.",
+      fr: 'Créer et modifier des contenus numériques ; améliorer et intégrer informations et contenus dans un ensemble de connaissances existant en comprenant comment s’appliquent le droit d’auteur et les licences ; savoir donner des instructions compréhensibles à un système informatique.',
       en: 'To create and edit digital content. To improve and integrate information and content into an existing body of knowledge while understanding how copyright and licences are to be applied. To know how to give understandable instructions for a computer system.',
     },
   },
@@ -61,8 +61,8 @@ export const AREAS: readonly Area[] = [
     id: '4',
     name: { fr: 'Sécurité', en: 'Safety' },
     description: {
-      fr: "Protéger les appareils, les contenus, les données personnelles et la vie privée dans les environnements numériques ; protéger la santé physique et psychologique et connaître les technologies numériques au service du bien-être et de l'inclusion sociale ; connaître l'impact environnemental du numérique et de ses usages.",
-      frCA: "Protéger les appareils, les contenus, les renseignements personnels et la vie privée dans les environnements numériques ; protéger la santé physique et psychologique et connaître les technologies numériques au service du bien-être et de l'inclusion sociale ; connaître l'impact environnemental du numérique et de ses usages.",
+      fr: 'Protéger les appareils, les contenus, les données personnelles et la vie privée dans les environnements numériques ; protéger la santé physique et psychologique et connaître les technologies numériques au service du bien-être et de l’inclusion sociale ; connaître l’impact environnemental du numérique et de ses usages.',
+      frCA: 'Protéger les appareils, les contenus, les renseignements personnels et la vie privée dans les environnements numériques ; protéger la santé physique et psychologique et connaître les technologies numériques au service du bien-être et de l’inclusion sociale ; connaître l’impact environnemental du numérique et de ses usages.',
       en: 'To protect devices, content, personal data and privacy in digital environments. To protect physical and psychological health, and to be aware of digital technologies for social well-being and social inclusion. To be aware of the environmental impact of digital technologies and their use.',
     },
   },
@@ -70,7 +70,7 @@ export const AREAS: readonly Area[] = [
     id: '5',
     name: { fr: 'Résolution de problèmes', en: 'Problem solving' },
     description: {
-      fr: "Identifier des besoins et des problèmes et résoudre des problèmes conceptuels et des situations problématiques dans les environnements numériques ; utiliser les outils numériques pour innover dans les processus et les produits ; se tenir à jour de l'évolution du numérique.",
+      fr: 'Identifier des besoins et des problèmes et résoudre des problèmes conceptuels et des situations problématiques dans les environnements numériques ; utiliser les outils numériques pour innover dans les processus et les produits ; se tenir à jour de l’évolution du numérique.',
       en: 'To identify needs and problems, and to resolve conceptual problems and problem situations in digital environments. To use digital tools to innovate processes and products. To keep up-to-date with the digital evolution.',
     },
   },
@@ -85,7 +85,7 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Browsing, searching and filtering data, information and digital content',
     },
     description: {
-      fr: "Exprimer ses besoins d'information, rechercher des données, des informations et des contenus dans les environnements numériques, y accéder et naviguer entre eux. Créer et mettre à jour ses propres stratégies de recherche.",
+      fr: 'Exprimer ses besoins d’information, rechercher des données, des informations et des contenus dans les environnements numériques, y accéder et naviguer entre eux. Créer et mettre à jour ses propres stratégies de recherche.',
       en: 'To articulate information needs, to search for data, information and content in digital environments, to access them and to navigate between them. To create and update personal search strategies.',
     },
     crcn: ['1.1'],
@@ -141,7 +141,7 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Sharing through digital technologies',
     },
     description: {
-      fr: "Partager des données, des informations et des contenus numériques avec d'autres au moyen de technologies numériques appropriées. Jouer un rôle d'intermédiaire, connaître les pratiques de référencement et d'attribution.",
+      fr: 'Partager des données, des informations et des contenus numériques avec d’autres au moyen de technologies numériques appropriées. Jouer un rôle d’intermédiaire, connaître les pratiques de référencement et d’attribution.',
       en: 'To share data, information and digital content with others through appropriate digital technologies. To act as an intermediary, to know about referencing and attribution practices.',
     },
     crcn: ['2.2'],
@@ -151,11 +151,11 @@ export const COMPETENCES: readonly Competence[] = [
     id: '2.3',
     area: '2',
     name: {
-      fr: "S'engager dans la citoyenneté au moyen des technologies numériques",
+      fr: 'S’engager dans la citoyenneté au moyen des technologies numériques',
       en: 'Engaging in citizenship through digital technologies',
     },
     description: {
-      fr: "Participer à la société en utilisant des services numériques publics et privés. Rechercher des occasions de s'autonomiser et d'exercer une citoyenneté participative au moyen de technologies numériques appropriées.",
+      fr: 'Participer à la société en utilisant des services numériques publics et privés. Rechercher des occasions de s’autonomiser et d’exercer une citoyenneté participative au moyen de technologies numériques appropriées.',
       en: 'To participate in society through the use of public and private digital services. To seek opportunities for self-empowerment and for participatory citizenship through appropriate digital technologies.',
     },
     crcn: ['2.4'],
@@ -180,7 +180,7 @@ export const COMPETENCES: readonly Competence[] = [
     area: '2',
     name: { fr: 'Nétiquette', en: 'Netiquette' },
     description: {
-      fr: "Connaître les normes de comportement et les savoir-faire propres à l'usage des technologies numériques et aux échanges dans les environnements numériques. Adapter sa façon de communiquer au public visé et être attentif à la diversité culturelle et générationnelle.",
+      fr: 'Connaître les normes de comportement et les savoir-faire propres à l’usage des technologies numériques et aux échanges dans les environnements numériques. Adapter sa façon de communiquer au public visé et être attentif à la diversité culturelle et générationnelle.',
       en: 'To be aware of behavioural norms and know-how while using digital technologies and interacting in digital environments. To adapt communication strategies to the specific audience and to be aware of cultural and generational diversity in digital environments.',
     },
     crcn: ['2.1'],
@@ -192,7 +192,7 @@ export const COMPETENCES: readonly Competence[] = [
     name: { fr: 'Gérer son identité numérique', en: 'Managing digital identity' },
     description: {
       fr: 'Créer et gérer une ou plusieurs identités numériques, savoir protéger sa réputation et maîtriser les données que l’on produit au moyen de divers outils, environnements et services numériques.',
-      en: "To create and manage one or multiple digital identities, to be able to protect one's own reputation, to deal with the data that one produces through several digital tools, environments and services.",
+      en: 'To create and manage one or multiple digital identities, to be able to protect one’s own reputation, to deal with the data that one produces through several digital tools, environments and services.',
     },
     crcn: ['2.4', '4.2'],
     quebec: ['qc-1'],
@@ -202,7 +202,7 @@ export const COMPETENCES: readonly Competence[] = [
     area: '3',
     name: { fr: 'Développer des contenus numériques', en: 'Developing digital content' },
     description: {
-      fr: "Créer et modifier des contenus numériques dans différents formats, s'exprimer par des moyens numériques.",
+      fr: 'Créer et modifier des contenus numériques dans différents formats, s’exprimer par des moyens numériques.',
       en: 'To create and edit digital content in different formats, to express oneself through digital means.',
     },
     crcn: ['3.1', '3.2'],
@@ -225,9 +225,9 @@ export const COMPETENCES: readonly Competence[] = [
   {
     id: '3.3',
     area: '3',
-    name: { fr: "Droit d'auteur et licences", en: 'Copyright and licences' },
+    name: { fr: 'Droit d’auteur et licences', en: 'Copyright and licences' },
     description: {
-      fr: "Comprendre comment le droit d'auteur et les licences s'appliquent aux données, aux informations et aux contenus numériques.",
+      fr: 'Comprendre comment le droit d’auteur et les licences s’appliquent aux données, aux informations et aux contenus numériques.',
       en: 'To understand how copyright and licences apply to data, information and digital content.',
     },
     crcn: ['3.3', '2.2'],
@@ -238,7 +238,7 @@ export const COMPETENCES: readonly Competence[] = [
     area: '3',
     name: { fr: 'Programmation', en: 'Programming' },
     description: {
-      fr: "Planifier et développer une suite d'instructions compréhensibles par un système informatique pour résoudre un problème donné ou accomplir une tâche précise.",
+      fr: 'Planifier et développer une suite d’instructions compréhensibles par un système informatique pour résoudre un problème donné ou accomplir une tâche précise.',
       en: 'To plan and develop a sequence of understandable instructions for a computing system to solve a given problem or perform a specific task.',
     },
     crcn: ['3.4'],
@@ -264,8 +264,8 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Protecting personal data and privacy',
     },
     description: {
-      fr: "Protéger les données personnelles et la vie privée dans les environnements numériques. Savoir utiliser et partager des informations permettant d'identifier une personne tout en se protégeant et en protégeant les autres ; savoir que les services numériques décrivent dans une politique de confidentialité l'usage qu'ils font des données personnelles.",
-      frCA: "Protéger les renseignements personnels et la vie privée dans les environnements numériques. Savoir utiliser et communiquer des renseignements permettant d'identifier une personne tout en se protégeant et en protégeant les autres ; savoir que les services numériques décrivent dans une politique de confidentialité l'usage qu'ils font des renseignements personnels.",
+      fr: 'Protéger les données personnelles et la vie privée dans les environnements numériques. Savoir utiliser et partager des informations permettant d’identifier une personne tout en se protégeant et en protégeant les autres ; savoir que les services numériques décrivent dans une politique de confidentialité l’usage qu’ils font des données personnelles.',
+      frCA: 'Protéger les renseignements personnels et la vie privée dans les environnements numériques. Savoir utiliser et communiquer des renseignements permettant d’identifier une personne tout en se protégeant et en protégeant les autres ; savoir que les services numériques décrivent dans une politique de confidentialité l’usage qu’ils font des renseignements personnels.',
       en: 'To protect personal data and privacy in digital environments. To understand how to use and share personally identifiable information while being able to protect oneself and others from damages. To understand that digital services use a "Privacy policy" to inform how personal data is used.',
     },
     crcn: ['4.2'],
@@ -276,8 +276,8 @@ export const COMPETENCES: readonly Competence[] = [
     area: '4',
     name: { fr: 'Protéger la santé et le bien-être', en: 'Protecting health and well-being' },
     description: {
-      fr: "Éviter les risques pour la santé et les menaces pour le bien-être physique et psychologique liés à l'usage des technologies numériques. Se protéger et protéger les autres des dangers possibles des environnements numériques (par exemple le cyberharcèlement) et connaître les technologies numériques au service du bien-être et de l'inclusion sociale.",
-      frCA: "Éviter les risques pour la santé et les menaces pour le bien-être physique et psychologique liés à l'usage des technologies numériques. Se protéger et protéger les autres des dangers possibles des environnements numériques (par exemple la cyberintimidation) et connaître les technologies numériques au service du bien-être et de l'inclusion sociale.",
+      fr: 'Éviter les risques pour la santé et les menaces pour le bien-être physique et psychologique liés à l’usage des technologies numériques. Se protéger et protéger les autres des dangers possibles des environnements numériques (par exemple le cyberharcèlement) et connaître les technologies numériques au service du bien-être et de l’inclusion sociale.',
+      frCA: 'Éviter les risques pour la santé et les menaces pour le bien-être physique et psychologique liés à l’usage des technologies numériques. Se protéger et protéger les autres des dangers possibles des environnements numériques (par exemple la cyberintimidation) et connaître les technologies numériques au service du bien-être et de l’inclusion sociale.',
       en: 'To be able to avoid health-risks and threats to physical and psychological well-being while using digital technologies. To be able to protect oneself and others from possible dangers in digital environments (e.g. cyber bullying). To be aware of digital technologies for social well-being and social inclusion.',
     },
     crcn: ['4.3'],
@@ -286,9 +286,9 @@ export const COMPETENCES: readonly Competence[] = [
   {
     id: '4.4',
     area: '4',
-    name: { fr: "Protéger l'environnement", en: 'Protecting the environment' },
+    name: { fr: 'Protéger l’environnement', en: 'Protecting the environment' },
     description: {
-      fr: "Connaître l'impact environnemental des technologies numériques et de leurs usages.",
+      fr: 'Connaître l’impact environnemental des technologies numériques et de leurs usages.',
       en: 'To be aware of the environmental impact of digital technologies and their use.',
     },
     crcn: ['4.3'],
@@ -313,7 +313,7 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Identifying needs and technological responses',
     },
     description: {
-      fr: "Évaluer des besoins et identifier, évaluer, choisir et utiliser les outils numériques et les réponses technologiques possibles pour y répondre. Ajuster et personnaliser les environnements numériques selon ses besoins (par exemple l'accessibilité).",
+      fr: 'Évaluer des besoins et identifier, évaluer, choisir et utiliser les outils numériques et les réponses technologiques possibles pour y répondre. Ajuster et personnaliser les environnements numériques selon ses besoins (par exemple l’accessibilité).',
       en: 'To assess needs and to identify, evaluate, select and use digital tools and possible technological responses to solve them. To adjust and customise digital environments to personal needs (e.g. accessibility).',
     },
     crcn: ['5.2'],
@@ -327,7 +327,7 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Creatively using digital technologies',
     },
     description: {
-      fr: "Utiliser des outils et des technologies numériques pour créer des connaissances et innover dans les processus et les produits. S'engager, seul et avec d'autres, dans une démarche de réflexion pour comprendre et résoudre des problèmes conceptuels et des situations problématiques dans les environnements numériques.",
+      fr: 'Utiliser des outils et des technologies numériques pour créer des connaissances et innover dans les processus et les produits. S’engager, seul et avec d’autres, dans une démarche de réflexion pour comprendre et résoudre des problèmes conceptuels et des situations problématiques dans les environnements numériques.',
       en: 'To use digital tools and technologies to create knowledge and to innovate processes and products. To engage individually and collectively in cognitive processing to understand and resolve conceptual problems and problem situations in digital environments.',
     },
     crcn: [],
@@ -341,8 +341,8 @@ export const COMPETENCES: readonly Competence[] = [
       en: 'Identifying digital competence gaps',
     },
     description: {
-      fr: "Comprendre en quoi sa propre compétence numérique doit être améliorée ou mise à jour. Savoir aider les autres à développer leur compétence numérique, chercher des occasions de se former et se tenir à jour de l'évolution du numérique.",
-      en: "To understand where one's own digital competence needs to be improved or updated. To be able to support others with their digital competence development. To seek opportunities for self-development and to keep up-to-date with the digital evolution.",
+      fr: 'Comprendre en quoi sa propre compétence numérique doit être améliorée ou mise à jour. Savoir aider les autres à développer leur compétence numérique, chercher des occasions de se former et se tenir à jour de l’évolution du numérique.',
+      en: 'To understand where one’s own digital competence needs to be improved or updated. To be able to support others with their digital competence development. To seek opportunities for self-development and to keep up-to-date with the digital evolution.',
     },
     crcn: [],
     quebec: ['qc-3', 'qc-9'],

@@ -12,7 +12,7 @@ export const QUEBEC_DIMENSIONS: readonly QuebecDimension[] = [
   {
     id: 'qc-1',
     name: {
-      fr: "Agir en citoyen éthique à l'ère du numérique",
+      fr: 'Agir en citoyen éthique à l’ère du numérique',
       en: 'Act as an ethical citizen in the digital age',
     },
   },
@@ -26,7 +26,7 @@ export const QUEBEC_DIMENSIONS: readonly QuebecDimension[] = [
   {
     id: 'qc-3',
     name: {
-      fr: "Exploiter le potentiel du numérique pour l'apprentissage",
+      fr: 'Exploiter le potentiel du numérique pour l’apprentissage',
       en: 'Harness the potential of digital technology for learning',
     },
   },
@@ -39,11 +39,11 @@ export const QUEBEC_DIMENSIONS: readonly QuebecDimension[] = [
   },
   {
     id: 'qc-5',
-    name: { fr: "Collaborer à l'aide du numérique", en: 'Collaborate via digital technology' },
+    name: { fr: 'Collaborer à l’aide du numérique', en: 'Collaborate via digital technology' },
   },
   {
     id: 'qc-6',
-    name: { fr: "Communiquer à l'aide du numérique", en: 'Communicate via digital technology' },
+    name: { fr: 'Communiquer à l’aide du numérique', en: 'Communicate via digital technology' },
   },
   {
     id: 'qc-7',
@@ -52,14 +52,14 @@ export const QUEBEC_DIMENSIONS: readonly QuebecDimension[] = [
   {
     id: 'qc-8',
     name: {
-      fr: "Mettre à profit le numérique en tant que vecteur d'inclusion et pour répondre à des besoins diversifiés",
+      fr: 'Mettre à profit le numérique en tant que vecteur d’inclusion et pour répondre à des besoins diversifiés',
       en: 'Use digital technology as a vector of inclusion and to meet diverse needs',
     },
   },
   {
     id: 'qc-9',
     name: {
-      fr: "Adopter une perspective de développement personnel et professionnel avec le numérique dans une posture d'autonomisation",
+      fr: 'Adopter une perspective de développement personnel et professionnel avec le numérique dans une posture d’autonomisation',
       en: 'Adopt a personal and professional development perspective with digital technology in a spirit of empowerment',
     },
   },

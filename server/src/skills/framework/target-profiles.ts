@@ -30,7 +30,7 @@ export const TARGET_PROFILES: readonly TargetProfile[] = [
   {
     id: 'default-manager',
     role: 'manager',
-    name: { fr: "Manager d'équipe", frCA: "Gestionnaire d'équipe", en: 'Team manager' },
+    name: { fr: 'Manager d’équipe', frCA: 'Gestionnaire d’équipe', en: 'Team manager' },
     required: {
       '1.1': 4, '1.2': 5, '1.3': 5,
       '2.1': 4, '2.2': 5, '2.3': 4, '2.4': 5, '2.5': 4, '2.6': 4,

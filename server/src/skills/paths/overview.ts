@@ -47,7 +47,8 @@ export async function skillsOverview(deps: SkillsDeps, actorOrNull: Actor | null
     : [];
   const ageDays = latest?.completed_at ? (Date.now() - latest.completed_at.getTime()) / 86_400_000 : null;
   const pathDone = path.length > 0 && path.every((r) => r.status === 'done');
-  const reason = !latest ? 'never' : ageDays !== null && ageDays > REASSESS_AFTER_DAYS ? 'old' : pathDone ? 'path_done' : null;
+  // A test under way is the assessment being suggested: no second call to take one.
+  const reason = inProgress ? null : !latest ? 'never' : ageDays !== null && ageDays > REASSESS_AFTER_DAYS ? 'old' : pathDone ? 'path_done' : null;
   return {
     latest: latest ? summaryView(latest) : null,
     result: latest && result ? resultView(result, latest.framework_version, competences, language) : null,

@@ -93,7 +93,7 @@ export const RESOURCES: readonly LearningResource[] = [
     id: 'qc-cadre-reference',
     title: { fr: 'Cadre de référence de la compétence numérique' },
     url: 'https://www.quebec.ca/education/numerique/cadre-reference',
-    provider: "Gouvernement du Québec (ministère de l'Éducation)",
+    provider: 'Gouvernement du Québec (ministère de l’Éducation)',
     language: 'fr',
     jurisdiction: 'QC',
     durationMinutes: 60,
@@ -179,7 +179,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'clemi',
-    title: { fr: "CLEMI : éducation aux médias et à l'information" },
+    title: { fr: 'CLEMI : éducation aux médias et à l’information' },
     url: 'https://www.clemi.fr/',
     provider: 'CLEMI (Réseau Canopé)',
     language: 'fr',
@@ -205,7 +205,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'trente-secondes',
-    title: { fr: "30 secondes avant d'y croire" },
+    title: { fr: '30 secondes avant d’y croire' },
     url: 'https://30secondes.org/',
     provider: 'Centre québécois d’éducation aux médias et à l’information (FPJQ)',
     language: 'fr',
@@ -390,7 +390,7 @@ export const RESOURCES: readonly LearningResource[] = [
   // 3. Digital content creation.
   {
     id: 'rgaa',
-    title: { fr: "RGAA : référentiel général d'amélioration de l'accessibilité" },
+    title: { fr: 'RGAA : référentiel général d’amélioration de l’accessibilité' },
     url: 'https://accessibilite.numerique.gouv.fr/',
     provider: 'DINUM',
     language: 'fr',
@@ -597,7 +597,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'anssi-guide-hygiene',
-    title: { fr: "Guide d'hygiène informatique (42 mesures)" },
+    title: { fr: 'Guide d’hygiène informatique (42 mesures)' },
     url: 'https://messervices.cyber.gouv.fr/guides/guide-dhygiene-informatique',
     provider: 'ANSSI',
     language: 'fr',
@@ -621,7 +621,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'cybermalveillance-hameconnage',
-    title: { fr: "L'hameçonnage (phishing) : comprendre et réagir" },
+    title: { fr: 'L’hameçonnage (phishing) : comprendre et réagir' },
     url: 'https://www.cybermalveillance.gouv.fr/tous-nos-contenus/fiches-reflexes/hameconnage-phishing',
     provider: 'Cybermalveillance.gouv.fr',
     language: 'fr',
@@ -682,7 +682,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'cnil-atelier-rgpd',
-    title: { fr: "L'atelier RGPD : le MOOC de la CNIL" },
+    title: { fr: 'L’atelier RGPD : le MOOC de la CNIL' },
     url: 'https://atelier-rgpd.cnil.fr/',
     provider: 'CNIL',
     language: 'fr',
@@ -706,9 +706,9 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'cai-quebec',
-    title: { fr: "Commission d'accès à l'information du Québec : protection des renseignements personnels (Loi 25)" },
+    title: { fr: 'Commission d’accès à l’information du Québec : protection des renseignements personnels (Loi 25)' },
     url: 'https://www.cai.gouv.qc.ca/',
-    provider: "Commission d'accès à l'information du Québec",
+    provider: 'Commission d’accès à l’information du Québec',
     language: 'fr',
     jurisdiction: 'QC',
     durationMinutes: 45,
@@ -719,7 +719,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'cnil-intelligence-artificielle',
-    title: { fr: "L'intelligence artificielle : les recommandations de la CNIL" },
+    title: { fr: 'L’intelligence artificielle : les recommandations de la CNIL' },
     url: 'https://www.cnil.fr/fr/intelligence-artificielle',
     provider: 'CNIL',
     language: 'fr',
@@ -770,7 +770,7 @@ export const RESOURCES: readonly LearningResource[] = [
     id: 'mooc-impacts-environnementaux',
     title: { fr: 'MOOC Impacts environnementaux du numérique' },
     url: 'https://www.fun-mooc.fr/fr/cours/impacts-environnementaux-du-numerique/',
-    provider: "Inria et Class'Code (FUN MOOC)",
+    provider: 'Inria et Class’Code (FUN MOOC)',
     language: 'fr',
     jurisdiction: 'FR',
     durationMinutes: 300,
@@ -780,7 +780,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'rgesn',
-    title: { fr: "Référentiel général d'écoconception de services numériques (RGESN)" },
+    title: { fr: 'Référentiel général d’écoconception de services numériques (RGESN)' },
     url: 'https://ecoresponsable.numerique.gouv.fr/publications/referentiel-general-ecoconception/',
     provider: 'Mission interministérielle numérique responsable (DINUM)',
     language: 'fr',
@@ -830,7 +830,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'beta-gouv',
-    title: { fr: "beta.gouv.fr : l'approche des startups d'État" },
+    title: { fr: 'beta.gouv.fr : l’approche des startups d’État' },
     url: 'https://beta.gouv.fr/',
     provider: 'DINUM',
     language: 'fr',
@@ -842,7 +842,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'elements-of-ai-fr',
-    title: { fr: "Elements of AI : les bases de l'intelligence artificielle" },
+    title: { fr: 'Elements of AI : les bases de l’intelligence artificielle' },
     url: 'https://www.elementsofai.fr/',
     provider: 'Université d’Helsinki et MinnaLearn',
     language: 'fr',
@@ -866,7 +866,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'objectif-ia',
-    title: { fr: "Objectif IA : initiez-vous à l'intelligence artificielle" },
+    title: { fr: 'Objectif IA : initiez-vous à l’intelligence artificielle' },
     url: 'https://openclassrooms.com/fr/courses/6417031-objectif-ia-initiez-vous-a-lintelligence-artificielle',
     provider: 'OpenClassrooms et Institut Montaigne',
     language: 'fr',
