@@ -169,6 +169,14 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** System-time CPU seconds and read/write system calls of a live process so far (Linux /proc). */
+function kernelWork(pid: number): { system: number; reads: number; writes: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const count = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { system: Number(fields[12]) / 100, reads: count('syscr'), writes: count('syscw') };
+}
+
 interface Target {
   name: PathName;
   url: URL;
@@ -228,7 +236,7 @@ async function measure(
       for (const target of order) {
         log(`${database}: round ${round + 1}/${settings.rounds}, ${target.name}, ${settings.phaseSeconds} s`);
         const relay = relayOf(target.name);
-        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(relay.pid), at: performance.now(), completed };
+        const before = { upstream: cpuSeconds(upstream.pid), gateway: cpuSeconds(relay.pid), kernel: kernelWork(relay.pid), at: performance.now(), completed };
         figures[target.name] = await phase(target, settings, streamMs, settings.phaseSeconds);
         const c = cpu[target.name];
         c.upstream += cpuSeconds(upstream.pid) - before.upstream;
@@ -238,8 +246,9 @@ async function measure(
         // Said as it comes: a run that fails later (a child slow to stop) still tells its CPU.
         const g = cpuSeconds(relay.pid) - before.gateway;
         const answered = completed - before.completed;
+        const kernel = kernelWork(relay.pid);
         log(
-          `${database}: ${target.name}: ${figures[target.name]?.length ?? 0} requests measured, ${answered} answered; ${target.name === 'proxy' ? 'proxy' : 'gateway'} CPU ${fixed(g / seconds, 3)} s/s (${fixed((g * 1000) / answered, 2)} ms per answer), upstream ${fixed((cpuSeconds(upstream.pid) - before.upstream) / seconds, 3)} s/s`,
+          `${database}: ${target.name}: ${figures[target.name]?.length ?? 0} requests measured, ${answered} answered; ${target.name === 'proxy' ? 'proxy' : 'gateway'} CPU ${fixed(g / seconds, 3)} s/s (${fixed((g * 1000) / answered, 2)} ms per answer, of which system ${fixed(((kernel.system - before.kernel.system) * 1000) / answered, 2)} ms; ${fixed((kernel.reads - before.kernel.reads) / answered, 0)} reads and ${fixed((kernel.writes - before.kernel.writes) / answered, 0)} writes per answer), upstream ${fixed((cpuSeconds(upstream.pid) - before.upstream) / seconds, 3)} s/s`,
         );
       }
       rounds.push({ direct: figures.direct!, gateway: figures.gateway!, proxy: figures.proxy! });

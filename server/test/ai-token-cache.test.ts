@@ -251,4 +251,54 @@ describe('token cache', () => {
     await settle();
     expect(cache.size).toBe(0);
   });
+
+  it('reads the keys due again together, in one query, while every request is answered from the cache', async () => {
+    let clock = 0;
+    const single: string[] = [];
+    const batches: string[][] = [];
+    const B = '00000000-0000-7000-8000-00000000000b';
+    let gone = new Set<string>();
+    const cache = createTokenCache(
+      async (token) => {
+        single.push(token);
+        return identity(token === 'key-a' ? A : B, P);
+      },
+      {
+        ttlMs: 1000,
+        now: () => clock,
+        refreshBatchMs: 20,
+        loadMany: async (tokens) => {
+          batches.push([...tokens]);
+          return new Map(tokens.map((token) => [token, gone.has(token) ? null : identity(token === 'key-a' ? A : B, P)]));
+        },
+      },
+    );
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await cache.resolve('key-a');
+    await cache.resolve('key-b');
+    expect(single).toEqual(['key-a', 'key-b']); // first reads: in the foreground, one each
+    clock = 600; // both past half their time: answered at once, read again later, together
+    expect((await cache.resolve('key-a'))?.tokenId).toBe(A);
+    expect((await cache.resolve('key-b'))?.tokenId).toBe(B);
+    expect((await cache.resolve('key-a'))?.tokenId).toBe(A); // queued once
+    expect(batches).toEqual([]);
+    await wait(60);
+    expect(batches).toEqual([['key-a', 'key-b']]);
+    expect(single).toHaveLength(2);
+    // Read at 600: young again at 1,050, nothing read.
+    clock = 1050;
+    await cache.resolve('key-a');
+    await wait(60);
+    expect(batches).toHaveLength(1);
+    // One of them revoked where no event said so: the batch finds it gone, and it is dropped.
+    gone = new Set(['key-b']);
+    clock = 1200;
+    await cache.resolve('key-a');
+    expect((await cache.resolve('key-b'))?.tokenId).toBe(B); // last read 600 ms ago: still served
+    await wait(60);
+    expect(batches.at(-1)).toEqual(['key-a', 'key-b']);
+    expect(cache.size).toBe(1);
+    expect((await cache.resolve('key-a'))?.tokenId).toBe(A);
+    expect(single).toHaveLength(2);
+  });
 });

@@ -175,6 +175,64 @@ describe('chains', () => {
       expect(stores.control.kind).toBe('postgres');
     }
   });
+
+  it('appends a batch of several chains and stores in one go, linked and hashed as single appends are, in order', async () => {
+    const orgA = uuidv7();
+    const orgB = uuidv7();
+    await recordMany(2, orgA, 'fr'); // orgA has a head in FR; orgB has none anywhere yet
+    const at = new Date('2026-11-30T08:00:00.000Z');
+    const event = (i: number, organisationId: string | null, jurisdiction: 'FR' | 'QC' | null) => ({
+      action: 'test.batched',
+      outcome: 'success' as const,
+      actorId: uuidv7(),
+      organisationId,
+      jurisdiction,
+      ip: '192.0.2.9',
+      requestId: `batch-${i}`,
+      details: { i, texte: `entrée « ${i} »` },
+      occurredAt: new Date(at.getTime() + i),
+    });
+    const batch = [event(0, orgA, 'FR'), event(1, orgB, 'FR'), event(2, orgA, 'FR'), event(3, orgB, 'QC'), event(4, null, 'FR'), event(5, orgA, 'FR'), event(6, orgB, 'FR')];
+    await audit.recordMany!(batch);
+    await recordMany(1, orgA, 'fr'); // a single append after the batch links to its last entry
+
+    const a = await entries('fr', orgA);
+    expect(a.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(a.slice(2, 5).map((e) => e.requestId)).toEqual(['batch-0', 'batch-2', 'batch-5']);
+    expect(a[2]?.occurredAt).toBe('2026-11-30T08:00:00.000Z'); // the time it was recorded, not written
+    for (let i = 1; i < a.length; i++) expect(a[i]?.prevHash).toBe(a[i - 1]?.hash);
+    for (const e of a) expect(entryHash(e)).toBe(e.hash);
+    expect(await findChainHead(store('fr').db, orgA)).toEqual({ seq: 6, hash: a[5]?.hash });
+    // A chain's first entry in a store creates its head: orgB in FR and QC, one by one, in order.
+    const b = await entries('fr', orgB);
+    expect(b.map((e) => [e.seq, e.requestId])).toEqual([
+      [1, 'batch-1'],
+      [2, 'batch-6'],
+    ]);
+    expect(b[0]?.prevHash).toBe(GENESIS);
+    expect((await entries('qc', orgB)).map((e) => e.requestId)).toEqual(['batch-3']);
+    for (const [s, chain] of [['fr', orgA], ['fr', orgB], ['qc', orgB]] as const) expect((await verify(s, chain)).problem).toBeNull();
+    expect((await verify('fr', 'platform')).problem).toBeNull();
+  });
+
+  it('serialises batches with single appends and with each other on the same chains: no gap, no fork', { timeout: 120_000 }, async () => {
+    const orgs = [uuidv7(), uuidv7()];
+    for (const org of orgs) await recordMany(1, org, 'control');
+    const event = (i: number) => ({ action: 'test.concurrent_batch', outcome: 'success' as const, organisationId: orgs[i % 2] ?? null, details: { i } });
+    // Batches name the chains in both orders, as two nodes' batches would.
+    const writers = Array.from({ length: 40 }, (_, w) =>
+      w % 4 === 0 ? audit.record(event(w)) : audit.recordMany!(Array.from({ length: 10 }, (_, k) => event(w % 2 === 0 ? k : k + 1))),
+    );
+    await Promise.all(writers);
+    for (const org of orgs) {
+      const chain = await entries('control', org);
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: chain.length }, (_, i) => i + 1));
+      expect(new Set(chain.map((e) => e.prevHash)).size).toBe(chain.length);
+      expect((await verify('control', org)).problem).toBeNull();
+    }
+    const total = (await entries('control', orgs[0]!)).length + (await entries('control', orgs[1]!)).length;
+    expect(total).toBe(2 + 10 + 30 * 10); // the two first entries, 10 single appends, 30 batches of 10
+  });
 });
 
 describe('append-only', () => {

@@ -7,7 +7,7 @@ import { AppError, unauthenticated } from '../platform/errors.ts';
 import { type Actor, actorFromSession } from './actor.ts';
 import type { EventBus } from '../platform/events/index.ts';
 import { createTokenCache, forgetRevokedTokens, type TokenCache } from './token-cache.ts';
-import { resolveToken } from './tokens.ts';
+import { resolveToken, resolveTokens } from './tokens.ts';
 import type { ResolvedSession, SessionService } from './sessions.ts';
 
 declare module 'fastify' {
@@ -30,7 +30,7 @@ export function registerSessionResolution(
   const cookieName = sessionCookieName(deps.config);
   // AI gateway keys, kept a few seconds and forgotten when revoked (token-cache.ts): without the
   // event bus that says so, none are kept.
-  const tokens = deps.events ? createTokenCache((token) => resolveToken(deps.stores, token)) : null;
+  const tokens = deps.events ? createTokenCache((token) => resolveToken(deps.stores, token), { loadMany: (many) => resolveTokens(deps.stores, many) }) : null;
   if (deps.events && tokens) {
     const stop = forgetRevokedTokens(deps.events, tokens);
     app.addHook('onClose', async () => stop());

@@ -9,7 +9,8 @@ import type { TokenIdentity } from './tokens.ts';
  * A streamed chat completion's first token waits for the token's resolution (one control-plane
  * query); an agent's tool calls the gateway again and again with the same key. Kept here, keyed
  * by the token's SHA-256 (never the token), the identity costs that query once per `ttlMs`, and
- * a key in steady use is read again in the background before its entry ends (no request waits).
+ * a key in steady use is read again in the background before its entry ends (no request waits),
+ * together with the other keys due then (one query for all, every TOKEN_REFRESH_BATCH_MS).
  * Only the AI gateway's paths use it: the REST API reads the token (and the grants it acts with)
  * from the database on every request.
  *
@@ -36,7 +37,24 @@ export interface TokenCache {
   readonly size: number;
 }
 
-export function createTokenCache(load: (token: string) => Promise<TokenIdentity | null>, options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): TokenCache {
+/** How long keys due for a background read wait to be read together (one query for all of them). */
+export const TOKEN_REFRESH_BATCH_MS = 250;
+
+export interface TokenCacheOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+  /**
+   * Reads several keys in one query (tokens.ts#resolveTokens). When given, the background reads of
+   * keys in use are gathered for `refreshBatchMs` and done together: a gateway serving many agents
+   * sends a few queries a second for all their keys instead of one per request. A request never
+   * waits for them (the entry in use stays valid until its `ttlMs`).
+   */
+  loadMany?: (tokens: readonly string[]) => Promise<Map<string, TokenIdentity | null>>;
+  refreshBatchMs?: number;
+}
+
+export function createTokenCache(load: (token: string) => Promise<TokenIdentity | null>, options: TokenCacheOptions = {}): TokenCache {
   const ttlMs = options.ttlMs ?? TOKEN_CACHE_MS;
   const maxEntries = options.maxEntries ?? TOKEN_CACHE_ENTRIES;
   const now = options.now ?? Date.now;
@@ -53,20 +71,39 @@ export function createTokenCache(load: (token: string) => Promise<TokenIdentity 
     entries.set(key, entry);
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
   };
+  const refreshed = (key: string, stale: Entry, at: number, found: TokenIdentity | null) => {
+    // Forgotten (revoked, account changed) or replaced while reading: that read decides nothing.
+    if (entries.get(key) !== stale) return;
+    if (found) store(key, { at, value: Promise.resolve(found), identity: found });
+    else entries.delete(key);
+  };
+  // The database did not answer: the entry lives out its time (one try per entry, so a failing
+  // database is not asked again on every request), then a request reads in the foreground.
+  const ignore = () => undefined;
+  let due: { key: string; token: string; stale: Entry }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const refreshDue = () => {
+    timer = null;
+    const batch = due;
+    due = [];
+    const at = now();
+    options.loadMany?.(batch.map((d) => d.token)).then((found) => {
+      for (const d of batch) refreshed(d.key, d.stale, at, found.get(d.token) ?? null);
+    }, ignore);
+  };
   const refresh = (key: string, token: string, stale: Entry) => {
     stale.refreshing = true;
+    if (options.loadMany) {
+      due.push({ key, token, stale });
+      if (!timer) {
+        timer = setTimeout(refreshDue, options.refreshBatchMs ?? TOKEN_REFRESH_BATCH_MS);
+        // Never what keeps a process alive: an entry whose read did not happen simply expires.
+        timer.unref();
+      }
+      return;
+    }
     const at = now();
-    load(token).then(
-      (found) => {
-        // Forgotten (revoked, account changed) or replaced while reading: that read decides nothing.
-        if (entries.get(key) !== stale) return;
-        if (found) store(key, { at, value: Promise.resolve(found), identity: found });
-        else entries.delete(key);
-      },
-      // The database did not answer: the entry lives out its time (one try per entry, so a failing
-      // database is not asked again on every request), then a request reads in the foreground.
-      () => undefined,
-    );
+    load(token).then((found) => refreshed(key, stale, at, found), ignore);
   };
   return {
     resolve(token) {

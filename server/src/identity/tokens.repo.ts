@@ -25,15 +25,17 @@ export async function countLiveAccessTokens(db: ControlDb, principalId: string, 
 }
 
 /**
- * The live token with this hash, with its principal's home jurisdiction, status and grants
- * (memberships and platform roles, as `loadGrants` reads them): one round trip for a whole
- * token-authenticated request, which the AI gateway's added latency depends on.
+ * The live tokens with these hashes (each row with its `token_hash`), with their principal's home
+ * jurisdiction, status and grants (memberships and platform roles, as `loadGrants` reads them): one
+ * round trip for a whole token-authenticated request — or for all the AI keys the gateway's cache
+ * reads again together — which the AI gateway's added latency depends on.
  */
-export async function findLiveAccessToken(db: ControlDb, hash: Buffer, now: Date) {
+export async function findLiveAccessTokens(db: ControlDb, hashes: readonly Buffer[], now: Date) {
+  if (hashes.length === 0) return [];
   return db
     .selectFrom('access_tokens')
     .innerJoin('principals', 'principals.id', 'access_tokens.principal_id')
-    .select(['access_tokens.id', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at', 'access_tokens.expires_at'])
+    .select(['access_tokens.id', 'access_tokens.token_hash', 'access_tokens.principal_id', 'access_tokens.scopes', 'access_tokens.last_used_at', 'access_tokens.expires_at'])
     .select(['principals.home_jurisdiction', 'principals.status'])
     .select([
       sql<{ organisationId: string; roles: OrganisationRole[] }[]>`coalesce((
@@ -44,10 +46,10 @@ export async function findLiveAccessToken(db: ControlDb, hash: Buffer, now: Date
         'platform_roles',
       ),
     ])
-    .where('access_tokens.token_hash', '=', hash)
+    .where('access_tokens.token_hash', 'in', hashes as Buffer[])
     .where('access_tokens.revoked_at', 'is', null)
     .where('access_tokens.expires_at', '>', now)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function touchAccessToken(db: ControlDb, id: string, now: Date): Promise<void> {

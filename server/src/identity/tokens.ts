@@ -10,7 +10,7 @@ import type { OrganisationRole, PlatformRole, TokenScope } from './identity.tabl
 import {
   type AccessTokenRow,
   countLiveAccessTokens,
-  findLiveAccessToken,
+  findLiveAccessTokens,
   insertAccessToken,
   listAccessTokens,
   revokeAccessToken,
@@ -135,19 +135,38 @@ export interface TokenIdentity {
 
 /** The identity behind a bearer token, or null (malformed, unknown, expired, revoked, disabled). */
 export async function resolveToken(stores: Stores, token: string): Promise<TokenIdentity | null> {
-  if (!TOKEN_PATTERN.test(token)) return null;
+  return (await resolveTokens(stores, [token])).get(token) ?? null;
+}
+
+/**
+ * The identities behind several bearer tokens in one query (the AI keys' cache reads the keys in
+ * use again together): each token maps to its identity, or null as `resolveToken` would say.
+ */
+export async function resolveTokens(stores: Stores, tokens: readonly string[]): Promise<Map<string, TokenIdentity | null>> {
+  const out = new Map<string, TokenIdentity | null>(tokens.map((token) => [token, null]));
+  const byHash = new Map<string, string>();
+  for (const token of tokens) if (TOKEN_PATTERN.test(token)) byHash.set(hash(token).toString('hex'), token);
+  if (byHash.size === 0) return out;
   const now = new Date();
-  const row = await findLiveAccessToken(stores.control.db, hash(token), now);
-  if (row?.status !== 'active') return null;
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
-    await touchAccessToken(stores.control.db, row.id, now);
+  const rows = await findLiveAccessTokens(
+    stores.control.db,
+    [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')),
+    now,
+  );
+  for (const row of rows) {
+    const token = byHash.get(Buffer.from(row.token_hash).toString('hex'));
+    if (token === undefined || row.status !== 'active') continue;
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
+      await touchAccessToken(stores.control.db, row.id, now);
+    }
+    out.set(token, {
+      tokenId: row.id,
+      principalId: row.principal_id,
+      homeJurisdiction: row.home_jurisdiction,
+      scopes: row.scopes,
+      expiresAt: row.expires_at,
+      grants: { memberships: row.memberships, platformRoles: row.platform_roles },
+    });
   }
-  return {
-    tokenId: row.id,
-    principalId: row.principal_id,
-    homeJurisdiction: row.home_jurisdiction,
-    scopes: row.scopes,
-    expiresAt: row.expires_at,
-    grants: { memberships: row.memberships, platformRoles: row.platform_roles },
-  };
+  return out;
 }

@@ -1,5 +1,5 @@
 import { findPrincipalWithMemberships } from '../identity/principals.repo.ts';
-import type { AuditLog } from '../platform/audit/audit-log.ts';
+import type { AuditEvent, AuditLog } from '../platform/audit/audit-log.ts';
 import type { Stores } from '../platform/db/stores.ts';
 
 /**
@@ -35,6 +35,18 @@ export function accountedToActorsOrganisation(audit: AuditLog, stores: Stores, t
       }
       return audit.record(event, db);
     },
+    ...(audit.recordMany
+      ? {
+          recordMany: async (events) => {
+            const accounted: AuditEvent[] = [];
+            for (const event of events) {
+              const organisationId = event.organisationId === undefined && event.actorId ? await organisationOf(event.actorId, true) : undefined;
+              accounted.push(organisationId === undefined ? event : { ...event, organisationId });
+            }
+            return audit.recordMany?.(accounted);
+          },
+        }
+      : {}),
     list: (where) => audit.list(where),
   };
 }

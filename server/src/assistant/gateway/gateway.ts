@@ -1,5 +1,5 @@
 import type { Actor } from '../../identity/actor.ts';
-import type { AuditLog } from '../../platform/audit/audit-log.ts';
+import type { AuditEvent, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AiProvider } from '../providers/config.ts';
 // ── classification & residency (helper B) ──
@@ -20,7 +20,8 @@ import { type EventSink, MAX_UPSTREAM_BODY, openUpstream, readText, SseEvents, t
  * embeddings request to a replica of the alias, fail over while nothing was sent to the client,
  * pass the client's cancellation upstream, and audit each request's decision metadata (who,
  * which model and provider, status, tokens, duration — never the prompt or the answer). Audit
- * writes are off the request path: they are awaited only when the gateway closes.
+ * writes are off the request path, gathered in batches (AUDIT_BATCH): they are awaited only when
+ * the gateway closes.
  */
 export interface GatewayDeps {
   router: ModelRouter;
@@ -37,18 +38,49 @@ export interface Gateway extends GatewayDeps {
   flush(): Promise<void>;
 }
 
+/**
+ * How long the gateway's audit entries wait to be written together, and how many at most. They
+ * are written off every request's path; gathered for a tenth of a second, a busy gateway writes one
+ * statement per store for dozens of entries (audit.repo.ts#appendAuditEvents) instead of one per
+ * entry: each statement sent costs the gateway's event loop what relaying many chunks costs
+ * (bench/README.md, ai-gateway). Entries keep their time of recording and their order.
+ */
+export const AUDIT_BATCH = { delayMs: 100, maxEvents: 200 } as const;
+
 export function createGateway(providers: readonly AiProvider[], deps: { audit: AuditLog; logger: Logger; policy?: GatewayPolicy /* helper B */; usage?: AiUsage /* helper A */ }): Gateway {
   const pending = new Set<Promise<void>>();
+  let queued: AuditEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  // Batches are written one after the other: a chain gets them in the order they were recorded.
+  let previous: Promise<unknown> = Promise.resolve();
+  const track = (write: Promise<void>, what: string) => {
+    const done = write.catch((err: unknown) => deps.logger.warn({ err, action: what }, 'audit of an AI request failed'));
+    pending.add(done);
+    void done.finally(() => pending.delete(done));
+  };
+  const writeQueued = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (queued.length === 0) return;
+    const events = queued;
+    queued = [];
+    const recordMany = deps.audit.recordMany?.bind(deps.audit);
+    const write = previous.then(() =>
+      recordMany ? recordMany(events) : events.reduce<Promise<void>>((chain, event) => chain.then(() => deps.audit.record(event)), Promise.resolve()),
+    );
+    previous = write.catch(() => undefined);
+    track(write, [...new Set(events.map((event) => event.action))].join(','));
+  };
   const audit: AuditLog = {
     record(event, db) {
-      // Begun after the current turn of the event loop: the entry's encoding and its query are
-      // CPU spent on no answer's way (the upstream request goes out first). Begun in call order;
-      // the chain orders entries by append, as before. Inside a caller's transaction, at once: it
-      // must not outlive it.
-      const write = (db ? deps.audit.record(event, db) : new Promise<void>((resolve) => setImmediate(resolve)).then(() => deps.audit.record(event)))
-        .catch((err: unknown) => deps.logger.warn({ err, action: event.action }, 'audit of an AI request failed'));
-      pending.add(write);
-      void write.finally(() => pending.delete(write));
+      // Inside a caller's transaction: at once, it must not outlive it.
+      if (db) {
+        track(deps.audit.record(event, db), event.action);
+        return Promise.resolve();
+      }
+      queued.push({ ...event, occurredAt: event.occurredAt ?? new Date() });
+      if (queued.length >= AUDIT_BATCH.maxEvents) writeQueued();
+      else timer ??= setTimeout(writeQueued, AUDIT_BATCH.delayMs);
       return Promise.resolve();
     },
     list: (where) => deps.audit.list(where),
@@ -60,6 +92,7 @@ export function createGateway(providers: readonly AiProvider[], deps: { audit: A
     ...(deps.policy ? { policy: deps.policy } : {}), // classification & residency (helper B)
     ...(deps.usage ? { usage: deps.usage } : {}), // AI quotas & usage (helper A)
     async flush() {
+      writeQueued();
       while (pending.size > 0) await Promise.all([...pending]);
       await deps.usage?.flush(); // AI quotas & usage (helper A): usage rows written before the stores close
     },

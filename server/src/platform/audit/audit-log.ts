@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Stores } from '../db/stores.ts';
 import { uuidv7 } from '../ids.ts';
-import { type AuditDb, type AuditQuery, type AuditRow, appendAuditEvent, selectAuditEvents } from './audit.repo.ts';
+import { type AuditDb, type AuditQuery, type AuditRow, appendAuditEvent, appendAuditEvents, MAX_APPEND_BATCH, selectAuditEvents } from './audit.repo.ts';
 import type { AuditEventsTable } from './audit.tables.ts';
 import { chainIdFor } from './chain.ts';
 
@@ -25,11 +25,20 @@ export interface AuditEvent {
   ip?: string | null;
   requestId?: string | null;
   details?: Record<string, string | number | boolean | null>;
+  /** When it happened, for an event written a little later (a batch); now when absent. */
+  occurredAt?: Date;
 }
 
 export interface AuditLog {
   /** Records the event; pass `db` to record inside the caller's transaction on the same store. */
   record(event: AuditEvent, db?: Kysely<{ audit_events: AuditEventsTable }>): Promise<void>;
+  /**
+   * Records several events at once, outside any transaction: one statement per store for the
+   * whole batch (audit.repo.ts#appendAuditEvents), in the given order within each chain. For
+   * writers of many events off any request's path (the AI gateway); absent on a log that has no
+   * batched form, whose callers then record one by one.
+   */
+  recordMany?(events: readonly AuditEvent[]): Promise<void>;
   list(where: { jurisdiction?: Jurisdiction | null } & AuditQuery): Promise<AuditRow[]>;
 }
 
@@ -40,26 +49,43 @@ export function createAuditLog(stores: Stores): AuditLog {
     (jurisdiction ? stores.cells[jurisdiction].db : stores.control.db) as unknown as AuditDb;
   return {
     async record(event, db) {
-      if (!ACTION.test(event.action)) throw new Error(`Invalid audit action ${JSON.stringify(event.action)}`);
-      const organisationId = event.organisationId ?? null;
       // The caller's handle is typed for audit_events only; it is the same store (and transaction).
-      await appendAuditEvent((db ?? storeFor(event.jurisdiction)) as unknown as AuditDb, {
-        id: uuidv7(),
-        occurred_at: new Date(),
-        actor_id: event.actorId ?? null,
-        organisation_id: organisationId,
-        action: event.action,
-        resource_type: clean(event.resource?.type),
-        resource_id: clean(event.resource?.id),
-        outcome: event.outcome,
-        // An IP address is personal data: it is kept only in a cell, never in the control plane.
-        ip: event.jurisdiction ? clean(event.ip) : null,
-        request_id: clean(event.requestId),
-        details: cleanDetails(event.details ?? {}),
-        chain_id: chainIdFor(organisationId),
-      });
+      await appendAuditEvent((db ?? storeFor(event.jurisdiction)) as unknown as AuditDb, rowOf(event));
+    },
+    async recordMany(events) {
+      const byStore = new Map<AuditDb, ReturnType<typeof rowOf>[]>();
+      for (const event of events) {
+        const store = storeFor(event.jurisdiction);
+        const rows = byStore.get(store) ?? [];
+        rows.push(rowOf(event));
+        byStore.set(store, rows);
+      }
+      for (const [store, rows] of byStore) {
+        for (let from = 0; from < rows.length; from += MAX_APPEND_BATCH) await appendAuditEvents(store, rows.slice(from, from + MAX_APPEND_BATCH));
+      }
     },
     list: ({ jurisdiction, ...query }) => selectAuditEvents(storeFor(jurisdiction), query),
+  };
+}
+
+/** The stored row of an event (its chain, its id and time); an invalid action is the caller's bug. */
+function rowOf(event: AuditEvent) {
+  if (!ACTION.test(event.action)) throw new Error(`Invalid audit action ${JSON.stringify(event.action)}`);
+  const organisationId = event.organisationId ?? null;
+  return {
+    id: uuidv7(),
+    occurred_at: event.occurredAt ?? new Date(),
+    actor_id: event.actorId ?? null,
+    organisation_id: organisationId,
+    action: event.action,
+    resource_type: clean(event.resource?.type),
+    resource_id: clean(event.resource?.id),
+    outcome: event.outcome,
+    // An IP address is personal data: it is kept only in a cell, never in the control plane.
+    ip: event.jurisdiction ? clean(event.ip) : null,
+    request_id: clean(event.requestId),
+    details: cleanDetails(event.details ?? {}),
+    chain_id: chainIdFor(organisationId),
   };
 }
 
