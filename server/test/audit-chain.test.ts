@@ -215,6 +215,33 @@ describe('chains', () => {
     expect((await verify('fr', 'platform')).problem).toBeNull();
   });
 
+  it('writes each entry of a batch once when the batch is written again (after a failure), with the new ones linked in order', async () => {
+    const org = uuidv7();
+    const fresh = uuidv7();
+    const event = (i: number, organisationId: string) => ({
+      id: uuidv7(),
+      occurredAt: new Date(),
+      action: 'test.retried',
+      outcome: 'success' as const,
+      organisationId,
+      jurisdiction: 'FR' as const,
+      requestId: `retry-${i}`,
+    });
+    await recordMany(1, org, 'fr');
+    const first = [event(1, org), event(2, org), event(3, fresh), event(4, fresh)];
+    await audit.recordMany!(first);
+    // Written again with two more: as the batch writer's retry would, had a later part failed.
+    await audit.recordMany!([...first, event(5, org), event(6, fresh)]);
+    expect((await entries('fr', org)).map((e) => [e.seq, e.requestId])).toEqual([
+      [1, 'req-0'],
+      [2, 'retry-1'],
+      [3, 'retry-2'],
+      [4, 'retry-5'],
+    ]);
+    expect((await entries('fr', fresh)).map((e) => e.requestId)).toEqual(['retry-3', 'retry-4', 'retry-6']);
+    for (const chain of [org, fresh]) expect((await verify('fr', chain)).problem).toBeNull();
+  });
+
   it('serialises batches with single appends and with each other on the same chains: no gap, no fork', { timeout: 120_000 }, async () => {
     const orgs = [uuidv7(), uuidv7()];
     for (const org of orgs) await recordMany(1, org, 'control');

@@ -1,5 +1,6 @@
 import type { Actor } from '../../identity/actor.ts';
 import type { AuditEvent, AuditLog } from '../../platform/audit/audit-log.ts';
+import { uuidv7 } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AiProvider } from '../providers/config.ts';
 // ── classification & residency (helper B) ──
@@ -9,6 +10,7 @@ import type { PseudonymMapping } from '../policy/mapping.ts';
 // ── end classification & residency ──
 // ── AI quotas & usage (helper A) ──
 import { type AiUsage, estimateTokens, UNKNOWN_MODEL } from '../usage/ai-usage.ts';
+import { createBatchWriter } from '../usage/batch-writer.ts';
 // ── end AI quotas & usage ──
 import { GatewayError, type OpenAiErrorBody } from './errors.ts';
 import { type ModelEntry, ModelRouter, type Replica } from './router.ts';
@@ -43,44 +45,30 @@ export interface Gateway extends GatewayDeps {
  * are written off every request's path; gathered for a tenth of a second, a busy gateway writes one
  * statement per store for dozens of entries (audit.repo.ts#appendAuditEvents) instead of one per
  * entry: each statement sent costs the gateway's event loop what relaying many chunks costs
- * (bench/README.md, ai-gateway). Entries keep their time of recording and their order.
+ * (bench/README.md, ai-gateway). Entries keep their id and time of recording and their order; the
+ * writer (usage/batch-writer.ts) retries a failed batch once — each entry is still written once —
+ * and, while the database is down, keeps at most `maxBuffered` entries (the rest are counted in
+ * the log as dropped).
  */
-export const AUDIT_BATCH = { delayMs: 100, maxEvents: 200 } as const;
+export const AUDIT_BATCH = { intervalMs: 100, maxRows: 200, maxBuffered: 50_000 } as const;
 
 export function createGateway(providers: readonly AiProvider[], deps: { audit: AuditLog; logger: Logger; policy?: GatewayPolicy /* helper B */; usage?: AiUsage /* helper A */ }): Gateway {
   const pending = new Set<Promise<void>>();
-  let queued: AuditEvent[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  // Batches are written one after the other: a chain gets them in the order they were recorded.
-  let previous: Promise<unknown> = Promise.resolve();
-  const track = (write: Promise<void>, what: string) => {
-    const done = write.catch((err: unknown) => deps.logger.warn({ err, action: what }, 'audit of an AI request failed'));
-    pending.add(done);
-    void done.finally(() => pending.delete(done));
-  };
-  const writeQueued = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (queued.length === 0) return;
-    const events = queued;
-    queued = [];
-    const recordMany = deps.audit.recordMany?.bind(deps.audit);
-    const write = previous.then(() =>
-      recordMany ? recordMany(events) : events.reduce<Promise<void>>((chain, event) => chain.then(() => deps.audit.record(event)), Promise.resolve()),
-    );
-    previous = write.catch(() => undefined);
-    track(write, [...new Set(events.map((event) => event.action))].join(','));
-  };
+  const recordMany = deps.audit.recordMany?.bind(deps.audit);
+  const batched = createBatchWriter<AuditEvent>({
+    name: 'ai-audit',
+    logger: deps.logger,
+    ...AUDIT_BATCH,
+    write: (events) => (recordMany ? recordMany(events) : events.reduce<Promise<void>>((chain, event) => chain.then(() => deps.audit.record(event)), Promise.resolve())),
+  });
   const audit: AuditLog = {
     record(event, db) {
-      // Inside a caller's transaction: at once, it must not outlive it.
       if (db) {
-        track(deps.audit.record(event, db), event.action);
-        return Promise.resolve();
-      }
-      queued.push({ ...event, occurredAt: event.occurredAt ?? new Date() });
-      if (queued.length >= AUDIT_BATCH.maxEvents) writeQueued();
-      else timer ??= setTimeout(writeQueued, AUDIT_BATCH.delayMs);
+        // Inside a caller's transaction: at once, it must not outlive it.
+        const write = deps.audit.record(event, db).catch((err: unknown) => deps.logger.warn({ err, action: event.action }, 'audit of an AI request failed'));
+        pending.add(write);
+        void write.finally(() => pending.delete(write));
+      } else batched.push({ ...event, id: event.id ?? uuidv7(), occurredAt: event.occurredAt ?? new Date() });
       return Promise.resolve();
     },
     list: (where) => deps.audit.list(where),
@@ -92,7 +80,7 @@ export function createGateway(providers: readonly AiProvider[], deps: { audit: A
     ...(deps.policy ? { policy: deps.policy } : {}), // classification & residency (helper B)
     ...(deps.usage ? { usage: deps.usage } : {}), // AI quotas & usage (helper A)
     async flush() {
-      writeQueued();
+      await batched.flush();
       while (pending.size > 0) await Promise.all([...pending]);
       await deps.usage?.flush(); // AI quotas & usage (helper A): usage rows written before the stores close
     },

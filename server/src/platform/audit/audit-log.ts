@@ -25,7 +25,12 @@ export interface AuditEvent {
   ip?: string | null;
   requestId?: string | null;
   details?: Record<string, string | number | boolean | null>;
-  /** When it happened, for an event written a little later (a batch); now when absent. */
+  /**
+   * For an event written a little later (a batch): its id and time, given when it happened, so
+   * that the entry says when, and a batch written again after a failure writes it once. Made
+   * when the event is stored otherwise.
+   */
+  id?: string;
   occurredAt?: Date;
 }
 
@@ -73,7 +78,7 @@ function rowOf(event: AuditEvent) {
   if (!ACTION.test(event.action)) throw new Error(`Invalid audit action ${JSON.stringify(event.action)}`);
   const organisationId = event.organisationId ?? null;
   return {
-    id: uuidv7(),
+    id: event.id ?? uuidv7(),
     occurred_at: event.occurredAt ?? new Date(),
     actor_id: event.actorId ?? null,
     organisation_id: organisationId,

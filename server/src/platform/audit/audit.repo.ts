@@ -94,7 +94,9 @@ export const MAX_APPEND_BATCH = 500;
  * database as for a single append — the entries are inserted and each head moved to its last
  * entry. Entries keep their order within a chain. A chain that has no head yet (its very first
  * entry in this store) is not in the statement's result: its entries are then appended one by one
- * (the single append creates the head). Returns the appended entries' sequence numbers, by id.
+ * (the single append creates the head). An entry whose id is already in the store is skipped, so
+ * that a batch written again after a failure (of another store's part, of a connection) writes
+ * each entry once. Returns the appended entries' sequence numbers, by id.
  *
  * Used where many events are written off any request's path (the AI gateway's): one round trip
  * for a batch instead of one per event.
@@ -103,12 +105,9 @@ export async function appendAuditEvents(db: AuditDb, rows: readonly (AuditRow & 
   const appended = new Map<string, number>();
   if (rows.length === 0) return appended;
   if (rows.length > MAX_APPEND_BATCH) throw new RangeError(`at most ${MAX_APPEND_BATCH} audit events in one append`);
-  const position = new Map<string, number>();
-  const values = rows.map((row) => {
-    const n = (position.get(row.chain_id) ?? 0) + 1;
-    position.set(row.chain_id, n);
+  const values = rows.map((row, ord) => {
     const { beforePrev, beforeSeq, after } = encodingPartsOf(row);
-    return sql`(${n}::int, ${row.chain_id}::text, ${row.id}::uuid, ${row.occurred_at}::timestamptz, ${row.actor_id}::uuid, ${row.organisation_id}::uuid,
+    return sql`(${ord}::int, ${row.chain_id}::text, ${row.id}::uuid, ${row.occurred_at}::timestamptz, ${row.actor_id}::uuid, ${row.organisation_id}::uuid,
       ${row.action}::text, ${row.resource_type}::text, ${row.resource_id}::text, ${row.outcome}::text, ${row.ip}::text, ${row.request_id}::text,
       ${JSON.stringify(row.details)}::jsonb, ${beforePrev}::text, ${beforeSeq}::text, ${after}::text)`;
   });
@@ -116,8 +115,14 @@ export async function appendAuditEvents(db: AuditDb, rows: readonly (AuditRow & 
     sql<string>`encode(sha256(convert_to(i.before_prev || ${prev} || i.before_seq || ${seq} || i.after, 'UTF8')), 'hex')`;
   const { rows: inserted } = await sql<{ id: string; seq: number | string }>`
     with recursive
-    input (n, chain_id, id, occurred_at, actor_id, organisation_id, action, resource_type, resource_id, outcome, ip, request_id, details, before_prev, before_seq, after) as (
+    given (ord, chain_id, id, occurred_at, actor_id, organisation_id, action, resource_type, resource_id, outcome, ip, request_id, details, before_prev, before_seq, after) as (
       values ${sql.join(values)}
+    ),
+    -- An entry already written (a batch written again after a failure) is not written twice.
+    input as (
+      select row_number() over (partition by g.chain_id order by g.ord)::int as n, g.*
+      from given g
+      where not exists (select 1 from audit_events e where e.id = g.id)
     ),
     head as (
       select h.chain_id, h.seq, h.hash from audit_chain_heads h
@@ -145,9 +150,13 @@ export async function appendAuditEvents(db: AuditDb, rows: readonly (AuditRow & 
     order by l.chain_id, l.n
     returning id, seq`.execute(db);
   for (const row of inserted) appended.set(row.id, Number(row.seq));
-  // Chains without a head: their first entry creates it, in order, one statement each.
-  for (const row of rows) {
-    if (!appended.has(row.id)) appended.set(row.id, (await appendAuditEvent(db, row)).seq);
+  if (appended.size === rows.length) return appended;
+  // Left out: entries already written, and those of chains without a head, whose first entry
+  // creates it — one statement each, in order.
+  const left = rows.filter((row) => !appended.has(row.id));
+  const written = new Set((await db.selectFrom('audit_events').select('id').where('id', 'in', left.map((row) => row.id)).execute()).map((row) => row.id));
+  for (const row of left) {
+    if (!written.has(row.id)) appended.set(row.id, (await appendAuditEvent(db, row)).seq);
   }
   return appended;
 }
