@@ -52,8 +52,10 @@ export async function findLiveAccessTokens(db: ControlDb, hashes: readonly Buffe
     .execute();
 }
 
-export async function touchAccessToken(db: ControlDb, id: string, now: Date): Promise<void> {
-  await db.updateTable('access_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+/** Notes that these tokens were used now (one statement for all of them). */
+export async function touchAccessTokens(db: ControlDb, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('access_tokens').set({ last_used_at: now }).where('id', 'in', ids as string[]).execute();
 }
 
 export async function revokeAccessToken(db: ControlDb, id: string, principalId: string, now: Date): Promise<boolean> {

@@ -14,7 +14,7 @@ import {
   insertAccessToken,
   listAccessTokens,
   revokeAccessToken,
-  touchAccessToken,
+  touchAccessTokens,
 } from './tokens.repo.ts';
 
 /**
@@ -145,20 +145,20 @@ export async function resolveToken(stores: Stores, token: string): Promise<Token
 export async function resolveTokens(stores: Stores, tokens: readonly string[]): Promise<Map<string, TokenIdentity | null>> {
   const out = new Map<string, TokenIdentity | null>(tokens.map((token) => [token, null]));
   const byHash = new Map<string, string>();
-  for (const token of tokens) if (TOKEN_PATTERN.test(token)) byHash.set(hash(token).toString('hex'), token);
-  if (byHash.size === 0) return out;
+  const hashes: Buffer[] = [];
+  for (const token of tokens) {
+    if (!TOKEN_PATTERN.test(token)) continue;
+    const digest = hash(token);
+    byHash.set(digest.toString('hex'), token);
+    hashes.push(digest);
+  }
+  if (hashes.length === 0) return out;
   const now = new Date();
-  const rows = await findLiveAccessTokens(
-    stores.control.db,
-    [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')),
-    now,
-  );
-  for (const row of rows) {
+  const touched: string[] = [];
+  for (const row of await findLiveAccessTokens(stores.control.db, hashes, now)) {
     const token = byHash.get(Buffer.from(row.token_hash).toString('hex'));
     if (token === undefined || row.status !== 'active') continue;
-    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
-      await touchAccessToken(stores.control.db, row.id, now);
-    }
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) touched.push(row.id);
     out.set(token, {
       tokenId: row.id,
       principalId: row.principal_id,
@@ -168,5 +168,6 @@ export async function resolveTokens(stores: Stores, tokens: readonly string[]): 
       grants: { memberships: row.memberships, platformRoles: row.platform_roles },
     });
   }
+  await touchAccessTokens(stores.control.db, touched, now);
   return out;
 }

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { entryEncodingParts, GENESIS } from './chain.ts';
+import { entryEncodingParts, entryFieldsOfRow, GENESIS } from './chain.ts';
 import type { AuditChainHeadsTable, AuditCheckpointsTable, AuditEventsTable } from './audit.tables.ts';
 
 /** The audit tables of one store (the control plane or a cell), or a transaction on it. */
@@ -67,20 +67,7 @@ export async function appendAuditEvent(db: AuditDb, row: AuditRow & { chain_id: 
 
 /** The entry's canonical encoding around its chain-dependent values (chain.ts), from its row. */
 function encodingPartsOf(row: AuditRow & { chain_id: string }) {
-  return entryEncodingParts({
-    chain: row.chain_id,
-    id: row.id,
-    occurredAt: row.occurred_at.toISOString(),
-    actorId: row.actor_id,
-    organisationId: row.organisation_id,
-    action: row.action,
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    outcome: row.outcome,
-    ip: row.ip,
-    requestId: row.request_id,
-    details: row.details,
-  });
+  return entryEncodingParts(entryFieldsOfRow(row));
 }
 
 /** Most entries one batched append carries (its parameters: 16 per entry, PostgreSQL's limit 65,535). */

@@ -139,8 +139,8 @@ export function entryHash(entry: Omit<ChainEntry, 'hash'>): string {
   return createHash('sha256').update(entryEncoding(entry), 'utf8').digest('hex');
 }
 
-/** A stored row (Date, snake_case) as a chain entry. */
-export function entryOfRow(row: {
+/** An audit row's columns (Date, snake_case), without its chain position. */
+export interface AuditRowFields {
   id: string;
   occurred_at: Date;
   actor_id: string | null;
@@ -153,15 +153,12 @@ export function entryOfRow(row: {
   request_id: string | null;
   details: Record<string, unknown> | string;
   chain_id: string;
-  seq: number | string;
-  prev_hash: string;
-  hash: string;
-}): ChainEntry {
+}
+
+/** A row's fields as the chain names them, without seq and hashes: what an append encodes. */
+export function entryFieldsOfRow(row: AuditRowFields): Omit<ChainEntry, 'seq' | 'prevHash' | 'hash'> {
   return {
     chain: row.chain_id,
-    seq: Number(row.seq),
-    prevHash: row.prev_hash,
-    hash: row.hash,
     id: row.id,
     occurredAt: row.occurred_at.toISOString(),
     actorId: row.actor_id,
@@ -174,6 +171,11 @@ export function entryOfRow(row: {
     requestId: row.request_id,
     details: typeof row.details === 'string' ? (JSON.parse(row.details) as Record<string, unknown>) : row.details,
   };
+}
+
+/** A stored row (Date, snake_case) as a chain entry. */
+export function entryOfRow(row: AuditRowFields & { seq: number | string; prev_hash: string; hash: string }): ChainEntry {
+  return { ...entryFieldsOfRow(row), seq: Number(row.seq), prevHash: row.prev_hash, hash: row.hash };
 }
 
 export const CHECKPOINT_FORMAT = 'entente-audit-checkpoint/1';
