@@ -11,11 +11,12 @@
  *  - the test: the engine's `step` with its defaults (EAP on −4…4 by 0.05, prior N(0, 1), stop at
  *    posterior SD ≤ 0.30 after ≥ 8 items or at 40, equal area shares, no competence twice in a
  *    row). On the synthetic bank, four variants on the same examinees: the default rule on the bank
- *    with Sympson–Hetter parameters (computed first by exposure.ts on 12 × 1,000 simulated examinees
- *    of their own, target rate 0.20 for a 0.25 cap; randomesque 1 is then the default), the default
- *    on the bare bank (randomesque 5), and randomesque 1 (pure maximum information) and 10, to show
- *    what exposure control costs in length. The starter bank runs the bare-bank default. Reported:
- *    the rule and how the parameters were computed; test
+ *    with exposure prices (warmed first by exposure.ts over 2,000 simulated tests of their own, as
+ *    `entente skills calibrate` does, then moved after each measured test as Entente moves them;
+ *    target rate 0.24 for a 0.25 cap; randomesque 1 is then the default), the default on the bare
+ *    bank (randomesque 5), and randomesque 1 (pure maximum information) and 10, to show what
+ *    exposure control costs in length. The starter bank runs the bare-bank default. Reported: the
+ *    rule and how the prices were warmed; test
  *    length (mean, p95), share stopped on precision, RMSE and bias of the final EAP θ̂ against the
  *    true θ, mean posterior SD, maximum item exposure (share of examinees who saw the most-used
  *    item; target ≤ 0.25), and the time of one `step` call — the whole work of choosing the next
@@ -33,7 +34,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AREA_IDS, type AreaId, type Level } from '../server/src/skills/framework/types.ts';
-import { type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_EXPOSURE_TARGET, DEFAULT_RANDOMESQUE, type EngineOptions, DEFAULT_GRID, DEFAULT_PRIOR, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, sympsonHetter } from '../server/src/skills/cat/index.ts';
+import { afterTest, type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_WARM_EXAMINEES, DEFAULT_GRID, DEFAULT_PRIOR, DEFAULT_RANDOMESQUE, type EngineOptions, EXPOSURE_CONTROL, type ExposureControl, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, warmPrices } from '../server/src/skills/cat/index.ts';
 import { logProbabilities } from '../server/src/skills/cat/irt.ts';
 import { fixed } from './support/stats.ts';
 import { printTable } from './support/table.ts';
@@ -136,7 +137,12 @@ interface AdaptiveFigures {
   steps: number;
 }
 
-export function simulateAdaptive(bank: readonly BankItem[], thetas: readonly number[], seed: number, selection: Partial<EngineOptions>): AdaptiveFigures {
+/**
+ * The examinees one after another; with `loop`, the exposure prices move after each test as they
+ * do in Entente (assessments.ts), so the figures include the loop's own fluctuations.
+ */
+export function simulateAdaptive(initial: readonly BankItem[], thetas: readonly number[], seed: number, selection: Partial<EngineOptions>, loop?: ExposureControl): AdaptiveFigures {
+  let bank = initial;
   const exposure = new Map<string, number>();
   const lengths: number[] = [];
   const stepMs: number[] = [];
@@ -159,6 +165,7 @@ export function simulateAdaptive(bank: readonly BankItem[], thetas: readonly num
       stepMs.push(elapsed);
       stepTotalMs += elapsed;
       if (result.done) {
+        if (loop) bank = afterTest(bank, new Set(responses.map((r) => r.itemId)), loop);
         reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
         lengths.push(responses.length);
         squared += (result.result.theta - theta) ** 2;
@@ -307,8 +314,8 @@ export interface CatBankResult {
 export interface CatBenchResult {
   settings: CatBenchSettings;
   banks: CatBankResult[];
-  /** How the Sympson–Hetter parameters of the synthetic bank were computed. */
-  exposure: { maxRate: number; examinees: number; iterations: number; maxRates: number[]; restricted: number; seconds: number };
+  /** How the exposure prices of the synthetic bank were warmed before the measured run. */
+  exposure: ExposureControl & { examinees: number; maxRate: number; priced: number; seconds: number };
   notes: string[];
 }
 
@@ -317,6 +324,7 @@ interface VariantSpec {
   label: string;
   bank: readonly BankItem[];
   options: Partial<EngineOptions>;
+  loop?: ExposureControl;
 }
 
 /**
@@ -327,7 +335,7 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
   const started = performance.now();
   const variants = specs.map((spec) => {
     log(`${name}: adaptive test, ${spec.label}, ${thetas.length} examinees`);
-    return { spec, adaptive: simulateAdaptive(spec.bank, thetas, seed, spec.options) };
+    return { spec, adaptive: simulateAdaptive(spec.bank, thetas, seed, spec.options, spec.loop) };
   });
   // Expected information over N(0, 1), by a 0.1-step sum: the population's own fixed order.
   const weights = gridPoints({ min: -4, max: 4, step: 0.1 }).map((theta) => ({ theta, weight: Math.exp(-0.5 * theta * theta) }));
@@ -354,9 +362,6 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
   };
 }
 
-/** Sympson–Hetter settings: the product's own (`entente skills calibrate`), see DEFAULT_EXPOSURE_TARGET. */
-const EXPOSURE = DEFAULT_EXPOSURE_TARGET;
-
 const log = (message: string) => console.error(`  [cat] ${message}`);
 
 export async function catBench(settings: CatBenchSettings): Promise<CatBenchResult> {
@@ -364,21 +369,18 @@ export async function catBench(settings: CatBenchSettings): Promise<CatBenchResu
   const thetas = Array.from({ length: settings.examinees }, () => normal());
   const notes: string[] = [];
   const synthetic = syntheticBank(settings.bankSize, settings.seed + 11);
-  // The parameters come from their own simulated examinees (another seed), not from the examinees measured below.
-  log(`synthetic: Sympson–Hetter parameters, ${EXPOSURE.iterations} × ${EXPOSURE.examinees} simulated examinees`);
+  // As `entente skills calibrate` does after new parameters: the loop over simulated tests of
+  // their own (another seed), then the measured examinees with the loop running, as in Entente.
+  const warmExaminees = DEFAULT_WARM_EXAMINEES;
+  log(`synthetic: exposure prices warmed over ${warmExaminees} simulated tests`);
   const exposureStarted = performance.now();
-  const calibrated = sympsonHetter(synthetic, { ...EXPOSURE, seed: settings.seed + 51 });
-  const exposure = {
-    ...EXPOSURE,
-    maxRates: calibrated.maxRates,
-    restricted: calibrated.bank.filter((item) => (item.exposure ?? 1) < 1).length,
-    seconds: (performance.now() - exposureStarted) / 1000,
-  };
+  const warmed = warmPrices(synthetic, { examinees: warmExaminees, seed: settings.seed + 51 });
+  const exposure = { ...EXPOSURE_CONTROL, examinees: warmExaminees, maxRate: warmed.maxRate, priced: warmed.priced, seconds: (performance.now() - exposureStarted) / 1000 };
   const d = DEFAULT_RANDOMESQUE;
   const banks = [
     runBank(`synthetic (${settings.bankSize} items)`, synthetic, thetas, settings.seed + 23, [
-      { label: `Sympson–Hetter ≤ ${EXPOSURE.maxRate}, randomesque ${d.withExposure} (default, bank with parameters)`, bank: calibrated.bank, options: {} },
-      { label: `randomesque ${d.withoutExposure} (default, bank without parameters)`, bank: synthetic, options: {} },
+      { label: `exposure prices, target ${EXPOSURE_CONTROL.targetRate}, loop running; randomesque ${d.withPrices} (default, bank with prices)`, bank: warmed.bank, options: {}, loop: EXPOSURE_CONTROL },
+      { label: `randomesque ${d.withoutPrices} (default, bank without prices)`, bank: synthetic, options: {} },
       { label: 'randomesque 1 (maximum information)', bank: synthetic, options: { randomesque: 1 } },
       { label: 'randomesque 10', bank: synthetic, options: { randomesque: 10 } },
     ]),
@@ -386,8 +388,8 @@ export async function catBench(settings: CatBenchSettings): Promise<CatBenchResu
   const starter = await loadStarterBank();
   if (!starter) notes.push('starter bank: no item found under server/src/skills/items/starter/ yet, so no second run');
   else {
-    const note = `${starter.files} files${starter.skipped > 0 ? `, ${starter.skipped} items skipped (duplicate key, level out of 1–8 or competence outside areas 1–5)` : ''}; provisional parameters, answered by them; no exposure parameters`;
-    banks.push(runBank(`starter (${starter.items.length} items)`, starter.items, thetas, settings.seed + 37, [{ label: `randomesque ${d.withoutExposure} (default, bank without parameters)`, bank: starter.items, options: {} }], note));
+    const note = `${starter.files} files${starter.skipped > 0 ? `, ${starter.skipped} items skipped (duplicate key, level out of 1–8 or competence outside areas 1–5)` : ''}; provisional parameters, answered by them; no exposure prices`;
+    banks.push(runBank(`starter (${starter.items.length} items)`, starter.items, thetas, settings.seed + 37, [{ label: `randomesque ${d.withoutPrices} (default, bank without prices)`, bank: starter.items, options: {} }], note));
   }
   return { settings, banks, exposure, notes };
 }
@@ -398,13 +400,13 @@ export function printCat(result: CatBenchResult): void {
   const rows = result.banks.flatMap((b) => b.variants.map((v) => ({ b, v })));
   const x = result.exposure;
   console.log(
-    'Selection rule (server/src/skills/cat/select.ts): maximum Fisher information at θ̂ (EAP) within the area furthest below its share, never the previous item’s competence; ' +
-      'each candidate passes with its item’s Sympson–Hetter parameter, then one of the `randomesque` most informative that passed is drawn. ' +
-      `Default draw: ${DEFAULT_RANDOMESQUE.withExposure} when the bank carries exposure parameters, ${DEFAULT_RANDOMESQUE.withoutExposure} when it does not.`,
+    'Selection rule (server/src/skills/cat/select.ts): maximum Fisher information at θ̂ (EAP), divided by 1 + the item’s exposure price, within the area furthest below its share, never the previous item’s competence; ' +
+      'one of the `randomesque` best is drawn. ' +
+      `Default draw: ${DEFAULT_RANDOMESQUE.withPrices} when the bank carries exposure prices, ${DEFAULT_RANDOMESQUE.withoutPrices} when it does not.`,
   );
   console.log(
-    `Sympson–Hetter parameters of the synthetic bank (server/src/skills/cat/exposure.ts): target rate ${x.maxRate}, ${x.iterations} iterations × ${x.examinees} simulated examinees of their own; ` +
-      `most-used item per iteration ${x.maxRates.map((rate) => fixed(rate, 3)).join(' → ')}; ${x.restricted} items restricted; ${fixed(x.seconds, 1)} s`,
+    `Exposure prices of the synthetic bank (server/src/skills/cat/exposure.ts): target rate ${x.targetRate}, step ${x.step}; warmed over ${x.examinees} simulated tests of their own ` +
+      `(most-used item over their second half ${fixed(x.maxRate, 3)}; ${x.priced} items priced; ${fixed(x.seconds, 1)} s), then moved after each measured test`,
   );
   printTable(
     `Adaptive test: ${examinees} simulated examinees θ ~ N(0, 1); stop at posterior SD ≤ ${o.seThreshold} (≥ ${o.minItems} items) or at ${o.maxItems}; equal area shares`,

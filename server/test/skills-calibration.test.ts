@@ -76,11 +76,15 @@ describe('skills calibrate', () => {
     const unchanged = await listItemParameters(t.entente.stores.control.db);
     expect(unchanged.find((i) => i.id === studied[0]!.id)!.b).toBe(studied[0]!.b);
 
-    const run = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { by: 'test', exposure: { maxRate: 0.3, examinees: 40, iterations: 2 } });
+    const run = await runCalibration({ stores: t.entente.stores, audit: t.entente.audit }, { by: 'test', exposure: { examinees: 40 } });
     // 50 examinees, the repeater once (not three times), and any demo colleague who met the item.
     const demo = await t.entente.stores.cells.FR.db.selectFrom('skills_responses').select('id').where('item_id', '=', rare.id).where('principal_id', 'in', DEMO_COLLEAGUES.map((c) => c.id)).execute();
     expect(run.items.find((i) => i.item === rare.id)?.answers).toBe(51 + demo.length);
-    expect(run.exposureRestricted).not.toBeNull();
+    // Prices warmed over 40 simulated tests of the shared bank: the items they overused are priced, in the table.
+    expect(run.exposurePriced).toBeGreaterThan(0);
+    expect(run.maxSimulatedExposure).toBeGreaterThan(0);
+    const priced = await t.entente.stores.control.db.selectFrom('skills_items').select('id').where('organisation_id', 'is', null).where('exposure_price', '>', 0).execute();
+    expect(priced.length).toBe(run.exposurePriced);
     expect(run.updated).toBe(studied.length);
     expect(run.items.find((i) => i.item === rare.id)?.status).toBe('insufficient_data');
     const after = new Map((await listItemParameters(t.entente.stores.control.db)).map((i) => [i.id, i]));

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS, DEMO_TEAMS } from '../src/identity/demo-data.ts';
+import { EXPOSURE_CONTROL, MAX_PRICE } from '../src/skills/cat/index.ts';
+import { applyTestToExposurePrices } from '../src/skills/items/items.repo.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
 /**
@@ -8,7 +10,7 @@ import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
  * minimum group; and what an attacker would try (another agent's test, answers to questions not
  * asked, malformed answers, CSV formulas).
  */
-const [camille, hugo, emilie] = DEMO_AGENTS as unknown as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
+const [camille, hugo, emilie, olivier] = DEMO_AGENTS as unknown as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
 
 let t: TestApp;
 const s: Record<string, TestSession> = {};
@@ -296,6 +298,68 @@ describe('what an attacker tries on team figures and retakes (review findings)',
     for (const text of ['pdf\u0000', 'pdf\ud800', 'a\u0007b']) {
       const answered = await call(s.hugo!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, { itemId: q.itemId, text });
       expect(answered.status).toBe(400);
+    }
+  });
+});
+
+describe('exposure control (the prices the adaptive test divides information by)', () => {
+  const PRICE = 1;
+  const up = PRICE + 0.02 * (1 - 0.24);
+  const down = PRICE - 0.02 * 0.24;
+  const prices = async () => new Map((await t.entente.stores.control.db.selectFrom('skills_items').select(['id', 'exposure_price', 'status']).execute()).map((r) => [r.id, r]));
+  const optionsOf = async (id: string) => (await t.entente.stores.cells.QC.db.selectFrom('skills_assessments').select('options').where('id', '=', id).executeTakeFirstOrThrow()).options;
+
+  it('a test that ends moves them: up for every question it showed, down for the rest of its bank, nothing else', async () => {
+    s.olivier = await t.signIn(olivier);
+    await t.entente.stores.control.db.updateTable('skills_items').set({ exposure_price: PRICE }).execute();
+    // Abandoned after two answers: the two answered and the one on screen were shown.
+    let state = (await call(s.olivier!, 'POST', '/api/skills/assessments', {})).body;
+    const shown: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const q = state.question;
+      shown.push(q.itemId);
+      state = (await call(s.olivier!, 'POST', `/api/skills/assessments/${state.assessment.id}/answers`, q.kind === 'short_answer' ? { itemId: q.itemId, text: 'x' } : { itemId: q.itemId, choices: [0] })).body;
+    }
+    shown.push(state.question.itemId);
+    const id = state.assessment.id;
+    const before = await prices();
+    expect([...before.values()].every((r) => r.exposure_price === PRICE)).toBe(true);
+    expect((await call(s.olivier!, 'POST', `/api/skills/assessments/${id}/abandon`)).status).toBe(200);
+
+    const excluded = new Set((await optionsOf(id)).excluded ?? []);
+    const after = await prices();
+    let lowered = 0;
+    for (const [itemId, row] of after) {
+      if (shown.includes(itemId)) expect(row.exposure_price).toBeCloseTo(up, 5);
+      else if (row.status !== 'live' || excluded.has(itemId)) expect(row.exposure_price).toBe(PRICE);
+      else {
+        expect([PRICE, down].some((value) => Math.abs(row.exposure_price - value) < 1e-5)).toBe(true);
+        if (Math.abs(row.exposure_price - down) < 1e-5) lowered += 1;
+      }
+    }
+    // The shared bank (157 starter items) less the three shown (Olivier has taken no test before).
+    expect(lowered).toBeGreaterThan(60);
+
+    // A whole test: the same for each of its answers; prices then steer the next test's choices.
+    const end = await takeTest(s.olivier!);
+    expect(end.assessment.status).toBe('completed');
+    const answered = (await t.entente.stores.cells.QC.db.selectFrom('skills_responses').select('item_id').where('assessment_id', '=', end.assessment.id).execute()).map((r) => r.item_id);
+    expect(answered).toHaveLength(end.assessment.answered);
+    const last = await prices();
+    for (const itemId of answered) expect(last.get(itemId)!.exposure_price).toBeCloseTo(after.get(itemId)!.exposure_price + 0.02 * (1 - 0.24), 5);
+  });
+
+  it('an item every test gives stops at the bound, one no test gives at 0, and the database refuses a price out of range', async () => {
+    const db = t.entente.stores.control.db;
+    const [one, two] = await db.selectFrom('skills_items').select('id').where('status', '=', 'live').orderBy('id').limit(2).execute();
+    await db.updateTable('skills_items').set({ exposure_price: MAX_PRICE - 0.001 }).where('id', '=', one!.id).execute();
+    await db.updateTable('skills_items').set({ exposure_price: 0.001 }).where('id', '=', two!.id).execute();
+    await applyTestToExposurePrices(db, [one!.id, two!.id], [one!.id], { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE });
+    const moved = new Map((await db.selectFrom('skills_items').select(['id', 'exposure_price']).where('id', 'in', [one!.id, two!.id]).execute()).map((r) => [r.id, r.exposure_price]));
+    expect(moved.get(one!.id)).toBe(MAX_PRICE);
+    expect(moved.get(two!.id)).toBe(0);
+    for (const bad of [-1, 11, Number.NaN]) {
+      await expect(db.updateTable('skills_items').set({ exposure_price: bad }).where('id', '=', one!.id).execute()).rejects.toThrow();
     }
   });
 });

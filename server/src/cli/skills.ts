@@ -52,6 +52,10 @@ export async function skills(args: string[]): Promise<number> {
       ),
     );
     for (const item of run.flagged) console.log(`  ${item.key}: ${item.flags.join(', ')}`);
+    if (run.exposurePriced !== null && run.maxSimulatedExposure !== null) {
+      const share = `${(100 * run.maxSimulatedExposure).toFixed(1)} %`;
+      console.log(say(`Prix d’exposition réchauffés par simulation : ${run.exposurePriced} questions à un prix au-dessus de 0 ; la plus vue, dans ${share} des tests simulés.`, `Exposure prices warmed by simulation: ${run.exposurePriced} items priced above 0; the most seen, in ${share} of simulated tests.`));
+    }
     if (options.out) writeFileSync(options.out, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o600 });
     return 0;
   } finally {

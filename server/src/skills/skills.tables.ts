@@ -32,7 +32,8 @@ export interface SkillsItemsTable {
   a: number;
   b: number;
   c: number;
-  exposure: number | null;
+  /** Exposure price kept by the control loop (skills/cat/exposure.ts); 0: not overused. */
+  exposure_price: Generated<number>;
   calibrated_at: Date | null;
   calibration: JsonNullable<ItemCalibrationReport>;
   source: ItemSource;

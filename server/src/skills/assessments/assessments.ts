@@ -6,10 +6,10 @@ import type { Stores } from '../../platform/db/stores.ts';
 import type { CellDb } from '../../platform/db/types.ts';
 import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
-import { type BankItem, DEFAULT_ENGINE_OPTIONS, mulberry32, step, type StepResult } from '../cat/index.ts';
+import { type BankItem, DEFAULT_ENGINE_OPTIONS, EXPOSURE_CONTROL, MAX_PRICE, mulberry32, step, type StepResult } from '../cat/index.ts';
 import { FRAMEWORK_VERSION, resolveFramework } from '../framework/framework.ts';
 import type { Competence } from '../framework/types.ts';
-import { findItemsByIds } from '../items/items.repo.ts';
+import { applyTestToExposurePrices, findItemsByIds } from '../items/items.repo.ts';
 import { localiseContent, type SkillsLanguage } from '../items/localise.ts';
 import { acceptedAnswers, answerProblem, type GivenAnswer, isCorrect } from '../items/scoring.ts';
 import type { StoredAssessmentOptions, StoredResult } from '../skills.tables.ts';
@@ -42,7 +42,9 @@ import { questionView, resultView, summaryView, trueFalseOptions } from './views
  *   (a seeded randomesque draw per position), so a resumed test goes on exactly where it stopped;
  * - nothing of the engine's estimate reaches the agent before the end (progress is a bounded
  *   share), and no answer key or parameter is ever in a question;
- * - start, completion and abandonment are audited in the home cell, with ids and the level only.
+ * - start, completion and abandonment are audited in the home cell, with ids and the level only;
+ * - a test that ends (completed or abandoned) moves the exposure prices of the bank it drew from
+ *   (cat/exposure.ts): up for the items it showed, down for the others.
  */
 export interface SkillsDeps {
   stores: Stores;
@@ -209,6 +211,14 @@ function withoutExcluded(bank: Bank, stored: StoredAssessmentOptions): Bank {
   return { items: bank.items.filter((i) => !excluded.has(i.id)), rows: bank.rows };
 }
 
+/**
+ * The exposure control loop's input (cat/exposure.ts): after the cell has recorded the end of the
+ * test, in the control plane, where the items are. Prices name no agent.
+ */
+async function moveExposurePrices(deps: SkillsDeps, bank: Bank, shown: readonly string[]): Promise<void> {
+  await applyTestToExposurePrices(deps.stores.control.db, bank.items.map((item) => item.id), shown, { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE });
+}
+
 /** An in-progress test as it stands (the pending question was chosen and kept when it was asked). */
 async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, language: SkillsLanguage): Promise<AssessmentState> {
   const [pending] = row.pending_item_id ? await findItemsByIds(deps.stores.control.db, [row.pending_item_id]) : [];
@@ -220,6 +230,7 @@ async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, langua
   const next = stepFor(bank, responses, row.options);
   if (next.done) {
     const completed = await completeAssessment(db, row.id, responses.length, storedResultOf(next, responses));
+    await moveExposurePrices(deps, bank, responses.map((r) => r.item_id));
     return stateOf(deps, actor, completed, language);
   }
   await setPending(db, row.id, next.next, responses.length);
@@ -293,11 +304,13 @@ export async function answerQuestion(
     await insertResponse(trx, response);
     const responses = [...previous, response];
     const next = stepFor(bank, responses, row.options);
-    if (next.done) return { row: await completeAssessment(trx, id, responses.length, storedResultOf(next, responses)), progress: { answered: responses.length, fraction: 1 } };
+    const shown = responses.map((r) => r.item_id);
+    if (next.done) return { row: await completeAssessment(trx, id, responses.length, storedResultOf(next, responses)), progress: { answered: responses.length, fraction: 1 }, shown };
     await setPending(trx, id, next.next, responses.length);
-    return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: undefined };
+    return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: undefined, shown };
   });
   if (outcome.row.status === 'completed') {
+    await moveExposurePrices(deps, bank, outcome.shown);
     await deps.audit.record({
       action: 'skills.assessment.completed',
       outcome: 'success',
@@ -316,12 +329,15 @@ export async function answerQuestion(
 export async function abandonAssessment(deps: SkillsDeps, actorOrNull: Actor | null, meta: RequestMeta, id: string, language: SkillsLanguage): Promise<AssessmentState> {
   const actor = requireActor(actorOrNull);
   const db = homeDb(deps, actor);
-  const row = await db.transaction().execute(async (trx) => {
+  const { row, pending } = await db.transaction().execute(async (trx) => {
     const found = await findOwnAssessment(trx, actor.principalId, id, true);
     if (!found) throw notFound();
     if (found.status !== 'in_progress') throw notInProgress();
-    return abandonRow(trx, id);
+    return { row: await abandonRow(trx, id), pending: found.pending_item_id };
   });
+  // The question on screen was shown too: it counts as given for exposure.
+  const shown = [...(await listResponses(db, id)).map((r) => r.item_id), ...(pending ? [pending] : [])];
+  await moveExposurePrices(deps, withoutExcluded(await loadBank(deps.stores, row.options.organisations), row.options), shown);
   await deps.audit.record({
     action: 'skills.assessment.abandoned',
     outcome: 'success',

@@ -26,7 +26,7 @@ export async function loadBank(stores: Stores, organisationIds: readonly string[
   for (const row of rows) {
     const area = areaOf.get(row.competence);
     if (!area) continue;
-    items.push({ id: row.id, area, competence: row.competence, a: row.a, b: row.b, c: row.c, ...(row.exposure !== null ? { exposure: row.exposure } : {}) });
+    items.push({ id: row.id, area, competence: row.competence, a: row.a, b: row.b, c: row.c, price: row.exposure_price });
     byId.set(row.id, row);
   }
   return { items, rows: byId };

@@ -4,8 +4,8 @@ import type { Stores } from '../../platform/db/stores.ts';
 import { type CalibrationResponse, calibrate2pl, type CalibratedItem } from '../cat/calibrate.ts';
 import type { ItemParameters } from '../items/types.ts';
 import { listAnswersForCalibration } from '../assessments/assessments.repo.ts';
-import { listItemParameters, setItemCalibrationReport, setItemExposures, setItemParameters } from '../items/items.repo.ts';
-import { DEFAULT_EXPOSURE_TARGET, sympsonHetter } from '../cat/index.ts';
+import { listItemParameters, setExposurePrices, setItemCalibrationReport, setItemParameters } from '../items/items.repo.ts';
+import { DEFAULT_WARM_EXAMINEES, warmPrices } from '../cat/index.ts';
 import { loadBank } from '../assessments/bank.ts';
 import { ASSESSMENT_RULES } from '../assessments/assessments.ts';
 
@@ -19,16 +19,15 @@ import { ASSESSMENT_RULES } from '../assessments/assessments.ts';
  * Audited as `skills.calibration.run`.
  */
 /**
- * Sympson–Hetter exposure control (cat/exposure.ts): after the parameters change, the shared
- * bank's exposure parameters are recomputed by simulating tests under the assessments' rules, so
- * that no item is seen by more than `maxRate` of examinees (issue 8's target: 0.25).
+ * Exposure prices (cat/exposure.ts): the loop moves them with every real test; after the
+ * parameters change, the shared bank's prices are warmed by running the loop over simulated tests
+ * under the assessments' rules, from the prices the bank has, so that the next real tests start
+ * near where the loop would settle.
  */
 export interface ExposureSettings {
-  maxRate: number;
   examinees: number;
-  iterations: number;
 }
-export const DEFAULT_EXPOSURE: ExposureSettings = { ...DEFAULT_EXPOSURE_TARGET };
+export const DEFAULT_EXPOSURE: ExposureSettings = { examinees: DEFAULT_WARM_EXAMINEES };
 
 export interface CalibrationRun {
   examinees: number;
@@ -40,8 +39,9 @@ export interface CalibrationRun {
   flagged: { key: string; flags: string[] }[];
   items: (CalibratedItem & { key: string; before: ItemParameters })[];
   dryRun: boolean;
-  /** Items whose exposure is restricted after this run (null: not computed). */
-  exposureRestricted: number | null;
+  /** Items with an exposure price above 0 after this run (null: prices not warmed). */
+  exposurePriced: number | null;
+  /** Highest share of the simulated tests (second half) that gave one item (null: not warmed). */
   maxSimulatedExposure: number | null;
 }
 
@@ -86,20 +86,17 @@ export async function runCalibration(
       await setItemCalibrationReport(deps.stores.control.db, item.item, report);
     }
   }
-  let exposureRestricted: number | null = null;
+  let exposurePriced: number | null = null;
   let maxSimulatedExposure: number | null = null;
   const exposure = options.exposure === false ? null : (options.exposure ?? DEFAULT_EXPOSURE);
   if (exposure && !options.dryRun) {
-    // The shared bank as tests draw from it now (organisations' own items are too few to need it).
+    // The shared bank as tests draw from it now (organisations' own items move with their tests).
     const bank = await loadBank(deps.stores, []);
     if (bank.items.length > 0) {
-      const simulated = sympsonHetter(
-        bank.items.map(({ exposure: _, ...item }) => item),
-        { maxRate: exposure.maxRate, examinees: exposure.examinees, iterations: exposure.iterations, seed: now.getTime() % 2 ** 31, options: { ...ASSESSMENT_RULES } },
-      );
-      await setItemExposures(deps.stores.control.db, new Map(simulated.bank.map((i) => [i.id, i.exposure !== undefined && i.exposure < 1 ? i.exposure : null])));
-      exposureRestricted = simulated.bank.filter((i) => i.exposure !== undefined && i.exposure < 1).length;
-      maxSimulatedExposure = simulated.maxRates[simulated.maxRates.length - 1] ?? null;
+      const warmed = warmPrices(bank.items, { examinees: exposure.examinees, seed: now.getTime() % 2 ** 31, options: { ...ASSESSMENT_RULES } });
+      await setExposurePrices(deps.stores.control.db, new Map(warmed.bank.map((i) => [i.id, i.price ?? 0])));
+      exposurePriced = warmed.priced;
+      maxSimulatedExposure = warmed.maxRate;
     }
   }
   const run: CalibrationRun = {
@@ -112,7 +109,7 @@ export async function runCalibration(
     flagged: items.filter((i) => i.flags.length > 0).map((i) => ({ key: i.key, flags: i.flags })),
     items,
     dryRun: options.dryRun ?? false,
-    exposureRestricted,
+    exposurePriced,
     maxSimulatedExposure,
   };
   await deps.audit.record({
@@ -121,7 +118,7 @@ export async function runCalibration(
     actorId: null,
     resource: { type: 'skills_bank', id: 'platform' },
     requestId: `calibration-${now.getTime()}`,
-    details: { examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, exposureRestricted, by: options.by ?? null },
+    details: { examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, exposurePriced, by: options.by ?? null },
   });
   return run;
 }

@@ -112,7 +112,7 @@ describe('adaptive test step', () => {
     expect(simulate(bank, 0.2, 17).responses.map((r) => r.itemId)).toEqual(first);
   });
 
-  it('draws among 5 items without exposure parameters, and lets them control exposure when the bank has them', () => {
+  it('draws among 5 items without exposure prices, and lets them control exposure when the bank has them', () => {
     // The first item: the area is drawn at random, then the randomesque draw at θ̂ = 0.
     const firstItems = (items: readonly BankItem[], extra: Partial<EngineOptions> = {}) => {
       const ids = new Set<string>();
@@ -123,18 +123,20 @@ describe('adaptive test step', () => {
       return ids;
     };
     const areaBest = new Set(['1', '2', '3', '4', '5'].map((area) => bank.filter((item) => item.area === area).sort((x, y) => information(0, y) - information(0, x))[0]!.id));
-    // Without parameters: 5 per area, so up to 25 different first items, never only the area bests.
+    // Without prices (or all at 0, a bank no test was taken on): 5 per area, up to 25 first items.
     expect(firstItems(bank).size).toBeGreaterThan(15);
-    // With parameters all at 1 (nothing restricted): the default draw is 1, pure maximum information.
-    const open = bank.map((item) => ({ ...item, exposure: 1 }));
-    expect(firstItems(open)).toEqual(areaBest);
-    // Restricting the area bests moves the first items elsewhere, most of the time.
-    const restricted = open.map((item) => (areaBest.has(item.id) ? { ...item, exposure: 0.1 } : item));
-    const moved = [...firstItems(restricted)].filter((id) => !areaBest.has(id));
-    expect(moved.length).toBeGreaterThanOrEqual(5);
+    expect(firstItems(bank.map((item) => ({ ...item, price: 0 }))).size).toBeGreaterThan(15);
+    // Once some item has a price, the default draw is 1: the best priced item of the area drawn.
+    const cheap = bank.map((item, i) => ({ ...item, price: i === 0 && !areaBest.has(item.id) ? 0.01 : 0 }));
+    expect(firstItems(cheap)).toEqual(areaBest);
+    // Dear area bests give way to other items.
+    const dear = cheap.map((item) => (areaBest.has(item.id) ? { ...item, price: 5 } : item));
+    const moved = firstItems(dear);
+    expect(moved.size).toBe(5);
+    for (const id of moved) expect(areaBest.has(id)).toBe(false);
     // An explicit size still wins over the default.
-    expect(firstItems(open, { randomesque: 5 }).size).toBeGreaterThan(15);
-    expect(() => step([{ ...bank[0]!, exposure: 1.5 }], [])).toThrow(CatInputError);
+    expect(firstItems(cheap, { randomesque: 5 }).size).toBeGreaterThan(15);
+    for (const price of [-0.1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => step([{ ...bank[0]!, price }], [])).toThrow(CatInputError);
   });
 
   it('refuses answers that do not fit the bank', () => {

@@ -21,10 +21,10 @@ export interface EngineOptions extends StoppingRule {
   /** 7 cut points for levels 1–8 (default −2.25 … 2.25 by 0.75). */
   cutPoints: readonly number[];
   /**
-   * Size of the randomesque draw among the items that passed the exposure filter (select.ts).
-   * Default: 1 when the bank carries Sympson–Hetter parameters (`exposure` on its items: they do the
-   * exposure control, and exposure.ts computes them for this default), 5 when it does not (the
-   * fallback control for a bank not yet simulated). Set it to override either.
+   * Size of the randomesque draw among the items of best priced information (select.ts). Default:
+   * 1 when the bank carries exposure prices (some item's `price` above 0: the prices do the
+   * exposure control, exposure.ts), 5 when it does not (the control for a bank no test has been
+   * taken on yet). Set it to override either.
    */
   randomesque?: number;
   /** Relative target share per area (default equal); see select.ts for the balancing rule. */
@@ -35,8 +35,8 @@ export interface EngineOptions extends StoppingRule {
   random: RandomSource;
 }
 
-/** Randomesque size for a bank without exposure parameters, and with them (see EngineOptions.randomesque). */
-export const DEFAULT_RANDOMESQUE = { withoutExposure: 5, withExposure: 1 } as const;
+/** Randomesque size for a bank without exposure prices, and with them (see EngineOptions.randomesque). */
+export const DEFAULT_RANDOMESQUE = { withoutPrices: 5, withPrices: 1 } as const;
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'random'> = {
   ...DEFAULT_STOPPING,
@@ -85,12 +85,14 @@ export function step(bank: readonly BankItem[], responses: readonly Response[], 
   assertCutPoints(options.cutPoints);
 
   const byId = new Map<string, BankItem>();
-  let hasExposure = false;
+  let hasPrices = false;
   for (const item of bank) {
-    if (item.exposure !== undefined) hasExposure = true;
     if (byId.has(item.id)) throw new CatInputError(`bank: item ${item.id} appears twice`);
     assertValidParameters(item, `item ${item.id}`);
-    if (item.exposure !== undefined && !(item.exposure >= 0 && item.exposure <= 1)) throw new CatInputError(`item ${item.id}: exposure must be in [0, 1]`);
+    if (item.price !== undefined) {
+      if (!(Number.isFinite(item.price) && item.price >= 0)) throw new CatInputError(`item ${item.id}: price must be a finite number ≥ 0`);
+      if (item.price > 0) hasPrices = true;
+    }
     byId.set(item.id, item);
   }
   const administered: BankItem[] = [];
@@ -121,7 +123,7 @@ export function step(bank: readonly BankItem[], responses: readonly Response[], 
 
   const reason = stopReason(answers.length, overall.sd, options);
   if (reason) return finish(reason);
-  const randomesque = options.randomesque ?? (hasExposure ? DEFAULT_RANDOMESQUE.withExposure : DEFAULT_RANDOMESQUE.withoutExposure);
+  const randomesque = options.randomesque ?? (hasPrices ? DEFAULT_RANDOMESQUE.withPrices : DEFAULT_RANDOMESQUE.withoutPrices);
   const next = selectNextItem(bank, administered, overall.theta, { ...options, randomesque });
   if (!next) return finish('bank_exhausted');
   return { done: false, next: next.id, progress: estimateProgress(answers.length, overall.sd, options.prior.sd, options) };

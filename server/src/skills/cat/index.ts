@@ -5,6 +5,6 @@ export { information, logLikelihood, probability, testInformation } from './irt.
 export { DEFAULT_CUT_POINTS, levelOf, provisionalParameters } from './levels.ts';
 export { mulberry32, normalSampler, type RandomSource } from './random.ts';
 export { selectNextItem, type SelectionOptions } from './select.ts';
-export { administrationRates, DEFAULT_EXPOSURE_TARGET, type ExposureCalibration, type ExposureResult, sympsonHetter } from './exposure.ts';
+export { administrationRates, afterTest, assertExposureControl, DEFAULT_WARM_EXAMINEES, EXPOSURE_CONTROL, type ExposureControl, MAX_PRICE, nextPrice, type WarmPrices, type WarmPricesResult, warmPrices } from './exposure.ts';
 export { DEFAULT_STOPPING, estimateProgress, type Progress, type StoppingRule } from './stopping.ts';
 export type { BankItem, Response } from './types.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PRICE } from './exposure.ts';
 import { information } from './irt.ts';
 import { mulberry32 } from './random.ts';
 import { selectNextItem, type SelectionOptions } from './select.ts';
@@ -39,33 +40,32 @@ describe('next-item selection', () => {
     expect(selectNextItem(bank, [], 0.4, options(5, { randomesque: 1 }))!.id).toBe(ranked[0]!.id);
   });
 
-  it('filters by the Sympson–Hetter parameters: a restricted item passes at its rate, the rest keep maximum information', () => {
+  it('divides information by 1 + price: a dear item goes only where it is much better than the others', () => {
     const bank = syntheticTestBank(100, 3).map((item) => ({ ...item, area: '1' as const, competence: '1.1' }));
-    const ranked = [...bank].sort((x, y) => information(0.4, y) - information(0.4, x));
-    const [best, second, third] = ranked;
-    // The best item passes 30 % of the time, the second never; everything else is unrestricted.
-    const restricted = bank.map((item) => (item.id === best!.id ? { ...item, exposure: 0.3 } : item.id === second!.id ? { ...item, exposure: 0 } : { ...item, exposure: 1 }));
-    const settings = options(31, { randomesque: 1 });
-    const chosen = new Map<string, number>();
-    for (let i = 0; i < 2000; i++) {
-      const id = selectNextItem(restricted, [], 0.4, settings)!.id;
-      chosen.set(id, (chosen.get(id) ?? 0) + 1);
-    }
-    // Only the best (when it passes) or, when it does not, the third: the second is never given.
-    expect([...chosen.keys()].sort()).toEqual([best!.id, third!.id].sort());
-    expect(chosen.get(best!.id)! / 2000).toBeGreaterThan(0.26);
-    expect(chosen.get(best!.id)! / 2000).toBeLessThan(0.34);
-    // When nothing passes, the most informative candidate is given: the test never stalls.
-    const closed = bank.map((item) => ({ ...item, exposure: 0 }));
-    expect(selectNextItem(closed, [], 0.4, settings)!.id).toBe(best!.id);
-    // The filter comes before the randomesque draw: the draw is among the 5 best that passed — ranks
-    // 1, 3–6 when the best passes, 3–7 when it does not; never the second.
-    const allowed = new Set([ranked[0]!, ...ranked.slice(2, 7)].map((item) => item.id));
-    const wide = options(32, { randomesque: 5 });
+    const at = (theta: number) => [...bank].sort((x, y) => information(theta, y) - information(theta, x));
+    const [best, second] = at(0.4);
+    const ratio = information(0.4, best!) / information(0.4, second!);
+    const settings = (seed: number) => options(seed, { randomesque: 1 });
+    // A price just under the lead keeps the best item first; just over it, the second wins.
+    const priced = (price: number) => bank.map((item) => (item.id === best!.id ? { ...item, price } : item));
+    expect(selectNextItem(priced(ratio - 1 - 1e-6), [], 0.4, settings(1))!.id).toBe(best!.id);
+    expect(selectNextItem(priced(ratio - 1 + 1e-6), [], 0.4, settings(2))!.id).toBe(second!.id);
+    // Where the dear item is far ahead of the rest (its own difficulty, a steep item), it is still given.
+    const steep = { ...best!, id: 'steep', a: 4, b: 1.5, price: 1 };
+    const withSteep = [...bank, steep];
+    expect(information(1.5, steep) / 2).toBeGreaterThan(information(1.5, at(1.5)[0]!));
+    expect(selectNextItem(withSteep, [], 1.5, settings(3))!.id).toBe('steep');
+    expect(selectNextItem(withSteep, [], -1.5, settings(4))!.id).not.toBe('steep');
+    // The randomesque draw ranks by the same priced information: the top-priced item is never among 5.
+    const top = at(0.4).slice(0, 6);
+    const dear = bank.map((item) => (item.id === top[0]!.id ? { ...item, price: MAX_PRICE } : item));
     const seen = new Set<string>();
-    for (let i = 0; i < 300; i++) seen.add(selectNextItem(restricted, [], 0.4, wide)!.id);
-    for (const id of seen) expect(allowed.has(id)).toBe(true);
-    expect(seen.size).toBe(6);
+    const wide = options(5, { randomesque: 5 });
+    for (let i = 0; i < 300; i++) seen.add(selectNextItem(dear, [], 0.4, wide)!.id);
+    expect([...seen].sort()).toEqual(top.slice(1).map((item) => item.id).sort());
+    // A price never empties the choice: with every item at the bound, the best is given.
+    const allDear = bank.map((item) => ({ ...item, price: MAX_PRICE }));
+    expect(selectNextItem(allDear, [], 0.4, settings(6))!.id).toBe(best!.id);
   });
 
   it('replays the same choices for the same seed', () => {

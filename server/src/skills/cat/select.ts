@@ -1,7 +1,7 @@
 /**
  * Choice of the next item: maximum Fisher information at the current estimate, with content
- * balancing across the DigComp areas and exposure control (Sympson–Hetter parameters when the bank
- * has them, randomesque draw).
+ * balancing across the DigComp areas and exposure control (exposure prices when the bank has them,
+ * randomesque draw).
  *
  * The rule, in order:
  *  1. Only items not yet given are candidates (never a repeat).
@@ -12,28 +12,24 @@
  *  3. Competence: with `avoidSameCompetence`, items of the previous item's competence are left out
  *     — the next area in deficit order is tried if that empties an area — and the rule is dropped
  *     only when no area has any other competence left.
- *  4. Exposure: within the chosen area, each candidate passes with its item's Sympson–Hetter
- *     parameter (`exposure`, 1 when absent; exposure.ts computes them for a bank by simulation).
- *  5. Among the candidates that passed, the `randomesque` most informative at θ̂ are kept and one
- *     of them is drawn uniformly (1 = the most informative). If none passed, the most informative
- *     candidate is given.
+ *  4. Within the chosen area, each candidate is ranked by its information at θ̂ divided by
+ *     1 + its exposure price (0 when absent); the `randomesque` best are kept and one of them is
+ *     drawn uniformly (1 = the best).
  *
- * Why both. Measured by bench/cat on its synthetic 400-item bank (10,000 examinees θ ~ N(0, 1),
- * stop at posterior SD ≤ 0.30; mean length / share of examinees who saw the most-used item): pure
- * maximum information 15.1 / 0.70; randomesque 5 17.8 / 0.36; randomesque 10 20.4 / 0.25;
- * Sympson–Hetter parameters (target 0.20) with randomesque 1 18.3 / 0.22. A schedule drawing wide
- * early and narrow late (20 → 7 candidates over 15 answers, 3,000 examinees) gave 20.1 / 0.25, no
- * better than a constant draw: the overuse is not only at the start — examinees near the middle of
- * the scale keep meeting the same few very discriminating items all test long — and a draw among k
- * costs information on every choice of every test. Sympson–Hetter restricts only those few items
- * (65 of 400 there), so it meets the 0.25 cap for two items fewer than randomesque. It does not
- * reach issue 8's length target (≤ 60 % of the best fixed form at equal reliability: 0.65–0.68;
- * pure maximum information, with no exposure control, is at 0.54–0.58): on that bank the cap costs
- * about three items whatever the rule. (a-stratification, a per-test random subset of the bank,
- * and choosing by expected posterior variance instead of information were measured too, and were
- * no shorter.) Randomesque stays as the control for a bank without parameters (the starter bank, a
- * bank just calibrated), since it needs no simulation; a bank with parameters should be run with
- * the randomesque size they were computed for (the engine's default does).
+ * Why prices. An item's price is what the exposure control loop (exposure.ts) charges for it: it
+ * rises while more than the target share of tests give the item and falls back otherwise. Dividing
+ * information by 1 + price is the rule of the linear programme « fewest items for the precision,
+ * no item in more than the target share of tests »: an overused item is still given to the
+ * examinees for whom it is much better than any other (at its own level of difficulty), and left to
+ * the others. Sympson–Hetter, which this rule replaced, refused such an item at random, whoever the
+ * examinee, and a randomesque draw costs information on every choice. Measured by bench/cat on its
+ * synthetic 400-item bank (10,000 examinees θ ~ N(0, 1), stop at posterior SD ≤ 0.30; mean length /
+ * share of examinees who saw the most-used item): pure maximum information 15.1 / 0.70;
+ * randomesque 5 17.8 / 0.36; randomesque 10 20.4 / 0.25; Sympson–Hetter (target 0.20) 18.3 / 0.22;
+ * exposure prices (target 0.24) 16.8 / 0.24. (a-stratification, a per-test random subset of the
+ * bank, progressive randomesque schedules, per-test item eligibility and choosing by expected
+ * posterior variance were measured too, and were no shorter.) Randomesque stays as the control for
+ * a bank without prices (one no test has been taken on yet).
  */
 import { AREA_IDS, type AreaId } from '../framework/types.ts';
 import { information } from './irt.ts';
@@ -41,7 +37,7 @@ import type { RandomSource } from './random.ts';
 import type { BankItem } from './types.ts';
 
 export interface SelectionOptions {
-  /** Draw among this many most informative items that passed the exposure filter (1 = pure maximum information). Default 5. */
+  /** Draw among this many items of best priced information (1 = the best). Default 5. */
   randomesque: number;
   /** Target share of each area (relative weights; absent areas weigh 0 when any is given). Default equal. */
   areaTargets?: Partial<Record<AreaId, number>>;
@@ -66,28 +62,21 @@ function normalisedTargets(targets: Partial<Record<AreaId, number>> | undefined)
 }
 
 /**
- * The exposure filter, then the randomesque draw: each candidate passes with its item's
- * Sympson–Hetter parameter (1 when absent), and one of the `size` most informative candidates that
- * passed is drawn uniformly. When none passes (a bank whose parameters are all small, or an almost
- * exhausted area), the most informative candidate is given: the test never stalls on the filter.
- * With size 1 this is Sympson–Hetter's rule: down the list by information, each item given with
- * its probability, the first one accepted.
+ * The randomesque draw among the `size` candidates of best priced information (information at θ
+ * divided by 1 + the item's price); size 1 gives the best one.
  */
 function drawAmongMostInformative(candidates: readonly BankItem[], theta: number, size: number, random: RandomSource): BankItem | undefined {
   // A small sorted list beats sorting all candidates: at most `size` entries, kept best first.
-  const top: { item: BankItem; info: number }[] = [];
-  let best: { item: BankItem; info: number } | undefined;
+  const top: { item: BankItem; score: number }[] = [];
   for (const item of candidates) {
-    const info = information(theta, item);
-    if (!best || info > best.info) best = { item, info };
-    if (item.exposure !== undefined && item.exposure < 1 && random() >= item.exposure) continue;
-    if (top.length === size && info <= (top.at(-1)?.info ?? -Infinity)) continue;
+    const score = information(theta, item) / (1 + (item.price ?? 0));
+    if (top.length === size && score <= (top.at(-1)?.score ?? -Infinity)) continue;
     let at = top.length;
-    while (at > 0 && (top[at - 1]?.info ?? Infinity) < info) at--;
-    top.splice(at, 0, { item, info });
+    while (at > 0 && (top[at - 1]?.score ?? Infinity) < score) at--;
+    top.splice(at, 0, { item, score });
     if (top.length > size) top.pop();
   }
-  if (top.length === 0) return best?.item;
+  if (top.length === 0) return undefined;
   return top[Math.min(top.length - 1, Math.floor(random() * top.length))]?.item;
 }
 

@@ -8,11 +8,11 @@ export interface BankItem extends ItemParameters {
   area: AreaId;
   competence: string;
   /**
-   * Sympson–Hetter exposure parameter: the probability that the item, when it is among the
-   * candidates, passes the exposure filter (select.ts). Absent = 1 (no filter). Computed for a
-   * bank by simulation (exposure.ts), never by hand.
+   * Exposure price (≥ 0): when choosing, the item's information is divided by 1 + price, so an
+   * overused item is given only where it is clearly better than the others (select.ts). Absent = 0.
+   * Kept by the exposure control loop (exposure.ts) from the tests taken, never set by hand.
    */
-  exposure?: number;
+  price?: number;
 }
 
 /** One answer, already scored, in the order given. */

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { ControlDb } from '../../platform/db/types.ts';
 import type { ItemCalibrationReport, SkillsItemsTable } from '../skills.tables.ts';
 import '../skills.tables.ts';
@@ -20,7 +20,7 @@ const COLUMNS = [
   'a',
   'b',
   'c',
-  'exposure',
+  'exposure_price',
   'calibrated_at',
   'calibration',
   'source',
@@ -31,7 +31,7 @@ const COLUMNS = [
   'version',
 ] as const;
 
-export type NewItemRow = Omit<ItemRow, 'created_at' | 'updated_at' | 'version' | 'correct' | 'content' | 'calibration' | 'exposure'> & {
+export type NewItemRow = Omit<ItemRow, 'created_at' | 'updated_at' | 'version' | 'correct' | 'content' | 'calibration' | 'exposure_price'> & {
   correct: number[];
   content: ItemRow['content'];
   calibration: ItemCalibrationReport | null;
@@ -165,7 +165,22 @@ export async function listItemsByKeys(db: ControlDb, keys: readonly string[]): P
   return db.selectFrom('skills_items').select(COLUMNS).where('key', 'in', keys).execute();
 }
 
-/** Sympson–Hetter exposure parameters of the shared bank's items (null: unrestricted). */
-export async function setItemExposures(db: ControlDb, exposures: ReadonlyMap<string, number | null>): Promise<void> {
-  for (const [id, exposure] of exposures) await db.updateTable('skills_items').set({ exposure }).where('id', '=', id).execute();
+/** Exposure prices warmed by calibration's simulation (cat/exposure.ts#warmPrices). */
+export async function setExposurePrices(db: ControlDb, prices: ReadonlyMap<string, number>): Promise<void> {
+  for (const [id, price] of prices) await db.updateTable('skills_items').set({ exposure_price: price }).where('id', '=', id).execute();
+}
+
+/**
+ * One test's move of the exposure prices (cat/exposure.ts#nextPrice), in one statement: every item
+ * of the bank the test drew from, up for those it gave, down for the others. Atomic per row, so
+ * tests ending at once on several nodes each count.
+ */
+export async function applyTestToExposurePrices(db: ControlDb, bankIds: readonly string[], givenIds: readonly string[], control: { targetRate: number; step: number; maxPrice: number }): Promise<void> {
+  if (bankIds.length === 0) return;
+  const given = givenIds.length === 0 ? sql<number>`0` : sql<number>`(case when id in (${sql.join(givenIds)}) then 1 else 0 end)`;
+  await db
+    .updateTable('skills_items')
+    .set({ exposure_price: sql<number>`least(${control.maxPrice}::real, greatest(0::real, exposure_price + ${control.step}::real * (${given} - ${control.targetRate}::real)))` })
+    .where('id', 'in', bankIds)
+    .execute();
 }
