@@ -53,8 +53,12 @@ export async function skills(args: string[]): Promise<number> {
     );
     for (const item of run.flagged) console.log(`  ${item.key}: ${item.flags.join(', ')}`);
     if (run.exposurePriced !== null && run.maxSimulatedExposure !== null) {
-      const share = `${(100 * run.maxSimulatedExposure).toFixed(1)} %`;
-      console.log(say(`Prix d’exposition réchauffés par simulation : ${run.exposurePriced} questions à un prix au-dessus de 0 ; la plus vue, dans ${share} des tests simulés.`, `Exposure prices warmed by simulation: ${run.exposurePriced} items priced above 0; the most seen, in ${share} of simulated tests.`));
+      const share = (100 * run.maxSimulatedExposure).toFixed(1);
+      const target = Math.round(100 * run.exposureTarget);
+      console.log(say(`Prix d’exposition réchauffés par simulation : ${run.exposurePriced} questions à un prix au-dessus de 0 ; la plus vue, dans ${share.replace('.', ',')} % des tests simulés (cible ${target} %).`, `Exposure prices warmed by simulation: ${run.exposurePriced} items priced above 0; the most seen, in ${share} % of simulated tests (target ${target} %).`));
+      // Tests of up to 32 questions over a bank of a few dozen items per area cannot stay under the
+      // target whatever the prices: say so rather than let the figure look like a fault of the loop.
+      if (run.maxSimulatedExposure > run.exposureTarget + 0.02) console.log(say('  La banque est trop petite pour la cible : ajoutez des questions, dans les domaines qui en ont le moins.', '  The bank is too small for the target: add items, in the areas that have fewest.'));
     }
     if (options.out) writeFileSync(options.out, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o600 });
     return 0;

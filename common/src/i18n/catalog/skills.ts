@@ -30,7 +30,7 @@ export const skills = {
     'skills.overview.intro':
       'Évaluez vos compétences numériques selon le référentiel européen DigComp 2.2 (relié au CRCN/Pix en France et au cadre de référence de la compétence numérique au Québec), puis suivez un parcours de formation adapté à votre profil.',
     'skills.assessment.heading': 'Évaluation',
-    'skills.assessment.about1': 'Entre 15 et 40 questions environ, une à la fois.',
+    'skills.assessment.about1': 'De 10 à 32 questions, une à la fois : le test s’arrête dès que la mesure est assez précise.',
     'skills.assessment.about2': 'Aucune limite de temps.',
     'skills.assessment.about3': 'Vous pouvez vous arrêter et reprendre plus tard, là où vous en étiez.',
     'skills.assessment.about4': 'Les questions s’adaptent à vos réponses : l’évaluation est plus courte qu’un questionnaire fixe.',
@@ -235,7 +235,7 @@ export const skills = {
     'skills.overview.intro':
       'Assess your digital skills against the European DigComp 2.2 framework (mapped to France’s CRCN/Pix and Québec’s digital competency framework), then follow a learning path suited to your profile.',
     'skills.assessment.heading': 'Assessment',
-    'skills.assessment.about1': 'About 15 to 40 questions, one at a time.',
+    'skills.assessment.about1': '10 to 32 questions, one at a time: the test stops as soon as the measure is precise enough.',
     'skills.assessment.about2': 'No time limit.',
     'skills.assessment.about3': 'You can stop and resume later, where you left off.',
     'skills.assessment.about4': 'Questions adapt to your answers: the assessment is shorter than a fixed questionnaire.',

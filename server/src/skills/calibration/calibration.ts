@@ -5,7 +5,7 @@ import { type CalibrationResponse, calibrate2pl, type CalibratedItem } from '../
 import type { ItemParameters } from '../items/types.ts';
 import { listAnswersForCalibration } from '../assessments/assessments.repo.ts';
 import { listItemParameters, setExposurePrices, setItemCalibrationReport, setItemParameters } from '../items/items.repo.ts';
-import { DEFAULT_WARM_EXAMINEES, warmPrices } from '../cat/index.ts';
+import { DEFAULT_WARM_EXAMINEES, EXPOSURE_CONTROL, warmPrices } from '../cat/index.ts';
 import { loadBank } from '../assessments/bank.ts';
 import { ASSESSMENT_RULES } from '../assessments/assessments.ts';
 
@@ -43,6 +43,8 @@ export interface CalibrationRun {
   exposurePriced: number | null;
   /** Highest share of the simulated tests (second half) that gave one item (null: not warmed). */
   maxSimulatedExposure: number | null;
+  /** The share of tests the loop holds each item to (cat/exposure.ts EXPOSURE_CONTROL). */
+  exposureTarget: number;
 }
 
 /** Bounds one run's memory: beyond, the oldest answers beyond this are left for a later design. */
@@ -111,6 +113,7 @@ export async function runCalibration(
     dryRun: options.dryRun ?? false,
     exposurePriced,
     maxSimulatedExposure,
+    exposureTarget: EXPOSURE_CONTROL.targetRate,
   };
   await deps.audit.record({
     action: 'skills.calibration.run',
