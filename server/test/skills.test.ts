@@ -340,13 +340,22 @@ describe('exposure control (the prices the adaptive test divides information by)
     // The shared bank (157 starter items) less the three shown (Olivier has taken no test before).
     expect(lowered).toBeGreaterThan(60);
 
-    // A whole test: the same for each of its answers; prices then steer the next test's choices.
-    const end = await takeTest(s.olivier!);
-    expect(end.assessment.status).toBe('completed');
-    const answered = (await t.entente.stores.cells.QC.db.selectFrom('skills_responses').select('item_id').where('assessment_id', '=', end.assessment.id).execute()).map((r) => r.item_id);
-    expect(answered).toHaveLength(end.assessment.answered);
+    // Another test started and abandoned right after: the same day, so it does not count (one
+    // test per agent per day, or an agent abandoning tests in a loop would steer everyone's prices).
+    const second = (await call(s.olivier!, 'POST', '/api/skills/assessments', {})).body;
+    expect(second.assessment.id).not.toBe(id);
+    expect((await call(s.olivier!, 'POST', `/api/skills/assessments/${second.assessment.id}/abandon`)).status).toBe(200);
+    expect([...(await prices())].every(([itemId, row]) => row.exposure_price === after.get(itemId)!.exposure_price)).toBe(true);
+
+    // A day later, a whole test counts: up for each of its questions, down for the rest.
+    await t.entente.stores.cells.QC.db.updateTable('skills_assessments').set({ started_at: new Date(Date.now() - 2 * 86_400_000) }).where('principal_id', '=', olivier.id).execute();
+    const third = await takeTest(s.olivier!);
+    expect(third.assessment.status).toBe('completed');
+    const answered = (await t.entente.stores.cells.QC.db.selectFrom('skills_responses').select('item_id').where('assessment_id', '=', third.assessment.id).execute()).map((r) => r.item_id);
+    expect(answered).toHaveLength(third.assessment.answered);
     const last = await prices();
     for (const itemId of answered) expect(last.get(itemId)!.exposure_price).toBeCloseTo(after.get(itemId)!.exposure_price + 0.02 * (1 - 0.24), 5);
+    expect([...last].filter(([itemId, row]) => row.exposure_price < after.get(itemId)!.exposure_price - 1e-6).length).toBeGreaterThan(20);
   });
 
   it('an item every test gives stops at the bound, one no test gives at 0, and the database refuses a price out of range', async () => {

@@ -44,7 +44,8 @@ import { questionView, resultView, summaryView, trueFalseOptions } from './views
  *   share), and no answer key or parameter is ever in a question;
  * - start, completion and abandonment are audited in the home cell, with ids and the level only;
  * - a test that ends (completed or abandoned) moves the exposure prices of the bank it drew from
- *   (cat/exposure.ts): up for the items it showed, down for the others.
+ *   (cat/exposure.ts): up for the items it showed, down for the others — the agent's first test
+ *   of the day only (EXPOSURE_COUNTS_ONE_TEST_PER_MS).
  */
 export interface SkillsDeps {
   stores: Stores;
@@ -212,10 +213,22 @@ function withoutExcluded(bank: Bank, stored: StoredAssessmentOptions): Bank {
 }
 
 /**
+ * One test per agent and per day moves the exposure prices: an agent who starts and abandons
+ * tests in a loop (each showing the same first questions) could otherwise push those items' prices
+ * up and every other item's down, for everyone. Prices only steer which questions are asked —
+ * never a score — so the worst such an agent could do is lengthen others' tests; this bounds it to
+ * one test's weight a day, as calibration counts one test per agent.
+ */
+export const EXPOSURE_COUNTS_ONE_TEST_PER_MS = 86_400_000;
+
+/**
  * The exposure control loop's input (cat/exposure.ts): after the cell has recorded the end of the
  * test, in the control plane, where the items are. Prices name no agent.
  */
-async function moveExposurePrices(deps: SkillsDeps, bank: Bank, shown: readonly string[]): Promise<void> {
+async function moveExposurePrices(deps: SkillsDeps, actor: Actor, ended: AssessmentRow, bank: Bank, shown: readonly string[]): Promise<void> {
+  // Newest first: the test started just before this one, if any (one in progress at a time).
+  const previous = (await listOwnAssessments(homeDb(deps, actor), actor.principalId, 3)).find((row) => row.id !== ended.id && row.started_at <= ended.started_at);
+  if (previous && ended.started_at.getTime() - previous.started_at.getTime() < EXPOSURE_COUNTS_ONE_TEST_PER_MS) return;
   await applyTestToExposurePrices(deps.stores.control.db, bank.items.map((item) => item.id), shown, { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE });
 }
 
@@ -230,7 +243,7 @@ async function resume(deps: SkillsDeps, actor: Actor, row: AssessmentRow, langua
   const next = stepFor(bank, responses, row.options);
   if (next.done) {
     const completed = await completeAssessment(db, row.id, responses.length, storedResultOf(next, responses));
-    await moveExposurePrices(deps, bank, responses.map((r) => r.item_id));
+    await moveExposurePrices(deps, actor, completed, bank, responses.map((r) => r.item_id));
     return stateOf(deps, actor, completed, language);
   }
   await setPending(db, row.id, next.next, responses.length);
@@ -310,7 +323,7 @@ export async function answerQuestion(
     return { row: { ...row, pending_item_id: next.next, answered: responses.length }, progress: undefined, shown };
   });
   if (outcome.row.status === 'completed') {
-    await moveExposurePrices(deps, bank, outcome.shown);
+    await moveExposurePrices(deps, actor, outcome.row, bank, outcome.shown);
     await deps.audit.record({
       action: 'skills.assessment.completed',
       outcome: 'success',
@@ -337,7 +350,7 @@ export async function abandonAssessment(deps: SkillsDeps, actorOrNull: Actor | n
   });
   // The question on screen was shown too: it counts as given for exposure.
   const shown = [...(await listResponses(db, id)).map((r) => r.item_id), ...(pending ? [pending] : [])];
-  await moveExposurePrices(deps, withoutExcluded(await loadBank(deps.stores, row.options.organisations), row.options), shown);
+  await moveExposurePrices(deps, actor, row, withoutExcluded(await loadBank(deps.stores, row.options.organisations), row.options), shown);
   await deps.audit.record({
     action: 'skills.assessment.abandoned',
     outcome: 'success',
