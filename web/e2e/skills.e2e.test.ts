@@ -14,7 +14,7 @@ import { browserSuite } from './support/suite.ts';
  * figures withheld.
  */
 type DemoAgent = (typeof DEMO_AGENTS)[number];
-const [CAMILLE, , EMILIE] = DEMO_AGENTS as unknown as [DemoAgent, DemoAgent, DemoAgent, DemoAgent];
+const [CAMILLE, , EMILIE, OLIVIER] = DEMO_AGENTS as unknown as [DemoAgent, DemoAgent, DemoAgent, DemoAgent];
 const MAX_QUESTIONS = 80;
 
 const s = (locale: Locale, key: SkillsKey, values?: MessageValues) => formatMessage(locale, key, values);
@@ -284,6 +284,34 @@ describeInBrowser('digital skills', () => {
         await context.close();
       }
     });
+  });
+
+  it('an agent abandons a test: asked to confirm, then told once (the live region), with the way back', async () => {
+    const context = await suite.signedInContext(OLIVIER, { language: 'en', locale: 'en' });
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/competences');
+      await skillsReady(tab);
+      await tab.getByRole('button', { name: s('en', 'skills.assessment.start') }).click();
+      await tab.waitForURL('**/competences/evaluation/**');
+      await tab.locator('form.skills-question legend').waitFor();
+      await tab.getByRole('button', { name: s('en', 'skills.test.abandon') }).click();
+      const dialog = tab.getByRole('dialog', { name: s('en', 'skills.test.abandonTitle') });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: s('en', 'skills.test.abandon') }).click();
+      await tab.getByRole('link', { name: s('en', 'skills.test.back') }).waitFor();
+      const main = (await tab.getByRole('main').textContent()) ?? '';
+      expect(main.split(s('en', 'skills.test.abandoned')).length - 1).toBe(1);
+      expect(await tab.getByRole('main').locator('[aria-live="polite"]').textContent()).toBe(s('en', 'skills.test.abandoned'));
+      expect(await tab.locator('form.skills-question').count()).toBe(0);
+      await expectAxeClean(tab);
+      // Opened later, the page says it too (no live region then), once.
+      await tab.reload();
+      await skillsReady(tab);
+      await tab.getByRole('link', { name: s('en', 'skills.test.back') }).waitFor();
+      expect(((await tab.getByRole('main').textContent()) ?? '').split(s('en', 'skills.test.abandoned')).length - 1).toBe(1);
+    } finally {
+      await context.close();
+    }
   });
 
   it('a signed-out visitor is offered to sign in and come back (in English too)', async () => {

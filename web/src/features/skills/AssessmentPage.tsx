@@ -104,7 +104,8 @@ function Assessment({ text, initial, onState }: { text: SkillsText; initial: Ass
       )}
       {state.assessment.status === 'abandoned' && (
         <>
-          <p className="alert">{s('skills.test.abandoned')}</p>
+          {/* Said once: by the live region above when it just happened, here when the page opens on it. */}
+          {announcement === '' && <p className="alert">{s('skills.test.abandoned')}</p>}
           <p>
             <Link to={SKILLS_PATHS.overview}>{s('skills.test.back')}</Link>
           </p>
