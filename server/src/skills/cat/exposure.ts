@@ -17,7 +17,7 @@
  * target for the agents who actually take them, whatever their level; `entente skills calibrate`
  * still simulates tests to start new parameters near their prices (warmPrices), so that the first
  * real tests after a calibration are already controlled. Measured by bench/cat (400-item synthetic
- * bank, 10,000 examinees, target 0.24): most-used item 0.241 for 16.8 items on average, against
+ * bank, 10,000 examinees, target 0.24): most-used item 0.241 for 16.7 items on average, against
  * 18.3 items at 0.22 for Sympson–Hetter and 15.1 at 0.70 for pure maximum information.
  *
  * The engine's step stays pure: prices are part of the bank it is given.

@@ -26,7 +26,7 @@
  * synthetic 400-item bank (10,000 examinees θ ~ N(0, 1), stop at posterior SD ≤ 0.30; mean length /
  * share of examinees who saw the most-used item): pure maximum information 15.1 / 0.70;
  * randomesque 5 17.8 / 0.36; randomesque 10 20.4 / 0.25; Sympson–Hetter (target 0.20) 18.3 / 0.22;
- * exposure prices (target 0.24) 16.8 / 0.24. (a-stratification, a per-test random subset of the
+ * exposure prices (target 0.24) 16.7 / 0.24. (a-stratification, a per-test random subset of the
  * bank, progressive randomesque schedules, per-test item eligibility and choosing by expected
  * posterior variance were measured too, and were no shorter.) Randomesque stays as the control for
  * a bank without prices (one no test has been taken on yet).
