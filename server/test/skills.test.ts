@@ -358,6 +358,21 @@ describe('exposure control (the prices the adaptive test divides information by)
     expect([...last].filter(([itemId, row]) => row.exposure_price < after.get(itemId)!.exposure_price - 1e-6).length).toBeGreaterThan(20);
   });
 
+  it('tests ending at once all count, whatever the order of their banks (no lost move, no deadlock)', async () => {
+    const db = t.entente.stores.control.db;
+    const ids = (await db.selectFrom('skills_items').select('id').where('status', '=', 'live').orderBy('id').limit(40).execute()).map((r) => r.id);
+    await db.updateTable('skills_items').set({ exposure_price: PRICE }).where('id', 'in', ids).execute();
+    const control = { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE };
+    // 24 tests over the same 40 items, half listing them backwards, each giving a different five.
+    const tests = Array.from({ length: 24 }, (_, i) => ({ bank: i % 2 === 0 ? ids : [...ids].reverse(), given: ids.slice((i * 5) % 40, ((i * 5) % 40) + 5) }));
+    await Promise.all(tests.map((test) => applyTestToExposurePrices(db, test.bank, test.given, control)));
+    const after = new Map((await db.selectFrom('skills_items').select(['id', 'exposure_price']).where('id', 'in', ids).execute()).map((r) => [r.id, r.exposure_price]));
+    for (const id of ids) {
+      const times = tests.filter((test) => test.given.includes(id)).length;
+      expect(after.get(id)).toBeCloseTo(PRICE + 0.02 * (times - 24 * 0.24), 4);
+    }
+  });
+
   it('an item every test gives stops at the bound, one no test gives at 0, and the database refuses a price out of range', async () => {
     const db = t.entente.stores.control.db;
     const [one, two] = await db.selectFrom('skills_items').select('id').where('status', '=', 'live').orderBy('id').limit(2).execute();

@@ -173,14 +173,17 @@ export async function setExposurePrices(db: ControlDb, prices: ReadonlyMap<strin
 /**
  * One test's move of the exposure prices (cat/exposure.ts#nextPrice), in one statement: every item
  * of the bank the test drew from, up for those it gave, down for the others. Atomic per row, so
- * tests ending at once on several nodes each count.
+ * tests ending at once on several nodes each count; the rows are locked in id order first, so two
+ * such statements over overlapping banks wait for each other instead of deadlocking.
  */
 export async function applyTestToExposurePrices(db: ControlDb, bankIds: readonly string[], givenIds: readonly string[], control: { targetRate: number; step: number; maxPrice: number }): Promise<void> {
   if (bankIds.length === 0) return;
-  const given = givenIds.length === 0 ? sql<number>`0` : sql<number>`(case when id in (${sql.join(givenIds)}) then 1 else 0 end)`;
+  const given = givenIds.length === 0 ? sql<number>`0` : sql<number>`(case when skills_items.id in (${sql.join(givenIds)}) then 1 else 0 end)`;
   await db
+    .with('locked', (qb) => qb.selectFrom('skills_items').select('id').where('id', 'in', bankIds).orderBy('id').forUpdate())
     .updateTable('skills_items')
-    .set({ exposure_price: sql<number>`least(${control.maxPrice}::real, greatest(0::real, exposure_price + ${control.step}::real * (${given} - ${control.targetRate}::real)))` })
-    .where('id', 'in', bankIds)
+    .from('locked')
+    .set({ exposure_price: sql<number>`least(${control.maxPrice}::real, greatest(0::real, skills_items.exposure_price + ${control.step}::real * (${given} - ${control.targetRate}::real)))` })
+    .whereRef('skills_items.id', '=', 'locked.id')
     .execute();
 }
