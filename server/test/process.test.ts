@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/app.ts';
 import { freshTestEnv, type TestEnv } from './support/db.ts';
 
 /** The server and the CLI as an operator runs them: separate processes, real exit codes. */
@@ -19,9 +20,10 @@ function runToEnd(script: string, args: string[], env: Record<string, string>): 
   });
 }
 
-async function waitReady(url: string, child: ChildProcess, seconds = 90): Promise<void> {
+/** Waits for /readyz; if the server dies first, the error carries what it printed (why it stopped). */
+async function waitReady(url: string, child: ChildProcess, output: () => string, seconds = 90): Promise<void> {
   for (let i = 0; i < seconds * 4; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
       if ((await fetch(`${url}/readyz`)).status === 200) return;
     } catch {
@@ -62,15 +64,20 @@ describe('start-up failures are clear and non-zero', () => {
 describe('one process per embedded data directory', () => {
   let env: TestEnv;
   let server: ChildProcess;
-  const port = 40_000 + (process.pid % 10_000);
-  const base = `http://127.0.0.1:${port}`;
+  let port: number;
   let childEnv: Record<string, string>;
 
   beforeAll(async () => {
+    // A port outside the kernel's ephemeral range (see freePort): one derived from the pid could be
+    // the local port of an outgoing connection and the server would stop on EADDRINUSE.
+    port = await freePort();
     env = await freshTestEnv();
     childEnv = { ENTENTE_DATA_DIR: env.dataDir, PORT: String(port), ENTENTE_LOG_LEVEL: 'warn' };
-    server = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...childEnv }, cwd: ROOT, stdio: 'ignore' });
-    await waitReady(base, server);
+    server = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...childEnv }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    server.stdout?.on('data', (d) => (output += d));
+    server.stderr?.on('data', (d) => (output += d));
+    await waitReady(`http://127.0.0.1:${port}`, server, () => output);
   }, 120_000);
   afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
@@ -78,7 +85,7 @@ describe('one process per embedded data directory', () => {
   });
 
   it('refuses a second server on the same directory', async () => {
-    const { code, output } = await runToEnd(MAIN, [], { ...childEnv, PORT: String(port + 1) });
+    const { code, output } = await runToEnd(MAIN, [], { ...childEnv, PORT: String(await freePort()) });
     expect(code).toBe(3);
     expect(output).toContain(`pid ${server.pid}`);
     expect(output).toContain('PostgreSQL');
