@@ -423,9 +423,9 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     conversationRoutes(app, { stores, cells, audit: workspaceAudit });
     // ── end assistant conversations ──
     // ── digital skills (issue 8): framework, adaptive assessments, paths, dashboards, certificates ──
-    skillsRoutes(app, { stores, audit: workspaceAudit });
+    skillsRoutes(app, { stores, audit: workspaceAudit, logger });
     // ── credentials (issue 9): issuers' keys on first start, issuance, status lists, revocation on leaving ──
-    await registerCredentials(app, { stores, cells, audit, events, jobs, logger, publicUrl: config.publicUrl, production: config.production, skillsClaims: (actor, assessmentId) => certificateClaims({ stores, audit: workspaceAudit }, actor, assessmentId) });
+    await registerCredentials(app, { stores, cells, audit, events, jobs, logger, publicUrl: config.publicUrl, production: config.production, skillsClaims: (actor, assessmentId) => certificateClaims({ stores, audit: workspaceAudit, logger }, actor, assessmentId) });
     skillsAuthoringRoutes(app, { stores, audit: workspaceAudit });
     // ── credential verification (issue 9): trust list (operators, audited), status lists, the public verifier ──
     const ownIssuers = ownIssuerSide({ cells, events, publicUrl: config.publicUrl });

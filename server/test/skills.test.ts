@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS, DEMO_TEAMS } from '../src/identity/demo-data.ts';
 import { EXPOSURE_CONTROL, MAX_PRICE } from '../src/skills/cat/index.ts';
 import { applyTestToExposurePrices } from '../src/skills/items/items.repo.ts';
@@ -371,6 +372,26 @@ describe('exposure control (the prices the adaptive test divides information by)
       const times = tests.filter((test) => test.given.includes(id)).length;
       expect(after.get(id)).toBeCloseTo(PRICE + 0.02 * (times - 24 * 0.24), 4);
     }
+  });
+
+  it('a test whose prices cannot move still ends for the agent, audited, and the prices stay as they were', async () => {
+    const control = t.entente.stores.control.db;
+    // Olivier's earlier tests a day back, so this one would count; then every price update refused
+    // by the database (a constraint checked on new writes only), as a failing control plane would.
+    await t.entente.stores.cells.QC.db.updateTable('skills_assessments').set({ started_at: new Date(Date.now() - 2 * 86_400_000) }).where('principal_id', '=', olivier.id).execute();
+    const started = (await call(s.olivier!, 'POST', '/api/skills/assessments', {})).body;
+    const before = await prices();
+    await sql`alter table skills_items add constraint prices_frozen_by_test check (exposure_price = -1) not valid`.execute(control);
+    try {
+      const ended = await call(s.olivier!, 'POST', `/api/skills/assessments/${started.assessment.id}/abandon`);
+      expect(ended.status).toBe(200);
+      expect(ended.body.assessment.status).toBe('abandoned');
+    } finally {
+      await sql`alter table skills_items drop constraint prices_frozen_by_test`.execute(control);
+    }
+    expect([...(await prices())].every(([itemId, row]) => row.exposure_price === before.get(itemId)!.exposure_price)).toBe(true);
+    const audit = await t.entente.audit.list({ jurisdiction: 'QC', action: 'skills.assessment.abandoned', limit: 20 });
+    expect(audit.some((event) => event.resource_id === started.assessment.id)).toBe(true);
   });
 
   it('an item every test gives stops at the bound, one no test gives at 0, and the database refuses a price out of range', async () => {

@@ -3,6 +3,7 @@ import type { Actor } from '../../identity/actor.ts';
 import type { RequestMeta } from '../../identity/roles.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { CellDb } from '../../platform/db/types.ts';
 import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
@@ -50,6 +51,7 @@ import { questionView, resultView, summaryView, trueFalseOptions } from './views
 export interface SkillsDeps {
   stores: Stores;
   audit: AuditLog;
+  logger: Logger;
 }
 
 /** Precision 0.30 (the issue's default); 10 to 32 questions, the upper bound of Pix's test, so a test stays under half an hour. */
@@ -226,10 +228,17 @@ export const EXPOSURE_COUNTS_ONE_TEST_PER_MS = 86_400_000;
  * test, in the control plane, where the items are. Prices name no agent.
  */
 async function moveExposurePrices(deps: SkillsDeps, actor: Actor, ended: AssessmentRow, bank: Bank, shown: readonly string[]): Promise<void> {
-  // Newest first: the test started just before this one, if any (one in progress at a time).
-  const previous = (await listOwnAssessments(homeDb(deps, actor), actor.principalId, 3)).find((row) => row.id !== ended.id && row.started_at <= ended.started_at);
-  if (previous && ended.started_at.getTime() - previous.started_at.getTime() < EXPOSURE_COUNTS_ONE_TEST_PER_MS) return;
-  await applyTestToExposurePrices(deps.stores.control.db, bank.items.map((item) => item.id), shown, { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE });
+  try {
+    // Newest first: the test started just before this one, if any (one in progress at a time).
+    const previous = (await listOwnAssessments(homeDb(deps, actor), actor.principalId, 3)).find((row) => row.id !== ended.id && row.started_at <= ended.started_at);
+    if (previous && ended.started_at.getTime() - previous.started_at.getTime() < EXPOSURE_COUNTS_ONE_TEST_PER_MS) return;
+    await applyTestToExposurePrices(deps.stores.control.db, bank.items.map((item) => item.id), shown, { ...EXPOSURE_CONTROL, maxPrice: MAX_PRICE });
+  } catch (error) {
+    // The cell has already recorded the end of the test: the agent must get their result and the
+    // end its audit event. One test's move missing only nudges exposure (the loop corrects it over
+    // the next tests), so the failure is logged for the operator rather than shown to the agent.
+    deps.logger.warn({ err: error, assessmentId: ended.id }, 'skills: exposure prices not moved after a test ended');
+  }
 }
 
 /** An in-progress test as it stands (the pending question was chosen and kept when it was asked). */
