@@ -14,10 +14,11 @@ import { startTestApp, type TestApp } from './support/app.ts';
  * and written, the rest left alone, and the run audited.
  */
 let t: TestApp;
+let serverClosed = false;
 beforeAll(async () => {
   t = await startTestApp();
 });
-afterAll(async () => t?.close());
+afterAll(async () => (serverClosed ? t?.env.dispose() : t?.close()));
 
 const EXAMINEES = 500;
 
@@ -73,6 +74,10 @@ describe('skills calibrate', () => {
     // Items below the minimum (the rare one, and those the demo colleagues met) do not enter.
     expect(dry.answers).toBeGreaterThanOrEqual(EXAMINEES * studied.length);
     expect(dry.answers).toBeLessThan(EXAMINEES * studied.length + 50);
+    // Read but not used: the rare item's answers (under the minimum of 200).
+    expect(dry.minAnswers).toBe(200);
+    expect(dry.collected.answers).toBeGreaterThanOrEqual(dry.answers + 51);
+    expect(dry.collected.examinees).toBeGreaterThanOrEqual(EXAMINEES + 1);
     const unchanged = await listItemParameters(t.entente.stores.control.db);
     expect(unchanged.find((i) => i.id === studied[0]!.id)!.b).toBe(studied[0]!.b);
 
@@ -110,4 +115,22 @@ describe('skills calibrate', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--min-answers/);
   });
+
+  it('the command says how many answers it read and how many the estimation used (the server stopped first)', async () => {
+    await t.entente.close();
+    serverClosed = true;
+    const run = (lang: string) =>
+      spawnSync(process.execPath, ['server/src/cli/main.ts', 'skills', 'calibrate', '--dry-run'], { encoding: 'utf8', env: { ...process.env, ...t.env.env, LANG: lang, ENTENTE_LOG_LEVEL: 'silent' } });
+    const fr = run('fr_FR.UTF-8');
+    expect(fr.status, fr.stderr).toBe(0);
+    const said = fr.stdout.match(/Essai \(rien n’est écrit\) : ([\d\u202f]+) réponses recueillies \(([\d\u202f]+) évaluations\), dont ([\d\u202f]+) retenues pour l’estimation \(questions ayant au moins 200 réponses\)/);
+    expect(said, fr.stdout).not.toBeNull();
+    const [collected, examinees, used] = said!.slice(1, 4).map((x) => Number(x.replace(/\u202f/g, '')));
+    expect(examinees).toBeGreaterThanOrEqual(EXAMINEES + 1);
+    expect(used).toBeGreaterThanOrEqual(EXAMINEES * 10);
+    expect(collected).toBeGreaterThan(used!);
+    const en = run('en_GB.UTF-8');
+    expect(en.status, en.stderr).toBe(0);
+    expect(en.stdout).toMatch(/^Dry run \(nothing written\): [\d,]+ answers collected \([\d,]+ assessments\), [\d,]+ of them used for the estimation \(items with at least 200 answers\)/m);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { createAuditLog } from '../platform/audit/audit-log.ts';
 import { migrateStores } from '../platform/db/stores.ts';
 import { runCalibration } from '../skills/index.ts';
 import { openDataForCommand } from './open-data.ts';
-import { say } from './output.ts';
+import { english, say } from './output.ts';
 import { operatorName } from './spaces.ts';
 
 const USAGE = say(
@@ -15,6 +15,9 @@ const USAGE = say(
   npm run entente -- skills calibrate [--min-answers N] [--dry-run] [--out REPORT.json]
       re-estimates the items' parameters from the answers collected (docs/skills.md)`,
 );
+
+/** Counts as the operator reads them: 12 345 in French (narrow no-break space), 12,345 in English. */
+const n = (value: number): string => value.toLocaleString(english ? 'en' : 'fr-FR');
 
 /**
  * `entente skills calibrate`: the calibration job at the console (skills/calibration). Prints
@@ -47,8 +50,8 @@ export async function skills(args: string[]): Promise<number> {
     const run = await runCalibration({ stores: data.stores, audit: createAuditLog(data.stores) }, { ...options, by: operatorName() });
     console.log(
       say(
-        `${run.dryRun ? 'Essai (rien n’est écrit) : ' : ''}${run.answers} réponses de ${run.examinees} évaluations ; ${run.updated} questions recalibrées, ${run.insufficient} sans assez de réponses, ${run.flagged.length} signalées ; ${run.iterations} itérations${run.converged ? '' : ' (sans convergence)'}.`,
-        `${run.dryRun ? 'Dry run (nothing written): ' : ''}${run.answers} answers from ${run.examinees} assessments; ${run.updated} items recalibrated, ${run.insufficient} without enough answers, ${run.flagged.length} flagged; ${run.iterations} iterations${run.converged ? '' : ' (not converged)'}.`,
+        `${run.dryRun ? 'Essai (rien n’est écrit) : ' : ''}${n(run.collected.answers)} réponses recueillies (${n(run.collected.examinees)} évaluations), dont ${n(run.answers)} retenues pour l’estimation (questions ayant au moins ${n(run.minAnswers)} réponses) ; ${run.updated} questions recalibrées, ${run.insufficient} sans assez de réponses, ${run.flagged.length} signalées ; ${run.iterations} itérations${run.converged ? '' : ' (sans convergence)'}.`,
+        `${run.dryRun ? 'Dry run (nothing written): ' : ''}${n(run.collected.answers)} answers collected (${n(run.collected.examinees)} assessments), ${n(run.answers)} of them used for the estimation (items with at least ${n(run.minAnswers)} answers); ${run.updated} items recalibrated, ${run.insufficient} without enough answers, ${run.flagged.length} flagged; ${run.iterations} iterations${run.converged ? '' : ' (not converged)'}.`,
       ),
     );
     for (const item of run.flagged) console.log(`  ${item.key}: ${item.flags.join(', ')}`);

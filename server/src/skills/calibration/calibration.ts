@@ -1,7 +1,7 @@
 import { JURISDICTIONS } from '../../../../common/src/jurisdiction.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Stores } from '../../platform/db/stores.ts';
-import { type CalibrationResponse, calibrate2pl, type CalibratedItem } from '../cat/calibrate.ts';
+import { type CalibrationResponse, calibrate2pl, type CalibratedItem, calibrationDefaults } from '../cat/calibrate.ts';
 import type { ItemParameters } from '../items/types.ts';
 import { listAnswersForCalibration } from '../assessments/assessments.repo.ts';
 import { listItemParameters, setExposurePrices, setItemCalibrationReport, setItemParameters } from '../items/items.repo.ts';
@@ -30,6 +30,11 @@ export interface ExposureSettings {
 export const DEFAULT_EXPOSURE: ExposureSettings = { examinees: DEFAULT_WARM_EXAMINEES };
 
 export interface CalibrationRun {
+  /** Answers read (each agent's latest test, items that still exist) and the tests they come from. */
+  collected: { answers: number; examinees: number };
+  /** The fewest answers an item needs to be estimated; only such items' answers are used. */
+  minAnswers: number;
+  /** Examinees and answers that entered the estimation. */
   examinees: number;
   answers: number;
   iterations: number;
@@ -102,6 +107,8 @@ export async function runCalibration(
     }
   }
   const run: CalibrationRun = {
+    collected: { answers: known.length, examinees: new Set(known.map((r) => r.examinee)).size },
+    minAnswers: options.minAnswers ?? calibrationDefaults.minAnswers,
     examinees: result?.examinees ?? 0,
     answers: result?.answersUsed ?? 0,
     iterations: result?.iterations ?? 0,
@@ -121,7 +128,7 @@ export async function runCalibration(
     actorId: null,
     resource: { type: 'skills_bank', id: 'platform' },
     requestId: `calibration-${now.getTime()}`,
-    details: { examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, exposurePriced, by: options.by ?? null },
+    details: { collected: run.collected.answers, examinees: run.examinees, answers: run.answers, updated: run.updated, insufficient: run.insufficient, flagged: run.flagged.length, dryRun: run.dryRun, exposurePriced, by: options.by ?? null },
   });
   return run;
 }
