@@ -665,13 +665,68 @@ describe('export → import → export', () => {
     }
   });
 
-  it('imports an organisation’s skills results once: a second import finds them there and writes none again', async () => {
+  it('imports an organisation archive once: a second import creates no space again and writes no skills result again', async () => {
     const file = path.join(work, 'organisation.zip');
+    const spaces = async () => {
+      const stores = await openStores(loadConfig(target.env));
+      try {
+        return (await stores.control.db.selectFrom('space_directory').select('id').orderBy('id').execute()).map((r) => r.id);
+      } finally {
+        await stores.close();
+      }
+    };
+    const before = await spaces();
     const imported = await cli(importCommand, target.env, ['--file', file, '--cell', 'FR']);
     expect(imported.code, imported.err).toBe(0);
     const all = DEMO_COLLEAGUES.length + 1;
     expect(imported.out).toContain(`Compétences numériques : tests importés : 0 (déjà présents : ${all}) pour ${all} agent(s) ; de l’organisation : compétences 0, profils cibles 0, questions 0`);
     expect(imported.out).toContain('choix et suivis déjà faits ici, conservés (ceux de l’archive ne les remplacent pas) : 2');
+    // Every space of the archive is already here from the first import: reported, not created twice.
+    const count = json<Manifest>((await entries(file)).get('manifest.json')).spaces.length;
+    expect(count).toBeGreaterThan(0);
+    expect(imported.out.match(/déjà importé de cette archive le \d{4}-\d\d-\d\d \d\d:\d\d UTC → espace [0-9a-f-]{36} \(FR\), laissé tel quel/g)).toHaveLength(count);
+    expect(imported.out).not.toContain('nouvel espace');
+    expect(await spaces()).toEqual(before);
+  });
+
+  it('--again makes a new copy of an archive imported before; a deleted copy does not count', async () => {
+    const before = await (async () => {
+      const stores = await openStores(loadConfig(target.env));
+      try {
+        return await stores.cells.QC.db.selectFrom('space_imports').select(['space_id', 'manifest_sha256']).where('source_space_id', '=', spaceId).execute();
+      } finally {
+        await stores.close();
+      }
+    })();
+    expect(before).toHaveLength(1);
+    const again = await cli(importCommand, target.env, ['--file', first, '--again']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('nouvel espace');
+    expect(again.out).not.toContain('déjà importé');
+    const stores = await openStores(loadConfig(target.env));
+    let copy: string;
+    try {
+      const rows = await stores.cells.QC.db.selectFrom('space_imports').select(['space_id', 'manifest_sha256']).where('source_space_id', '=', spaceId).execute();
+      expect(rows).toHaveLength(2);
+      expect(new Set(rows.map((r) => r.manifest_sha256)).size).toBe(1);
+      copy = rows.find((r) => r.space_id !== importedId)!.space_id;
+      // The new copy deleted (as spaces/delete-space.ts marks it): it no longer counts, the first one does.
+      await stores.cells.QC.db.updateTable('spaces').set({ deleted_at: new Date() }).where('id', '=', copy).execute();
+    } finally {
+      await stores.close();
+    }
+    const repeated = await cli(importCommand, target.env, ['--file', first]);
+    expect(repeated.code, repeated.err).toBe(0);
+    expect(repeated.out).toContain(`déjà importé de cette archive`);
+    expect(repeated.out).toContain(`→ espace ${importedId} (QC)`);
+    expect(repeated.out).not.toContain('nouvel espace');
+    const audit = await openStores(loadConfig(target.env));
+    try {
+      const [event] = await createAuditLog(audit).list({ jurisdiction: 'QC', action: 'workspace.space.import_repeated', limit: 1 });
+      expect(event).toMatchObject({ resource_id: importedId, outcome: 'success' });
+    } finally {
+      await audit.close();
+    }
   });
 });
 
@@ -1217,7 +1272,8 @@ describe('refusals, and nothing left behind', () => {
         await deps.content.initialise(ref, state);
       },
     };
-    const failed = await refused(path.join(work, 'premier.zip'), {}, { content: failing });
+    // premier.zip is already imported on this target (first describe): a new copy is asked for.
+    const failed = await refused(path.join(work, 'premier.zip'), { again: true }, { content: failing });
     expect(failed.code).toBe('import_failed');
     expect(failed.fr).toContain('ce qui avait été créé a été retiré');
     // Recorded: the rollback is an audit event of the cell.

@@ -17,13 +17,15 @@ import { openDataForCommand } from './open-data.ts';
 import { english, say } from './output.ts';
 
 const USAGE = say(
-  `Usage : npm run entente -- import --file FICHIER.zip [--cell FR|QC] [--owner IDENTIFIANT] [--max-size OCTETS]
+  `Usage : npm run entente -- import --file FICHIER.zip [--cell FR|QC] [--owner IDENTIFIANT] [--max-size OCTETS] [--again]
   crée les espaces de l’archive comme de NOUVEAUX espaces (nouveaux identifiants), dans la cellule
   de l’archive ou celle de --cell ; --owner nomme un propriétaire (obligatoire si aucun de ceux de
-  l’archive n’existe ici).`,
-  `Usage: npm run entente -- import --file FILE.zip [--cell FR|QC] [--owner PRINCIPAL_ID] [--max-size BYTES]
+  l’archive n’existe ici). Une archive déjà importée ne recrée pas les espaces encore présents :
+  --again en crée une nouvelle copie.`,
+  `Usage: npm run entente -- import --file FILE.zip [--cell FR|QC] [--owner PRINCIPAL_ID] [--max-size BYTES] [--again]
   creates the archive's spaces as NEW spaces (new ids), in the archive's cell or --cell's;
-  --owner names an owner (required when none of the archive's owners exists here).`,
+  --owner names an owner (required when none of the archive's owners exists here). An archive
+  imported before does not create again the spaces still here: --again makes a new copy.`,
 );
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is neutralised
@@ -82,11 +84,11 @@ function printSkills(s: SkillsImportReport): void {
  * Exit codes: 0 imported, 1 refused or failed (nothing left behind), 2 usage.
  */
 export async function importCommand(args: string[]): Promise<number> {
-  let values: { file?: string; cell?: string; owner?: string; 'max-size'?: string };
+  let values: { file?: string; cell?: string; owner?: string; 'max-size'?: string; again?: boolean };
   try {
     values = parseArgs({
       args,
-      options: { file: { type: 'string' }, cell: { type: 'string' }, owner: { type: 'string' }, 'max-size': { type: 'string' } },
+      options: { file: { type: 'string' }, cell: { type: 'string' }, owner: { type: 'string' }, 'max-size': { type: 'string' }, again: { type: 'boolean', default: false } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -124,12 +126,22 @@ export async function importCommand(args: string[]): Promise<number> {
         ...(cell ? { cell: cell as Jurisdiction } : {}),
         ...(values.owner ? { owner: values.owner } : {}),
         ...(maxSize ? { limits: { maxTotalBytes: maxSize } } : {}),
+        again: values.again ?? false,
       },
     );
     if (report.abandonedRemoved > 0) {
       console.log(say(`(${report.abandonedRemoved} import(s) interrompu(s) auparavant : retiré(s).)`, `(${report.abandonedRemoved} earlier interrupted import(s) removed.)`));
     }
     console.log(say(`Archive de ${printable(report.source.instanceUrl)}`, `Archive from ${printable(report.source.instanceUrl)}`));
+    for (const s of report.alreadyImported) {
+      const when = s.importedAt.toISOString().slice(0, 16).replace('T', ' ');
+      console.log(
+        say(
+          `= « ${printable(s.name)} » : déjà importé de cette archive le ${when} UTC → espace ${s.id} (${s.jurisdiction}), laissé tel quel (--again pour en créer une nouvelle copie)`,
+          `= "${printable(s.name)}": already imported from this archive on ${when} UTC → space ${s.id} (${s.jurisdiction}), left as it is (--again to make a new copy)`,
+        ),
+      );
+    }
     for (const s of report.spaces) {
       console.log(
         say(

@@ -474,6 +474,22 @@ export async function listAbandonedImports(db: CellDb, staleBefore: Date): Promi
     .execute();
 }
 
+/**
+ * Spaces an archive (its manifest's SHA-256) already brought into this cell and that are still
+ * here (a deleted space does not count: its copy may be imported again). Newest first.
+ */
+export async function listCompletedImportsOfArchive(db: CellDb, manifestSha256: string) {
+  return db
+    .selectFrom('space_imports')
+    .innerJoin('spaces', 'spaces.id', 'space_imports.space_id')
+    .select(['space_imports.id', 'space_imports.space_id', 'space_imports.source_space_id', 'space_imports.completed_at', 'space_imports.mapping', 'spaces.name'])
+    .where('space_imports.manifest_sha256', '=', manifestSha256)
+    .where('space_imports.status', '=', 'complete')
+    .where('spaces.deleted_at', 'is', null)
+    .orderBy('space_imports.completed_at', 'desc')
+    .execute();
+}
+
 export async function findSpaceImport(db: CellDb, spaceId: string) {
   return db
     .selectFrom('space_imports')

@@ -64,6 +64,7 @@ import {
   insertImportedVersion,
   insertSpaceImport,
   listAbandonedImports,
+  listCompletedImportsOfArchive,
   organisationExists,
   setCurrentFileVersion,
   touchSpaceImport,
@@ -92,6 +93,8 @@ import { importComments } from '../comments/comments-archive.ts'; // comments (h
  * 3. Members are re-attached when their principal exists here (the others are reported), then the
  *    control plane makes the space visible. An import that fails removes everything it created;
  *    one whose process died is removed by the next import (`space_imports` heartbeat).
+ * 4. The same archive again (its manifest's SHA-256): the spaces an earlier import of it created and
+ *    that are still here are reported, not created twice, unless `again` asks for new copies.
  */
 export interface ImportDeps {
   stores: Stores;
@@ -130,6 +133,21 @@ export interface ImportOptions {
   cell?: Jurisdiction;
   owner?: string;
   limits?: Partial<ImportLimits>;
+  /**
+   * Import the archive's spaces again as new copies even when this archive was imported before
+   * (`--again`). Without it, spaces an earlier import of the same archive created and that are
+   * still here are left as they are, and reported.
+   */
+  again?: boolean;
+}
+
+/** A space of the archive an earlier import of the same archive created, still here: not created twice. */
+export interface AlreadyImportedSpace {
+  sourceId: string;
+  id: string;
+  name: string;
+  jurisdiction: Jurisdiction;
+  importedAt: Date;
 }
 
 export interface ImportedSpace {
@@ -155,6 +173,8 @@ export interface ImportedSpace {
 
 export interface ImportReport {
   spaces: ImportedSpace[];
+  /** Spaces of the archive already imported here from this very archive, left as they are. */
+  alreadyImported: AlreadyImportedSpace[];
   /** Half-imported spaces of dead imports removed first. */
   abandonedRemoved: number;
   /** The archive's source, as its manifest says. */
@@ -185,22 +205,42 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
     checkLevels(loaded, deps.scale);
     const skillsPlan = await checkSkillsPart(deps.skills, archive, manifest.scope);
 
+    // The same archive imported before (a re-run after an interruption, or by mistake): its spaces
+    // still here are not created a second time — only `again` asks for new copies.
+    const previous = options.again ? new Map<string, PreviousImport>() : await previousImports(deps, archive.manifestSha256);
+    const toImport = loaded.filter((s) => !previous.has(s.space.id));
+
     // Who may own the new spaces: checked for every space before anything is written.
     const principalIds = new Set<string>();
-    for (const s of loaded) for (const m of s.members.members) principalIds.add(m.principalId);
+    for (const s of toImport) for (const m of s.members.members) principalIds.add(m.principalId);
     if (options.owner) principalIds.add(options.owner.toLowerCase());
     const existing = new Map((await findPrincipals(deps.stores.control.db, [...principalIds])).map((p) => [p.id, p]));
     const owner = options.owner?.toLowerCase() ?? null;
     if (owner !== null && existing.get(owner)?.status !== 'active') throw unknownOwner(options.owner as string);
-    const plans = loaded.map((s) => planMembers(s, existing, owner));
+    const plans = toImport.map((s) => planMembers(s, existing, owner));
 
-    // New ids for everything of every space first: a link may point into another space of the archive.
+    // New ids for everything of every space first: a link may point into another space of the
+    // archive — into the copy already here for a space imported before.
     const ids = assignIds(loaded);
+    for (const earlier of previous.values()) reuseIds(ids, earlier.mapping);
     const created: { spaceId: string; jurisdiction: Jurisdiction }[] = [];
     const report: ImportedSpace[] = [];
+    const alreadyImported: AlreadyImportedSpace[] = [];
     let skills: SkillsImportReport | null = null;
     try {
-      for (const [i, space] of loaded.entries()) {
+      for (const space of loaded) {
+        const earlier = previous.get(space.space.id);
+        if (!earlier) continue;
+        alreadyImported.push({ sourceId: space.space.id, id: earlier.spaceId, name: earlier.name, jurisdiction: earlier.jurisdiction, importedAt: earlier.importedAt });
+        await deps.audit.record({
+          action: 'workspace.space.import_repeated',
+          outcome: 'success',
+          jurisdiction: earlier.jurisdiction,
+          resource: { type: 'space', id: earlier.spaceId },
+          details: { importId: earlier.importId, sourceSpaceId: space.space.id, sourceInstance: manifest.source.instanceUrl, by: 'cli' },
+        });
+      }
+      for (const [i, space] of toImport.entries()) {
         const jurisdiction = options.cell ?? space.space.jurisdiction;
         report.push(await importSpace(deps, archive, manifest, space, plans[i] as MemberPlan, ids, jurisdiction, created));
       }
@@ -216,7 +256,7 @@ export async function importArchive(deps: ImportDeps, options: ImportOptions): P
       if (error instanceof ZipFormatError) throw damagedArchive(error.entry ?? '?', error.message);
       throw importFailed((error as Error).message, { cause: error });
     }
-    return { spaces: report, abandonedRemoved, source: manifest.source, organisation: manifest.organisation, skills };
+    return { spaces: report, alreadyImported, abandonedRemoved, source: manifest.source, organisation: manifest.organisation, skills };
   } finally {
     await reader.close();
   }
@@ -554,6 +594,37 @@ function assignIds(spaces: readonly LoadedSpace[]): IdMaps {
     files: orderedIds(spaces.flatMap((s) => s.files.map((f) => f.id))),
     fileVersions: orderedIds(spaces.flatMap((s) => s.files.flatMap((f) => f.versions.map((v) => v.id)))),
   };
+}
+
+interface PreviousImport {
+  importId: string;
+  spaceId: string;
+  name: string;
+  jurisdiction: Jurisdiction;
+  importedAt: Date;
+  mapping: Partial<Record<keyof IdMaps, Record<string, string>>>;
+}
+
+/** By the archive's space id: the newest import of this archive (same manifest SHA-256) whose space is still here, in either cell. */
+async function previousImports(deps: ImportDeps, manifestSha256: string): Promise<Map<string, PreviousImport>> {
+  const found = new Map<string, PreviousImport>();
+  for (const jurisdiction of JURISDICTIONS) {
+    for (const row of await listCompletedImportsOfArchive(deps.cells.get(jurisdiction).db, manifestSha256)) {
+      const importedAt = row.completed_at ?? new Date(0);
+      const known = found.get(row.source_space_id);
+      if (known && known.importedAt >= importedAt) continue;
+      const mapping = (typeof row.mapping === 'string' ? JSON.parse(row.mapping) : row.mapping) as PreviousImport['mapping'];
+      found.set(row.source_space_id, { importId: row.id, spaceId: row.space_id, name: row.name, jurisdiction, importedAt, mapping });
+    }
+  }
+  return found;
+}
+
+/** The ids an earlier import gave a space's contents, in place of fresh ones (links from the new spaces reach that copy). */
+function reuseIds(ids: IdMaps, mapping: PreviousImport['mapping']): void {
+  for (const kind of Object.keys(ids) as (keyof IdMaps)[]) {
+    for (const [oldId, newId] of Object.entries(mapping[kind] ?? {})) if (ids[kind].has(oldId)) ids[kind].set(oldId, newId);
+  }
 }
 
 const get = (map: Map<string, string>, id: string): string => {
