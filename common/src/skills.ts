@@ -5,6 +5,9 @@
  */
 
 export type SkillsLocale = 'fr-FR' | 'fr-CA' | 'en';
+
+/** The longest short answer an agent can give (characters): the field stops there, the API refuses more. */
+export const SHORT_ANSWER_MAX_LENGTH = 200;
 export type ItemKind = 'single' | 'multiple' | 'true_false' | 'short_answer';
 
 export interface FrameworkArea {
@@ -137,6 +140,8 @@ export interface GapView {
   required: number;
   /** The level reached (the competence's, else its area's); null when not measured. */
   reached: number | null;
+  /** Where `reached` comes from: the competence's own questions, or its area's estimate (no question on it). */
+  basis: 'competence' | 'area' | null;
   gap: number;
 }
 

@@ -157,7 +157,18 @@ describe('an adaptive assessment', () => {
     expect(overview.latest.id).toBe(id);
     expect(overview.targetProfile.id).toBe('default-agent');
     expect(overview.gaps.length + overview.strengths.length).toBe(21);
+    // A competence no question was on shows its area's level, said as such (not as measured).
+    const measured = new Set(overview.result.competences.map((c: { competence: string }) => c.competence));
+    for (const row of [...overview.gaps, ...overview.strengths] as { competence: string; basis: string | null }[]) {
+      expect(row.basis, row.competence).toBe(measured.has(row.competence) ? 'competence' : 'area');
+    }
     expect(overview.path.length).toBeGreaterThan(0);
+    // One resource in two languages is offered once, in the agent's language where it exists (fr-CA here).
+    const offered = new Set(overview.path.map((r: { id: string }) => r.id));
+    for (const [en, fr] of [['get-cyber-safe', 'pensez-cybersecurite'], ['mediasmarts', 'habilomedias'], ['cyber-gc-ca-en', 'cyber-gc-ca']]) {
+      expect(offered.has(en) && offered.has(fr), `${en} / ${fr}`).toBe(false);
+      expect(offered.has(en!), en).toBe(false);
+    }
     expect(overview.path.every((r: { url: string }) => r.url.startsWith('https://'))).toBe(true);
     expect(overview.certificate.assessmentId).toBe(id);
     // Émilie administers her organisation: she may write items; Hugo, a member, may not.

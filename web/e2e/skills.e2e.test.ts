@@ -286,7 +286,7 @@ describeInBrowser('digital skills', () => {
     });
   });
 
-  it('an agent abandons a test: asked to confirm, then told once (the live region), with the way back', async () => {
+  it('an agent abandons a test: asked to confirm, then told once with focus on the notice, with the way back', async () => {
     const context = await suite.signedInContext(OLIVIER, { language: 'en', locale: 'en' });
     try {
       const tab = await openPage(context, suite.app.baseUrl, '/competences');
@@ -301,7 +301,9 @@ describeInBrowser('digital skills', () => {
       await tab.getByRole('link', { name: s('en', 'skills.test.back') }).waitFor();
       const main = (await tab.getByRole('main').textContent()) ?? '';
       expect(main.split(s('en', 'skills.test.abandoned')).length - 1).toBe(1);
-      expect(await tab.getByRole('main').locator('[aria-live="polite"]').textContent()).toBe(s('en', 'skills.test.abandoned'));
+      // The dialog and its button are gone: focus is on the notice (read at once), not lost on the page.
+      await tab.waitForFunction((text) => document.activeElement?.textContent === text, s('en', 'skills.test.abandoned'));
+      expect(await tab.getByRole('main').locator('[aria-live="polite"]').textContent()).toBe('');
       expect(await tab.locator('form.skills-question').count()).toBe(0);
       await expectAxeClean(tab);
       // Opened later, the page says it too (no live region then), once.
@@ -309,6 +311,14 @@ describeInBrowser('digital skills', () => {
       await skillsReady(tab);
       await tab.getByRole('link', { name: s('en', 'skills.test.back') }).waitFor();
       expect(((await tab.getByRole('main').textContent()) ?? '').split(s('en', 'skills.test.abandoned')).length - 1).toBe(1);
+      // An address with a mangled id: « not found », as for an id that does not exist — not « invalid data ».
+      for (const path of ['/competences/resultats/not-a-uuid', '/competences/evaluation/not-a-uuid']) {
+        await tab.goto(`${suite.app.baseUrl}${path}`);
+        const alert = tab.getByRole('main').getByRole('alert');
+        await alert.waitFor();
+        expect(await alert.textContent(), path).toContain('This resource does not exist or you do not have access to it.');
+        expect(await alert.textContent(), path).not.toContain('Invalid');
+      }
     } finally {
       await context.close();
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHORT_ANSWER_MAX_LENGTH } from '../../../common/src/skills.ts';
 import { storableText } from './text.ts';
 
 /** zod shapes of the skills API (common/src/skills.ts holds the same types for the web). */
@@ -50,7 +51,7 @@ export const answerBody = z
   .object({
     itemId: z.uuid().describe('The question being answered (must be the pending one)'),
     choices: z.array(z.number().int().min(0).max(9)).max(10).optional().describe('Indices of the chosen options (single, multiple, true_false: 0 = true, 1 = false)'),
-    text: storableText(200).optional().describe('A short answer'),
+    text: storableText(SHORT_ANSWER_MAX_LENGTH).optional().describe('A short answer'),
   })
   .strict();
 
@@ -94,7 +95,7 @@ export const framework = z.object({
   targetProfiles: z.array(profile),
 });
 
-const gap = z.object({ competence: z.string(), name: z.string(), area: z.string(), required: level, reached: level.nullable(), gap: z.number().int() });
+const gap = z.object({ competence: z.string(), name: z.string(), area: z.string(), required: level, reached: level.nullable(), basis: z.enum(['competence', 'area']).nullable(), gap: z.number().int() });
 export const resource = z.object({
   id: z.string(),
   title: z.string(),

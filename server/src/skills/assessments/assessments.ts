@@ -1,4 +1,4 @@
-import type { AssessmentState, ReviewItem } from '../../../../common/src/skills.ts';
+import { type AssessmentState, type ReviewItem, SHORT_ANSWER_MAX_LENGTH } from '../../../../common/src/skills.ts';
 import type { Actor } from '../../identity/actor.ts';
 import type { RequestMeta } from '../../identity/roles.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
@@ -307,7 +307,7 @@ export async function answerQuestion(
     if (!row || row.status !== 'in_progress') throw notInProgress();
     if (row.pending_item_id !== answer.itemId) throw questionChanged();
     const previous = await listResponses(trx, id);
-    const given = item.kind === 'short_answer' ? { text: (answer.text ?? '').trim().slice(0, 200) } : { choices: [...(answer.choices ?? [])].sort((x, y) => x - y) };
+    const given = item.kind === 'short_answer' ? { text: (answer.text ?? '').trim().slice(0, SHORT_ANSWER_MAX_LENGTH) } : { choices: [...(answer.choices ?? [])].sort((x, y) => x - y) };
     const response: ResponseRow = {
       id: uuidv7(),
       assessment_id: id,

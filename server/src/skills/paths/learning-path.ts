@@ -5,7 +5,8 @@ import type { PathStatus, StoredResult } from '../skills.tables.ts';
 
 /**
  * Gaps against a target profile and the learning path that follows from them (pure).
- * - The level reached in a competence is its own (measured in the test), else its area's.
+ * - The level reached in a competence is its own (measured in the test), else its area's — said
+ *   as such (`basis`), since no question of the test was on that competence.
  * - A gap is required − reached when positive; the path takes, for each gap, biggest first,
  *   resources that cover the competence at a level between one above the agent's and the
  *   required one; resources of the agent's own jurisdiction (or of none) come before the other
@@ -27,7 +28,8 @@ export function gapsOf(
     const own = result?.competences.find((c) => c.competence === competence)?.level ?? null;
     const area = result?.areas.find((a) => a.area === info.area)?.level ?? null;
     const reached = own ?? area;
-    const view: GapView = { competence, name: info.name, area: info.area, required: level, reached, gap: reached === null ? level : Math.max(0, level - reached) };
+    const basis = own !== null ? 'competence' : area !== null ? 'area' : null;
+    const view: GapView = { competence, name: info.name, area: info.area, required: level, reached, basis, gap: reached === null ? level : Math.max(0, level - reached) };
     if (reached !== null && reached >= level) strengths.push(view);
     else gaps.push(view);
   }
@@ -43,14 +45,19 @@ export function learningPath(
 ): LearningResourceView[] {
   const chosen = new Map<string, LearningResourceView>();
   const rank = (r: LearningResource) => (r.jurisdiction === context.jurisdiction || r.jurisdiction === 'EU' || r.jurisdiction === 'intl' || (r.jurisdiction === 'CA' && context.jurisdiction === 'QC') ? 0 : 2) + (r.language === context.language ? 0 : 1);
+  // One resource in two languages counts once: the first chosen (the agent's language ranks first).
+  const offered = new Set<string>();
+  const resourceKey = (r: LearningResource) => r.versionOf ?? r.id;
   for (const gap of gaps) {
     if (gap.gap <= 0) continue;
     const from = (gap.reached ?? 0) + 1;
     const candidates = resources
       .filter((r) => r.competences.includes(gap.competence) && r.levels[1] >= from && r.levels[0] <= gap.required)
       .sort((x, y) => rank(x) - rank(y) || x.levels[0] - y.levels[0] || x.durationMinutes - y.durationMinutes);
-    for (const r of candidates.slice(0, RESOURCES_PER_GAP)) {
-      if (chosen.has(r.id)) continue;
+    const distinct = candidates.filter((r, i) => candidates.findIndex((other) => resourceKey(other) === resourceKey(r)) === i);
+    for (const r of distinct.slice(0, RESOURCES_PER_GAP)) {
+      if (offered.has(resourceKey(r))) continue;
+      offered.add(resourceKey(r));
       chosen.set(r.id, {
         id: r.id,
         title: (context.language === 'en' ? (r.title.en ?? r.title.fr) : (r.title.fr ?? r.title.en)) ?? r.id,

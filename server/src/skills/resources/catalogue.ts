@@ -34,6 +34,11 @@ export interface LearningResource {
   access: string;
   /** Where the link is a site's home page: what to look for there. */
   note?: string;
+  /**
+   * The id of the same resource in the other language (set on one of the two): a path offers
+   * one of them, in the agent's language where it exists, never both.
+   */
+  versionOf?: string;
 }
 
 const LICENCE_OUVERTE = 'Licence Ouverte / Etalab 2.0';
@@ -103,6 +108,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'qc-digital-competency-framework',
+    versionOf: 'qc-cadre-reference',
     title: { en: 'Digital Competency Framework' },
     url: 'https://www.quebec.ca/en/education/digital-technology/digital-competency-framework',
     provider: 'Gouvernement du Québec (ministère de l’Éducation)',
@@ -229,6 +235,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'mediasmarts',
+    versionOf: 'habilomedias',
     title: { en: 'MediaSmarts: digital and media literacy' },
     url: 'https://mediasmarts.ca/',
     provider: 'MediaSmarts',
@@ -547,6 +554,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'python-tutorial-en',
+    versionOf: 'python-tutorial-fr',
     title: { en: 'The Python Tutorial' },
     url: 'https://docs.python.org/3/tutorial/',
     provider: 'Python Software Foundation',
@@ -657,6 +665,20 @@ export const RESOURCES: readonly LearningResource[] = [
     note: 'Page d’accueil : la section « Orientation » regroupe les guides pratiques.',
   },
   {
+    id: 'cyber-gc-ca-en',
+    versionOf: 'cyber-gc-ca',
+    title: { en: 'Canadian Centre for Cyber Security: advice and guidance' },
+    url: 'https://www.cyber.gc.ca/en',
+    provider: 'Canadian Centre for Cyber Security',
+    language: 'en',
+    jurisdiction: 'CA',
+    durationMinutes: 60,
+    competences: ['4.1', '5.1'],
+    levels: [3, 6],
+    access: 'Public',
+    note: 'Home page: the “Guidance” section gathers the practical guides.',
+  },
+  {
     id: 'pensez-cybersecurite',
     title: { fr: 'Pensez cybersécurité' },
     url: 'https://www.pensezcybersecurite.gc.ca/fr',
@@ -670,6 +692,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'get-cyber-safe',
+    versionOf: 'pensez-cybersecurite',
     title: { en: 'Get Cyber Safe' },
     url: 'https://www.getcybersafe.gc.ca/en',
     provider: 'Government of Canada',
@@ -854,6 +877,7 @@ export const RESOURCES: readonly LearningResource[] = [
   },
   {
     id: 'elements-of-ai-en',
+    versionOf: 'elements-of-ai-fr',
     title: { en: 'Elements of AI' },
     url: 'https://www.elementsofai.com/',
     provider: 'University of Helsinki and MinnaLearn',

@@ -37,6 +37,8 @@ function Assessment({ text, initial, onState }: { text: SkillsText; initial: Ass
   const [announcement, setAnnouncement] = useState('');
   const [notice, setNotice] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const abandonedNotice = useRef<HTMLParagraphElement>(null);
+  const justAbandoned = useRef(false);
   const id = state.assessment.id;
   const finished = state.result !== null || state.assessment.status === 'completed';
 
@@ -80,12 +82,20 @@ function Assessment({ text, initial, onState }: { text: SkillsText; initial: Ass
     }
   };
 
+  // Abandoned from this page: the notice takes focus (the dialog and its button are gone), which
+  // also has it read — once, so the live region stays silent.
+  const status = state.assessment.status;
+  useEffect(() => {
+    if (status === 'abandoned' && justAbandoned.current) abandonedNotice.current?.focus();
+  }, [status]);
+
   const abandon = async () => {
     setConfirming(false);
     try {
+      justAbandoned.current = true;
       onState(await abandonAssessment(id));
-      setAnnouncement(s('skills.test.abandoned'));
     } catch (failure) {
+      justAbandoned.current = false;
       setServerError(text.problem(failure));
     }
   };
@@ -104,8 +114,9 @@ function Assessment({ text, initial, onState }: { text: SkillsText; initial: Ass
       )}
       {state.assessment.status === 'abandoned' && (
         <>
-          {/* Said once: by the live region above when it just happened, here when the page opens on it. */}
-          {announcement === '' && <p className="alert">{s('skills.test.abandoned')}</p>}
+          <p className="alert" ref={abandonedNotice} tabIndex={-1}>
+            {s('skills.test.abandoned')}
+          </p>
           <p>
             <Link to={SKILLS_PATHS.overview}>{s('skills.test.back')}</Link>
           </p>

@@ -25,7 +25,7 @@ export function GapTable(props: { text: SkillsText; rows: GapView[]; caption: st
               <th scope="row">{row.name}</th>
               <td>{areaName(row.area)}</td>
               <td>{text.levelShort(row.required)}</td>
-              <td>{text.levelShort(row.reached)}</td>
+              <td>{row.basis === 'area' ? s('skills.reached.fromArea', { level: text.levelShort(row.reached) }) : text.levelShort(row.reached)}</td>
               {props.showGap && <td>{s('skills.gap.levels', { count: row.gap })}</td>}
             </tr>
           ))}

@@ -220,7 +220,7 @@ function TargetProfile(props: { text: SkillsText; overview: SkillsOverview; fram
     try {
       const next = await chooseTargetProfile(choice);
       props.onOverview(next);
-      setStatus(s('skills.profile.saved', { name: next.targetProfile.name }));
+      setStatus(s('skills.profile.saved', { name: profileLabel(text, next.targetProfile) }));
     } catch (failure) {
       setError(text.problem(failure));
     } finally {

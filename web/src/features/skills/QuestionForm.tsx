@@ -1,4 +1,4 @@
-import type { QuestionView } from '@entente/common/skills.ts';
+import { type QuestionView, SHORT_ANSWER_MAX_LENGTH } from '@entente/common/skills.ts';
 import { type FormEvent, type RefObject, useId, useRef, useState } from 'react';
 import type { Answer } from './api.ts';
 import type { SkillsText } from './text.ts';
@@ -79,6 +79,7 @@ export function QuestionForm(props: {
               ref={firstInput}
               id={textId}
               type="text"
+              maxLength={SHORT_ANSWER_MAX_LENGTH}
               autoComplete="off"
               spellCheck={false}
               value={answerText}

@@ -52,6 +52,7 @@ function Result({ text, state }: { text: SkillsText; state: AssessmentState }) {
 
       <section aria-labelledby="skills-areas" className="skills-section">
         <h2 id="skills-areas">{s('skills.result.areas')}</h2>
+        <p className="skills-hint">{s('skills.result.areasNote')}</p>
         <LevelChart
           title={s('skills.chart.title')}
           columnLabel={s('skills.col.area')}

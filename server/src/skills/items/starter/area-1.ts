@@ -92,7 +92,7 @@ export const AREA_1_ITEMS = [
     kind: 'multiple',
     correct: [0, 1],
     fr: {
-      stem: 'Vous devez lire le texte à jour d’une loi. Quels sites publics de référence consultez-vous ? (Plusieurs réponses possibles)',
+      stem: 'Vous devez lire le texte à jour d’une loi. Quels sites publics de référence consultez-vous ?',
       options: ['Légifrance, pour la France', 'LégisQuébec, pour le Québec', 'Wikipédia, l’encyclopédie en ligne', 'Le blog d’un cabinet d’avocats'],
       explanation: 'Légifrance (France) et LégisQuébec (Québec) sont publiés par l’État et donnent les textes consolidés, à jour. Une encyclopédie ou un blog peuvent aider à comprendre, mais pas remplacer le texte.',
     },
@@ -101,7 +101,7 @@ export const AREA_1_ITEMS = [
       explanation: 'Légifrance (France) et LégisQuébec (Québec) sont publiés par l’État et donnent les textes consolidés, à jour. Une encyclopédie ou un blogue peuvent aider à comprendre, mais pas remplacer le texte.',
     },
     en: {
-      stem: 'You need to read the current text of a law. Which public reference sites do you consult? (More than one answer)',
+      stem: 'You need to read the current text of a law. Which public reference sites do you consult?',
       options: ['Légifrance, for France', 'LégisQuébec, for Québec', 'Wikipedia, the online encyclopedia', 'A law firm’s blog'],
       explanation: 'Légifrance (France) and LégisQuébec (Québec) are published by the state and give consolidated, current texts. An encyclopedia or a blog can help understanding, but cannot replace the text.',
     },
@@ -195,6 +195,10 @@ export const AREA_1_ITEMS = [
       ],
       explanation: 'Un résultat « sponsorisé » est une publicité : sa place est achetée. Il n’est donc ni forcément le plus pertinent ni le plus fiable.',
     },
+    frCA: {
+      stem: 'Dans une page de résultats, les premiers liens portent la mention « Commandité ». Qu’est-ce que cela veut dire ?',
+      explanation: 'Un résultat « commandité » est une publicité : sa place est achetée. Il n’est donc ni forcément le plus pertinent ni le plus fiable.',
+    },
     en: {
       stem: 'On a results page, the first links are labelled “Sponsored”. What does that mean?',
       options: [
@@ -282,7 +286,7 @@ export const AREA_1_ITEMS = [
     kind: 'multiple',
     correct: [0, 1, 3],
     fr: {
-      stem: 'Vous recevez sur un réseau social une « information » sur une nouvelle aide publique. Quels indices doivent vous faire douter ? (Plusieurs réponses possibles)',
+      stem: 'Vous recevez sur un réseau social une « information » sur une nouvelle aide publique. Quels indices doivent vous faire douter ?',
       options: [
         'Aucune source ni date n’est indiquée',
         'Le message pousse à partager vite, « avant qu’il soit supprimé »',
@@ -292,7 +296,7 @@ export const AREA_1_ITEMS = [
       explanation: 'Absence de source et de date, urgence à partager et ton alarmiste sont des signes classiques de fausse information. Trouver la même aide sur le site officiel de l’organisme est au contraire une confirmation.',
     },
     en: {
-      stem: 'On a social network, you receive “news” about a new public benefit. Which signs should make you doubt it? (More than one answer)',
+      stem: 'On a social network, you receive “news” about a new public benefit. Which signs should make you doubt it?',
       options: [
         'No source and no date are given',
         'The message urges you to share fast, “before it is deleted”',
@@ -487,7 +491,7 @@ export const AREA_1_ITEMS = [
     kind: 'multiple',
     correct: [0, 2, 4],
     fr: {
-      stem: 'Vous préparez un tableau que vos collègues vont trier et filtrer dans un tableur. Quelles pratiques les aident ? (Plusieurs réponses possibles)',
+      stem: 'Vous préparez un tableau que vos collègues vont trier et filtrer dans un tableur. Quelles pratiques les aident ?',
       options: [
         'Une seule ligne d’en-têtes, une colonne par information',
         'Des cellules fusionnées pour regrouper des lignes',
@@ -498,7 +502,7 @@ export const AREA_1_ITEMS = [
       explanation: 'Des en-têtes uniques, un format de date constant et des données sans ligne vide se trient et se filtrent sans erreur. Les cellules fusionnées cassent le tri et une couleur seule ne se filtre pas bien et échappe aux personnes qui ne la voient pas.',
     },
     en: {
-      stem: 'You are preparing a table that colleagues will sort and filter in a spreadsheet. Which practices help them? (More than one answer)',
+      stem: 'You are preparing a table that colleagues will sort and filter in a spreadsheet. Which practices help them?',
       options: [
         'A single header row, one column per piece of information',
         'Merged cells to group rows together',

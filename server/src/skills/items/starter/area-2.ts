@@ -147,7 +147,7 @@ export const AREA_2_ITEMS = [
     kind: 'multiple',
     correct: [0, 1, 3],
     fr: {
-      stem: 'Vous organisez une visioconférence à laquelle participe une personne sourde. Quelles mesures prenez-vous ? (Plusieurs réponses possibles)',
+      stem: 'Vous organisez une visioconférence à laquelle participe une personne sourde. Quelles mesures prenez-vous ?',
       options: [
         'Activer les sous-titres ou prévoir une transcription',
         'Envoyer les documents avant la réunion',
@@ -157,7 +157,7 @@ export const AREA_2_ITEMS = [
       explanation: 'Sous-titres, documents envoyés à l’avance et tours de parole clairs rendent la réunion suivable. Couper les caméras empêche la lecture sur les lèvres et l’interprétation en langue des signes.',
     },
     en: {
-      stem: 'You are organising a video meeting that a deaf person will attend. Which measures do you take? (More than one answer)',
+      stem: 'You are organising a video meeting that a deaf person will attend. Which measures do you take?',
       options: [
         'Turning on captions or arranging a transcript',
         'Sending the documents before the meeting',
@@ -289,7 +289,7 @@ export const AREA_2_ITEMS = [
     kind: 'multiple',
     correct: [0, 1, 2],
     fr: {
-      stem: 'Avant de partager un document de travail avec un partenaire extérieur, que vérifiez-vous ? (Plusieurs réponses possibles)',
+      stem: 'Avant de partager un document de travail avec un partenaire extérieur, que vérifiez-vous ?',
       options: [
         'Les commentaires internes qu’il contient encore',
         'Les personnes invitées et leurs droits',
@@ -299,7 +299,7 @@ export const AREA_2_ITEMS = [
       explanation: 'Des commentaires internes, des accès trop larges ou des données personnelles inutiles peuvent fuiter avec le document. Le nombre de pages ne pose aucun risque.',
     },
     en: {
-      stem: 'Before sharing a working document with an outside partner, what do you check? (More than one answer)',
+      stem: 'Before sharing a working document with an outside partner, what do you check?',
       options: [
         'The internal comments it still contains',
         'The people invited and their rights',
@@ -447,12 +447,12 @@ export const AREA_2_ITEMS = [
     kind: 'multiple',
     correct: [0, 1],
     fr: {
-      stem: 'Lesquels de ces sites sont des portails publics de données ouvertes ? (Plusieurs réponses possibles)',
+      stem: 'Lesquels de ces sites sont des portails publics de données ouvertes ?',
       options: ['data.gouv.fr (France)', 'Données Québec (Québec)', 'FranceConnect (France)', 'ProConnect (France)'],
       explanation: 'data.gouv.fr et Données Québec publient des jeux de données ouvertes que chacun peut réutiliser. FranceConnect et ProConnect servent à se connecter à des services en ligne.',
     },
     en: {
-      stem: 'Which of these sites are public open-data portals? (More than one answer)',
+      stem: 'Which of these sites are public open-data portals?',
       options: ['data.gouv.fr (France)', 'Données Québec (Québec)', 'FranceConnect (France)', 'ProConnect (France)'],
       explanation: 'data.gouv.fr and Données Québec publish open datasets that anyone may reuse. FranceConnect and ProConnect are used to sign in to online services.',
     },
@@ -744,7 +744,7 @@ export const AREA_2_ITEMS = [
     kind: 'multiple',
     correct: [0, 1, 3],
     fr: {
-      stem: 'Huit personnes de deux organismes co-rédigent un document partagé. Quelles pratiques les aident ? (Plusieurs réponses possibles)',
+      stem: 'Huit personnes de deux organismes co-rédigent un document partagé. Quelles pratiques les aident ?',
       options: [
         'Un plan avec des titres et une personne par section',
         'Une personne chargée de la version finale',
@@ -755,7 +755,7 @@ export const AREA_2_ITEMS = [
       explanation: 'Un plan réparti, une personne responsable de la version finale et des changements signalés gardent le travail clair. Défaire le travail des autres crée des conflits et les copies locales recréent des versions divergentes.',
     },
     en: {
-      stem: 'Eight people from two organisations are co-writing a shared document. Which practices help them? (More than one answer)',
+      stem: 'Eight people from two organisations are co-writing a shared document. Which practices help them?',
       options: [
         'An outline with headings and one person per section',
         'One person in charge of the final version',

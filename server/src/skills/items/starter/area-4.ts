@@ -367,7 +367,7 @@ export const AREA_4_ITEMS = [
       stem: 'En France, selon le RGPD, dans quel délai maximal (en heures) faut-il en principe aviser la CNIL d’une violation de données présentant un risque ? (Au Québec, la Loi 25 demande d’aviser la CAI avec diligence.)',
     },
     en: {
-      stem: 'In France, under the GDPR, within how many hours at most must a personal data breach that presents a risk be notified to the CNIL, as a rule?',
+      stem: 'In France, under the GDPR, within how many hours at most must a personal data breach that presents a risk be notified to the CNIL, as a rule? (In Québec, Law 25 requires notifying the CAI promptly.)',
       accepted: ['72', '72 h', '72h', '72 hours', 'seventy-two hours', 'seventy-two'],
       explanation:
         'The GDPR requires notifying the CNIL within 72 hours of becoming aware of the breach, where feasible. The people concerned are also told if the risk is high.',
