@@ -53,6 +53,39 @@ async function takeTest(session: TestSession, right: (i: number) => boolean = ()
   return state;
 }
 
+/** RFC 4180 with the given separator: quoted fields, doubled quotes, CRLF between records. */
+function parseCsv(csv: string, separator: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < csv.length) {
+    const c = csv[i];
+    if (quoted && c === '"' && csv[i + 1] === '"') {
+      field += '"';
+      i += 2;
+      continue;
+    }
+    if (quoted && c === '"') quoted = false;
+    else if (quoted) field += c;
+    else if (c === '"' && field === '') quoted = true;
+    else if (c === separator) {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && csv[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += c;
+    i += 1;
+  }
+  expect(field, 'the file ends with CRLF').toBe('');
+  return rows;
+}
+
 describe('the framework', () => {
   it('shows DigComp 2.2 with its CRCN and Québec mappings and the default target profiles, in the agent’s language', async () => {
     const fr = await call(s.camille!, 'GET', '/api/skills/framework');
@@ -231,8 +264,9 @@ describe('team dashboards', () => {
     const csv = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv`);
     expect(csv.status).toBe(200);
     const text = csv.raw.toString('utf8');
-    expect(text.split('\r\n').filter(Boolean)).toHaveLength(22);
-    expect(text).not.toMatch(/(^|,)[=+@]/m);
+    // A key;value block (4 lines), an empty line, the header and 21 competences.
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(26);
+    expect(text).not.toMatch(/(^|[,;])[=+@]/m);
   });
 
   it('never shows figures for fewer than 5 agents', async () => {
@@ -241,8 +275,60 @@ describe('team dashboards', () => {
     expect(view.body.assessed).toBeLessThan(5);
     expect(view.body.competences.every((c: { meanLevel: number | null; distribution: unknown }) => c.meanLevel === null && c.distribution === null)).toBe(true);
     expect(view.body.areas.every((a: { meanLevel: number | null }) => a.meanLevel === null)).toBe(true);
-    const csv = (await call(s.camille!, 'GET', `/api/skills/teams/${small.id}/dashboard.csv`)).raw.toString('utf8');
-    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(2);
+    // No CSV at all (the page offers none): a problem, see below.
+    expect((await call(s.camille!, 'GET', `/api/skills/teams/${small.id}/dashboard.csv`)).status).toBe(409);
+  });
+
+  it('the CSV is laid out for the viewer’s spreadsheets, and says which team, target profile and when (QA)', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const view = (await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard?profileId=default-manager`)).body;
+    const fr = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv?profileId=default-manager`, undefined, { 'accept-language': 'fr-FR' });
+    expect(fr.status).toBe(200);
+    expect(fr.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(fr.headers.get('content-disposition')).toBe(
+      `attachment; filename="competences-equipe-Pole-usages-numeriques-demo-${today}.csv"; filename*=UTF-8''comp%C3%A9tences-%C3%A9quipe-P%C3%B4le%20usages%20num%C3%A9riques%20%28d%C3%A9mo%29-${today}.csv`,
+    );
+    expect(fr.raw.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const rows = parseCsv(fr.raw.toString('utf8').slice(1), ';');
+    expect(rows.slice(0, 3)).toEqual([['équipe', big.name], ['profil cible (niveau attendu)', view.targetProfile.name], ['agents évalués', String(view.assessed)]]);
+    expect(rows[3]![0]).toBe('généré le (UTC)');
+    expect(rows[3]![1]).toMatch(new RegExp(`^${today} \\d{2}:\\d{2}:\\d{2}$`));
+    expect(rows[4]).toEqual(['']);
+    expect(rows[5]!.slice(0, 6)).toEqual(['compétence', 'intitulé', 'code du domaine', 'domaine', 'agents évalués', 'niveau moyen']);
+    const table = rows.slice(6);
+    expect(table).toHaveLength(view.competences.length);
+    let decimals = 0;
+    for (const [i, c] of view.competences.entries()) {
+      const area = view.areas.find((a: { area: string }) => a.area === c.area).name;
+      const mean = String(c.meanLevel).replace('.', ',');
+      if (mean.includes(',')) decimals += 1;
+      expect(table[i]).toEqual([c.competence, c.name, c.area, area, String(c.assessed), mean, ...c.distribution.map(String), String(c.required), String(c.belowTarget)]);
+    }
+    expect(decimals, 'some mean has decimals').toBeGreaterThan(0);
+    expect(table[0]![3]).toBe('Littératie de l’information et des données');
+
+    const en = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv?profileId=default-manager`, undefined, { 'accept-language': 'en' });
+    expect(en.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="team-skills-Pole-usages-numeriques-demo-${today}\\.csv"; filename\\*=UTF-8''team-skills-P%C3%B4le`));
+    const enRows = parseCsv(en.raw.toString('utf8').slice(1), ',');
+    const enView = (await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard?profileId=default-manager`, undefined, { 'accept-language': 'en' })).body;
+    expect(enRows.slice(0, 3)).toEqual([['team', big.name], ['target profile (required level)', enView.targetProfile.name], ['agents assessed', String(enView.assessed)]]);
+    expect(enRows[5]!.slice(0, 6)).toEqual(['competence', 'name', 'area code', 'area', 'agents assessed', 'mean level']);
+    for (const [i, c] of enView.competences.entries()) expect(enRows[6 + i]!.slice(0, 6)).toEqual([c.competence, c.name, c.area, enView.areas.find((a: { area: string }) => a.area === c.area).name, String(c.assessed), String(c.meanLevel)]);
+    expect(enRows[6]![3]).toBe('Information and data literacy');
+  });
+
+  it('refuses the CSV of withheld figures with a problem that says why, in the viewer’s language, and no figure (QA)', async () => {
+    for (const [language, phrase] of [['fr-FR', 'moins de 5 membres ont été évalués'], ['en', 'fewer than 5 members have been assessed']] as const) {
+      const refused = await call(s.camille!, 'GET', `/api/skills/teams/${small.id}/dashboard.csv`, undefined, { 'accept-language': language });
+      expect(refused.status).toBe(409);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(refused.headers.get('content-disposition')).toBeNull();
+      expect(refused.body).toMatchObject({ type: 'urn:entente:problem:team-figures-withheld', status: 409, withheldReason: 'too_few', minimumGroup: 5 });
+      expect(refused.body.detail).toContain(phrase);
+      expect(Object.keys(refused.body).sort()).toEqual(['detail', 'instance', 'minimumGroup', 'requestId', 'status', 'title', 'type', 'withheldReason']);
+    }
+    const audit = await t.entente.audit.list({ action: 'skills.team_dashboard.exported', resourceId: small.id, limit: 5 });
+    expect(audit[0]?.outcome).toBe('denied');
   });
 
   it('is not for agents who do not manage the team, nor for the team’s members', async () => {
@@ -273,7 +359,9 @@ describe('what an attacker tries on team figures and retakes (review findings)',
     const second = await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard`);
     expect(second.body).toMatchObject({ withheld: true, withheldReason: 'overlap' });
     expect(second.body.competences.every((c: { distribution: unknown; meanLevel: unknown }) => c.distribution === null && c.meanLevel === null)).toBe(true);
-    expect((await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard.csv`)).raw.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(2);
+    const csv = await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard.csv`);
+    expect(csv.status).toBe(409);
+    expect(csv.body.withheldReason).toBe('overlap');
     // The same five again: shown as before.
     expect((await call(s.camille!, 'GET', `/api/skills/teams/${five}/dashboard`)).body.withheld).toBe(false);
   });
@@ -286,6 +374,34 @@ describe('what an attacker tries on team figures and retakes (review findings)',
     const view = await call(s.camille!, 'GET', `/api/skills/teams/${four}/dashboard`);
     expect(view.body).toMatchObject({ withheld: true, withheldReason: 'too_few' });
     expect(view.body.assessed).toBeLessThan(5);
+  });
+
+  it('a hostile team or competence name does not run as a formula in the CSV, in French or English (QA)', async () => {
+    const colleagues = DEMO_COLLEAGUES.map((c) => c.id);
+    // The same five as the demo team: figures shown. An administrator names the team and a competence.
+    const hostile = await team(`=HYPERLINK("https://evil.example";"Cliquez")`, colleagues.slice(0, 5));
+    const competence = {
+      id: 'org-formule',
+      area: '3',
+      name: { fr: '+SOMME(1;2)', en: '@SUM(1,2)' },
+      description: { fr: 'Une compétence au nom hostile.', en: 'A competence with a hostile name.' },
+      crcn: [],
+      quebec: [],
+    };
+    expect((await call(s.camille!, 'POST', `/api/skills/organisations/${FR_MAIN}/competences`, competence)).status).toBe(201);
+    try {
+      for (const [language, separator, name] of [['fr-FR', ';', '+SOMME(1;2)'], ['en', ',', '@SUM(1,2)']] as const) {
+        const csv = await call(s.camille!, 'GET', `/api/skills/teams/${hostile}/dashboard.csv`, undefined, { 'accept-language': language });
+        expect(csv.status).toBe(200);
+        const rows = parseCsv(csv.raw.toString('utf8').slice(1), separator);
+        expect(rows[0]![1]).toBe(`'=HYPERLINK("https://evil.example";"Cliquez")`);
+        expect(rows.find((r) => r[0] === 'org-formule')?.[1]).toBe(`'${name}`);
+        expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+        expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="[A-Za-z0-9._-]+"; filename\*=UTF-8''[A-Za-z0-9%._~-]+$/);
+      }
+    } finally {
+      expect((await call(s.camille!, 'DELETE', `/api/skills/organisations/${FR_MAIN}/competences/org-formule`)).status).toBe(204);
+    }
   });
 
   it('a retake does not ask again the questions the agent saw in their review', async () => {

@@ -5,7 +5,7 @@ import { clientIp } from '../identity/http-session.ts';
 import { unauthenticated } from '../platform/errors.ts';
 import { abandonAssessment, answerQuestion, getAssessment, listAssessments, reviewAssessment, type SkillsDeps, startAssessment } from './assessments/assessments.ts';
 import { certificatePdf } from './certificates/certificate.ts';
-import { dashboardCsv, managedTeams, teamDashboard } from './dashboards/team-dashboard.ts';
+import { dashboardCsvFile, managedTeams, teamDashboard } from './dashboards/team-dashboard.ts';
 import { frameworkView, resolveFramework } from './framework/framework.ts';
 import type { SkillsLanguage } from './items/localise.ts';
 import { chooseTargetProfile, setPathStatus, skillsOverview } from './paths/overview.ts';
@@ -181,15 +181,26 @@ export function skillsRoutes(app: FastifyInstance, deps: SkillsDeps): void {
     '/api/skills/teams/:teamId/dashboard.csv',
     {
       config: { rateLimit: READS },
-      schema: { tags, ...read, summary: 'The team dashboard as CSV', params: teamParams, querystring: dashboardQuery, response: { 200: z.string().describe('text/csv'), ...s.errors } },
+      schema: {
+        tags,
+        ...read,
+        summary: 'The team dashboard as CSV',
+        description:
+          'In the request’s language: `;` and decimal commas in French, `,` and decimal points in English; a `key;value` block (team, target profile, assessed, when) before the table. 409 `team_figures_withheld` when the figures are withheld (no CSV then).',
+        params: teamParams,
+        querystring: dashboardQuery,
+        response: { 200: z.string().describe('text/csv'), ...s.errors },
+      },
     },
     async (request, reply) => {
       const view = await teamDashboard(deps, await request.actor(), meta(request), request.params.teamId, request.query.profileId, language(request), 'csv');
+      const file = dashboardCsvFile(view, language(request));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="competences-equipe-${view.team.id}.csv"`)
+        .header('content-disposition', file.contentDisposition)
+        .header('content-language', language(request))
         .header('cache-control', 'private, no-store')
-        .send(`\uFEFF${dashboardCsv(view, language(request))}`);
+        .send(file.body);
     },
   );
 }

@@ -209,6 +209,10 @@ export const errors = {
     'errors.assessment_not_in_progress.detail': 'Cette évaluation n’est plus en cours : elle est terminée ou abandonnée. Consultez son résultat ou commencez-en une nouvelle.',
     'errors.assessment_not_completed.title': 'Évaluation non terminée',
     'errors.assessment_not_completed.detail': 'Le corrigé et l’attestation sont disponibles une fois l’évaluation terminée.',
+    // team dashboard CSV (helper fix-csv-cert): no export while the team's figures are withheld
+    'errors.team_figures_withheld.title': 'Résultats de l’équipe masqués',
+    'errors.team_figures_withheld.detail':
+      '{reason, select, overlap {Les résultats de cette équipe sont masqués : ses membres évalués diffèrent de moins de {minimum} personnes d’un groupe dont vous avez déjà vu les résultats.} other {Les résultats de cette équipe sont masqués : moins de {minimum} membres ont été évalués, sans vous compter.}} Aucun export CSV n’est produit tant qu’ils le sont, pour que personne ne puisse être reconnu.',
     'errors.answer_required.title': 'Réponse manquante',
     'errors.answer_required.detail': 'Choisissez une réponse (ou saisissez-la) avant de valider.',
     'errors.answer_invalid.title': 'Réponse non valable',
@@ -495,6 +499,10 @@ export const errors = {
     'errors.assessment_not_in_progress.detail': 'This assessment is no longer in progress: it was completed or abandoned. See its result or start a new one.',
     'errors.assessment_not_completed.title': 'Assessment not completed',
     'errors.assessment_not_completed.detail': 'The answers and the certificate are available once the assessment is completed.',
+    // team dashboard CSV (helper fix-csv-cert): no export while the team's figures are withheld
+    'errors.team_figures_withheld.title': 'Team results withheld',
+    'errors.team_figures_withheld.detail':
+      '{reason, select, overlap {This team’s results are withheld: its assessed members differ by fewer than {minimum} people from a group whose results you have already seen.} other {This team’s results are withheld: fewer than {minimum} members have been assessed, not counting you.}} No CSV export is produced while they are, so that no one can be identified.',
     'errors.answer_required.title': 'Answer missing',
     'errors.answer_required.detail': 'Choose (or type) an answer before submitting.',
     'errors.answer_invalid.title': 'Answer not valid',

@@ -111,9 +111,11 @@ export async function teamDashboard(
       belowTarget: shown && required !== null ? levels.filter((l) => l < required).length : null,
     };
   });
+  // No CSV of withheld figures (the page offers none either): a problem that says why, no figures.
+  const refused = format === 'csv' && withheld;
   await deps.audit.record({
     action: format === 'csv' ? 'skills.team_dashboard.exported' : 'skills.team_dashboard.viewed',
-    outcome: 'success',
+    outcome: refused ? 'denied' : 'success',
     actorId: actor.principalId,
     organisationId: team.organisationId,
     resource: { type: 'team', id: team.id },
@@ -121,6 +123,10 @@ export async function teamDashboard(
     requestId: meta.requestId,
     details: { assessed: results.length, withheld, reason: tooFew ? 'too_few' : overlap ? 'overlap' : null },
   });
+  if (refused) {
+    const reason = tooFew ? 'too_few' : 'overlap';
+    throw new AppError('team_figures_withheld', { status: 409, params: { reason, minimum: MINIMUM_GROUP }, extensions: { withheldReason: reason, minimumGroup: MINIMUM_GROUP } });
+  }
   return {
     team: { id: team.id, name: team.name, organisationId: team.organisationId },
     members: members.length,
@@ -134,25 +140,77 @@ export async function teamDashboard(
   };
 }
 
-/** The dashboard as CSV (RFC 4180, `;`-free: commas, quoted text), in the viewer's language. */
-export function dashboardCsv(dashboard: TeamDashboard, language: SkillsLanguage): string {
+/**
+ * The dashboard as CSV (RFC 4180: CRLF, fields quoted when they hold a separator, a quote or a line
+ * break), laid out for the spreadsheets of the viewer's language: in French (fr-FR, fr-CA) `;`
+ * between fields and a decimal comma (« 5,2 »), as Excel and LibreOffice expect in those locales;
+ * in English `,` and a decimal point. It opens with a block of `key;value` lines (team, target
+ * profile the required levels come from, members assessed, when it was made), an empty line, then
+ * the table. Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+ * Never for withheld figures: teamDashboard refuses the export before this is reached.
+ */
+export function dashboardCsv(dashboard: TeamDashboard, language: SkillsLanguage, generatedAt: Date = new Date()): string {
+  if (dashboard.withheld) throw new Error('dashboardCsv: the figures are withheld');
   const t = (key: string, values?: Record<string, string | number>) => formatMessage(language, `skillsCertificate.csv.${key}`, values);
-  const quote = (value: string | number | null) => {
+  const french = language !== 'en';
+  const separator = french ? ';' : ',';
+  const cell = (value: string | number | null) => {
     if (value === null) return '';
-    const text = String(value);
-    // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+    // Numbers are ours (counts, levels, one-decimal means): only the decimal mark changes.
+    const text = typeof value === 'number' ? (french ? String(value).replace('.', ',') : String(value)) : neutraliseFormula(value);
+    return text.includes(separator) || /["\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  const header = [t('competence'), t('name'), t('area'), t('assessed'), t('meanLevel'), ...Array.from({ length: 8 }, (_, i) => t('level', { level: i + 1 })), t('required'), t('belowTarget')];
-  const lines = [header.map(quote).join(',')];
-  if (dashboard.withheld) {
-    lines.push(quote(t('withheld', { minimum: dashboard.minimumGroup })));
-  } else {
-    for (const row of dashboard.competences) {
-      const cells = row.distribution ?? Array.from({ length: 8 }, () => null);
-      lines.push([row.competence, row.name, row.area, row.assessed, row.meanLevel, ...cells, row.required, row.belowTarget].map(quote).join(','));
-    }
+  const line = (values: (string | number | null)[]) => values.map(cell).join(separator);
+  const areaNames = new Map(dashboard.areas.map((a) => [a.area, a.name]));
+  const lines = [
+    line([t('team'), dashboard.team.name]),
+    line([t('targetProfile'), dashboard.targetProfile.name]),
+    line([t('assessed'), dashboard.assessed]),
+    line([t('generatedAt'), `${generatedAt.toISOString().slice(0, 19).replace('T', ' ')}`]),
+    '',
+    line([t('competence'), t('name'), t('areaCode'), t('area'), t('assessed'), t('meanLevel'), ...Array.from({ length: 8 }, (_, i) => t('level', { level: i + 1 })), t('required'), t('belowTarget')]),
+  ];
+  for (const row of dashboard.competences) {
+    const cells = row.distribution ?? Array.from({ length: 8 }, () => null);
+    lines.push(line([row.competence, row.name, row.area, areaNames.get(row.area) ?? row.area, row.assessed, row.meanLevel, ...cells, row.required, row.belowTarget]));
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** A cell starting with = + - @ (or their full-width forms), a tab or a carriage return would run as a formula in a spreadsheet. */
+function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The CSV file to download: UTF-8 with a BOM (so that Excel reads the accents), and a name that
+ * says the team and the day, in the viewer's language: `filename` in ASCII for old clients and
+ * `filename*` (RFC 6266 / RFC 5987) with the team's name as it is written.
+ */
+export function dashboardCsvFile(dashboard: TeamDashboard, language: SkillsLanguage, generatedAt: Date = new Date()): { body: string; contentDisposition: string } {
+  const date = generatedAt.toISOString().slice(0, 10);
+  // Characters no file system takes, control characters and runs of dots go; the rest of the name stays.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to remove them
+  const team = dashboard.team.name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+|\.{2,}/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim();
+  const name = formatMessage(language, 'skillsCertificate.csv.filename', { team: team || dashboard.team.id, date });
+  return {
+    body: `\uFEFF${dashboardCsv(dashboard, language, generatedAt)}`,
+    contentDisposition: `attachment; filename="${asciiFileName(name, dashboard.team.id)}"; filename*=UTF-8''${rfc5987(name)}`,
+  };
+}
+
+/** The name in ASCII: accents dropped (« é » → « e »), anything else but letters, digits, `.`, `_` and `-` a dash. */
+function asciiFileName(name: string, fallback: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+/, '');
+  return ascii.length > 0 ? ascii : `${fallback}.csv`;
+}
+
+/** RFC 5987 ext-value: UTF-8, percent-encoded except attr-char. */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
