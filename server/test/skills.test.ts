@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS, DEMO_TEAMS } from '../src/identity/demo-data.ts';
 import { EXPOSURE_CONTROL, MAX_PRICE } from '../src/skills/cat/index.ts';
 import { applyTestToExposurePrices } from '../src/skills/items/items.repo.ts';
+import { pdfText } from '../src/skills/certificates/pdf-text.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
 /**
@@ -239,6 +240,29 @@ describe('an adaptive assessment', () => {
     expect(mine.answers[0].itemKey).toMatch(/^\d\.\d-\d\d$/);
     expect(exported.body.skills.targetProfileId).toBe('default-digital-specialist');
     expect(exported.body.skills.learningPath.find((p: { resourceId: string }) => p.resourceId === first.id).status).toBe('done');
+  });
+
+  it('the certificate speaks each language: decimal comma and « qu’Émilie » in French, English file name in English (QA)', async () => {
+    const id = (await call(s.emilie!, 'GET', '/api/skills/overview')).body.certificate.assessmentId as string;
+    const text = (pdf: Buffer) => pdfText(pdf).join(' ').replace(/ {2,}/g, ' ');
+    for (const [query, extra] of [['?lang=fr-CA', {}], ['', { 'accept-language': 'fr-CA' }], ['?lang=fr-FR', { 'accept-language': 'en' }]] as const) {
+      const fr = await call(s.emilie!, 'GET', `/api/skills/certificates/${id}${query}`, undefined, extra);
+      expect(fr.status).toBe(200);
+      expect(fr.headers.get('content-disposition')).toMatch(/^attachment; filename="attestation-competences-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      const said = text(fr.raw);
+      expect(said).toContain('Attestation de compétences numériques');
+      expect(said).toContain('Entente atteste qu’Émilie Tremblay (');
+      expect(said).toMatch(/Précision de la mesure : ±\u00a00,\d\d \(écart type de l’estimation, sur l’échelle du test où un niveau couvre 0,75, soit environ ± \d,\d niveau\)\./);
+      expect(said).toContain('Émise par Entente pour l’administration québécoise le');
+    }
+    for (const [query, extra] of [['?lang=en', {}], ['', { 'accept-language': 'en' }]] as const) {
+      const en = await call(s.emilie!, 'GET', `/api/skills/certificates/${id}${query}`, undefined, extra);
+      expect(en.headers.get('content-disposition')).toMatch(/^attachment; filename="digital-skills-certificate-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      const said = text(en.raw);
+      expect(said).toContain('Entente certifies that Émilie Tremblay (');
+      expect(said).toMatch(/Measurement precision: ±\u00a00\.\d\d \(the standard deviation of the estimate/);
+      expect(said).toContain('Issued by Entente for the Québec public administration on');
+    }
   });
 
   it('the review and certificate wait for the end of the test', async () => {

@@ -1,3 +1,4 @@
+import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Actor } from '../../identity/actor.ts';
 import { findProfilesByIds } from '../../identity/members.repo.ts';
@@ -72,5 +73,6 @@ export async function certificatePdf(
     ip: meta.ip,
     requestId: meta.requestId,
   });
-  return { pdf, filename: `attestation-competences-${claims.assessedAt.slice(0, 10)}.pdf` };
+  // In the language of the PDF: attestation-competences-2026-03-05.pdf, digital-skills-certificate-2026-03-05.pdf.
+  return { pdf, filename: formatMessage(language, 'skillsCertificate.filename', { date: claims.assessedAt.slice(0, 10) }) };
 }
