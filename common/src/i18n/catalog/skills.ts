@@ -92,9 +92,9 @@ export const skills = {
     'skills.reassess.never': 'Passez une première évaluation pour obtenir vos niveaux et un parcours de formation.',
     'skills.reassess.old': 'Votre dernière évaluation date un peu : une nouvelle évaluation mettra vos niveaux à jour.',
     'skills.reassess.path_done': 'Vous avez terminé votre parcours : une nouvelle évaluation mesurera vos progrès.',
-    'skills.certificate.heading': 'Certificat',
-    'skills.certificate.intro': 'Un certificat des niveaux atteints lors de votre dernière évaluation.',
-    'skills.certificate.download': 'Télécharger le certificat (PDF)',
+    'skills.certificate.heading': 'Attestation',
+    'skills.certificate.intro': 'Une attestation des niveaux atteints lors de votre dernière évaluation.',
+    'skills.certificate.download': 'Télécharger l’attestation (PDF)',
     'skills.history.heading': 'Mes évaluations',
     'skills.history.none': 'Aucune évaluation pour l’instant.',
     'skills.history.caption': 'Mes évaluations, de la plus récente à la plus ancienne',
@@ -202,9 +202,6 @@ export const skills = {
   },
   'fr-CA': {
     'skills.profile.role.manager': 'gestionnaire',
-    'skills.certificate.heading': 'Attestation',
-    'skills.certificate.intro': 'Une attestation des niveaux atteints lors de votre dernière évaluation.',
-    'skills.certificate.download': 'Télécharger l’attestation (PDF)',
     'skills.manager.intro': 'Vous êtes gestionnaire d’une ou de plusieurs équipes : consultez leurs niveaux agrégés.',
     'skills.teams.intro':
       'Les niveaux agrégés des équipes dont vous êtes gestionnaire. Pour protéger chacun, aucun chiffre n’est montré pour un groupe de moins de 5 personnes évaluées, et aucun résultat individuel n’apparaît.',
