@@ -33,6 +33,28 @@ async function expectAxeClean(tab: Page): Promise<void> {
   expect(describeViolations(await runAxe(tab))).toEqual([]);
 }
 
+/** What has the focus: its tag, id, class and text, enough to tell a field from a message or <body>. */
+const focused = (tab: Page) =>
+  tab.evaluate(() => {
+    const e = document.activeElement;
+    return { tag: e?.tagName ?? null, id: e?.id ?? '', className: e?.className ?? '', text: e?.textContent ?? '', invalid: e?.getAttribute('aria-invalid') ?? null };
+  });
+
+/** Writes a complete single-answer question in the open editor (fr-FR and English), its second answer right. */
+async function writeQuestion(tab: Page, locale: Locale, stem: string): Promise<void> {
+  const editor = tab.locator('section.authoring-editor');
+  const fr = editor.locator('fieldset.authoring-language').nth(0);
+  const en = editor.locator('fieldset.authoring-language').nth(2);
+  await editor.getByLabel(t(locale, 'skillsAuthoring.filters.competence')).selectOption('1.1');
+  await fr.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).fill(stem);
+  for (const i of [1, 2, 3]) await fr.getByLabel(t(locale, 'skillsAuthoring.editor.option', { n: i }), { exact: true }).fill(`${stem} — réponse ${i}`);
+  await fr.getByLabel(t(locale, 'skillsAuthoring.editor.correctOption', { n: 2 })).check();
+  await fr.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill(`Explication de ${stem}`);
+  await en.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).fill(`EN ${stem}`);
+  for (const i of [1, 2, 3]) await en.getByLabel(t(locale, 'skillsAuthoring.editor.option', { n: i }), { exact: true }).fill(`EN ${stem} — answer ${i}`);
+  await en.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill(`Why ${stem}`);
+}
+
 describeInBrowser('skills authoring', () => {
   const suite = browserSuite();
   const locale: Locale = 'fr-FR';
@@ -160,6 +182,55 @@ describeInBrowser('skills authoring', () => {
     const framework = await tab.evaluate(async () => (await (await fetch('/api/skills/framework', { credentials: 'same-origin' })).json()) as { competences: { name: string }[]; targetProfiles: { name: string; required: Record<string, number> }[] });
     expect(framework.competences.some((c) => c.name === 'Utiliser l’IA générative de façon responsable')).toBe(true);
     expect(framework.targetProfiles.find((p) => p.name === 'Référent IA')?.required['4.2']).toBe(6);
+    await context.close();
+  });
+
+  it('« Nouvelle question » after a save opens a blank editor that creates another question', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const writes: string[] = [];
+    tab.on('request', (request) => {
+      if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/skills/items')) writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    const editor = tab.locator('section.authoring-editor');
+    const heading = editor.getByRole('heading', { level: 2 });
+    const save = editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') });
+    const fr = editor.locator('fieldset.authoring-language').nth(0);
+
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await writeQuestion(tab, locale, 'Question A : que faire d’un courriel suspect ?');
+    await save.click();
+    await heading.filter({ hasText: /^Question o[0-9a-f]{8}-1\.1-\d\d$/ }).waitFor();
+    const keyA = (await heading.textContent())!.replace(/^Question /, '');
+
+    // « Nouvelle question » again: a blank editor (was: still question A, and saving overwrote it).
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await heading.filter({ hasText: t(locale, 'skillsAuthoring.editor.newTitle') }).waitFor();
+    expect(await fr.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).inputValue()).toBe('');
+    expect(await fr.getByLabel(t(locale, 'skillsAuthoring.editor.option', { n: 1 }), { exact: true }).inputValue()).toBe('');
+    expect(await editor.locator('.notice').count()).toBe(0);
+    expect(await focused(tab)).toMatchObject({ tag: 'H2' });
+    await writeQuestion(tab, locale, 'Question B : que faire d’une clé USB trouvée ?');
+    await save.click();
+    await editor.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    const keyB = (await heading.textContent())!.replace(/^Question /, '');
+    expect(keyB).not.toBe(keyA);
+
+    // Both are in the bank, each created by a POST: nothing was written over.
+    const rows = tab.locator('table.authoring-items tbody tr');
+    await rows.filter({ hasText: 'Question B : que faire d’une clé USB trouvée ?' }).waitFor();
+    expect(await rows.filter({ hasText: 'Question A : que faire d’un courriel suspect ?' }).filter({ hasText: keyA }).count()).toBe(1);
+    expect(writes).toEqual(['POST /api/skills/items', 'POST /api/skills/items']);
+
+    // « Modifier » on A, then « Nouvelle question »: blank again.
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key: keyA }) }).click();
+    await heading.filter({ hasText: keyA }).waitFor();
+    expect(await fr.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).inputValue()).toBe('Question A : que faire d’un courriel suspect ?');
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await heading.filter({ hasText: t(locale, 'skillsAuthoring.editor.newTitle') }).waitFor();
+    expect(await fr.getByLabel(t(locale, 'skillsAuthoring.editor.stem')).inputValue()).toBe('');
+    await shot(tab, 'two-new');
     await context.close();
   });
 

@@ -17,7 +17,13 @@ export function BankPage() {
   );
 }
 
-type Editing = { item: AuthoringItem | null } | null;
+/**
+ * What the editor holds, and which opening of it this is. `session` is the editor's React key: a
+ * new one for each « Nouvelle question » and each other item opened, so the editor starts afresh.
+ * It is not the item's id: after a new item's first save the editor holds that item, and keying
+ * on « new » would have kept it there, the next « Nouvelle question » then saving over it.
+ */
+type Editing = { item: AuthoringItem | null; session: number } | null;
 
 function Bank({ text, context }: { text: AuthoringText; context: AuthoringContext }) {
   const { a } = text;
@@ -27,6 +33,17 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
   const [items, setItems] = useState<AuthoringItem[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
+  const sessions = useRef(0);
+  const open = (item: AuthoringItem | null) => {
+    // The item already open stays as it is (its unsaved changes with it), its heading focused as
+    // when it was opened; anything else is a new session.
+    if (item && editing?.item?.id === item.id) {
+      document.querySelector<HTMLElement>('.authoring-editor h2')?.focus();
+      return;
+    }
+    sessions.current += 1;
+    setEditing({ item, session: sessions.current });
+  };
   const newButton = useRef<HTMLButtonElement>(null);
   const competenceId = useId();
   const statusId = useId();
@@ -106,18 +123,22 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
         </fieldset>
       </form>
       <p>
-        <button ref={newButton} type="button" className="button" onClick={() => setEditing({ item: null })}>
+        <button ref={newButton} type="button" className="button" onClick={() => open(null)}>
           {a('skillsAuthoring.new')}
         </button>
       </p>
       {editing && (
         <ItemEditor
-          key={editing.item?.id ?? `new-${String(scope)}`}
+          key={editing.session}
           text={text}
           scope={scope}
           item={editing.item}
           competences={competences}
-          onSaved={() => void reload()}
+          onSaved={(saved) => {
+            // The editor now holds the saved item: « Modifier » on its row leaves it open as it is.
+            setEditing((current) => (current ? { ...current, item: saved } : current));
+            void reload();
+          }}
           onClose={closeEditor}
         />
       )}
@@ -161,7 +182,7 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
                   <span className={`authoring-status authoring-status-${item.status}`}>{a(`skillsAuthoring.status.${item.status}`)}</span>
                 </td>
                 <td>
-                  <button type="button" className="button button-secondary button-small" aria-label={a('skillsAuthoring.editLabel', { key: item.key })} onClick={() => setEditing({ item })}>
+                  <button type="button" className="button button-secondary button-small" aria-label={a('skillsAuthoring.editLabel', { key: item.key })} onClick={() => open(item)}>
                     {a('skillsAuthoring.edit')}
                   </button>
                 </td>
