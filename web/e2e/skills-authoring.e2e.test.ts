@@ -234,6 +234,46 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
+  it('after « Enregistrer » the focus goes to the first field in error, or to the confirmation', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const editor = tab.locator('section.authoring-editor');
+    const save = editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') });
+    const notBody = () => tab.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body, undefined, { timeout: 5000 });
+
+    // Saved empty, with the keyboard: a draft with problems, and the focus is on the first field in error (was: <body>).
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await editor.waitFor();
+    await save.focus();
+    await tab.keyboard.press('Enter');
+    await editor.locator('.authoring-error').filter({ hasText: t(locale, 'skillsAuthoring.field.required') }).first().waitFor();
+    await notBody();
+    const onError = await focused(tab);
+    expect(onError).toMatchObject({ tag: 'TEXTAREA', invalid: 'true' });
+    expect(onError.id).toBe(await editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem')).getAttribute('id'));
+    await expectAxeClean(tab);
+    await shot(tab, 'focus-error');
+
+    // A valid question saved: the focus is on the confirmation, a status that can hold it.
+    await writeQuestion(tab, locale, 'Question C : que faire d’un lien raccourci ?');
+    await save.focus();
+    await tab.keyboard.press('Enter');
+    await editor.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    await notBody();
+    expect(await focused(tab)).toMatchObject({ tag: 'P', className: 'notice', text: t(locale, 'skillsAuthoring.editor.saved') });
+
+    // Published (the button goes away): the focus is on the confirmation too.
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.publish') }).press('Enter');
+    const published = t(locale, 'skillsAuthoring.editor.statusChanged', { status: t(locale, 'skillsAuthoring.status.live') });
+    await editor.locator('.notice').filter({ hasText: published }).waitFor();
+    await notBody();
+    expect(await focused(tab)).toMatchObject({ tag: 'P', text: published });
+    await expectAxeClean(tab);
+    await shot(tab, 'focus-saved');
+    await context.close();
+  });
+
   it('speaks English, and tells an agent without the role what these screens are for', async () => {
     const context = await suite.signedInContext(DEMO_AGENTS[1] as DemoAgent, { language: 'en' });
     const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');

@@ -19,6 +19,13 @@ function FieldMessage({ id, message }: { id: string; message: string | null }) {
   );
 }
 
+/** The first control the form marks invalid, in reading order (a fieldset stands for its first control). */
+function firstInvalidControl(form: HTMLFormElement | null): HTMLElement | null {
+  const marked = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  if (!marked) return null;
+  return marked.matches('input, select, textarea') ? marked : marked.querySelector<HTMLElement>('input, select, textarea');
+}
+
 /**
  * Writing or editing one item: settings, then one fieldset per language (fr-FR complete, fr-CA
  * only what differs, English complete), the right answers ticked next to the French options,
@@ -42,6 +49,13 @@ export function ItemEditor(props: {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  /**
+   * Where focus goes once an action's outcome is shown: the first field in error, else the message
+   * (a status focusable by script). Without it, focus stayed on <body> after « Enregistrer ».
+   */
+  const [focusRequest, setFocusRequest] = useState<{ on: 'field' | 'message' } | null>(null);
   const base = useId();
   const idOf = (path: string) => `${base}-${path.replaceAll('.', '-')}`;
   const errorId = (path: string) => `${idOf(path)}-error`;
@@ -49,6 +63,11 @@ export function ItemEditor(props: {
   useEffect(() => {
     heading.current?.focus();
   }, []);
+  useEffect(() => {
+    if (!focusRequest) return;
+    const target = (focusRequest.on === 'field' ? firstInvalidControl(form.current) : null) ?? messageRef.current ?? heading.current;
+    target?.focus();
+  }, [focusRequest]);
 
   const issueAt = (path: string) => {
     const found = issues.find((i) => i.path === path);
@@ -85,12 +104,18 @@ export function ItemEditor(props: {
       setIssues(saved.problems);
       setDirty(false);
       setMessage({ kind: 'ok', text: a('skillsAuthoring.editor.saved') });
+      // Saved as a draft with problems (an empty form is one): to the first of them, as for a refusal.
+      setFocusRequest({ on: saved.problems.length > 0 ? 'field' : 'message' });
       props.onSaved(saved);
     } catch (error) {
       if (error instanceof AuthoringProblem && error.fields.length > 0) {
         setIssues(error.fields);
         setMessage({ kind: 'error', text: a('skillsAuthoring.editor.invalid') });
-      } else setMessage({ kind: 'error', text: text.problem(error) });
+        setFocusRequest({ on: 'field' });
+      } else {
+        setMessage({ kind: 'error', text: text.problem(error) });
+        setFocusRequest({ on: 'message' });
+      }
     } finally {
       setBusy(false);
     }
@@ -100,6 +125,7 @@ export function ItemEditor(props: {
     if (!item || busy) return;
     if (dirty) {
       setMessage({ kind: 'error', text: a('skillsAuthoring.editor.saveFirst') });
+      setFocusRequest({ on: 'message' });
       return;
     }
     setBusy(true);
@@ -109,12 +135,17 @@ export function ItemEditor(props: {
       setItem(changed);
       setIssues(changed.problems);
       setMessage({ kind: 'ok', text: a('skillsAuthoring.editor.statusChanged', { status: a(`skillsAuthoring.status.${changed.status}`) }) });
+      setFocusRequest({ on: 'message' });
       props.onSaved(changed);
     } catch (error) {
       if (error instanceof AuthoringProblem && error.fields.length > 0) {
         setIssues(error.fields);
         setMessage({ kind: 'error', text: a('skillsAuthoring.editor.problems', { count: error.fields.length }) });
-      } else setMessage({ kind: 'error', text: text.problem(error) });
+        setFocusRequest({ on: 'field' });
+      } else {
+        setMessage({ kind: 'error', text: text.problem(error) });
+        setFocusRequest({ on: 'message' });
+      }
     } finally {
       setBusy(false);
     }
@@ -262,10 +293,14 @@ export function ItemEditor(props: {
         </p>
       )}
       <div aria-live="polite" className="authoring-messages">
-        {message && <p className={message.kind === 'ok' ? 'notice' : 'alert alert-error'}>{message.text}</p>}
+        {message && (
+          <p ref={messageRef} tabIndex={-1} className={message.kind === 'ok' ? 'notice' : 'alert alert-error'}>
+            {message.text}
+          </p>
+        )}
         {message?.kind !== 'error' && issues.length > 0 && <p className="alert">{a('skillsAuthoring.editor.problems', { count: issues.length })}</p>}
       </div>
-      <form onSubmit={save} noValidate aria-busy={busy}>
+      <form ref={form} onSubmit={save} noValidate aria-busy={busy}>
         <fieldset className="authoring-general">
           <legend>{a('skillsAuthoring.editor.general')}</legend>
           <div className="authoring-field">
@@ -310,21 +345,22 @@ export function ItemEditor(props: {
         </fieldset>
         {LANGS.map(languageFieldset)}
         <div className="authoring-actions">
-          <button type="submit" className="button" disabled={busy}>
+          {/* aria-disabled, not disabled, while busy: a disabled button drops the focus to <body>. */}
+          <button type="submit" className="button" aria-disabled={busy || undefined}>
             {busy ? a('skillsAuthoring.editor.saving') : a('skillsAuthoring.editor.save')}
           </button>
           {item && item.status !== 'live' && (
-            <button type="button" className="button button-secondary" disabled={busy} onClick={() => void changeStatus('live')}>
+            <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void changeStatus('live')}>
               {a('skillsAuthoring.editor.publish')}
             </button>
           )}
           {item && item.status === 'live' && (
-            <button type="button" className="button button-secondary" disabled={busy} onClick={() => void changeStatus('retired')}>
+            <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void changeStatus('retired')}>
               {a('skillsAuthoring.editor.retire')}
             </button>
           )}
           {item && item.status !== 'draft' && (
-            <button type="button" className="button button-secondary" disabled={busy} onClick={() => void changeStatus('draft')}>
+            <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void changeStatus('draft')}>
               {a('skillsAuthoring.editor.toDraft')}
             </button>
           )}
