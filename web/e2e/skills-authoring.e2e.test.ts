@@ -274,6 +274,69 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
+  it('a file that is not an export is refused in a plain sentence; a mixed file gets its report, reasons in words', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const panel = tab.locator('.authoring-import');
+    const fileInput = panel.getByLabel(t(locale, 'skillsAuthoring.import.file'));
+    const importFile = async (content: unknown) => {
+      await fileInput.setInputFiles({ name: 'questions.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
+      await panel.getByRole('button', { name: t(locale, 'skillsAuthoring.import.submit') }).click();
+    };
+    const fileError = panel.locator('.authoring-error');
+
+    for (const wrong of [{ hello: 1 }, [], { format: 'entente-skills-items', items: [] }]) {
+      await importFile(wrong);
+      await fileError.waitFor();
+      expect(await fileError.textContent()).toBe(t(locale, 'skillsAuthoring.import.notExport'));
+      // The field is marked and focused, its error in its description.
+      expect(await fileInput.getAttribute('aria-invalid')).toBe('true');
+      expect(await fileInput.getAttribute('aria-describedby')).toContain(await fileError.getAttribute('id'));
+      expect((await focused(tab)).id).toBe(await fileInput.getAttribute('id'));
+    }
+    await importFile({ format: 'entente-skills-items', version: 2, items: [] });
+    await fileError.filter({ hasText: t(locale, 'skillsAuthoring.import.version', { version: '2' }) }).waitFor();
+    await expectAxeClean(tab);
+    await shot(tab, 'import-not-export');
+
+    // Refused by the server as a whole (a field it does not know): its reasons, in words.
+    await importFile({ format: 'entente-skills-items', version: 1, items: [], extra: true });
+    await fileError.filter({ hasText: t(locale, 'skillsAuthoring.import.refused') }).waitFor();
+    expect(await fileError.locator('li').allTextContents()).toEqual([
+      t(locale, 'skillsAuthoring.import.reason', { field: t(locale, 'skillsAuthoring.path.file'), message: t(locale, 'skillsAuthoring.field.unrecognized_keys') }),
+    ]);
+
+    // A mixed file: the good question is created, the bad one skipped with its reasons.
+    const good = {
+      competence: '2.1',
+      level: 2,
+      kind: 'single',
+      correct: [0],
+      fr: { stem: 'Importée : que faire avant d’ouvrir une pièce jointe ?', options: ['Vérifier l’expéditeur', 'L’ouvrir aussitôt', 'La transférer à tous'], explanation: 'On vérifie d’abord.' },
+      en: { stem: 'Imported: what do you do before opening an attachment?', options: ['Check the sender', 'Open it at once', 'Forward it to all'], explanation: 'Check first.' },
+    };
+    const bad = { ...good, fr: { ...good.fr, stem: '' } };
+    await importFile({ format: 'entente-skills-items', version: 1, items: [good, bad] });
+    const summary = panel.locator('.notice');
+    await summary.waitFor();
+    expect(await summary.textContent()).toBe(t(locale, 'skillsAuthoring.import.summary', { created: 1, updated: 0, unchanged: 0, errors: 1 }));
+    expect((await focused(tab)).className).toBe('notice');
+    expect(await fileError.count()).toBe(0);
+    const lines = panel.locator('table tbody tr');
+    expect(await lines.count()).toBe(2);
+    expect(await lines.nth(0).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.created'));
+    expect(await lines.nth(1).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
+    const stemInFrench = t(locale, 'skillsAuthoring.path.inLanguage', { field: t(locale, 'skillsAuthoring.editor.stem'), language: t(locale, 'skillsAuthoring.path.lang.fr') });
+    expect(await lines.nth(1).locator('li').allTextContents()).toContain(
+      t(locale, 'skillsAuthoring.import.reason', { field: stemInFrench, message: t(locale, 'skillsAuthoring.field.required') }),
+    );
+    await tab.locator('table.authoring-items tbody tr').filter({ hasText: 'Importée : que faire avant d’ouvrir une pièce jointe ?' }).waitFor();
+    await expectAxeClean(tab);
+    await shot(tab, 'import-report');
+    await context.close();
+  });
+
   it('speaks English, and tells an agent without the role what these screens are for', async () => {
     const context = await suite.signedInContext(DEMO_AGENTS[1] as DemoAgent, { language: 'en' });
     const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');

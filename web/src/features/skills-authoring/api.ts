@@ -112,6 +112,9 @@ export const saveItem = (id: string, version: number, body: ItemBody) => change<
 export const setStatus = (id: string, status: AuthoringItem['status'], version: number) =>
   change<AuthoringItem>('POST', `${item(id)}/status`, { status, version });
 export const exportUrl = (scope: Scope) => `${API}/items/export${scopeQuery(scope)}`;
+/** The `format` of an item-bank export file (server/src/skills/items/item-authoring.ts, FILE_FORMAT). */
+export const ITEMS_FILE_FORMAT = 'entente-skills-items';
+export const IMPORT_MAX_ITEMS = 1000;
 export const importItems = (scope: Scope, file: unknown) => change<ImportReport>('POST', `${API}/items/import${scopeQuery(scope)}`, file);
 
 export const loadCompetences = (orgId: string, signal?: AbortSignal) =>
