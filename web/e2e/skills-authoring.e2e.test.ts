@@ -337,6 +337,16 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
+  it('the sub-navigation’s tabs sit on one line', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const tops = await tab.locator('nav.authoring-nav a').evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
+    expect(tops).toHaveLength(2);
+    expect(tops[0]).toBe(tops[1]);
+    await context.close();
+  });
+
   it('speaks English, and tells an agent without the role what these screens are for', async () => {
     const context = await suite.signedInContext(DEMO_AGENTS[1] as DemoAgent, { language: 'en' });
     const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
@@ -344,6 +354,22 @@ describeInBrowser('skills authoring', () => {
     expect(await tab.locator('main h1').textContent()).toBe(t('en', 'skillsAuthoring.bank.title'));
     expect(await tab.locator('main').textContent()).toContain(t('en', 'skillsAuthoring.noRights'));
     await expectAxeClean(tab);
+    await context.close();
+  });
+
+  it('shows an agent without the role only the notice, with the way back to their skills', async () => {
+    const context = await suite.signedInContext(DEMO_AGENTS[1] as DemoAgent, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const main = await tab.locator('main').textContent();
+    expect(main).toContain(t(locale, 'skillsAuthoring.noRights'));
+    // Not the invitation to write questions, nor the tabs of screens they cannot use.
+    expect(main).not.toContain(t(locale, 'skillsAuthoring.bank.intro'));
+    expect(await tab.locator('nav.authoring-nav').count()).toBe(0);
+    const back = tab.getByRole('link', { name: t(locale, 'skillsAuthoring.noRights.back') });
+    expect(await back.getAttribute('href')).toBe('/competences');
+    await expectAxeClean(tab);
+    await shot(tab, 'no-rights');
     await context.close();
   });
 });

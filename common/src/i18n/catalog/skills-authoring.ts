@@ -15,6 +15,7 @@ export const skillsAuthoring = {
     'skillsAuthoring.signIn': 'Se connecter',
     'skillsAuthoring.noRights':
       'Ces écrans sont réservés aux formateurs et aux administrateurs d’une organisation, et aux opérateurs de la plateforme pour la banque commune.',
+    'skillsAuthoring.noRights.back': 'Retour à Mes compétences',
     'skillsAuthoring.scope.label': 'Banque',
     'skillsAuthoring.scope.shared': 'Banque commune (France et Québec)',
     'skillsAuthoring.org.label': 'Organisation',
@@ -210,6 +211,7 @@ export const skillsAuthoring = {
     'skillsAuthoring.signedOut': 'Sign in to manage your organisation’s questions and framework.',
     'skillsAuthoring.signIn': 'Sign in',
     'skillsAuthoring.noRights': 'These screens are for an organisation’s trainers and administrators, and for platform operators for the shared bank.',
+    'skillsAuthoring.noRights.back': 'Back to My skills',
     'skillsAuthoring.scope.label': 'Bank',
     'skillsAuthoring.scope.shared': 'Shared bank (France and Québec)',
     'skillsAuthoring.org.label': 'Organisation',

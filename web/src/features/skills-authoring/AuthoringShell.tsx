@@ -39,19 +39,26 @@ export function AuthoringShell(props: { title: string; intro: string; withShared
       });
     return () => abort.abort();
   }, [a, problem, withShared]);
+  // An agent without an authoring role is told only that, with the way back to their own skills:
+  // neither the invitation to write questions nor the tabs of screens they cannot use.
+  const noRights = loaded.state === 'ready' && loaded.context.scopes.length === 0;
   return (
     <Page title={props.title} className="authoring">
-      <nav className="authoring-nav" aria-label={a('skillsAuthoring.nav.label')}>
-        <ul>
-          <li>
-            <NavLink to={PATHS.skillsBank}>{a('skillsAuthoring.nav.bank')}</NavLink>
-          </li>
-          <li>
-            <NavLink to={PATHS.skillsFramework}>{a('skillsAuthoring.nav.framework')}</NavLink>
-          </li>
-        </ul>
-      </nav>
-      <p className="lead">{props.intro}</p>
+      {!noRights && (
+        <>
+          <nav className="authoring-nav" aria-label={a('skillsAuthoring.nav.label')}>
+            <ul>
+              <li>
+                <NavLink to={PATHS.skillsBank}>{a('skillsAuthoring.nav.bank')}</NavLink>
+              </li>
+              <li>
+                <NavLink to={PATHS.skillsFramework}>{a('skillsAuthoring.nav.framework')}</NavLink>
+              </li>
+            </ul>
+          </nav>
+          <p className="lead">{props.intro}</p>
+        </>
+      )}
       <div data-authoring-state={loaded.state}>
         {loaded.state === 'loading' && <p>{a('skillsAuthoring.loading')}</p>}
         {loaded.state === 'failed' && (
@@ -64,8 +71,15 @@ export function AuthoringShell(props: { title: string; intro: string; withShared
             {a('skillsAuthoring.signedOut')} <Link to={`${PATHS.signIn}?${new URLSearchParams({ retour: pathname })}`}>{a('skillsAuthoring.signIn')}</Link>
           </p>
         )}
-        {loaded.state === 'ready' &&
-          (loaded.context.scopes.length === 0 ? <p className="alert">{a('skillsAuthoring.noRights')}</p> : props.children(loaded.context))}
+        {noRights && (
+          <div className="alert authoring-no-rights">
+            <p>{a('skillsAuthoring.noRights')}</p>
+            <p>
+              <Link to={PATHS.skills}>{a('skillsAuthoring.noRights.back')}</Link>
+            </p>
+          </div>
+        )}
+        {loaded.state === 'ready' && !noRights && props.children(loaded.context)}
       </div>
     </Page>
   );
