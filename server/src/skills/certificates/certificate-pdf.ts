@@ -8,6 +8,7 @@ import { areaName } from '../framework/framework.ts';
 import { COMPETENCES } from '../framework/digcomp.ts';
 import { localiseText, type SkillsLanguage } from '../items/localise.ts';
 import type { CertificateClaims } from './certificate.ts';
+import { longDateFormat } from '../../../../common/src/i18n/long-date.ts';
 
 /**
  * The certificate as a one- or two-page tagged PDF (pdfkit, DejaVu Sans embedded: French and
@@ -40,7 +41,7 @@ const MARGIN = 56.7;
 
 export async function renderCertificatePdf(claims: CertificateClaims, language: SkillsLanguage): Promise<Buffer> {
   const t = (key: string, values?: Record<string, string | number>) => formatMessage(language, `skillsCertificate.${key}`, values);
-  const date = (iso: string) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  const date = (iso: string) => longDateFormat(language, { timeZone: 'UTC' }).format(new Date(iso));
   // Decimals in the language's own way: « 0,36 » in French, “0.36” in English.
   const decimal = (value: number, digits: number) => new Intl.NumberFormat(language, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
   const title = t('title');

@@ -6,6 +6,7 @@ import { documentToHtml, escapeHtml, escapeHtmlAttr } from '../content/html.ts';
 import { yDocToJson } from '../content/ydoc-json.ts';
 import type { DocumentContent } from '../spaces/deps.ts';
 import type { LinkByToken } from './share-links.repo.ts';
+import { longDateFormat } from '../../../../common/src/i18n/long-date.ts';
 
 /**
  * The page a public link shows (`GET /p/<token>`): a complete, read-only HTML page rendered on
@@ -80,7 +81,7 @@ export async function renderPublicDocument(content: DocumentContent, link: LinkB
         return id ? `/p/${token}/images/${id.toLowerCase()}` : null;
       },
     });
-    const expires = link.expires_at ? new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(link.expires_at) : null;
+    const expires = link.expires_at ? longDateFormat(locale, { timeZone: 'UTC' }).format(link.expires_at) : null;
     const robots = robotsOf(link);
     const body = `<header>
 <p>${escapeHtml(t('sharing.public.banner'))}</p>

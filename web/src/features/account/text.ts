@@ -5,6 +5,7 @@ import { parseUserAgent } from '@entente/common/user-agent.ts';
 import { useMemo } from 'react';
 import { useI18n } from '../../app/i18n.tsx';
 import type { Problem } from '../../app/api.ts';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 export interface AccountText {
   locale: Locale;
@@ -25,8 +26,8 @@ export function useAccountText(): AccountText {
   const { locale } = useI18n();
   return useMemo(() => {
     const a = (key: AccountKey, values?: MessageValues) => formatMessage(locale, key, values);
-    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
-    const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+    const dateTimeFormat = longDateFormat(locale, { timeStyle: 'short' });
+    const dateFormat = longDateFormat(locale);
     return {
       locale,
       a,

@@ -4,6 +4,7 @@ import type { Locale } from '@entente/common/i18n/locales.ts';
 import { useMemo } from 'react';
 import { Problem } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 export interface CredentialsText {
   locale: Locale;
@@ -29,8 +30,8 @@ export function useCredentialsText(): CredentialsText {
   return useMemo(() => {
     const c = (key: CredentialsKey, values?: MessageValues) => formatMessage(locale, key, values);
     const known = (key: string) => hasMessage(key);
-    const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
-    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+    const dateFormat = longDateFormat(locale);
+    const dateTimeFormat = longDateFormat(locale, { timeStyle: 'short' });
     const asDate = (value: unknown): Date | null => {
       const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : null;
       return date && !Number.isNaN(date.getTime()) ? date : null;

@@ -7,6 +7,7 @@ import { BELL_REFRESH_MS } from './NotificationBell.tsx';
 import { announceChange, fetchNotifications, markAllRead, markRead, type NotificationItem } from './api.ts';
 import { useNotificationsText } from './text.ts';
 import './notifications.css';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 type State = { state: 'loading' } | { state: 'signedOut' } | { state: 'failed' } | { state: 'ready'; items: NotificationItem[]; unread: number; nextBefore: string | null };
 
@@ -22,7 +23,7 @@ export function NotificationsPage() {
   const [state, setState] = useState<State>({ state: 'loading' });
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
-  const dateTime = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }), [locale]);
+  const dateTime = useMemo(() => longDateFormat(locale, { timeStyle: 'short' }), [locale]);
   const shown = useRef(1); // pages shown, kept when the list is read again
 
   const load = useCallback(async (signal?: AbortSignal) => {

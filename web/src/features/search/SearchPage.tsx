@@ -9,6 +9,7 @@ import { type SearchFilters, type SearchHit, searchDocuments, TYPING_DEBOUNCE_MS
 import { Highlighted } from './Highlighted.tsx';
 import { useSearchText } from './text.ts';
 import './search.css';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 const FILTERS = ['space', 'author', 'from', 'to'] as const;
 
@@ -36,7 +37,7 @@ export function SearchPage() {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const authorsSeen = useRef(new Map<string, string>());
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long' }), [locale]);
+  const dateFormat = useMemo(() => longDateFormat(locale), [locale]);
 
   // The box follows the address (back button, header search) unless the agent is typing in it.
   useEffect(() => setTyped(q), [q]);

@@ -5,6 +5,7 @@ import type { TargetProfileView } from '@entente/common/skills.ts';
 import { useMemo } from 'react';
 import { Problem } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 export interface SkillsText {
   locale: Locale;
@@ -43,7 +44,7 @@ export function useSkillsText(): SkillsText {
   return useMemo(() => {
     const s = (key: SkillsKey, values?: MessageValues) => formatMessage(locale, key, values);
     const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-    const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+    const dateFormat = longDateFormat(locale);
     return {
       locale,
       s,

@@ -4,6 +4,7 @@ import type { Locale } from '@entente/common/i18n/locales.ts';
 import { useMemo } from 'react';
 import { useI18n } from '../../app/i18n.tsx';
 import { Problem } from '../../app/api.ts';
+import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 export interface WorkspaceText {
   locale: Locale;
@@ -21,7 +22,7 @@ export function useWorkspaceText(): WorkspaceText {
   const { locale } = useI18n();
   return useMemo(() => {
     const w = (key: WorkspaceKey, values?: MessageValues) => formatMessage(locale, key, values);
-    const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+    const dateTimeFormat = longDateFormat(locale, { timeStyle: 'short' });
     return {
       locale,
       w,
