@@ -180,6 +180,8 @@ export interface TeamDashboard {
   team: TeamSummary;
   members: number;
   assessed: number;
+  /** The viewer is one of the members: their own result is left out of every figure (they know it). */
+  viewerIsMember: boolean;
   /** Groups smaller than this are never shown. */
   minimumGroup: number;
   withheld: boolean;

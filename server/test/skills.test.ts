@@ -281,6 +281,8 @@ describe('team dashboards', () => {
     expect(view.status).toBe(200);
     expect(view.body.withheld).toBe(false);
     expect(view.body.assessed).toBeGreaterThanOrEqual(5);
+    // Camille manages the team and is one of its members: the page says her own result is left out.
+    expect(view.body.viewerIsMember).toBe(true);
     expect(view.body.competences).toHaveLength(21);
     const row = view.body.competences[0];
     expect(row.meanLevel).toBeGreaterThanOrEqual(1);

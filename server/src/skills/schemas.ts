@@ -126,6 +126,7 @@ export const dashboard = z.object({
   team: teamSummary,
   members: z.number().int(),
   assessed: z.number().int(),
+  viewerIsMember: z.boolean().describe('The viewer is a member: their own result is left out of the figures'),
   minimumGroup: z.number().int(),
   withheld: z.boolean().describe('True when no figure is given: fewer than minimumGroup others assessed, or a set too close to one the viewer was already shown'),
   withheldReason: z.enum(['too_few', 'overlap']).nullable(),

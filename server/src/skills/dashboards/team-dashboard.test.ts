@@ -20,6 +20,7 @@ function dashboard(over: Partial<TeamDashboard> = {}): TeamDashboard {
     team: { id: '019ac9f0-0000-7000-8000-0000000d0001', name: 'Pôle usages numériques (démo)', organisationId: '019ac9f0-0000-7000-8000-00000000f001' },
     members: 7,
     assessed: 6,
+    viewerIsMember: true,
     minimumGroup: 5,
     withheld: false,
     withheldReason: null,

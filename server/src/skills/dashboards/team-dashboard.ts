@@ -131,6 +131,7 @@ export async function teamDashboard(
     team: { id: team.id, name: team.name, organisationId: team.organisationId },
     members: members.length,
     assessed: withheld ? Math.min(results.length, MINIMUM_GROUP - 1) : results.length,
+    viewerIsMember: members.some((m) => m.principalId === actor.principalId),
     minimumGroup: MINIMUM_GROUP,
     withheld,
     withheldReason: tooFew ? 'too_few' : overlap ? 'overlap' : null,

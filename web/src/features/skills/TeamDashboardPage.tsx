@@ -67,6 +67,7 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
         <Link to={SKILLS_PATHS.teams}>{s('skills.team.back')}</Link>
       </p>
       <p className="skills-overall">{s('skills.team.members', { members: dashboard.members, assessed: dashboard.assessed })}</p>
+      {dashboard.viewerIsMember && <p>{s('skills.team.ownExcluded')}</p>}
       {dashboard.withheld ? (
         <p className="notice skills-withheld" data-withheld="true">
           {dashboard.withheldReason === 'overlap'
