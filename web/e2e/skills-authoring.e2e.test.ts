@@ -152,6 +152,9 @@ describeInBrowser('skills authoring', () => {
     await form.getByRole('button', { name: t(locale, 'skillsAuthoring.competences.add') }).click();
     await description.locator('.authoring-error').first().waitFor();
     expect(await description.locator('.authoring-error').count()).toBe(2);
+    // Focus goes to the first field in error (the messages are above the button, out of view).
+    await expect.poll(async () => (await focused(tab)).invalid).toBe('true');
+    expect((await focused(tab)).id).toBe(await description.getByLabel(t(locale, 'skillsAuthoring.lang.fr')).getAttribute('id'));
     await description.getByLabel(t(locale, 'skillsAuthoring.lang.fr')).fill('Savoir quand et comment utiliser un assistant d’IA dans son travail.');
     await description.getByLabel(t(locale, 'skillsAuthoring.lang.en')).fill('Knowing when and how to use an AI assistant at work.');
     // A fixed field loses its error at once.
@@ -160,6 +163,8 @@ describeInBrowser('skills authoring', () => {
     await form.getByRole('button', { name: t(locale, 'skillsAuthoring.competences.add') }).click();
     await tab.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.competences.added', { name: 'Utiliser l’IA générative de façon responsable' }) }).waitFor();
     await tab.locator('.authoring-card h3').filter({ hasText: 'Utiliser l’IA générative de façon responsable' }).waitFor();
+    // Added: the form is emptied, and focus is on the confirmation, not lost on the page.
+    await expect.poll(async () => (await focused(tab)).className).toBe('notice');
 
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.new') }).click();
     const profile = tab.locator('form.authoring-profile');
@@ -173,6 +178,7 @@ describeInBrowser('skills authoring', () => {
     await shot(tab, 'profile-editor');
     await profile.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.save') }).click();
     await tab.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.profiles.saved', { name: 'Référent IA' }) }).waitFor();
+    await expect.poll(async () => (await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.profiles.saved', { name: 'Référent IA' }));
     const card = tab.locator('.authoring-card').filter({ hasText: 'Référent IA' });
     expect(await card.textContent()).toContain(t(locale, 'skillsAuthoring.profiles.count', { count: 2 }));
     await expectAxeClean(tab);

@@ -126,7 +126,8 @@ export const skillsAuthoring = {
     'skillsAuthoring.import.submit': 'Importer',
     'skillsAuthoring.import.running': 'Import en cours…',
     'skillsAuthoring.import.notJson': 'Ce fichier n’est pas un fichier JSON lisible.',
-    'skillsAuthoring.import.summary': 'Import terminé : {created} créée(s), {updated} mise(s) à jour, {unchanged} inchangée(s), {errors} en erreur.',
+    'skillsAuthoring.import.summary':
+      'Import terminé : {created, plural, one {# question créée} other {# questions créées}}, {updated, plural, one {# mise à jour} other {# mises à jour}}, {unchanged, plural, one {# inchangée} other {# inchangées}}, {errors, plural, one {# en erreur} other {# en erreur}}.',
     'skillsAuthoring.import.reportCaption': 'Résultat de l’import, question par question',
     'skillsAuthoring.import.col.position': 'Position',
     'skillsAuthoring.import.col.key': 'Identifiant',
@@ -321,7 +322,8 @@ export const skillsAuthoring = {
     'skillsAuthoring.import.submit': 'Import',
     'skillsAuthoring.import.running': 'Importing…',
     'skillsAuthoring.import.notJson': 'This file is not readable JSON.',
-    'skillsAuthoring.import.summary': 'Import done: {created} created, {updated} updated, {unchanged} unchanged, {errors} with errors.',
+    'skillsAuthoring.import.summary':
+      'Import done: {created, plural, one {# item created} other {# items created}}, {updated, plural, other {# updated}}, {unchanged, plural, other {# unchanged}}, {errors, plural, other {# with errors}}.',
     'skillsAuthoring.import.reportCaption': 'Import result, question by question',
     'skillsAuthoring.import.col.position': 'Position',
     'skillsAuthoring.import.col.key': 'Identifier',

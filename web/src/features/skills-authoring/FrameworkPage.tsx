@@ -1,5 +1,5 @@
 import type { FrameworkView } from '@entente/common/skills.ts';
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
   addCompetence,
   AuthoringProblem,
@@ -12,6 +12,7 @@ import {
   removeProfile,
 } from './api.ts';
 import { type AuthoringContext, AuthoringShell, ScopePicker } from './AuthoringShell.tsx';
+import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
 import { LocalisedFields } from './LocalisedFields.tsx';
 import { ProfileEditor } from './ProfileEditor.tsx';
 import { type AuthoringText, useAuthoringText } from './text.ts';
@@ -46,6 +47,8 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
   const [profiles, setProfiles] = useState<OrgProfile[] | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [editing, setEditing] = useState<OrgProfile | 'new' | null>(null);
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   const reload = useCallback(
     async (signal?: AbortSignal) => {
@@ -108,7 +111,13 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
           setMessage(null);
         }}
       />
-      <div aria-live="polite">{message && <p className={message.kind === 'ok' ? 'notice' : 'alert alert-error'}>{message.text}</p>}</div>
+      <div aria-live="polite">
+        {message && (
+          <p ref={messageRef} tabIndex={-1} className={message.kind === 'ok' ? 'notice' : 'alert alert-error'}>
+            {message.text}
+          </p>
+        )}
+      </div>
 
       <section aria-labelledby="authoring-competences">
         <h2 id="authoring-competences">{a('skillsAuthoring.competences.heading')}</h2>
@@ -147,6 +156,8 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
             const added = await addCompetence(orgId, body);
             setMessage({ kind: 'ok', text: a('skillsAuthoring.competences.added', { name: text.local(added.name) }) });
             await reload();
+            // The form is emptied below the list: the agent is taken to the confirmation, at the top.
+            focusAfterRender(() => messageRef.current);
           }}
         />
       </section>
@@ -195,6 +206,7 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
               if (saved) {
                 setMessage({ kind: 'ok', text: a('skillsAuthoring.profiles.saved', { name: text.local(saved.name) }) });
                 await reload();
+                focusAfterRender(() => messageRef.current);
               }
             }}
           />
@@ -220,14 +232,18 @@ function CompetenceForm(props: {
   const [busy, setBusy] = useState(false);
   const areaId = useId();
   const headingId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     const missing: FieldIssue[] = [];
     for (const f of ['name', 'description'] as const) for (const l of ['fr', 'en'] as const) if (!form[f][l].trim()) missing.push({ path: `${f}.${l}`, code: 'required' });
     setIssues(missing);
     if (missing.length > 0) {
       setError(a('skillsAuthoring.form.invalid'));
+      focusAfterRender(() => firstInvalidControl(formRef.current));
       return;
     }
     setBusy(true);
@@ -239,6 +255,7 @@ function CompetenceForm(props: {
     } catch (problem) {
       if (problem instanceof AuthoringProblem) setIssues(problem.fields);
       setError(text.problem(problem));
+      focusAfterRender(() => firstInvalidControl(formRef.current) ?? formRef.current?.querySelector<HTMLElement>('.alert') ?? null);
     } finally {
       setBusy(false);
     }
@@ -252,9 +269,13 @@ function CompetenceForm(props: {
   const toggle = (list: 'crcn' | 'quebec', id: string, on: boolean) => setForm({ ...form, [list]: on ? [...form[list], id] : form[list].filter((x) => x !== id) });
 
   return (
-    <form className="authoring-form" onSubmit={submit} noValidate aria-labelledby={headingId} aria-busy={busy}>
+    <form ref={formRef} className="authoring-form" onSubmit={submit} noValidate aria-labelledby={headingId} aria-busy={busy}>
       <h3 id={headingId}>{a('skillsAuthoring.competences.add')}</h3>
-      {error && <p className="alert alert-error">{error}</p>}
+      {error && (
+        <p className="alert alert-error" tabIndex={-1}>
+          {error}
+        </p>
+      )}
       <div className="authoring-field">
         <label htmlFor={areaId}>{a('skillsAuthoring.competences.area')}</label>
         <select id={areaId} value={form.area} onChange={(e) => setForm({ ...form, area: e.target.value })}>
@@ -290,7 +311,8 @@ function CompetenceForm(props: {
           </ul>
         </fieldset>
       ))}
-      <button type="submit" className="button" disabled={busy}>
+      {/* aria-disabled, not disabled: a disabled button loses the focus, which would drop to the page. */}
+      <button type="submit" className="button" aria-disabled={busy || undefined}>
         {a('skillsAuthoring.competences.add')}
       </button>
     </form>

@@ -4,6 +4,7 @@ import { type AuthoringItem, AuthoringProblem, createItem, type FieldIssue, save
 import { bodyOf, type Draft, draftOf, emptyDraft, type Lang, type LangDraft, withOptionAdded, withOptionRemoved } from './draft.ts';
 import { ItemPreview } from './ItemPreview.tsx';
 import type { AuthoringText } from './text.ts';
+import { firstInvalidControl } from './focus.ts';
 
 const KINDS: ItemKind[] = ['single', 'multiple', 'true_false', 'short_answer'];
 const LANGS: Lang[] = ['fr', 'frCA', 'en'];
@@ -17,13 +18,6 @@ function FieldMessage({ id, message }: { id: string; message: string | null }) {
       {message}
     </p>
   );
-}
-
-/** The first control the form marks invalid, in reading order (a fieldset stands for its first control). */
-function firstInvalidControl(form: HTMLFormElement | null): HTMLElement | null {
-  const marked = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
-  if (!marked) return null;
-  return marked.matches('input, select, textarea') ? marked : marked.querySelector<HTMLElement>('input, select, textarea');
 }
 
 /**

@@ -32,6 +32,7 @@ export function ItemPreview({ text, draft }: { text: AuthoringText; draft: Draft
           <option value="en">{a('skillsAuthoring.editor.language.en')}</option>
         </select>
       </div>
+      {/* Shown as an agent would see it, but out of the tab order: the editor's keyboard path goes from field to field. */}
       <div className="authoring-preview-question" lang={language === 'en' ? 'en' : language}>
         <fieldset>
           <legend>{stem || a('skillsAuthoring.preview.empty')}</legend>
@@ -39,14 +40,14 @@ export function ItemPreview({ text, draft }: { text: AuthoringText; draft: Draft
           {draft.kind === 'short_answer' ? (
             <p className="authoring-field">
               <label htmlFor={inputId}>{a('skillsAuthoring.preview.answerLabel')}</label>
-              <input id={inputId} type="text" autoComplete="off" />
+              <input id={inputId} type="text" autoComplete="off" tabIndex={-1} />
             </p>
           ) : (
             <ul className="authoring-preview-options">
               {shown.map((option, i) => (
                 <li key={i}>
                   <label>
-                    <input type={draft.kind === 'multiple' ? 'checkbox' : 'radio'} name={name} /> {option || '—'}
+                    <input type={draft.kind === 'multiple' ? 'checkbox' : 'radio'} name={name} tabIndex={-1} /> {option || '—'}
                   </label>
                 </li>
               ))}

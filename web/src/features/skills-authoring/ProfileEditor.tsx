@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { AuthoringProblem, type FieldIssue, type OrgProfile, saveProfile } from './api.ts';
+import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
 import { LocalisedFields } from './LocalisedFields.tsx';
 import type { AuthoringText } from './text.ts';
 
@@ -20,15 +21,19 @@ export function ProfileEditor(props: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const base = useId();
   useEffect(() => heading.current?.focus(), []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     const missing = (['fr', 'en'] as const).filter((l) => !name[l].trim()).map((l) => ({ path: `name.${l}`, code: 'required' }));
     setIssues(missing);
     if (missing.length) {
       setError(a('skillsAuthoring.form.invalid'));
+      focusAfterRender(() => firstInvalidControl(formRef.current));
       return;
     }
     setBusy(true);
@@ -44,6 +49,7 @@ export function ProfileEditor(props: {
     } catch (problem) {
       if (problem instanceof AuthoringProblem) setIssues(problem.fields);
       setError(text.problem(problem));
+      focusAfterRender(() => firstInvalidControl(formRef.current) ?? formRef.current?.querySelector<HTMLElement>('.alert') ?? null);
     } finally {
       setBusy(false);
     }
@@ -51,11 +57,15 @@ export function ProfileEditor(props: {
 
   const title = props.profile ? a('skillsAuthoring.profiles.edit', { name: text.local(props.profile.name) }) : a('skillsAuthoring.profiles.new');
   return (
-    <form className="authoring-form authoring-profile" onSubmit={submit} noValidate aria-labelledby={`${base}-title`} aria-busy={busy}>
+    <form ref={formRef} className="authoring-form authoring-profile" onSubmit={submit} noValidate aria-labelledby={`${base}-title`} aria-busy={busy}>
       <h3 id={`${base}-title`} ref={heading} tabIndex={-1}>
         {title}
       </h3>
-      {error && <p className="alert alert-error">{error}</p>}
+      {error && (
+        <p className="alert alert-error" tabIndex={-1}>
+          {error}
+        </p>
+      )}
       <div className="authoring-field">
         <label htmlFor={`${base}-role`}>{a('skillsAuthoring.profiles.role')}</label>
         <select id={`${base}-role`} value={role} onChange={(e) => setRole(e.target.value as OrgProfile['role'])}>
@@ -104,7 +114,7 @@ export function ProfileEditor(props: {
         </ul>
       </fieldset>
       <div className="authoring-actions">
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" aria-disabled={busy || undefined}>
           {a('skillsAuthoring.profiles.save')}
         </button>
         <button type="button" className="button button-secondary" onClick={() => void props.onDone(null)}>

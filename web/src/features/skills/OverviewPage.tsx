@@ -97,7 +97,7 @@ function Overview({ text, data, onOverview }: { text: SkillsText; data: Overview
           <section aria-labelledby="skills-strengths" className="skills-section">
             <h2 id="skills-strengths">{s('skills.strengths.heading')}</h2>
             {overview.strengths.length > 0 ? (
-              <GapTable text={text} rows={overview.strengths} caption={s('skills.strengths.caption', { profile: overview.targetProfile.name })} framework={framework} showGap={false} />
+              <GapTable text={text} rows={overview.strengths} caption={s('skills.strengths.caption', { profile: profileLabel(text, overview.targetProfile) })} framework={framework} showGap={false} />
             ) : (
               <p>{s('skills.strengths.none')}</p>
             )}
@@ -105,7 +105,7 @@ function Overview({ text, data, onOverview }: { text: SkillsText; data: Overview
           <section aria-labelledby="skills-gaps" className="skills-section">
             <h2 id="skills-gaps">{s('skills.gaps.heading')}</h2>
             {overview.gaps.length > 0 ? (
-              <GapTable text={text} rows={overview.gaps} caption={s('skills.gaps.caption', { profile: overview.targetProfile.name })} framework={framework} showGap />
+              <GapTable text={text} rows={overview.gaps} caption={s('skills.gaps.caption', { profile: profileLabel(text, overview.targetProfile) })} framework={framework} showGap />
             ) : (
               <p>{s('skills.gaps.none')}</p>
             )}
@@ -214,6 +214,7 @@ function TargetProfile(props: { text: SkillsText; overview: SkillsOverview; fram
     : [overview.targetProfile, ...framework.targetProfiles];
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setStatus('');
     setError('');
@@ -240,7 +241,8 @@ function TargetProfile(props: { text: SkillsText; overview: SkillsOverview; fram
             </option>
           ))}
         </select>
-        <button type="submit" className="button button-secondary" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button loses the focus, which would drop to the page. */}
+        <button type="submit" className="button button-secondary" aria-disabled={busy || undefined}>
           {s('skills.profile.save')}
         </button>
       </form>

@@ -68,7 +68,8 @@ export function QuestionForm(props: {
           {question.stem}
         </legend>
         {question.kind === 'multiple' && (
-          <p id={hintId} className="skills-hint">
+          // Read with the group (its description); hidden from browsing so it is not read twice.
+          <p id={hintId} className="skills-hint" aria-hidden="true">
             {s('skills.test.multipleHint')}
           </p>
         )}

@@ -105,7 +105,7 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
             <h2 id="skills-team-competences">{s('skills.result.competences')}</h2>
             <div className="skills-table-scroll">
               <table className="skills-table">
-                <caption>{s('skills.team.competencesCaption', { profile: dashboard.targetProfile.name })}</caption>
+                <caption>{s('skills.team.competencesCaption', { profile: profileLabel(text, dashboard.targetProfile) })}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{s('skills.col.competence')}</th>
