@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerProblem, isCorrect, normaliseShortAnswer } from './scoring.ts';
+import { acceptedAnswers, answerProblem, isCorrect, normaliseShortAnswer } from './scoring.ts';
+import { STARTER_ITEMS } from './starter/index.ts';
 
 describe('scoring', () => {
   it('matches short answers whatever their case, accents, spaces and punctuation', () => {
@@ -10,6 +11,15 @@ describe('scoring', () => {
     expect(isCorrect('short_answer', [], ['pdf'], { text: 'odt' })).toBe(false);
     // Only punctuation is no answer at all, never a match of an empty accepted string.
     expect(isCorrect('short_answer', [], ['pdf', '…'], { text: '...' })).toBe(false);
+  });
+
+  it('accepts a shortcut with its keys named in either language, or both (starter item 5.1-05)', () => {
+    const item = STARTER_ITEMS.find((i) => i.key === '5.1-05');
+    const accepted = acceptedAnswers({ fr: item!.fr, en: item!.en });
+    for (const text of ['ctrl + shift + echap', 'Ctrl+Maj+Échap', 'CTRL-SHIFT-ESC', 'control shift escape', 'Ctrl + Maj + Esc', 'contrôle maj échap']) {
+      expect(isCorrect('short_answer', [], accepted, { text }), text).toBe(true);
+    }
+    expect(isCorrect('short_answer', [], accepted, { text: 'Ctrl+Alt+Suppr' })).toBe(false);
   });
 
   it('wants the exact set of a multiple-choice item, in any order', () => {

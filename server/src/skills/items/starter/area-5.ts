@@ -123,16 +123,17 @@ export const AREA_5_ITEMS = [
     correct: [],
     fr: {
       stem: 'Sous Windows, quel raccourci clavier ouvre directement le Gestionnaire des tâches ?',
+      // Matching ignores case, accents, spaces and « + » (scoring.ts): one spelling per key combination,
+      // keys named in French, in English, or half and half as keyboards and habits mix them.
       accepted: [
         'Ctrl+Maj+Échap',
-        'Ctrl Maj Échap',
         'Ctrl+Shift+Esc',
-        'Ctrl Shift Esc',
         'Ctrl+Maj+Esc',
-        'Ctrl Maj Esc',
         'Control+Shift+Escape',
         'Ctrl+Shift+Escape',
-        'Ctrl+Maj+Echap',
+        'Ctrl+Shift+Échap',
+        'Ctrl+Maj+Escape',
+        'Contrôle+Maj+Échap',
       ],
       explanation:
         'Ctrl + Maj + Échap ouvre le Gestionnaire des tâches, qui montre les applications qui bloquent ou consomment beaucoup. Ctrl + Alt + Suppr passe d’abord par un écran de sécurité.',
