@@ -5,6 +5,7 @@ import { EXPOSURE_CONTROL, MAX_PRICE } from '../src/skills/cat/index.ts';
 import { applyTestToExposurePrices } from '../src/skills/items/items.repo.ts';
 import { pdfText } from '../src/skills/certificates/pdf-text.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+import { parseCsv } from './support/csv.ts';
 
 /**
  * The digital-skills API over HTTP as agents of both states, a manager and intruders would use
@@ -52,39 +53,6 @@ async function takeTest(session: TestSession, right: (i: number) => boolean = ()
     expect(i).toBeLessThanOrEqual(32);
   }
   return state;
-}
-
-/** RFC 4180 with the given separator: quoted fields, doubled quotes, CRLF between records. */
-function parseCsv(csv: string, separator: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < csv.length) {
-    const c = csv[i];
-    if (quoted && c === '"' && csv[i + 1] === '"') {
-      field += '"';
-      i += 2;
-      continue;
-    }
-    if (quoted && c === '"') quoted = false;
-    else if (quoted) field += c;
-    else if (c === '"' && field === '') quoted = true;
-    else if (c === separator) {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && csv[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += c;
-    i += 1;
-  }
-  expect(field, 'the file ends with CRLF').toBe('');
-  return rows;
 }
 
 describe('the framework', () => {

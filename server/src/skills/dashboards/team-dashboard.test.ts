@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TeamDashboard } from '../../../../common/src/skills.ts';
 import { dashboardCsv, dashboardCsvFile } from './team-dashboard.ts';
+import { parseCsv } from '../../../test/support/csv.ts';
 
 /** The team dashboard's CSV as French and English spreadsheets read it (QA findings). */
 const AT = new Date('2026-03-05T14:03:12.345Z');
@@ -34,42 +35,9 @@ function dashboard(over: Partial<TeamDashboard> = {}): TeamDashboard {
   };
 }
 
-/** RFC 4180, with the given separator: quoted fields, doubled quotes, CRLF between records. */
-function parse(csv: string, separator: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < csv.length) {
-    const c = csv[i];
-    if (quoted && c === '"' && csv[i + 1] === '"') {
-      field += '"';
-      i += 2;
-      continue;
-    }
-    if (quoted && c === '"') quoted = false;
-    else if (quoted) field += c;
-    else if (c === '"' && field === '') quoted = true;
-    else if (c === separator) {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && csv[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += c;
-    i += 1;
-  }
-  expect(field, 'the file ends with CRLF').toBe('');
-  return rows;
-}
-
 describe('the team dashboard CSV', () => {
   it('in French: `;` between fields, decimal commas, the area named, and who, what and when first', () => {
-    const rows = parse(dashboardCsv(dashboard(), 'fr-FR', AT), ';');
+    const rows = parseCsv(dashboardCsv(dashboard(), 'fr-FR', AT), ';');
     expect(rows.slice(0, 5)).toEqual([['équipe', 'Pôle usages numériques (démo)'], ['profil cible (niveau attendu)', 'Agent public'], ['agents évalués', '6'], ['généré le (UTC)', '2026-03-05 14:03:12'], ['']]);
     expect(rows[5]).toEqual(['compétence', 'intitulé', 'code du domaine', 'domaine', 'agents évalués', 'niveau moyen', ...[1, 2, 3, 4, 5, 6, 7, 8].map((l) => `niveau ${l}`), 'niveau attendu', 'sous le niveau attendu']);
     expect(rows[6]).toEqual(['1.1', 'Naviguer, rechercher et filtrer; des données', '1', 'Littératie de l’information et des données', '6', '5,2', '0', '1', '1', '2', '1', '1', '0', '0', '4', '2']);
@@ -81,7 +49,7 @@ describe('the team dashboard CSV', () => {
   });
 
   it('in English: `,` between fields and decimal points', () => {
-    const rows = parse(dashboardCsv(dashboard({ team: { ...dashboard().team, name: 'Digital team, Québec' } }), 'en', AT), ',');
+    const rows = parseCsv(dashboardCsv(dashboard({ team: { ...dashboard().team, name: 'Digital team, Québec' } }), 'en', AT), ',');
     expect(rows.slice(0, 4)).toEqual([['team', 'Digital team, Québec'], ['target profile (required level)', 'Agent public'], ['agents assessed', '6'], ['generated at (UTC)', '2026-03-05 14:03:12']]);
     expect(rows[5]!.slice(0, 6)).toEqual(['competence', 'name', 'area code', 'area', 'agents assessed', 'mean level']);
     expect(rows[6]!.slice(0, 6)).toEqual(['1.1', 'Naviguer, rechercher et filtrer; des données', '1', 'Littératie de l’information et des données', '6', '5.2']);
@@ -96,7 +64,7 @@ describe('the team dashboard CSV', () => {
       competences: hostile.map((name, i) => ({ ...base.competences[0]!, competence: `org-x${i}`, name })),
     });
     for (const [language, separator] of [['fr-FR', ';'], ['en', ',']] as const) {
-      const rows = parse(dashboardCsv(view, language, AT), separator);
+      const rows = parseCsv(dashboardCsv(view, language, AT), separator);
       expect(rows[0]![1]).toBe(`'${hostile[0]}`);
       expect(rows[1]![1]).toBe(`'${hostile[3]}`);
       expect(rows.slice(6).map((r) => r[1])).toEqual([`'${hostile[0]}`, "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\r=1", "'＝1", 'a "quoted"\nname']);
