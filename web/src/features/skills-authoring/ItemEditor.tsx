@@ -4,7 +4,7 @@ import { type AuthoringItem, AuthoringProblem, createItem, type FieldIssue, save
 import { bodyOf, type Draft, draftOf, emptyDraft, type Lang, type LangDraft, withOptionAdded, withOptionRemoved } from './draft.ts';
 import { ItemPreview } from './ItemPreview.tsx';
 import type { AuthoringText } from './text.ts';
-import { firstInvalidControl } from './focus.ts';
+import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
 
 const KINDS: ItemKind[] = ['single', 'multiple', 'true_false', 'short_answer'];
 const LANGS: Lang[] = ['fr', 'frCA', 'en'];
@@ -49,7 +49,9 @@ export function ItemEditor(props: {
    * Where focus goes once an action's outcome is shown: the first field in error, else the message
    * (a status focusable by script). Without it, focus stayed on <body> after « Enregistrer ».
    */
-  const [focusRequest, setFocusRequest] = useState<{ on: 'field' | 'message' } | null>(null);
+  const focusAfterRender = useFocusAfterRender();
+  const setFocusRequest = (request: { on: 'field' | 'message' }) =>
+    focusAfterRender(() => (request.on === 'field' ? firstInvalidControl(form.current) : null) ?? messageRef.current ?? heading.current);
   const base = useId();
   const idOf = (path: string) => `${base}-${path.replaceAll('.', '-')}`;
   const errorId = (path: string) => `${idOf(path)}-error`;
@@ -57,11 +59,6 @@ export function ItemEditor(props: {
   useEffect(() => {
     heading.current?.focus();
   }, []);
-  useEffect(() => {
-    if (!focusRequest) return;
-    const target = (focusRequest.on === 'field' ? firstInvalidControl(form.current) : null) ?? messageRef.current ?? heading.current;
-    target?.focus();
-  }, [focusRequest]);
 
   const issueAt = (path: string) => {
     const found = issues.find((i) => i.path === path);
