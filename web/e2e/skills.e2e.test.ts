@@ -24,10 +24,15 @@ async function shot(tab: Page, name: string): Promise<void> {
 }
 
 /** The page has loaded its data (or said why not). */
+/**
+ * The current URL's skills page has loaded. Matching on the path too: during a client-side
+ * navigation the previous page (already « ready ») stays in the DOM while the next one renders.
+ */
 async function skillsReady(tab: Page): Promise<void> {
   await settled(tab);
-  await tab.locator('[data-skills-state="ready"], [data-skills-state="signedOut"], [data-skills-state="failed"]').first().waitFor();
-  const failed = tab.locator('[data-skills-state="failed"]');
+  const page = tab.locator(`[data-skills-path=${JSON.stringify(new URL(tab.url()).pathname)}]`);
+  await page.and(tab.locator('[data-skills-state="ready"], [data-skills-state="signedOut"], [data-skills-state="failed"]')).first().waitFor();
+  const failed = page.and(tab.locator('[data-skills-state="failed"]'));
   if (await failed.count()) throw new Error(`the page failed to load: ${await failed.textContent()}`);
 }
 

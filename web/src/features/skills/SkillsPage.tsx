@@ -56,7 +56,9 @@ export function SkillsPage<T>(props: {
   return (
     <Page title={props.title} className="skills">
       {loaded.state !== 'signedOut' && <SkillsNav showTeams={props.showTeams ?? false} showAuthoring={props.showAuthoring ?? false} />}
-      <div data-skills-state={loaded.state}>
+      {/* The path beside the state lets a test tell this page's « ready » from the previous page's,
+          which stays on screen while a navigation renders. */}
+      <div data-skills-state={loaded.state} data-skills-path={pathname}>
         {loaded.state === 'loading' && <p>{s('skills.loading')}</p>}
         {loaded.state === 'failed' && (
           <p className="alert alert-error" role="alert">
