@@ -10,14 +10,18 @@
  *    shape (a = 1, b on 8 values) allows, not how well it measures real agents.
  *  - the test: the engine's `step` with its defaults (EAP on −4…4 by 0.05, prior N(0, 1), stop at
  *    posterior SD ≤ 0.30 after ≥ 8 items or at 40, equal area shares, no competence twice in a
- *    row). On the synthetic bank, four variants on the same examinees: the default rule on the bank
+ *    row). On the synthetic bank, five variants on the same examinees: the default rule on the bank
  *    with exposure prices (warmed first by exposure.ts over 2,000 simulated tests of their own, as
  *    `entente skills calibrate` does, then moved after each measured test as Entente moves them;
- *    target rate 0.24 for a 0.25 cap; randomesque 1 is then the default), the default on the bare
- *    bank (randomesque 5), and randomesque 1 (pure maximum information) and 10, to show what
- *    exposure control costs in length. The starter bank runs the bare-bank default. Reported: the
- *    rule and how the prices were warmed; test
- *    length (mean, p95), share stopped on precision, RMSE and bias of the final EAP θ̂ against the
+ *    target rate 0.24 for a 0.25 cap; randomesque 1 is then the default); the same rule under the
+ *    bounds Entente's assessments actually use (ASSESSMENT_RULES in
+ *    server/src/skills/assessments/assessments.ts: 10 to 32 items at the time of writing, against
+ *    the engine's 8 to 40), its prices starting from the same warmed state as the default row's
+ *    (each priced row moves its own copy); the default on the bare bank (randomesque 5); and
+ *    randomesque 1 (pure maximum information) and 10, to show what exposure control costs in
+ *    length. Every variant gets its own fixed-form ratios, at its own RMSE and mean SD. The
+ *    starter bank runs the bare-bank default. Reported: the rule and how the prices were warmed;
+ *    test length (mean, p95), share stopped on precision, RMSE and bias of the final EAP θ̂ against the
  *    true θ, mean posterior SD, maximum item exposure (share of examinees who saw the most-used
  *    item; target ≤ 0.25), and the time of one `step` call — the whole work of choosing the next
  *    item (bank check, EAP, selection) — wall clock mean and p99, and the process CPU time per call.
@@ -33,6 +37,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ASSESSMENT_RULES } from '../server/src/skills/assessments/assessments.ts';
 import { AREA_IDS, type AreaId, type Level } from '../server/src/skills/framework/types.ts';
 import { afterTest, type BankItem, DEFAULT_ENGINE_OPTIONS, DEFAULT_WARM_EXAMINEES, DEFAULT_GRID, DEFAULT_PRIOR, DEFAULT_RANDOMESQUE, type EngineOptions, EXPOSURE_CONTROL, type ExposureControl, gridPoints, information, mulberry32, normalSampler, probability, provisionalParameters, type Response, step, warmPrices } from '../server/src/skills/cat/index.ts';
 import { logProbabilities } from '../server/src/skills/cat/irt.ts';
@@ -364,6 +369,33 @@ function runBank(name: string, bank: readonly BankItem[], thetas: readonly numbe
 
 const log = (message: string) => console.error(`  [cat] ${message}`);
 
+/**
+ * The warmed prices as a bank of its own, for one priced row. The loop moves the prices after every
+ * measured test; each row must start where the warm-up left them, not where the previous row's
+ * tests did. afterTest returns a new bank today, so sharing would be safe; a copy per row keeps it
+ * so whatever the order the rows run in and however the loop comes to store its moves.
+ */
+function warmedCopy(warmed: readonly BankItem[]): BankItem[] {
+  return warmed.map((item) => ({ ...item }));
+}
+
+/**
+ * The default rule under the bounds Entente's assessments run with (assessments.ts), not the
+ * engine's: the figures of the test agents actually take. Imported, so the row follows any change.
+ * Its prices start from the default row's warm-up (run under the engine's bounds; `entente skills
+ * calibrate` warms under ASSESSMENT_RULES), so that the two rows differ by the measured tests'
+ * bounds alone.
+ */
+function ententeBoundsVariant(warmed: readonly BankItem[]): VariantSpec {
+  const r = ASSESSMENT_RULES;
+  return {
+    label: `exposure prices, target ${EXPOSURE_CONTROL.targetRate}, loop running; randomesque ${DEFAULT_RANDOMESQUE.withPrices}; Entente's assessment bounds (ASSESSMENT_RULES: SD ≤ ${r.seThreshold}, ${r.minItems} to ${r.maxItems} items)`,
+    bank: warmedCopy(warmed),
+    options: { ...r },
+    loop: EXPOSURE_CONTROL,
+  };
+}
+
 export async function catBench(settings: CatBenchSettings): Promise<CatBenchResult> {
   const normal = normalSampler(mulberry32(settings.seed));
   const thetas = Array.from({ length: settings.examinees }, () => normal());
@@ -379,7 +411,8 @@ export async function catBench(settings: CatBenchSettings): Promise<CatBenchResu
   const d = DEFAULT_RANDOMESQUE;
   const banks = [
     runBank(`synthetic (${settings.bankSize} items)`, synthetic, thetas, settings.seed + 23, [
-      { label: `exposure prices, target ${EXPOSURE_CONTROL.targetRate}, loop running; randomesque ${d.withPrices} (default, bank with prices)`, bank: warmed.bank, options: {}, loop: EXPOSURE_CONTROL },
+      { label: `exposure prices, target ${EXPOSURE_CONTROL.targetRate}, loop running; randomesque ${d.withPrices} (default, bank with prices)`, bank: warmedCopy(warmed.bank), options: {}, loop: EXPOSURE_CONTROL },
+      ententeBoundsVariant(warmed.bank),
       { label: `randomesque ${d.withoutPrices} (default, bank without prices)`, bank: synthetic, options: {} },
       { label: 'randomesque 1 (maximum information)', bank: synthetic, options: { randomesque: 1 } },
       { label: 'randomesque 10', bank: synthetic, options: { randomesque: 10 } },
@@ -406,10 +439,11 @@ export function printCat(result: CatBenchResult): void {
   );
   console.log(
     `Exposure prices of the synthetic bank (server/src/skills/cat/exposure.ts): target rate ${x.targetRate}, step ${x.step}; warmed over ${x.examinees} simulated tests of their own ` +
-      `(most-used item over their second half ${fixed(x.maxRate, 3)}; ${x.priced} items priced; ${fixed(x.seconds, 1)} s), then moved after each measured test`,
+      `(most-used item over their second half ${fixed(x.maxRate, 3)}; ${x.priced} items priced; ${fixed(x.seconds, 1)} s), then moved after each measured test; ` +
+      'each priced row starts from its own copy of the warmed prices',
   );
   printTable(
-    `Adaptive test: ${examinees} simulated examinees θ ~ N(0, 1); stop at posterior SD ≤ ${o.seThreshold} (≥ ${o.minItems} items) or at ${o.maxItems}; equal area shares`,
+    `Adaptive test: ${examinees} simulated examinees θ ~ N(0, 1); stop at posterior SD ≤ ${o.seThreshold} (≥ ${o.minItems} items) or at ${o.maxItems} unless the row names other bounds; equal area shares`,
     ['bank', 'selection', 'mean length', 'p95 length', 'stopped on precision (SD ≤ 0.30)', 'RMSE θ', 'bias θ', 'mean post. SD', 'max exposure (≤ 0.25)', 'items unused'],
     rows.map(({ b, v }) => [b.bank, v.label, fixed(v.adaptive.meanLength, 1), String(v.adaptive.p95Length), `${fixed(100 * v.adaptive.stoppedOnPrecision, 1)} %`, fixed(v.adaptive.rmse, 3), fixed(v.adaptive.bias, 3), fixed(v.adaptive.meanSd, 3), fixed(v.adaptive.maxExposure, 3), String(v.adaptive.itemsNeverUsed)]),
   );
