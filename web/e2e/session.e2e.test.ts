@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeInBrowser, describeViolations, openPage, runAxe } from './support/browser.ts';
+import { describeInBrowser, describeViolations, openPage, runAxe, settled } from './support/browser.ts';
 import { text } from './support/pages.ts';
 import { browserSuite } from './support/suite.ts';
 import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
@@ -54,6 +54,30 @@ describeInBrowser('the session in the header', () => {
       expect(describeViolations(await runAxe(tab))).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  // The header's status, search box and bell, the language and the page all want to know who is
+  // signed in when a page opens: one request answers them all.
+  it('asks GET /api/me once when a page opens, signed in or out', async () => {
+    for (const signedIn of [false, true]) {
+      const context = signedIn ? await suite.signedInContext(DEMO_AGENTS[0]) : await suite.newContext();
+      try {
+        const tab = await context.newPage();
+        const asked: string[] = [];
+        tab.on('request', (request) => {
+          if (new URL(request.url()).pathname === '/api/me') asked.push(request.method());
+        });
+        for (const path of ['/', '/recherche', '/competences']) {
+          asked.length = 0;
+          await tab.goto(new URL(path, suite.app.baseUrl).href);
+          await settled(tab);
+          await tab.waitForLoadState('networkidle');
+          expect(asked, `${path}, ${signedIn ? 'signed in' : 'signed out'}`).toEqual(['GET']);
+        }
+      } finally {
+        await context.close();
+      }
     }
   });
 

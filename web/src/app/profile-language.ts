@@ -1,5 +1,6 @@
 import { isLocale, type Locale } from '@entente/common/i18n/locales.ts';
-import { getJson, send } from './api.ts';
+import { send } from './api.ts';
+import { fetchMe } from './me.ts';
 
 /**
  * A signed-in agent's language choice also goes to their profile (`PATCH /api/me`), so that mails
@@ -20,7 +21,7 @@ export async function saveProfileLanguage(locale: Locale): Promise<void> {
  */
 export async function loadProfileLanguage(signal?: AbortSignal): Promise<Locale | undefined> {
   try {
-    const { preferredLanguage } = await getJson<{ preferredLanguage?: unknown }>('/api/me', signal);
+    const { preferredLanguage } = await fetchMe<{ preferredLanguage?: unknown }>(signal);
     return isLocale(preferredLanguage) ? preferredLanguage : undefined;
   } catch {
     return undefined;

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { getJson, send } from './api.ts';
+import { send } from './api.ts';
+import { fetchMe } from './me.ts';
 
 /** What the shell knows about the signed-in agent. */
-export type Session = { state: 'loading' } | { state: 'signedIn'; name: string } | { state: 'signedOut' };
+export type Session = { state: 'loading' } | { state: 'signedIn'; name: string; principalId: string } | { state: 'signedOut' };
 
 interface Me {
+  principalId?: unknown;
   displayName?: unknown;
   name?: unknown;
   givenName?: unknown;
@@ -29,10 +31,11 @@ export function useSession(): Session {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   useEffect(() => {
     const abort = new AbortController();
-    getJson<Me>('/api/me', abort.signal)
+    fetchMe<Me>(abort.signal)
       .then((me) => {
         const name = displayName(me);
-        setSession(name ? { state: 'signedIn', name } : { state: 'signedOut' });
+        const principalId = text(me.principalId);
+        setSession(name && principalId ? { state: 'signedIn', name, principalId } : { state: 'signedOut' });
       })
       .catch(() => {
         if (!abort.signal.aborted) setSession({ state: 'signedOut' });

@@ -1,5 +1,6 @@
 import { useSearchParams } from 'react-router';
 import { getJson } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { AccountPage } from './AccountPage.tsx';
@@ -19,7 +20,7 @@ interface ProfileData {
 
 async function loadProfile(signal: AbortSignal): Promise<ProfileData> {
   const [me, session, providers, federations] = await Promise.all([
-    getJson<Me>('/api/me', signal),
+    fetchMe<Me>(signal),
     getJson<CurrentSession>('/api/session', signal),
     // The federations' labels; without them the profile still shows the federation's name.
     getJson<{ providers: Provider[] }>('/api/auth/providers', signal).then(

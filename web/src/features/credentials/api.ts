@@ -11,6 +11,7 @@ import type {
 } from '@entente/common/credentials.ts';
 import type { SkillsOverview } from '@entente/common/skills.ts';
 import { getJson, Problem, problemOf, send } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 import { PATHS } from '../../app/routes.ts';
 
 export const CREDENTIALS_PATHS = { holder: PATHS.credentials, verifier: PATHS.verifier } as const;
@@ -29,7 +30,7 @@ export interface TrustedIssuer {
 }
 
 export const loadMe = (signal?: AbortSignal) =>
-  getJson<{ principalId: string; jurisdiction: 'FR' | 'QC'; givenName: string; familyName: string }>('/api/me', signal);
+  fetchMe<{ principalId: string; jurisdiction: 'FR' | 'QC'; givenName: string; familyName: string }>(signal);
 export const loadCredentials = (signal?: AbortSignal) =>
   getJson<{ credentials: IssuedCredentialSummary[] }>('/api/credentials', signal).then((answer) => answer.credentials);
 export const loadIssuers = (signal?: AbortSignal) =>

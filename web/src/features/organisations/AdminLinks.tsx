@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { organisationPath, PATHS } from '../../app/routes.ts';
-import { getJson } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 import type { Me } from './api.ts';
 import { useAdminText } from './text.ts';
 
@@ -14,7 +14,7 @@ export function AdminLinks() {
   const [me, setMe] = useState<Me | null>(null);
   useEffect(() => {
     const abort = new AbortController();
-    getJson<Me>('/api/me', abort.signal)
+    fetchMe<Me>(abort.signal)
       .then(setMe)
       .catch(() => setMe(null));
     return () => abort.abort();

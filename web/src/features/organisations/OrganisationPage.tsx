@@ -3,6 +3,7 @@ import { useParams } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import '../../ui/admin.css';
 import { getJson, Problem, send } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { displayName, type Me, type Member, type Organisation, type OrganisationRole, type Team } from './api.ts';
 import { useAdminText } from './text.ts';
@@ -39,7 +40,7 @@ export function OrganisationPage() {
   const load = useCallback(async () => {
     try {
       const [me, organisations, members, teams] = await Promise.all([
-        getJson<Me>('/api/me'),
+        fetchMe<Me>(),
         getJson<{ organisations: Organisation[] }>('/api/organisations'),
         getJson<{ members: Member[] }>(`/api/organisations/${encodeURIComponent(id)}/members`),
         getJson<{ teams: Team[] }>(`/api/organisations/${encodeURIComponent(id)}/teams`),

@@ -1,6 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { getJson } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
 import { Page } from '../../app/Page.tsx';
 import { useSession } from '../../app/session.ts';
@@ -31,7 +30,7 @@ export function SearchPage() {
   );
   const [typed, setTyped] = useState(q);
   const [spaces, setSpaces] = useState<Space[]>([]);
-  const [me, setMe] = useState<string | null>(null);
+  const me = session.state === 'signedIn' ? session.principalId : null;
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,9 +47,6 @@ export function SearchPage() {
     spacesApi
       .list(abort.signal)
       .then((answer) => setSpaces(answer.spaces))
-      .catch(() => undefined);
-    getJson<{ principalId: string }>('/api/me', abort.signal)
-      .then((answer) => setMe(answer.principalId))
       .catch(() => undefined);
     return () => abort.abort();
   }, [session.state]);

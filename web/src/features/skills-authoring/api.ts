@@ -1,5 +1,6 @@
 import type { FrameworkView, ItemAuthoringView, ItemKind } from '@entente/common/skills.ts';
 import { getJson, Problem, problemOf } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 
 /**
  * The trainers' and administrators' skills API (server/src/skills/items/routes.ts and
@@ -100,7 +101,7 @@ const scopeQuery = (scope: Scope, extra: Record<string, string> = {}) => {
 const item = (id: string) => `${API}/items/${encodeURIComponent(id)}`;
 const org = (id: string) => `${API}/organisations/${encodeURIComponent(id)}`;
 
-export const loadMe = (signal?: AbortSignal) => getJson<Me>('/api/me', signal);
+export const loadMe = (signal?: AbortSignal) => fetchMe<Me>(signal);
 export const loadFramework = (signal?: AbortSignal) => getJson<FrameworkView>(`${API}/framework`, signal);
 export const loadItems = (scope: Scope, filters: { competence?: string; status?: string }, signal?: AbortSignal) =>
   getJson<{ items: AuthoringItem[] }>(

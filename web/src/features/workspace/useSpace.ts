@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { getJson, Problem } from '../../app/api.ts';
+import { Problem } from '../../app/api.ts';
+import { fetchMe } from '../../app/me.ts';
 import { type DocumentSummary, documentsApi, type Me, type Space, spacesApi } from './api.ts';
 import { useWorkspaceText } from './text.ts';
 
@@ -27,7 +28,7 @@ export function useSpace(spaceId: string) {
         const [space, { documents }, me] = await Promise.all([
           spacesApi.get(spaceId, signal),
           documentsApi.list(spaceId, false, signal),
-          getJson<Me>('/api/me', signal).catch(() => null),
+          fetchMe<Me>(signal).catch(() => null),
         ]);
         if (!signal?.aborted) setLoaded({ state: 'ready', space, documents, me });
       } catch (error) {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { getJson, Problem } from '../../../app/api.ts';
+import { Problem } from '../../../app/api.ts';
+import { fetchMe } from '../../../app/me.ts';
 import { CommentsPanel } from '../comments/CommentsPanel.tsx';
 import { Page } from '../../../app/Page.tsx';
 import { PATHS } from '../../../app/routes.ts';
@@ -47,7 +48,7 @@ export function SharedLinkPage() {
           navigate(`/espaces/${encodeURIComponent(redeemed.spaceId)}/documents/${encodeURIComponent(redeemed.documentId)}`, { replace: true });
           return;
         }
-        const [doc, me] = await Promise.all([documentsApi.get(redeemed.documentId), getJson<Me>('/api/me').catch(() => null)]);
+        const [doc, me] = await Promise.all([documentsApi.get(redeemed.documentId), fetchMe<Me>().catch(() => null)]);
         if (!cancelled) setOpened({ state: 'ready', redeemed, doc, me });
       } catch (error) {
         if (cancelled) return;
