@@ -10,10 +10,10 @@ import type { Actor } from '../src/identity/actor.ts';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { setEmailVerified } from '../src/identity/profiles.repo.ts';
 import { AppError } from '../src/platform/errors.ts';
+import { contentDisposition } from '../src/platform/http/content-disposition.ts';
 import { RICH_DOCUMENT } from '../src/workspace/content/fixtures.ts';
 import { type JSONContent, jsonToYDoc } from '../src/workspace/content/ydoc-json.ts';
 import { exportSpace } from '../src/workspace/document-export/document-export.ts';
-import { contentDisposition } from '../src/workspace/document-export/formats.ts';
 import { ZipReader } from '../src/workspace/export/zip.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
@@ -234,7 +234,7 @@ describe('document export: each format keeps headings, lists, tables, links, ima
       `attachment; filename="Compte rendu (ete) _ 2026.pdf"; filename*=UTF-8''Compte%20rendu%20%28%C3%A9t%C3%A9%29%20_%202026.pdf`,
     );
     expect(got.headers.get('cache-control')).toContain('no-store');
-    expect(contentDisposition('a"b\\c;d%.md')).toBe(`attachment; filename="a_b_c_d_.md"; filename*=UTF-8''a%22b%5Cc%3Bd%25.md`);
+    expect(contentDisposition('attachment', 'a"b\\c;d%.md')).toBe(`attachment; filename="a_b_c_d_.md"; filename*=UTF-8''a_b_c%3Bd%25.md`);
   });
 
   it('is audited with the format', async () => {

@@ -238,7 +238,7 @@ describe('import and export', () => {
 
     const exported = await call(s.camille!, 'GET', `/api/skills/items/export?organisationId=${ORG}`);
     expect(exported.status).toBe(200);
-    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="questions-.+\.json"$/);
+    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="questions-[a-z0-9-]+\.json"; filename\*=UTF-8''questions-[a-z0-9-]+\.json$/);
     expect(exported.body.format).toBe('entente-skills-items');
     expect(exported.body.version).toBe(1);
     expect(exported.body.items).toHaveLength(all.length);

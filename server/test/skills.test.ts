@@ -216,7 +216,7 @@ describe('an adaptive assessment', () => {
     for (const [query, extra] of [['?lang=fr-CA', {}], ['', { 'accept-language': 'fr-CA' }], ['?lang=fr-FR', { 'accept-language': 'en' }]] as const) {
       const fr = await call(s.emilie!, 'GET', `/api/skills/certificates/${id}${query}`, undefined, extra);
       expect(fr.status).toBe(200);
-      expect(fr.headers.get('content-disposition')).toMatch(/^attachment; filename="attestation-competences-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      expect(fr.headers.get('content-disposition')).toMatch(/^attachment; filename="attestation-competences-\d{4}-\d{2}-\d{2}\.pdf"; filename\*=UTF-8''attestation-competences-\d{4}-\d{2}-\d{2}\.pdf$/);
       const said = text(fr.raw);
       expect(said).toContain('Attestation de compétences numériques');
       expect(said).toContain('Entente atteste qu’Émilie Tremblay (');
@@ -225,7 +225,7 @@ describe('an adaptive assessment', () => {
     }
     for (const [query, extra] of [['?lang=en', {}], ['', { 'accept-language': 'en' }]] as const) {
       const en = await call(s.emilie!, 'GET', `/api/skills/certificates/${id}${query}`, undefined, extra);
-      expect(en.headers.get('content-disposition')).toMatch(/^attachment; filename="digital-skills-certificate-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      expect(en.headers.get('content-disposition')).toMatch(/^attachment; filename="digital-skills-certificate-\d{4}-\d{2}-\d{2}\.pdf"; filename\*=UTF-8''digital-skills-certificate-\d{4}-\d{2}-\d{2}\.pdf$/);
       const said = text(en.raw);
       expect(said).toContain('Entente certifies that Émilie Tremblay (');
       expect(said).toMatch(/Measurement precision: ±\u00a00\.\d\d \(the standard deviation of the estimate/);
@@ -280,7 +280,7 @@ describe('team dashboards', () => {
     expect(fr.status).toBe(200);
     expect(fr.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(fr.headers.get('content-disposition')).toBe(
-      `attachment; filename="competences-equipe-Pole-usages-numeriques-demo-${today}.csv"; filename*=UTF-8''comp%C3%A9tences-%C3%A9quipe-P%C3%B4le%20usages%20num%C3%A9riques%20%28d%C3%A9mo%29-${today}.csv`,
+      `attachment; filename="competences-equipe-Pole usages numeriques (demo)-${today}.csv"; filename*=UTF-8''comp%C3%A9tences-%C3%A9quipe-P%C3%B4le%20usages%20num%C3%A9riques%20%28d%C3%A9mo%29-${today}.csv`,
     );
     expect(fr.raw.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const rows = parseCsv(fr.raw.toString('utf8').slice(1), ';');
@@ -302,7 +302,7 @@ describe('team dashboards', () => {
     expect(table[0]![3]).toBe('Littératie de l’information et des données');
 
     const en = await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv?profileId=default-manager`, undefined, { 'accept-language': 'en' });
-    expect(en.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="team-skills-Pole-usages-numeriques-demo-${today}\\.csv"; filename\\*=UTF-8''team-skills-P%C3%B4le`));
+    expect(en.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="team-skills-Pole usages numeriques \\(demo\\)-${today}\\.csv"; filename\\*=UTF-8''team-skills-P%C3%B4le`));
     const enRows = parseCsv(en.raw.toString('utf8').slice(1), ',');
     const enView = (await call(s.camille!, 'GET', `/api/skills/teams/${big.id}/dashboard?profileId=default-manager`, undefined, { 'accept-language': 'en' })).body;
     expect(enRows.slice(0, 3)).toEqual([['team', big.name], ['target profile (required level)', enView.targetProfile.name], ['agents assessed', String(enView.assessed)]]);
@@ -391,7 +391,7 @@ describe('what an attacker tries on team figures and retakes (review findings)',
         expect(rows[0]![1]).toBe(`'=HYPERLINK("https://evil.example";"Cliquez")`);
         expect(rows.find((r) => r[0] === 'org-formule')?.[1]).toBe(`'${name}`);
         expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
-        expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="[A-Za-z0-9._-]+"; filename\*=UTF-8''[A-Za-z0-9%._~-]+$/);
+        expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"\\;%\r\n]+"; filename\*=UTF-8''[A-Za-z0-9%!#$&+.^_`|~-]+$/);
       }
     } finally {
       expect((await call(s.camille!, 'DELETE', `/api/skills/organisations/${FR_MAIN}/competences/org-formule`)).status).toBe(204);

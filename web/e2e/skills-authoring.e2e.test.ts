@@ -129,7 +129,7 @@ describeInBrowser('skills authoring', () => {
       return { status: response.status, disposition: response.headers.get('content-disposition'), body: (await response.json()) as { format: string; items: { fr: { stem: string }; status: string; correct: number[] }[] } };
     }, href!);
     expect(file.status).toBe(200);
-    expect(file.disposition).toMatch(/^attachment; filename=".+\.json"$/);
+    expect(file.disposition).toMatch(/^attachment; filename=".+\.json"; filename\*=UTF-8''.+\.json$/);
     expect(file.body.format).toBe('entente-skills-items');
     const exported = file.body.items.find((i) => i.fr.stem.startsWith('Un collègue vous demande'));
     expect(exported).toMatchObject({ status: 'live', correct: [1] });

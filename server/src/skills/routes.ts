@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientIp } from '../identity/http-session.ts';
 import { unauthenticated } from '../platform/errors.ts';
+import { contentDisposition } from '../platform/http/content-disposition.ts';
 import { abandonAssessment, answerQuestion, getAssessment, listAssessments, reviewAssessment, type SkillsDeps, startAssessment } from './assessments/assessments.ts';
 import { certificatePdf } from './certificates/certificate.ts';
 import { dashboardCsvFile, managedTeams, teamDashboard } from './dashboards/team-dashboard.ts';
@@ -148,7 +149,7 @@ export function skillsRoutes(app: FastifyInstance, deps: SkillsDeps): void {
       const { pdf, filename } = await certificatePdf(deps, await request.actor(), meta(request), request.params.assessmentId, request.query.lang ?? language(request));
       return reply
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="${filename}"`)
+        .header('content-disposition', contentDisposition('attachment', filename))
         .header('cache-control', 'private, no-store')
         .send(pdf);
     },

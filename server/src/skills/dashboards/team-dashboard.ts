@@ -5,6 +5,7 @@ import type { Actor } from '../../identity/actor.ts';
 import type { RequestMeta } from '../../identity/roles.ts';
 import { teamMembers, teamsManagedBy, teamsOfOrganisations } from '../../identity/teams.ts';
 import { AppError, notFound, unauthenticated } from '../../platform/errors.ts';
+import { contentDisposition } from '../../platform/http/content-disposition.ts';
 import { latestCompletedOf } from '../assessments/assessments.repo.ts';
 import { mayRelease } from './releases.ts';
 import type { SkillsDeps } from '../assessments/assessments.ts';
@@ -185,8 +186,8 @@ function neutraliseFormula(text: string): string {
 
 /**
  * The CSV file to download: UTF-8 with a BOM (so that Excel reads the accents), and a name that
- * says the team and the day, in the viewer's language: `filename` in ASCII for old clients and
- * `filename*` (RFC 6266 / RFC 5987) with the team's name as it is written.
+ * says the team and the day, in the viewer's language (the header from the platform's one builder:
+ * an ASCII fallback, and the team's name as it is written in `filename*`).
  */
 export function dashboardCsvFile(dashboard: TeamDashboard, language: SkillsLanguage, generatedAt: Date = new Date()): { body: string; contentDisposition: string } {
   const date = generatedAt.toISOString().slice(0, 10);
@@ -196,22 +197,6 @@ export function dashboardCsvFile(dashboard: TeamDashboard, language: SkillsLangu
   const name = formatMessage(language, 'skillsCertificate.csv.filename', { team: team || dashboard.team.id, date });
   return {
     body: `\uFEFF${dashboardCsv(dashboard, language, generatedAt)}`,
-    contentDisposition: `attachment; filename="${asciiFileName(name, dashboard.team.id)}"; filename*=UTF-8''${rfc5987(name)}`,
+    contentDisposition: contentDisposition('attachment', name),
   };
-}
-
-/** The name in ASCII: accents dropped (« é » → « e »), anything else but letters, digits, `.`, `_` and `-` a dash. */
-function asciiFileName(name: string, fallback: string): string {
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[-.]+/, '');
-  return ascii.length > 0 ? ascii : `${fallback}.csv`;
-}
-
-/** RFC 5987 ext-value: UTF-8, percent-encoded except attr-char. */
-function rfc5987(value: string): string {
-  return encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientIp } from '../../identity/http-session.ts';
+import { contentDisposition } from '../../platform/http/content-disposition.ts';
 import { skillsFrameworkAdminRoutes } from '../framework/routes.ts';
 import * as s from '../schemas.ts';
 import { itemFields } from './authoring.ts';
@@ -109,7 +110,7 @@ function skillsItemRoutes(app: FastifyInstance, deps: AuthoringDeps): void {
       const name = organisationId ? `questions-${organisationId}` : 'questions-banque-commune';
       return reply
         .header('content-type', 'application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.json"`)
+        .header('content-disposition', contentDisposition('attachment', `${name}.json`))
         .header('cache-control', 'private, no-store')
         .send(JSON.stringify(file, null, 2));
     },

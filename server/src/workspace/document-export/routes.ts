@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { clientIp } from '../../identity/http-session.ts';
 import { problem } from '../spaces/routes.ts';
 import { type DocumentExportDeps, exportDocument, exportSpace } from './document-export.ts';
-import { contentDisposition, EXPORT_FORMAT_IDS } from './formats.ts';
+import { contentDisposition } from '../../platform/http/content-disposition.ts';
+import { EXPORT_FORMAT_IDS } from './formats.ts';
 
 /**
  * An export reads and converts a whole document (or space): plenty for a person, a brake on a
@@ -47,7 +48,7 @@ export function documentExportRoutes(app: FastifyInstance, deps: DocumentExportD
       const file = await exportDocument(deps, await request.actor(), request.params.documentId, request.query.format, meta(request));
       return reply
         .header('content-type', file.contentType)
-        .header('content-disposition', contentDisposition(file.filename))
+        .header('content-disposition', contentDisposition('attachment', file.filename))
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
         .send(file.body);
@@ -74,7 +75,7 @@ export function documentExportRoutes(app: FastifyInstance, deps: DocumentExportD
       return reply
         .header('content-type', 'application/zip')
         .header('content-length', String(archive.size))
-        .header('content-disposition', contentDisposition(archive.filename))
+        .header('content-disposition', contentDisposition('attachment', archive.filename))
         .header('cache-control', 'private, no-store')
         .send(archive.open());
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanUploadName, contentDisposition, downloadName, isInlineType, nameKey, numberedName, sniffContentType, TypeProbe, validName } from './content-types.ts';
+import { cleanUploadName, isInlineType, nameKey, numberedName, sniffContentType, TypeProbe, validName } from './content-types.ts';
 
 describe('names', () => {
   it('accepts ordinary names, trimmed and composed', () => {
@@ -33,29 +33,6 @@ describe('names', () => {
     expect(numberedName('note.txt', 2)).toBe('note (2).txt');
     expect(numberedName('Dossier', 3)).toBe('Dossier (3)');
     expect([...numberedName(`${'a'.repeat(252)}.md`, 12)].length).toBeLessThanOrEqual(255);
-  });
-});
-
-describe('download names and Content-Disposition', () => {
-  it('never lets a name break the header', () => {
-    const header = contentDisposition('attachment', 'a"\r\nb;c%.txt');
-    expect(header).not.toMatch(/[\r\n]/);
-    expect(header).toBe(`attachment; filename="a___b_c_.txt"; filename*=UTF-8''a___b%3Bc%25.txt`);
-  });
-
-  it('gives an ASCII fallback and the real name encoded', () => {
-    expect(contentDisposition('inline', 'Été 2026 – bilan.pdf')).toBe(`inline; filename="Ete 2026 _ bilan.pdf"; filename*=UTF-8''%C3%89t%C3%A9%202026%20%E2%80%93%20bilan.pdf`);
-    expect(contentDisposition('inline', '報告.txt')).toBe(`inline; filename="__.txt"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.txt`);
-  });
-
-  it('avoids device names, trailing dots, hidden files and reserved characters', () => {
-    expect(downloadName('CON')).toBe('_CON');
-    expect(downloadName('lpt1.txt')).toBe('_lpt1.txt');
-    expect(downloadName('console.txt')).toBe('console.txt');
-    expect(downloadName('rapport.pdf. . ')).toBe('rapport.pdf');
-    expect(downloadName('.env')).toBe('_env');
-    expect(downloadName('a:b*c?.txt')).toBe('a_b_c_.txt');
-    expect(downloadName('...')).toBe('fichier');
   });
 });
 

@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { BIDI_CONTROLS, CONTROL_CHARACTERS } from '../../platform/http/content-disposition.ts';
 
 /**
  * What a file is and what it may be called: the media type read from the bytes (never the name
@@ -34,10 +35,6 @@ export function isInlineType(contentType: string): boolean {
   return INLINE_TYPES.has(contentType);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/gu;
-/** Bidirectional overrides and isolates: `invoice\u202Efdp.exe` would show as `invoiceexe.pdf`. */
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 const SEPARATORS = /[/\\]/gu;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/u;
@@ -61,7 +58,7 @@ export function validName(raw: string): string | null {
  * trimmed and cut to 255 characters keeping the extension; null when nothing usable is left.
  */
 export function cleanUploadName(raw: string): string | null {
-  let name = raw.normalize('NFC').replace(BIDI, '').replace(CONTROL, '_').replace(SEPARATORS, '_').trim();
+  let name = raw.normalize('NFC').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARACTERS, '_').replace(SEPARATORS, '_').trim();
   const chars = [...name];
   if (chars.length > NAME_MAX) {
     const dot = name.lastIndexOf('.');
@@ -85,46 +82,6 @@ export function numberedName(name: string, n: number): string {
   const suffix = ` (${n})`;
   const room = NAME_MAX - [...suffix].length - [...extension].length;
   return `${[...stem].slice(0, Math.max(1, room)).join('')}${suffix}${extension}`;
-}
-
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-
-/**
- * `Content-Disposition` (RFC 6266): the disposition, an ASCII fallback `filename` that no
- * browser or operating system misreads (no quotes, backslashes, control characters, `%`, reserved
- * Windows device names, leading dots or trailing dots and spaces), and the real name in
- * `filename*=UTF-8''…` (RFC 8187 percent-encoding, so `\r\n` and quotes cannot break the header).
- */
-export function contentDisposition(disposition: 'inline' | 'attachment', name: string): string {
-  const safe = downloadName(name);
-  return `${disposition}; filename="${asciiFallback(safe)}"; filename*=UTF-8''${encodeRfc8187(safe)}`;
-}
-
-/** The name as saved on the agent's computer: same characters, minus what a file system refuses or misreads. */
-export function downloadName(name: string): string {
-  let safe = name.normalize('NFC').replace(BIDI, '').replace(CONTROL, '_').replace(/[/\\:*?"<>|]/g, '_');
-  safe = safe.replace(/[. ]+$/u, '').replace(/^\.+/u, '_');
-  if (WINDOWS_RESERVED.test(safe)) safe = `_${safe}`;
-  return safe === '' ? 'fichier' : safe;
-}
-
-function asciiFallback(name: string): string {
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\x20-\x7e]/g, '_')
-    .replace(/["\\%;]/g, '_');
-  return ascii.trim() === '' ? 'fichier' : ascii;
-}
-
-function encodeRfc8187(value: string): string {
-  // attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
-  return [...Buffer.from(value, 'utf8')]
-    .map((byte) => {
-      const c = String.fromCharCode(byte);
-      return /[A-Za-z0-9!#$&+\-.^_`|~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-    .join('');
 }
 
 /**
