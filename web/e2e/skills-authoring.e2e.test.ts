@@ -378,4 +378,25 @@ describeInBrowser('skills authoring', () => {
     await shot(tab, 'no-rights');
     await context.close();
   });
+
+  it('shows a signed-out visitor only the sign-in notice, with a link that brings them back', async () => {
+    const context = await suite.newContext({ language: locale });
+    for (const path of ['/competences/banque', '/competences/referentiel']) {
+      const tab = await openPage(context, suite.app.baseUrl, path);
+      await ready(tab);
+      expect(await tab.locator('[data-authoring-state]').getAttribute('data-authoring-state')).toBe('signedOut');
+      const main = await tab.locator('main').textContent();
+      expect(main).toContain(t(locale, 'skillsAuthoring.signedOut'));
+      // Neither the tabs nor the invitation to author (was: both, above the notice).
+      expect(await tab.locator('nav.authoring-nav').count()).toBe(0);
+      expect(main).not.toContain(t(locale, 'skillsAuthoring.bank.intro'));
+      expect(main).not.toContain(t(locale, 'skillsAuthoring.framework.intro'));
+      const signIn = tab.locator('main').getByRole('link', { name: t(locale, 'skillsAuthoring.signIn') });
+      expect(await signIn.getAttribute('href')).toBe(`/connexion?${new URLSearchParams({ retour: path })}`);
+      await expectAxeClean(tab);
+      await shot(tab, `signed-out${path.replaceAll('/', '-')}`);
+      await tab.close();
+    }
+    await context.close();
+  });
 });

@@ -16,8 +16,8 @@ type Loaded = { state: 'loading' } | { state: 'signedOut' } | { state: 'failed';
 
 /**
  * One authoring page: heading, sub-navigation, then its content once the agent's banks (from
- * their roles) and the framework are known. Signed out, a sign-in link that brings them back;
- * without a bank to author, a plain explanation rather than an error.
+ * their roles) and the framework are known. Signed out, only a sign-in link that brings them back;
+ * without a bank to author, only a plain explanation rather than an error.
  */
 export function AuthoringShell(props: { title: string; intro: string; withShared: boolean; children: (context: AuthoringContext) => ReactNode }) {
   const { a, problem } = useAuthoringText();
@@ -39,12 +39,15 @@ export function AuthoringShell(props: { title: string; intro: string; withShared
       });
     return () => abort.abort();
   }, [a, problem, withShared]);
-  // An agent without an authoring role is told only that, with the way back to their own skills:
-  // neither the invitation to write questions nor the tabs of screens they cannot use.
+  // An agent without an authoring role is told only that, with the way back to their own skills;
+  // a signed-out visitor only that they must sign in, with the link that brings them back (as on
+  // the other skills pages): neither the invitation to write questions nor the tabs of screens
+  // they cannot use.
   const noRights = loaded.state === 'ready' && loaded.context.scopes.length === 0;
+  const noticeOnly = noRights || loaded.state === 'signedOut';
   return (
     <Page title={props.title} className="authoring">
-      {!noRights && (
+      {!noticeOnly && (
         <>
           <nav className="authoring-nav" aria-label={a('skillsAuthoring.nav.label')}>
             <ul>
