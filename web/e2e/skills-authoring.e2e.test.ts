@@ -55,6 +55,16 @@ async function writeQuestion(tab: Page, locale: Locale, stem: string): Promise<v
   await en.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill(`Why ${stem}`);
 }
 
+/** The confirmation asked before unsaved edits are lost (a modal <dialog>), and its two buttons. */
+function discardDialog(tab: Page, locale: Locale) {
+  const dialog = tab.getByRole('dialog', { name: t(locale, 'skillsAuthoring.unsaved.title') });
+  return {
+    dialog,
+    keep: dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.keep') }),
+    discard: dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.discard') }),
+  };
+}
+
 describeInBrowser('skills authoring', () => {
   const suite = browserSuite();
   const locale: Locale = 'fr-FR';
@@ -376,6 +386,221 @@ describeInBrowser('skills authoring', () => {
     expect(await back.getAttribute('href')).toBe('/competences');
     await expectAxeClean(tab);
     await shot(tab, 'no-rights');
+    await context.close();
+  });
+
+  it('unsaved edits of a question are not lost to « Nouvelle question » or « Modifier » without a confirmation', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const editor = tab.locator('section.authoring-editor');
+    const heading = editor.getByRole('heading', { level: 2 });
+    const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
+    const newButton = tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') });
+    const { dialog, keep, discard } = discardDialog(tab, locale);
+
+    // A saved question D, then a new one being written.
+    await newButton.click();
+    await writeQuestion(tab, locale, 'Question D : que faire d’un écran laissé ouvert ?');
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editor.locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    const keyD = (await heading.textContent())!.replace(/^Question /, '');
+    await newButton.click();
+    await heading.filter({ hasText: t(locale, 'skillsAuthoring.editor.newTitle') }).waitFor();
+    await stem.fill('Un brouillon qui n’est pas encore enregistré');
+
+    // « Nouvelle question »: asked first (was: the text silently gone).
+    await newButton.click();
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(t(locale, 'skillsAuthoring.unsaved.text'));
+    await expectAxeClean(tab);
+    await shot(tab, 'unsaved-confirm');
+    // « Continuer à modifier » keeps everything as it was.
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stem.inputValue()).toBe('Un brouillon qui n’est pas encore enregistré');
+    expect(await heading.textContent()).toBe(t(locale, 'skillsAuthoring.editor.newTitle'));
+
+    // « Modifier » on D asks too; kept, then discarded: D is opened.
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key: keyD }) }).click();
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stem.inputValue()).toBe('Un brouillon qui n’est pas encore enregistré');
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key: keyD }) }).click();
+    await discard.click();
+    await heading.filter({ hasText: keyD }).waitFor();
+    expect(await stem.inputValue()).toBe('Question D : que faire d’un écran laissé ouvert ?');
+
+    // Edited, then put back as it was saved: nothing to lose, nothing asked.
+    await stem.fill('Question D modifiée');
+    await stem.fill('Question D : que faire d’un écran laissé ouvert ?');
+    await newButton.click();
+    await heading.filter({ hasText: t(locale, 'skillsAuthoring.editor.newTitle') }).waitFor();
+    expect(await dialog.isVisible()).toBe(false);
+
+    // « Fermer l’éditeur » asks too; kept, the editor stays open with its edits.
+    await stem.fill('Un brouillon à ne pas fermer');
+    await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.close') }).click();
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stem.inputValue()).toBe('Un brouillon à ne pas fermer');
+
+    // Confirmed: a blank editor.
+    await stem.fill('Encore un brouillon');
+    await newButton.click();
+    await discard.click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => stem.inputValue()).toBe('');
+    expect(await heading.textContent()).toBe(t(locale, 'skillsAuthoring.editor.newTitle'));
+    await context.close();
+  });
+
+  it('the confirmation is operated with the keyboard alone', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const editor = tab.locator('section.authoring-editor');
+    const heading = editor.getByRole('heading', { level: 2 });
+    const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
+    const newButton = tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') });
+    const { dialog } = discardDialog(tab, locale);
+
+    await newButton.focus();
+    await tab.keyboard.press('Enter');
+    await heading.waitFor();
+    await stem.focus();
+    await tab.keyboard.type('Tapé au clavier');
+    await newButton.focus();
+    await tab.keyboard.press('Enter');
+    await dialog.waitFor();
+    // Focus on the harmless choice: Enter does not discard anything.
+    await expect.poll(async () => (await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.unsaved.keep'));
+    await expectAxeClean(tab);
+    // Escape keeps the edits, and the focus goes back to « Nouvelle question ».
+    await tab.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stem.inputValue()).toBe('Tapé au clavier');
+    await expect.poll(async () => (await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.new'));
+    // Enter on the harmless choice keeps them too.
+    await tab.keyboard.press('Enter');
+    await dialog.waitFor();
+    await tab.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await stem.inputValue()).toBe('Tapé au clavier');
+    // Tab to « Abandonner les modifications », Enter: a blank editor, its heading focused.
+    await expect.poll(async () => (await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.new'));
+    await tab.keyboard.press('Enter');
+    await dialog.waitFor();
+    await tab.keyboard.press('Tab');
+    expect((await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.unsaved.discard'));
+    await tab.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => stem.inputValue()).toBe('');
+    await expect.poll(async () => (await focused(tab)).tag).toBe('H2');
+    await context.close();
+  });
+
+  it('leaving the bank with unsaved edits asks first: another page of the app, Back, or closing the tab', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const editor = tab.locator('section.authoring-editor');
+    const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
+    const { dialog, keep, discard } = discardDialog(tab, locale);
+    const frameworkTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.framework') });
+
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await stem.fill('À ne pas perdre en changeant de page');
+
+    // A link of the app: asked in the page; kept, the page and its edits stay.
+    await frameworkTab.click();
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(new URL(tab.url()).pathname).toBe('/competences/banque');
+    expect(await stem.inputValue()).toBe('À ne pas perdre en changeant de page');
+
+    // Reloading or closing the tab: the browser asks (beforeunload); refused, the edits stay.
+    const asked: string[] = [];
+    tab.once('dialog', (question) => {
+      asked.push(question.type());
+      void question.dismiss();
+    });
+    await tab.close({ runBeforeUnload: true });
+    await expect.poll(() => asked).toEqual(['beforeunload']);
+    expect(tab.isClosed()).toBe(false);
+    expect(await stem.inputValue()).toBe('À ne pas perdre en changeant de page');
+
+    // Confirmed: the other page opens.
+    await frameworkTab.click();
+    await discard.click();
+    await tab.waitForURL('**/competences/referentiel');
+    await ready(tab);
+    expect(await tab.locator('main h1').textContent()).toBe(t(locale, 'skillsAuthoring.framework.title'));
+
+    // Back to the bank, edits again, then the browser's Back (to the framework page): asked too;
+    // kept, the bank stays with its edits; confirmed, the framework page opens.
+    await tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.bank') }).click();
+    await tab.waitForURL('**/competences/banque');
+    await ready(tab);
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await stem.fill('Et celle-ci non plus');
+    await tab.goBack();
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(new URL(tab.url()).pathname).toBe('/competences/banque');
+    expect(await stem.inputValue()).toBe('Et celle-ci non plus');
+    await tab.goBack();
+    await discard.click();
+    await tab.waitForURL('**/competences/referentiel');
+    await ready(tab);
+    expect(await tab.locator('main h1').textContent()).toBe(t(locale, 'skillsAuthoring.framework.title'));
+    await context.close();
+  });
+
+  it('unsaved edits of a target profile or a competence are not lost without a confirmation', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/referentiel');
+    await ready(tab);
+    const { dialog, keep, discard } = discardDialog(tab, locale);
+    const profile = tab.locator('form.authoring-profile');
+    const profileName = profile.locator('fieldset.authoring-localised').getByLabel(t(locale, 'skillsAuthoring.lang.fr'));
+
+    // A profile being written: « Annuler » asks first, and keeping it keeps the name.
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.new') }).click();
+    await profileName.fill('Profil non enregistré');
+    await profile.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.cancel') }).click();
+    await dialog.waitFor();
+    await expectAxeClean(tab);
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await profileName.inputValue()).toBe('Profil non enregistré');
+
+    // Another page of the app asks too.
+    const bankTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.bank') });
+    await bankTab.click();
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(new URL(tab.url()).pathname).toBe('/competences/referentiel');
+
+    // Discarded: the editor closes, « Nouveau profil » is back and has the focus.
+    await profile.getByRole('button', { name: t(locale, 'skillsAuthoring.profiles.cancel') }).click();
+    await discard.click();
+    await profile.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await focused(tab)).text).toBe(t(locale, 'skillsAuthoring.profiles.new'));
+
+    // A competence being written: leaving for the bank asks first.
+    const competence = tab.locator('form.authoring-form').first();
+    await competence.locator('fieldset.authoring-localised').nth(0).getByLabel(t(locale, 'skillsAuthoring.lang.fr')).fill('Compétence non enregistrée');
+    await bankTab.click();
+    await dialog.waitFor();
+    await discard.click();
+    await tab.waitForURL('**/competences/banque');
+    await ready(tab);
     await context.close();
   });
 

@@ -1,5 +1,6 @@
-import { lazy, Suspense } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { createContext, lazy, type ReactNode, Suspense, use } from 'react';
+import { createBrowserRouter, Route, Routes } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
 import { ConsentPage } from '../features/provider/ConsentPage.tsx';
 import { ProfilePage } from '../features/account/ProfilePage.tsx';
 import { SessionsPage } from '../features/account/SessionsPage.tsx';
@@ -52,11 +53,29 @@ const CredentialsHolderPage = lazy(() => import('../features/credentials/HolderP
 const CredentialsVerifierPage = lazy(() => import('../features/credentials/VerifierPage.tsx').then((m) => ({ default: m.VerifierPage })));
 // ── end verifiable attestations ──
 
+/**
+ * A data router, not <BrowserRouter>: only a data router lets a page hold a navigation until the
+ * agent has answered (useBlocker: the skills authoring screens ask before unsaved edits are lost,
+ * the browser's Back included). Its one catch-all route renders the <Routes> that App declares.
+ */
+const DeclaredRoutes = createContext<ReactNode>(null);
+function RenderDeclaredRoutes() {
+  return use(DeclaredRoutes);
+}
+const router = createBrowserRouter([{ path: '*', Component: RenderDeclaredRoutes }]);
+function DataRouter({ children }: { children: ReactNode }) {
+  return (
+    <DeclaredRoutes value={children}>
+      <RouterProvider router={router} />
+    </DeclaredRoutes>
+  );
+}
+
 /** The web app: the shell around every page, and the routes. */
 export function App() {
   return (
     <I18nProvider>
-      <BrowserRouter>
+      <DataRouter>
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<HomePage />} />
@@ -133,7 +152,7 @@ export function App() {
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
-      </BrowserRouter>
+      </DataRouter>
     </I18nProvider>
   );
 }

@@ -193,6 +193,10 @@ export const skillsAuthoring = {
     'skillsAuthoring.profiles.count': '{count, plural, =0 {aucune exigence} one {# compétence exigée} other {# compétences exigées}}',
     'skillsAuthoring.profiles.save': 'Enregistrer le profil',
     'skillsAuthoring.profiles.cancel': 'Annuler',
+    'skillsAuthoring.unsaved.title': 'Abandonner les modifications ?',
+    'skillsAuthoring.unsaved.text': 'Vous n’avez pas enregistré vos modifications : si vous continuez, elles seront perdues.',
+    'skillsAuthoring.unsaved.keep': 'Continuer à modifier',
+    'skillsAuthoring.unsaved.discard': 'Abandonner les modifications',
     'skillsAuthoring.done': 'Fait.',
   },
   'fr-CA': {
@@ -389,6 +393,10 @@ export const skillsAuthoring = {
     'skillsAuthoring.profiles.count': '{count, plural, =0 {no requirement} one {# competence required} other {# competences required}}',
     'skillsAuthoring.profiles.save': 'Save the profile',
     'skillsAuthoring.profiles.cancel': 'Cancel',
+    'skillsAuthoring.unsaved.title': 'Discard your changes?',
+    'skillsAuthoring.unsaved.text': 'You have not saved your changes: if you go on, they will be lost.',
+    'skillsAuthoring.unsaved.keep': 'Keep editing',
+    'skillsAuthoring.unsaved.discard': 'Discard the changes',
     'skillsAuthoring.done': 'Done.',
   },
 } as const;

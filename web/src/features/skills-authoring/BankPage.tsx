@@ -5,6 +5,7 @@ import { type AuthoringContext, AuthoringShell, ScopePicker } from './AuthoringS
 import { ImportPanel } from './ImportPanel.tsx';
 import { ItemEditor } from './ItemEditor.tsx';
 import { type AuthoringText, useAuthoringText } from './text.ts';
+import { useUnsavedGuard } from './unsaved.tsx';
 
 /** « Banque de questions »: the items of a bank, filtered; the editor; import and export. */
 export function BankPage() {
@@ -33,6 +34,9 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
   const [items, setItems] = useState<AuthoringItem[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
+  // Whether the editor holds unsaved edits: anything that would replace or close it asks first.
+  const [editorDirty, setEditorDirty] = useState(false);
+  const guard = useUnsavedGuard(text, editorDirty);
   const sessions = useRef(0);
   const open = (item: AuthoringItem | null) => {
     // The item already open stays as it is (its unsaved changes with it), its heading focused as
@@ -41,8 +45,10 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
       document.querySelector<HTMLElement>('.authoring-editor h2')?.focus();
       return;
     }
-    sessions.current += 1;
-    setEditing({ item, session: sessions.current });
+    guard.confirmDiscard(() => {
+      sessions.current += 1;
+      setEditing({ item, session: sessions.current });
+    });
   };
   const newButton = useRef<HTMLButtonElement>(null);
   const competenceId = useId();
@@ -75,10 +81,11 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
     event.preventDefault();
     setFilters(pending);
   };
-  const closeEditor = () => {
-    setEditing(null);
-    requestAnimationFrame(() => newButton.current?.focus());
-  };
+  const closeEditor = () =>
+    guard.confirmDiscard(() => {
+      setEditing(null);
+      requestAnimationFrame(() => newButton.current?.focus());
+    });
 
   return (
     <>
@@ -86,11 +93,14 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
         label={a('skillsAuthoring.scope.label')}
         scopes={context.scopes}
         value={scope}
-        onChange={(next) => {
-          setScope(next);
-          setEditing(null);
-        }}
+        onChange={(next) =>
+          guard.confirmDiscard(() => {
+            setScope(next);
+            setEditing(null);
+          })
+        }
       />
+      {guard.dialog}
       <ImportPanel text={text} scope={scope} onImported={() => void reload()} />
       <form className="authoring-filters" onSubmit={applyFilters}>
         <fieldset>
@@ -140,6 +150,7 @@ function Bank({ text, context }: { text: AuthoringText; context: AuthoringContex
             void reload();
           }}
           onClose={closeEditor}
+          onDirtyChange={setEditorDirty}
         />
       )}
       {failure && (

@@ -16,6 +16,7 @@ import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
 import { LocalisedFields } from './LocalisedFields.tsx';
 import { ProfileEditor } from './ProfileEditor.tsx';
 import { type AuthoringText, useAuthoringText } from './text.ts';
+import { useReportDirty, useUnsavedGuard } from './unsaved.tsx';
 
 /** « Référentiel de l'organisation »: its own competences and target profiles. */
 export function FrameworkPage() {
@@ -48,7 +49,20 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [editing, setEditing] = useState<OrgProfile | 'new' | null>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
+  const newProfileButton = useRef<HTMLButtonElement>(null);
   const focusAfterRender = useFocusAfterRender();
+  // Unsaved edits in the profile editor or the competence form: leaving the page asks first, and
+  // so does replacing or closing the profile editor (the competence form stays as it is).
+  const [profileDirty, setProfileDirty] = useState(false);
+  const [competenceDirty, setCompetenceDirty] = useState(false);
+  const guard = useUnsavedGuard(text, profileDirty || competenceDirty);
+  const editProfile = (profile: OrgProfile) => {
+    if (editing !== null && editing !== 'new' && editing.id === profile.id) {
+      document.querySelector<HTMLElement>('.authoring-profile h3')?.focus();
+      return;
+    }
+    guard.confirmDiscard(() => setEditing(profile), profileDirty);
+  };
 
   const reload = useCallback(
     async (signal?: AbortSignal) => {
@@ -105,12 +119,15 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
         label={a('skillsAuthoring.org.label')}
         scopes={context.scopes}
         value={orgId}
-        onChange={(next) => {
-          setOrgId(next ?? '');
-          setEditing(null);
-          setMessage(null);
-        }}
+        onChange={(next) =>
+          guard.confirmDiscard(() => {
+            setOrgId(next ?? '');
+            setEditing(null);
+            setMessage(null);
+          }, profileDirty)
+        }
       />
+      {guard.dialog}
       <div aria-live="polite">
         {message && (
           <p ref={messageRef} tabIndex={-1} className={message.kind === 'ok' ? 'notice' : 'alert alert-error'}>
@@ -152,6 +169,7 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
           areas={context.framework.areas}
           crcn={map.crcn}
           quebec={map.quebec}
+          onDirtyChange={setCompetenceDirty}
           onAdd={async (body) => {
             const added = await addCompetence(orgId, body);
             setMessage({ kind: 'ok', text: a('skillsAuthoring.competences.added', { name: text.local(added.name) }) });
@@ -177,7 +195,7 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
                   {a(`skillsAuthoring.profiles.role.${p.role}`)} — {a('skillsAuthoring.profiles.count', { count: Object.keys(p.required).length })}
                 </p>
                 <div className="authoring-actions">
-                  <button type="button" className="button button-secondary button-small" onClick={() => setEditing(p)}>
+                  <button type="button" className="button button-secondary button-small" onClick={() => editProfile(p)}>
                     {a('skillsAuthoring.profiles.edit', { name: text.local(p.name) })}
                   </button>
                   <button type="button" className="button button-danger button-small" onClick={() => void removeOne(p)}>
@@ -190,7 +208,7 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
         )}
         {editing === null ? (
           <p>
-            <button type="button" className="button" onClick={() => setEditing('new')}>
+            <button ref={newProfileButton} type="button" className="button" onClick={() => setEditing('new')}>
               {a('skillsAuthoring.profiles.new')}
             </button>
           </p>
@@ -201,13 +219,20 @@ function OrganisationFramework({ text, context }: { text: AuthoringText; context
             orgId={orgId}
             profile={editing === 'new' ? null : editing}
             competences={profileCompetences}
+            onDirtyChange={setProfileDirty}
             onDone={async (saved) => {
-              setEditing(null);
-              if (saved) {
-                setMessage({ kind: 'ok', text: a('skillsAuthoring.profiles.saved', { name: text.local(saved.name) }) });
-                await reload();
-                focusAfterRender(() => messageRef.current);
+              if (!saved) {
+                // « Annuler »: the edits go only if the agent says so; then back to « Nouveau profil ».
+                guard.confirmDiscard(() => {
+                  setEditing(null);
+                  focusAfterRender(() => newProfileButton.current);
+                }, profileDirty);
+                return;
               }
+              setEditing(null);
+              setMessage({ kind: 'ok', text: a('skillsAuthoring.profiles.saved', { name: text.local(saved.name) }) });
+              await reload();
+              focusAfterRender(() => messageRef.current);
             }}
           />
         )}
@@ -222,6 +247,8 @@ function CompetenceForm(props: {
   crcn: [string, string][];
   quebec: [string, string][];
   onAdd: (body: Omit<OrgCompetence, 'id' | 'organisationId'>) => Promise<void>;
+  /** Whether the form holds something not added yet, at each change. */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { text } = props;
   const { a } = text;
@@ -234,6 +261,8 @@ function CompetenceForm(props: {
   const headingId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const focusAfterRender = useFocusAfterRender();
+  const texts = (t: { fr: string; frCA: string; en: string }) => [t.fr, t.frCA, t.en].some((v) => v.trim() !== '');
+  useReportDirty(form.area !== empty.area || texts(form.name) || texts(form.description) || form.crcn.length > 0 || form.quebec.length > 0, props.onDirtyChange);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,10 +1,11 @@
 import type { FrameworkCompetence, ItemKind } from '@entente/common/skills.ts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { type AuthoringItem, AuthoringProblem, createItem, type FieldIssue, saveItem, type Scope, setStatus } from './api.ts';
-import { bodyOf, type Draft, draftOf, emptyDraft, type Lang, type LangDraft, withOptionAdded, withOptionRemoved } from './draft.ts';
+import { bodyOf, type Draft, draftOf, emptyDraft, type Lang, type LangDraft, sameDraft, withOptionAdded, withOptionRemoved } from './draft.ts';
 import { ItemPreview } from './ItemPreview.tsx';
 import type { AuthoringText } from './text.ts';
 import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
+import { useReportDirty } from './unsaved.tsx';
 
 const KINDS: ItemKind[] = ['single', 'multiple', 'true_false', 'short_answer'];
 const LANGS: Lang[] = ['fr', 'frCA', 'en'];
@@ -33,13 +34,18 @@ export function ItemEditor(props: {
   competences: FrameworkCompetence[];
   onSaved: (item: AuthoringItem) => void;
   onClose: () => void;
+  /** Whether the form holds edits not saved yet, at each change (the page asks before losing them). */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { text } = props;
   const { a, field } = text;
   const [item, setItem] = useState<AuthoringItem | null>(props.item);
-  const [draft, setDraft] = useState<Draft>(() => (props.item ? draftOf(props.item) : emptyDraft(props.competences[0]?.id ?? '1.1')));
+  /** The question as last loaded or saved: the form is « dirty » when it would save something else. */
+  const [baseline, setBaseline] = useState<Draft>(() => (props.item ? draftOf(props.item) : emptyDraft(props.competences[0]?.id ?? '1.1')));
+  const [draft, setDraft] = useState<Draft>(baseline);
   const [issues, setIssues] = useState<FieldIssue[]>(props.item?.problems ?? []);
-  const [dirty, setDirty] = useState(false);
+  const dirty = !sameDraft(draft, baseline);
+  useReportDirty(dirty, props.onDirtyChange);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -73,7 +79,6 @@ export function ItemEditor(props: {
 
   const update = (next: Draft) => {
     setDraft(next);
-    setDirty(true);
     setMessage(null);
   };
   /** A field changed: the problems said about it no longer stand (the server says again at the next save). */
@@ -91,9 +96,10 @@ export function ItemEditor(props: {
     try {
       const saved = item ? await saveItem(item.id, item.version, bodyOf(draft)) : await createItem(props.scope, bodyOf(draft));
       setItem(saved);
-      setDraft(draftOf(saved));
+      const savedDraft = draftOf(saved);
+      setDraft(savedDraft);
+      setBaseline(savedDraft);
       setIssues(saved.problems);
-      setDirty(false);
       setMessage({ kind: 'ok', text: a('skillsAuthoring.editor.saved') });
       // Saved as a draft with problems (an empty form is one): to the first of them, as for a refusal.
       setFocusRequest({ on: saved.problems.length > 0 ? 'field' : 'message' });

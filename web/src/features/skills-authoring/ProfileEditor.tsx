@@ -3,6 +3,7 @@ import { AuthoringProblem, type FieldIssue, type OrgProfile, saveProfile } from 
 import { firstInvalidControl, useFocusAfterRender } from './focus.ts';
 import { LocalisedFields } from './LocalisedFields.tsx';
 import type { AuthoringText } from './text.ts';
+import { useReportDirty } from './unsaved.tsx';
 
 /** A target profile: role, name in each language, and a required level (or none) per competence. */
 export function ProfileEditor(props: {
@@ -10,13 +11,21 @@ export function ProfileEditor(props: {
   orgId: string;
   profile: OrgProfile | null;
   competences: { id: string; name: string }[];
+  /** Saved (the profile), or « Annuler » (null: the page asks first if there are unsaved edits). */
   onDone: (saved: OrgProfile | null) => Promise<void>;
+  /** Whether the form holds edits not saved yet, at each change. */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { text } = props;
   const { a, field } = text;
   const [role, setRole] = useState<OrgProfile['role']>(props.profile?.role ?? 'agent');
   const [name, setName] = useState({ fr: props.profile?.name.fr ?? '', frCA: props.profile?.name.frCA ?? '', en: props.profile?.name.en ?? '' });
   const [required, setRequired] = useState<Record<string, number>>(props.profile?.required ?? {});
+  // As opened: the form is « dirty » when it would save something else.
+  const [initial] = useState(() => ({ role, name, required }));
+  const sameName = (['fr', 'frCA', 'en'] as const).every((l) => name[l].trim() === initial.name[l].trim());
+  const sameLevels = Object.keys(required).length === Object.keys(initial.required).length && Object.entries(required).every(([id, level]) => initial.required[id] === level);
+  useReportDirty(role !== initial.role || !sameName || !sameLevels, props.onDirtyChange);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

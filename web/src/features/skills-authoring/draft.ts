@@ -74,6 +74,14 @@ export function bodyOf(draft: Draft): ItemBody {
   };
 }
 
+/**
+ * Whether two drafts would save the same question: what the editor holds against what was last
+ * loaded or saved. Spaces around a text and empty Québec fields do not count, as they are not sent.
+ */
+export function sameDraft(x: Draft, y: Draft): boolean {
+  return JSON.stringify(bodyOf(x)) === JSON.stringify(bodyOf(y));
+}
+
 /** The draft with one more (or one less) option in every language; right answers follow their option. */
 export function withOptionAdded(draft: Draft): Draft {
   const add = (c: LangDraft) => ({ ...c, options: [...c.options, ''] });
