@@ -22,10 +22,15 @@ async function shot(tab: Page, name: string): Promise<void> {
   await tab.screenshot({ path: `/tmp/authoring-${name}.png`, fullPage: true });
 }
 
+/**
+ * The current URL's authoring page has loaded. Matching on the path too: during a client-side
+ * navigation the previous page (already « ready ») stays in the DOM while the next one renders.
+ */
 async function ready(tab: Page): Promise<void> {
   await settled(tab);
-  await tab.locator('[data-authoring-state="ready"], [data-authoring-state="signedOut"], [data-authoring-state="failed"]').first().waitFor();
-  const failed = tab.locator('[data-authoring-state="failed"]');
+  const page = tab.locator(`[data-authoring-path=${JSON.stringify(new URL(tab.url()).pathname)}]`);
+  await page.and(tab.locator('[data-authoring-state="ready"], [data-authoring-state="signedOut"], [data-authoring-state="failed"]')).first().waitFor();
+  const failed = page.and(tab.locator('[data-authoring-state="failed"]'));
   if (await failed.count()) throw new Error(`the page failed to load: ${await failed.textContent()}`);
 }
 

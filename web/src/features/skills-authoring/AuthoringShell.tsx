@@ -62,7 +62,9 @@ export function AuthoringShell(props: { title: string; intro: string; withShared
           <p className="lead">{props.intro}</p>
         </>
       )}
-      <div data-authoring-state={loaded.state}>
+      {/* The path beside the state lets a test tell this page's « ready » from the previous page's,
+          which stays on screen while a navigation renders (as on the skills pages). */}
+      <div data-authoring-state={loaded.state} data-authoring-path={pathname}>
         {loaded.state === 'loading' && <p>{a('skillsAuthoring.loading')}</p>}
         {loaded.state === 'failed' && (
           <p className="alert alert-error" role="alert">
