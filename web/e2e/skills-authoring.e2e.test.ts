@@ -60,14 +60,19 @@ async function writeQuestion(tab: Page, locale: Locale, stem: string): Promise<v
   await en.getByLabel(t(locale, 'skillsAuthoring.editor.explanation')).fill(`Why ${stem}`);
 }
 
-/** The confirmation asked before unsaved edits are lost (a modal <dialog>), and its two buttons. */
+/**
+ * The confirmation asked before unsaved edits are lost (a modal <dialog>), its two buttons, and
+ * `keepEdits`: waits for the question, answers « Continuer à modifier », waits for it to close.
+ */
 function discardDialog(tab: Page, locale: Locale) {
   const dialog = tab.getByRole('dialog', { name: t(locale, 'skillsAuthoring.unsaved.title') });
-  return {
-    dialog,
-    keep: dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.keep') }),
-    discard: dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.discard') }),
+  const keep = dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.keep') });
+  const keepEdits = async () => {
+    await dialog.waitFor();
+    await keep.click();
+    await dialog.waitFor({ state: 'hidden' });
   };
+  return { dialog, keep, keepEdits, discard: dialog.getByRole('button', { name: t(locale, 'skillsAuthoring.unsaved.discard') }) };
 }
 
 describeInBrowser('skills authoring', () => {
@@ -402,7 +407,7 @@ describeInBrowser('skills authoring', () => {
     const heading = editor.getByRole('heading', { level: 2 });
     const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
     const newButton = tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') });
-    const { dialog, keep, discard } = discardDialog(tab, locale);
+    const { dialog, keep, keepEdits, discard } = discardDialog(tab, locale);
 
     // A saved question D, then a new one being written.
     await newButton.click();
@@ -428,9 +433,7 @@ describeInBrowser('skills authoring', () => {
 
     // « Modifier » on D asks too; kept, then discarded: D is opened.
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key: keyD }) }).click();
-    await dialog.waitFor();
-    await keep.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await keepEdits();
     expect(await stem.inputValue()).toBe('Un brouillon qui n’est pas encore enregistré');
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key: keyD }) }).click();
     await discard.click();
@@ -447,9 +450,7 @@ describeInBrowser('skills authoring', () => {
     // « Fermer l’éditeur » asks too; kept, the editor stays open with its edits.
     await stem.fill('Un brouillon à ne pas fermer');
     await editor.getByRole('button', { name: t(locale, 'skillsAuthoring.editor.close') }).click();
-    await dialog.waitFor();
-    await keep.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await keepEdits();
     expect(await stem.inputValue()).toBe('Un brouillon à ne pas fermer');
 
     // Confirmed: a blank editor.
@@ -513,7 +514,7 @@ describeInBrowser('skills authoring', () => {
     await ready(tab);
     const editor = tab.locator('section.authoring-editor');
     const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
-    const { dialog, keep, discard } = discardDialog(tab, locale);
+    const { dialog, keepEdits, discard } = discardDialog(tab, locale);
     const frameworkTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.framework') });
 
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
@@ -521,9 +522,7 @@ describeInBrowser('skills authoring', () => {
 
     // A link of the app: asked in the page; kept, the page and its edits stay.
     await frameworkTab.click();
-    await dialog.waitFor();
-    await keep.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await keepEdits();
     expect(new URL(tab.url()).pathname).toBe('/competences/banque');
     expect(await stem.inputValue()).toBe('À ne pas perdre en changeant de page');
 
@@ -553,9 +552,7 @@ describeInBrowser('skills authoring', () => {
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
     await stem.fill('Et celle-ci non plus');
     await tab.goBack();
-    await dialog.waitFor();
-    await keep.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await keepEdits();
     expect(new URL(tab.url()).pathname).toBe('/competences/banque');
     expect(await stem.inputValue()).toBe('Et celle-ci non plus');
     await tab.goBack();
@@ -566,11 +563,45 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
+  it('« Se déconnecter » with unsaved edits asks before the session ends; kept, the agent stays signed in with them', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(tab);
+    const stem = tab.locator('section.authoring-editor fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
+    const { dialog, keepEdits, discard } = discardDialog(tab, locale);
+    const signOut = tab.locator('[data-session="signedIn"]').getByRole('button', { name: formatMessage(locale, 'auth.header.signOut') });
+    const sessionStatus = () => tab.evaluate(async () => (await fetch('/api/me')).status);
+    // The browser's own question (beforeunload) must not come on top of the page's.
+    const browserAsked: string[] = [];
+    tab.on('dialog', (question) => {
+      browserAsked.push(question.type());
+      void question.dismiss();
+    });
+
+    await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await stem.fill('Écrite juste avant de se déconnecter');
+    // Was: the session ended at once, and only then did the browser ask about the page.
+    await signOut.click();
+    await keepEdits();
+    expect(await sessionStatus()).toBe(200);
+    expect(new URL(tab.url()).pathname).toBe('/competences/banque');
+    expect(await stem.inputValue()).toBe('Écrite juste avant de se déconnecter');
+
+    // Discarded: signed out, without a second question from the browser.
+    await signOut.click();
+    await dialog.waitFor();
+    await discard.click();
+    await tab.waitForURL((url) => url.pathname !== '/competences/banque');
+    await expect.poll(async () => (await context.request.get(`${suite.app.baseUrl}/api/me`)).status()).toBe(401);
+    expect(browserAsked).toEqual([]);
+    await context.close();
+  });
+
   it('unsaved edits of a target profile or a competence are not lost without a confirmation', async () => {
     const context = await suite.signedInContext(CAMILLE, { language: locale });
     const tab = await openPage(context, suite.app.baseUrl, '/competences/referentiel');
     await ready(tab);
-    const { dialog, keep, discard } = discardDialog(tab, locale);
+    const { dialog, keep, keepEdits, discard } = discardDialog(tab, locale);
     const profile = tab.locator('form.authoring-profile');
     const profileName = profile.locator('fieldset.authoring-localised').getByLabel(t(locale, 'skillsAuthoring.lang.fr'));
 
@@ -587,9 +618,7 @@ describeInBrowser('skills authoring', () => {
     // Another page of the app asks too.
     const bankTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.bank') });
     await bankTab.click();
-    await dialog.waitFor();
-    await keep.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await keepEdits();
     expect(new URL(tab.url()).pathname).toBe('/competences/referentiel');
 
     // Discarded: the editor closes, « Nouveau profil » is back and has the focus.

@@ -3,13 +3,15 @@ import { formatMessage } from '@entente/common/i18n/format.ts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from './i18n.tsx';
+import { leaveAbandoned, mayLeaveApp } from './leave-guard.ts';
 import { PATHS } from './routes.ts';
 import { signOut, useSession } from './session.ts';
 
 /**
  * Who is signed in, with the way in (« Se connecter ») or out (« Se déconnecter »). Signing out
  * ends the Entente session (a CSRF-protected POST) and then goes where the server says: the
- * upstream federation's logout, which comes back to Entente's home page.
+ * upstream federation's logout, which comes back to Entente's home page. A page with unsaved work
+ * is asked first (app/leave-guard): once the session has ended, nothing could be saved any more.
  */
 export function SessionStatus() {
   const { t, locale } = useI18n();
@@ -19,9 +21,12 @@ export function SessionStatus() {
 
   async function signOutHere() {
     setFailed(false);
+    // The question is a modal dialog: the button cannot be pressed again while it is asked.
+    if (!(await mayLeaveApp())) return;
     try {
       await signOut();
     } catch {
+      leaveAbandoned();
       setFailed(true);
     }
   }

@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { type BlockerFunction, useBlocker } from 'react-router';
+import { registerLeaveGuard } from '../../app/leave-guard.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import type { AuthoringText } from './text.ts';
 
@@ -22,14 +23,16 @@ export interface UnsavedGuard {
  *  - another page of the app (a link, the header, the browser's Back) asks the same, through the
  *    data router's blocker;
  *  - reloading or closing the tab, or leaving for another site, gets the browser's own question
- *    (`beforeunload`: a page may not word it).
+ *    (`beforeunload`: a page may not word it);
+ *  - « Se déconnecter » asks in the page's confirmation before the session ends (app/leave-guard),
+ *    and once the agent has chosen to discard, the browser does not ask a second time.
  * The dialog is to be rendered before the editors it guards: once an action is confirmed, its
  * closing returns focus to the control that opened it, and an editor opened by that action then
  * moves focus to its heading, in that order.
  */
 export function useUnsavedGuard(text: AuthoringText, dirty: boolean): UnsavedGuard {
   const { a } = text;
-  const [pending, setPending] = useState<{ discard: () => void } | null>(null);
+  const [pending, setPending] = useState<{ discard: () => void; keep?: () => void } | null>(null);
   // Read by the listeners below when the browser or the router asks, and set in the same commit as
   // the keystroke that made the form dirty (layout effects, here and in useReportDirty): the
   // blocker is registered in a passive effect, a moment later, and Back pressed right after typing
@@ -38,10 +41,12 @@ export function useUnsavedGuard(text: AuthoringText, dirty: boolean): UnsavedGua
   useLayoutEffect(() => {
     dirtyNow.current = dirty;
   }, [dirty]);
+  // Set while the agent signs out after choosing to discard: the page is about to be left.
+  const leaving = useRef(false);
 
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
-      if (!dirtyNow.current) return;
+      if (!dirtyNow.current || leaving.current) return;
       event.preventDefault();
       event.returnValue = ''; // browsers that predate preventDefault() here
     };
@@ -56,6 +61,27 @@ export function useUnsavedGuard(text: AuthoringText, dirty: boolean): UnsavedGua
   );
   const blocker = useBlocker(shouldBlock);
 
+  useEffect(
+    () =>
+      registerLeaveGuard({
+        ask: () =>
+          new Promise<boolean>((resolve) => {
+            if (!dirtyNow.current) return resolve(true);
+            setPending({
+              discard: () => {
+                leaving.current = true;
+                resolve(true);
+              },
+              keep: () => resolve(false),
+            });
+          }),
+        stay: () => {
+          leaving.current = false;
+        },
+      }),
+    [],
+  );
+
   const confirmDiscard = (discard: () => void, loses = dirty) => {
     if (loses) setPending({ discard });
     else discard();
@@ -69,6 +95,7 @@ export function useUnsavedGuard(text: AuthoringText, dirty: boolean): UnsavedGua
   };
   const onCancel = () => {
     if (blocker.state === 'blocked') blocker.reset();
+    pending?.keep?.();
     setPending(null);
   };
 
