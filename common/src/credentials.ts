@@ -24,6 +24,24 @@ export interface IssuedCredential extends IssuedCredentialSummary {
   disclosable: string[];
 }
 
+/**
+ * An offer of a credential to an external wallet (OpenID4VCI pre-authorised code flow), from
+ * `POST /api/credentials/offers`: the credential offer, the same as an `openid-credential-offer://`
+ * link (for a QR code), and the 6-digit code the agent types in the wallet (never in the offer).
+ */
+export interface WalletOffer {
+  offer: {
+    credential_issuer: string;
+    credential_configuration_ids: CredentialType[];
+    grants: Record<string, unknown>;
+  };
+  offerUri: string;
+  txCode: string;
+  /** Seconds (600). */
+  expiresIn: number;
+  expiresAt: string;
+}
+
 export interface VerifierRequest {
   id: string;
   nonce: string;

@@ -45,6 +45,9 @@ export function registerSessionResolution(
     // Entente's own OpenID endpoints likewise: oidc-provider protects its forms itself, and the
     // provider resolves the Entente session where it acts for the agent (provider/index.ts).
     if (request.url.startsWith('/oidc/') || request.url.startsWith('/.well-known/openid-configuration')) return;
+    // The credential issuers' OAuth endpoints (a wallet's token, nonce and credential requests):
+    // the pre-authorised code or the access token authenticates them, never the browser's cookie.
+    if (request.url.startsWith('/issuers/')) return;
     // Static assets and the SPA's pages need no session: no database query for each of them.
     if (!needsSession(request.method, request.url)) return;
     const token = request.cookies[cookieName];

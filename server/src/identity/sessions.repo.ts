@@ -70,6 +70,32 @@ export async function findLiveSessionByTokenHash(
     .executeTakeFirst();
 }
 
+/**
+ * The live session with this id and its principal's grants, as `findLiveSessionByTokenHash` reads
+ * them: for work a session started and a later request finishes without the session's cookie (a
+ * credential offer redeemed by an external wallet). Undefined when ended, timed out or unknown.
+ */
+export async function findLiveSessionById(db: ControlDb, id: string, now: Date): Promise<LiveSessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('principals', 'principals.id', 'sessions.principal_id')
+    .select(SESSION_COLUMNS.map((c) => `sessions.${c}` as const))
+    .select(['principals.home_jurisdiction', 'principals.status as principal_status'])
+    .select([
+      sql<LiveSessionRow['memberships']>`coalesce((
+        select json_agg(json_build_object('organisationId', m.organisation_id, 'roles', m.roles))
+        from memberships m where m.principal_id = sessions.principal_id), '[]'::json)`.as('memberships'),
+      sql<PlatformRole[]>`coalesce((
+        select array_agg(r.role order by r.role) from platform_roles r
+        where r.principal_id = sessions.principal_id), '{}'::text[])`.as('platform_roles'),
+    ])
+    .where('sessions.id', '=', id)
+    .where('sessions.ended_at', 'is', null)
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 export async function touchSession(db: ControlDb, id: string, now: Date, idleExpiresAt: Date): Promise<void> {
   await db
     .updateTable('sessions')

@@ -37,6 +37,26 @@ export const credentials = {
     'credentials.obtain.done': '{type} obtenue ; elle est conservée dans ce navigateur.',
     'credentials.obtain.failed': 'L’attestation n’a pas pu être obtenue : {reason}',
 
+    'credentials.wallet.heading': 'Recevoir dans un portefeuille',
+    'credentials.wallet.explain':
+      'Vous pouvez aussi recevoir une attestation dans une application de portefeuille compatible OpenID4VCI, sur votre téléphone mobile par exemple. Elle y sera liée à une clé du portefeuille, et non à celle de ce navigateur.',
+    'credentials.wallet.publicAgent': 'Envoyer mon attestation d’agent public à un portefeuille',
+    'credentials.wallet.skills': 'Envoyer mon attestation de compétences à un portefeuille',
+    'credentials.wallet.working': 'Préparation de l’offre…',
+    'credentials.wallet.ready': 'Offre prête : scannez le code QR avec votre portefeuille, puis saisissez le code à 6 chiffres.',
+    'credentials.wallet.failed': 'L’offre n’a pas pu être préparée : {reason}',
+    'credentials.wallet.offerHeading': 'Offre pour un portefeuille : {type}',
+    'credentials.wallet.qrWhat': 'offre d’attestation pour un portefeuille',
+    'credentials.wallet.open': 'Ouvrir dans le portefeuille de cet appareil',
+    'credentials.wallet.copy': 'Copier le lien de l’offre',
+    'credentials.wallet.code': 'Code à saisir dans le portefeuille',
+    'credentials.wallet.codeHint':
+      'Le portefeuille vous le demandera. Il ne figure pas dans le code QR : une personne qui verrait le code QR ne pourrait pas recevoir votre attestation.',
+    'credentials.wallet.expires':
+      'Valable une seule fois, jusqu’à {time}. Après 5 codes erronés, l’offre est annulée. Si vous vous déconnectez avant, elle l’est aussi.',
+    'credentials.wallet.expired': 'Cette offre a expiré : préparez-en une nouvelle.',
+    'credentials.wallet.close': 'Fermer l’offre',
+
     'credentials.type.public-agent': 'Attestation d’agent public',
     'credentials.type.digital-skills': 'Attestation de compétences numériques',
     'credentials.type.unknown': 'Attestation',
@@ -219,6 +239,8 @@ export const credentials = {
     'credentials.value.jurisdiction.QC': 'Québec',
   },
   'fr-CA': {
+    'credentials.wallet.explain':
+      'Vous pouvez aussi recevoir une attestation dans une application de portefeuille compatible OpenID4VCI, sur votre cellulaire par exemple. Elle y sera liée à une clé du portefeuille, et non à celle de ce navigateur.',
     'credentials.verifier.presentation.file': 'Ou téléverser un fichier',
     'credentials.claim.organisation.identifier': 'Identifiant de l’organisme (NEQ ou SIRET)',
   },
@@ -251,6 +273,25 @@ export const credentials = {
     'credentials.obtain.working': 'Requesting…',
     'credentials.obtain.done': '{type} obtained; it is kept in this browser.',
     'credentials.obtain.failed': 'The attestation could not be obtained: {reason}',
+
+    'credentials.wallet.heading': 'Send to a wallet',
+    'credentials.wallet.explain':
+      'You can also receive an attestation in a wallet application that supports OpenID4VCI, on your mobile phone for instance. It will be bound to a key of the wallet, not to this browser’s.',
+    'credentials.wallet.publicAgent': 'Send my public agent attestation to a wallet',
+    'credentials.wallet.skills': 'Send my skills attestation to a wallet',
+    'credentials.wallet.working': 'Preparing the offer…',
+    'credentials.wallet.ready': 'Offer ready: scan the QR code with your wallet, then type the 6-digit code.',
+    'credentials.wallet.failed': 'The offer could not be prepared: {reason}',
+    'credentials.wallet.offerHeading': 'Offer for a wallet: {type}',
+    'credentials.wallet.qrWhat': 'attestation offer for a wallet',
+    'credentials.wallet.open': 'Open in this device’s wallet',
+    'credentials.wallet.copy': 'Copy the offer’s link',
+    'credentials.wallet.code': 'Code to type in the wallet',
+    'credentials.wallet.codeHint':
+      'The wallet will ask for it. It is not in the QR code: someone who saw the QR code could not receive your attestation.',
+    'credentials.wallet.expires': 'Valid once, until {time}. After 5 wrong codes the offer is cancelled; signing out before cancels it too.',
+    'credentials.wallet.expired': 'This offer has expired: prepare a new one.',
+    'credentials.wallet.close': 'Close the offer',
 
     'credentials.type.public-agent': 'Public agent attestation',
     'credentials.type.digital-skills': 'Digital skills attestation',

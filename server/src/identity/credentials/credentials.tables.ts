@@ -60,6 +60,47 @@ export interface CredentialNoncesTable {
   used_at: Date | null;
 }
 
+/**
+ * An offer of one credential to an external wallet (OpenID4VCI pre-authorised code flow), in the
+ * agent's home cell. Secrets are stored hashed: the pre-authorised code (SHA-256), the tx_code
+ * (SHA-256 of code and tx_code together, so that a read of the table cannot try the million
+ * codes) and the access token. Bound to the session that made it: a session that ended kills it.
+ */
+export interface CredentialOffersTable {
+  id: string;
+  principal_id: string;
+  session_id: string;
+  type: CredentialTypeName;
+  organisation_id: string | null;
+  assessment_id: string | null;
+  code_hash: string;
+  tx_code_hash: string;
+  /** Wrong tx_codes so far: at OFFER_MAX_TX_ATTEMPTS the offer is dead. */
+  tx_attempts: Generated<number>;
+  created_at: Date;
+  expires_at: Date;
+  /** The code was exchanged for an access token (once). */
+  redeemed_at: Date | null;
+  access_token_hash: string | null;
+  access_expires_at: Date | null;
+  /** The access token was spent on the credential (once). */
+  used_at: Date | null;
+  credential_id: string | null;
+}
+
+/**
+ * A c_nonce of the issuer's (unauthenticated) nonce endpoint, for a wallet's proof. Bound to
+ * nothing, as the endpoint knows no one: the wallet shows it back inside a proof signed with the
+ * key to bind, alongside an access token that names the offer. A separate table rather than
+ * nullable columns in `credential_nonces` keeps the browser's nonces strictly bound to a session
+ * (the control plane's table) and puts the wallet's in the issuer's cell, where its offers are.
+ */
+export interface CredentialWalletNoncesTable {
+  nonce_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 declare module '../../platform/db/types.ts' {
   interface ControlPlaneTables {
     credential_nonces: CredentialNoncesTable;
@@ -68,5 +109,7 @@ declare module '../../platform/db/types.ts' {
     credential_issuer_keys: CredentialIssuerKeysTable;
     credential_status_lists: CredentialStatusListsTable;
     issued_credentials: IssuedCredentialsTable;
+    credential_offers: CredentialOffersTable;
+    credential_wallet_nonces: CredentialWalletNoncesTable;
   }
 }

@@ -14,7 +14,9 @@ import { type CredentialsDeps, revokeOnLeaving, STATUS_CHANGED_TOPIC } from './i
 import { listLiveOrganisationCredentials } from './issued.repo.ts';
 import { createIssuers, type Issuers, rotateIssuerKeys } from './issuers.ts';
 import { deleteExpiredNonces } from './nonces.repo.ts';
+import { deleteExpiredOffers } from './offers.repo.ts';
 import { credentialsRoutes } from './routes.ts';
+import { walletRoutes } from './wallet-routes.ts';
 import { createStatusTokens } from './status-lists.ts';
 
 /** Entente's credential issuers (issue 9): see README.md in this folder. */
@@ -52,6 +54,7 @@ export async function registerCredentials(app: FastifyInstance, deps: RegisterCr
   const statusTokens = createStatusTokens(deps.cells, issuers, deps.publicUrl);
   const credentialsDeps: CredentialsDeps = { stores: deps.stores, audit: deps.audit, events: deps.events, issuers, statusTokens, publicUrl: deps.publicUrl, production: deps.production ?? false, skillsClaims: deps.skillsClaims };
   credentialsRoutes(app, credentialsDeps);
+  walletRoutes(app, credentialsDeps);
 
   const warn = (err: unknown) => deps.logger.warn({ err }, 'credential revocation on leaving failed');
   const unsubscribe = [
@@ -78,6 +81,7 @@ export async function registerCredentials(app: FastifyInstance, deps: RegisterCr
   deps.jobs.register(CREDENTIALS_SWEEP_JOB, async () => {
     await sweep(credentialsDeps);
     await deleteExpiredNonces(deps.stores.control.db, new Date(Date.now() - 3_600_000));
+    for (const j of JURISDICTIONS) await deleteExpiredOffers(deps.stores.cells[j].db, new Date(Date.now() - 3_600_000));
   });
   deps.jobs.every(CREDENTIALS_SWEEP_JOB, SWEEP_EVERY_MS);
   return { issuers, deps: credentialsDeps };

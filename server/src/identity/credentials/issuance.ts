@@ -1,5 +1,6 @@
 import { isOrganisationDeleted } from '../organisation-deletion.repo.ts';
 import { createHash, randomBytes } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { IssuedCredential, IssuedCredentialSummary } from '../../../../common/src/credentials.ts';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
@@ -51,7 +52,7 @@ export interface CredentialsDeps {
 
 const hashNonce = (nonce: string) => createHash('sha256').update(nonce, 'utf8').digest('base64url');
 
-function requireBrowserSession(actor: Actor | null): Actor {
+export function requireBrowserSession(actor: Actor | null): Actor {
   if (!actor) throw unauthenticated();
   if (actor.via !== 'session') throw forbidden();
   return actor;
@@ -81,7 +82,7 @@ async function spendNonce(deps: CredentialsDeps, actor: Actor, nonce: string, no
 
 const LEVELS = new Set(['low', 'substantial', 'high']);
 
-async function publicAgentSet(deps: CredentialsDeps, actor: Actor, organisationId: string | undefined): Promise<{ set: ClaimSet; organisationId: string }> {
+async function publicAgentSet(deps: CredentialsDeps, actor: Actor, organisationId: string | undefined): Promise<BuiltClaims> {
   const profile = await findProfile(deps.stores.cells[actor.homeJurisdiction].db, actor.principalId);
   if (!profile) throw notFound();
   // The organisation asked for, else the profile's, else the agent's first: one the agent belongs to now.
@@ -115,39 +116,49 @@ export interface IssueRequest {
   proof?: string;
 }
 
-export async function issueCredential(deps: CredentialsDeps, actorOrNull: Actor | null, meta: RequestMeta, request: IssueRequest, now = new Date()): Promise<IssuedCredential> {
-  const actor = requireBrowserSession(actorOrNull);
-  const jurisdiction = actor.homeJurisdiction;
-  const iss = deps.issuers.url(jurisdiction);
-  const nowS = Math.floor(now.getTime() / 1000);
-  const proof = await verifyProof(request.proof, iss, nowS);
+export interface BuiltClaims {
+  set: ClaimSet;
+  organisationId: string | null;
+}
+
+/**
+ * The claims of a credential of `type` for the actor, read now. Throws the refusal a request would
+ * get (no organisation, unconfirmed organisation, assessment not completed…): the wallet's offer
+ * calls it up-front so that the agent hears of it on the page, not later in a wallet.
+ */
+export async function buildClaims(deps: CredentialsDeps, actor: Actor, request: Pick<IssueRequest, 'type' | 'assessmentId' | 'organisationId'>): Promise<BuiltClaims> {
   if (request.type === 'digital-skills' && !request.assessmentId) {
     throw new AppError('validation', { errors: [{ path: 'body.assessmentId', message: 'required for digital-skills', code: 'invalid_type' }] });
   }
-  // The claims before the nonce is spent: an agent without an organisation or a completed
-  // assessment keeps their nonce for a request that can succeed.
-  let set: ClaimSet;
-  let organisationId: string | null;
-  if (request.type === 'public-agent') {
-    const built = await publicAgentSet(deps, actor, request.organisationId);
-    set = built.set;
-    organisationId = built.organisationId;
-  } else {
-    const facts = await deps.skillsClaims(actor, request.assessmentId as string);
-    set = digitalSkillsClaims(facts);
-    organisationId = facts.organisation?.id ?? null;
-  }
-  await spendNonce(deps, actor, proof.nonce, now);
+  if (request.type === 'public-agent') return publicAgentSet(deps, actor, request.organisationId);
+  const facts = await deps.skillsClaims(actor, request.assessmentId as string);
+  return { set: digitalSkillsClaims(facts), organisationId: facts.organisation?.id ?? null };
+}
 
+/**
+ * Signs, records and audits one credential (shared by the browser path and the wallet path): a
+ * status index in the issuer's list, the SD-JWT VC bound to `jwk`, the metadata row in the home
+ * cell, the audit event (`details` adds how it went out).
+ */
+export async function signAndRecord(
+  deps: CredentialsDeps,
+  actor: Actor,
+  meta: RequestMeta,
+  input: { type: CredentialTypeName; built: BuiltClaims; jwk: JWK; now: Date; id?: string; details?: Record<string, string> },
+): Promise<IssuedCredential> {
+  const { type, built, now } = input;
+  const jurisdiction = actor.homeJurisdiction;
+  const iss = deps.issuers.url(jurisdiction);
+  const nowS = Math.floor(now.getTime() / 1000);
   const key = await deps.issuers.signingKey(jurisdiction);
   const expires = new Date(now.getTime() + CREDENTIAL_VALIDITY_DAYS * 86_400_000);
-  const id = uuidv7();
+  const id = input.id ?? uuidv7();
   const row = await insertWithStatusIndex(deps.stores.cells[jurisdiction].db, {
     id,
     principal_id: actor.principalId,
-    type: request.type,
+    type,
     jurisdiction,
-    organisation_id: organisationId,
+    organisation_id: built.organisationId,
     kid: key.kid,
     issued_at: now,
     expires_at: expires,
@@ -155,17 +166,17 @@ export async function issueCredential(deps: CredentialsDeps, actorOrNull: Actor 
     revoked_by: null,
   });
   const credential = await issueSdJwt({
-    claims: set.claims,
-    disclosable: set.disclosable,
-    always: set.always,
+    claims: built.set.claims,
+    disclosable: built.set.disclosable,
+    always: built.set.always,
     issuerKey: { key: key.key, kid: key.kid },
     alg: 'ES256',
-    vct: vctOf(deps.publicUrl, request.type),
+    vct: vctOf(deps.publicUrl, type),
     iss,
     iat: nowS,
     nbf: nowS,
     exp: Math.floor(expires.getTime() / 1000),
-    cnf: { jwk: proof.jwk },
+    cnf: { jwk: input.jwk },
     status: { status_list: { idx: row.status_index, uri: statusListUri(deps.publicUrl, row.status_list_id) } },
     decoys: 2,
   });
@@ -173,14 +184,25 @@ export async function issueCredential(deps: CredentialsDeps, actorOrNull: Actor 
     action: 'credentials.issued',
     outcome: 'success',
     actorId: actor.principalId,
-    organisationId,
+    organisationId: built.organisationId,
     resource: { type: 'credential', id },
     jurisdiction,
     ip: meta.ip,
     requestId: meta.requestId,
-    details: { type: request.type, kid: key.kid, statusList: row.status_list_id, expiresAt: expires.toISOString() },
+    details: { type, kid: key.kid, statusList: row.status_list_id, expiresAt: expires.toISOString(), ...input.details },
   });
-  return { ...summaryOf(row, now), credential, claims: set.claims, disclosable: set.disclosable };
+  return { ...summaryOf(row, now), credential, claims: built.set.claims, disclosable: built.set.disclosable };
+}
+
+export async function issueCredential(deps: CredentialsDeps, actorOrNull: Actor | null, meta: RequestMeta, request: IssueRequest, now = new Date()): Promise<IssuedCredential> {
+  const actor = requireBrowserSession(actorOrNull);
+  const iss = deps.issuers.url(actor.homeJurisdiction);
+  const proof = await verifyProof(request.proof, iss, Math.floor(now.getTime() / 1000));
+  // The claims before the nonce is spent: an agent without an organisation or a completed
+  // assessment keeps their nonce for a request that can succeed.
+  const built = await buildClaims(deps, actor, request);
+  await spendNonce(deps, actor, proof.nonce, now);
+  return signAndRecord(deps, actor, meta, { type: request.type, built, jwk: proof.jwk, now, details: { to: 'browser' } });
 }
 
 export function summaryOf(row: IssuedRow, now = new Date()): IssuedCredentialSummary {

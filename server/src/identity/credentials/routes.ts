@@ -7,6 +7,7 @@ import { clientIp } from '../http-session.ts';
 import { CREDENTIAL_TYPES } from './credentials.tables.ts';
 import { createNonce, type CredentialsDeps, issueCredential, listCredentials, revokeForOrganisation, revokeOwnCredential } from './issuance.ts';
 import { typeMetadata } from './type-metadata.ts';
+import { createOffer, OFFER_TTL_S, PRE_AUTHORIZED_GRANT } from './wallet.ts';
 
 /**
  * HTTP of the credential issuers (README.md here): the holder's API under `/api/credentials`, the
@@ -70,6 +71,30 @@ export function credentialsRoutes(app: FastifyInstance, deps: CredentialsDeps): 
       },
     },
     async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await issueCredential(deps, await request.actor(), meta(request), request.body)),
+  );
+  r.post(
+    '/api/credentials/offers',
+    {
+      config: { rateLimit: WRITES },
+      schema: {
+        tags,
+        ...change,
+        summary: 'Offer a credential to an external wallet (OpenID4VCI pre-authorised code flow, 10 minutes, single use)',
+        description: `The credential offer (\`offer\`, and as \`offerUri\` for a QR code or a link) carries a ${PRE_AUTHORIZED_GRANT} grant; the wallet needs \`txCode\` (6 digits, shown to the agent, never in the offer) at the issuer's token endpoint. The claims are checked now: 403 \`credential_no_organisation\`, \`credential_organisation_unconfirmed\`; 409 \`assessment_not_completed\`. A browser session only (an API token gets 403). The offer dies when the session ends, after ${OFFER_TTL_S / 60} minutes, once redeemed, or after 5 wrong codes.`,
+        body: z.object({ type, assessmentId: z.uuid().optional(), organisationId: z.uuid().optional() }).strict(),
+        response: {
+          201: z.object({
+            offer: z.object({ credential_issuer: z.string(), credential_configuration_ids: z.array(type), grants: z.record(z.string(), z.unknown()) }),
+            offerUri: z.string(),
+            txCode: z.string(),
+            expiresIn: z.number(),
+            expiresAt: z.string(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await createOffer(deps, await request.actor(), meta(request), request.body)),
   );
   r.get(
     '/api/credentials',

@@ -11,6 +11,7 @@ import './credentials.css';
 import { downloadText, obtainCredential } from './holder-actions.ts';
 import { PresentPanel } from './PresentPanel.tsx';
 import { QrCode } from './QrCode.tsx';
+import { WalletOfferPanel } from './WalletOfferPanel.tsx';
 import { type CredentialsText, useCredentialsText } from './text.ts';
 import { findHolderKey, type HolderKey, type StoredCredential, storedCredentials, walletSupported } from './wallet-store.ts';
 
@@ -43,7 +44,7 @@ function statusText(text: CredentialsText, item: IssuedCredentialSummary): strin
 
 /**
  * « Mes attestations » (/profil/attestations): the device's key, getting an attestation of each
- * type, the agent's attestations (server list, with the copies this browser holds), download,
+ * type (into this browser, or offered to an external wallet), the agent's attestations (server list, with the copies this browser holds), download,
  * QR code, revocation, and presenting one to a verifier.
  */
 export function HolderPage() {
@@ -57,7 +58,7 @@ export function HolderPage() {
   const [presentId, setPresentId] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<IssuedCredentialSummary | null>(null);
   const presentHeading = useRef<HTMLHeadingElement>(null);
-  const ids = { key: useId(), obtain: useId(), list: useId(), present: useId(), qr: useId() };
+  const ids = { key: useId(), obtain: useId(), wallet: useId(), list: useId(), present: useId(), qr: useId() };
 
   const obtain = useCallback(
     async (data: HolderData, type: CredentialType) => {
@@ -148,6 +149,11 @@ export function HolderPage() {
                 </p>
               )}
               <ActionOutcome status={status} error={error} />
+            </section>
+
+            <section aria-labelledby={ids.wallet}>
+              <h2 id={ids.wallet}>{c('credentials.wallet.heading')}</h2>
+              <WalletOfferPanel assessmentId={data.latest?.id ?? null} />
             </section>
 
             <section aria-labelledby={ids.list}>

@@ -8,6 +8,7 @@ import type {
   IssuedCredentialSummary,
   VerificationView,
   VerifierRequest,
+  WalletOffer,
 } from '@entente/common/credentials.ts';
 import type { SkillsOverview } from '@entente/common/skills.ts';
 import { getJson, Problem, problemOf, send } from '../../app/api.ts';
@@ -45,6 +46,9 @@ export const loadLatestAssessment = (signal?: AbortSignal) =>
 export const requestNonce = async () => body(await send<{ c_nonce: string; expiresIn: number }>('POST', '/api/credentials/nonce', {}));
 export const issueCredential = async (input: { type: CredentialType; assessmentId?: string; proof: string }) =>
   body(await send<IssuedCredential>('POST', '/api/credentials', input));
+/** An offer of a credential to an external wallet (OpenID4VCI pre-authorised code flow). */
+export const createWalletOffer = async (input: { type: CredentialType; assessmentId?: string }) =>
+  body(await send<WalletOffer>('POST', '/api/credentials/offers', input));
 export const revokeCredential = async (id: string) =>
   body(await send<IssuedCredentialSummary>('POST', `/api/credentials/${encodeURIComponent(id)}/revoke`, {}));
 
