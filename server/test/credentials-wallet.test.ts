@@ -299,7 +299,9 @@ describe('attacks on the token endpoint', () => {
     expect(late.status).toBe(400);
     expect(late.body.error).toBe('invalid_grant');
     const failures = await t.entente.audit.list({ jurisdiction: 'FR', action: 'credentials.offer_redeemed', limit: 20 });
-    expect(failures.filter((f) => f.outcome === 'failure').length).toBeGreaterThanOrEqual(5);
+    const failed = failures.filter((f) => f.outcome === 'failure');
+    expect(failed.length).toBeGreaterThanOrEqual(5);
+    expect(failed[0]).toMatchObject({ actor_id: null, details: { reason: 'tx_code', attempts: '5', dead: 'true' } });
     // Four wrong, then the right one: still redeemable.
     const other = await makeOffer(await frAgent());
     for (let i = 0; i < 4; i++) await redeem(fr(), other, other.body.txCode === '123456' ? '654321' : '123456');

@@ -201,12 +201,15 @@ export async function redeemToken(
   await deps.audit.record({
     action: 'credentials.offer_redeemed',
     outcome: redeemed ? 'success' : 'failure',
-    actorId: row.principal_id,
+    // A wrong tx_code comes from someone holding the code, not necessarily the agent: no actor then.
+    actorId: redeemed ? row.principal_id : null,
     resource: { type: 'credential_offer', id: row.id },
     jurisdiction,
     ip: meta.ip,
     requestId: meta.requestId,
-    details: redeemed ? { type: row.type } : { type: row.type, reason: 'tx_code', attempts: String(row.tx_attempts), dead: String(row.tx_attempts >= OFFER_MAX_TX_ATTEMPTS) },
+    details: redeemed
+      ? { type: row.type, holder: row.principal_id }
+      : { type: row.type, holder: row.principal_id, reason: 'tx_code', attempts: String(row.tx_attempts), dead: String(row.tx_attempts >= OFFER_MAX_TX_ATTEMPTS) },
   });
   if (!redeemed) throw new OAuthError('invalid_grant', 400, 'wrong tx_code');
   return { access_token: accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
