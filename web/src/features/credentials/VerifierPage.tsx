@@ -46,7 +46,7 @@ export function VerifierPage() {
     try {
       const created = await createVerifierRequest();
       setRequest(created);
-      setStatus(c('credentials.verifier.request.created', { time: text.dateTime(created.expiresAt) }));
+      setStatus(c('credentials.verifier.request.created', { time: text.time(created.expiresAt) }));
     } catch (failure) {
       setStatus('');
       setError(c('credentials.verifier.request.failed', { reason: text.problem(failure) }));

@@ -84,7 +84,7 @@ export function WalletOfferPanel({ assessmentId }: { assessmentId: string | null
               <p id={ids.hint} className="hint">
                 {c('credentials.wallet.codeHint')}
               </p>
-              <p className="hint">{c('credentials.wallet.expires', { time: text.dateTime(shown.offer.expiresAt) })}</p>
+              <p className="hint">{c('credentials.wallet.expires', { time: text.time(shown.offer.expiresAt) })}</p>
               <QrCode text={shown.offer.offerUri} what={c('credentials.wallet.qrWhat')} />
               <CopyButton text={shown.offer.offerUri} label={c('credentials.wallet.copy')} />
               <p>

@@ -11,6 +11,8 @@ export interface CredentialsText {
   c: (key: CredentialsKey, values?: MessageValues) => string;
   date: (iso: string) => string;
   dateTime: (iso: string) => string;
+  /** The time of day alone (« 17:11 »): for what expires within minutes, read « jusqu’à 17:11 ». */
+  time: (iso: string) => string;
   /** « Attestation d’agent public », from the type code. */
   typeName: (type: string | null) => string;
   /** A claim's label from its path (`organisation.name`, `competences.1.1`), or the path itself. */
@@ -32,6 +34,7 @@ export function useCredentialsText(): CredentialsText {
     const known = (key: string) => hasMessage(key);
     const dateFormat = longDateFormat(locale);
     const dateTimeFormat = longDateFormat(locale, { timeStyle: 'short' });
+    const timeFormat = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
     const asDate = (value: unknown): Date | null => {
       const date = typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : null;
       return date && !Number.isNaN(date.getTime()) ? date : null;
@@ -75,6 +78,7 @@ export function useCredentialsText(): CredentialsText {
       c,
       date: (iso) => dateFormat.format(new Date(iso)),
       dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+      time: (iso) => timeFormat.format(new Date(iso)),
       typeName: (type) =>
         type === 'public-agent' || type === 'digital-skills' ? c(`credentials.type.${type}`) : c('credentials.type.unknown'),
       claimLabel,
