@@ -32,16 +32,11 @@ export interface LiveSessionRow extends SessionRow {
 }
 
 /**
- * The live session whose current (or just-rotated) token hashes to `hash`, with its principal and
- * the principal's grants (memberships, platform roles): one round trip for what every
- * authenticated request needs.
+ * Live sessions (not ended, within both expiries) with their principal and the principal's grants
+ * (memberships, platform roles): one round trip for what every authenticated request needs. The
+ * callers below add which session.
  */
-export async function findLiveSessionByTokenHash(
-  db: ControlDb,
-  hash: Buffer,
-  now: Date,
-  rotationGraceMs: number,
-): Promise<LiveSessionRow | undefined> {
+function liveSessions(db: ControlDb, now: Date) {
   return db
     .selectFrom('sessions')
     .innerJoin('principals', 'principals.id', 'sessions.principal_id')
@@ -55,6 +50,19 @@ export async function findLiveSessionByTokenHash(
         select array_agg(r.role order by r.role) from platform_roles r
         where r.principal_id = sessions.principal_id), '{}'::text[])`.as('platform_roles'),
     ])
+    .where('sessions.ended_at', 'is', null)
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now);
+}
+
+/** The live session whose current (or just-rotated) token hashes to `hash`. */
+export async function findLiveSessionByTokenHash(
+  db: ControlDb,
+  hash: Buffer,
+  now: Date,
+  rotationGraceMs: number,
+): Promise<LiveSessionRow | undefined> {
+  return liveSessions(db, now)
     .where((eb) =>
       eb.or([
         eb('sessions.token_hash', '=', hash),
@@ -64,36 +72,16 @@ export async function findLiveSessionByTokenHash(
         ]),
       ]),
     )
-    .where('sessions.ended_at', 'is', null)
-    .where('sessions.idle_expires_at', '>', now)
-    .where('sessions.absolute_expires_at', '>', now)
     .executeTakeFirst();
 }
 
 /**
- * The live session with this id and its principal's grants, as `findLiveSessionByTokenHash` reads
- * them: for work a session started and a later request finishes without the session's cookie (a
- * credential offer redeemed by an external wallet). Undefined when ended, timed out or unknown.
+ * The live session with this id: for work a session started and a later request finishes without
+ * the session's cookie (a credential offer redeemed by an external wallet). Undefined when ended,
+ * timed out or unknown.
  */
 export async function findLiveSessionById(db: ControlDb, id: string, now: Date): Promise<LiveSessionRow | undefined> {
-  return db
-    .selectFrom('sessions')
-    .innerJoin('principals', 'principals.id', 'sessions.principal_id')
-    .select(SESSION_COLUMNS.map((c) => `sessions.${c}` as const))
-    .select(['principals.home_jurisdiction', 'principals.status as principal_status'])
-    .select([
-      sql<LiveSessionRow['memberships']>`coalesce((
-        select json_agg(json_build_object('organisationId', m.organisation_id, 'roles', m.roles))
-        from memberships m where m.principal_id = sessions.principal_id), '[]'::json)`.as('memberships'),
-      sql<PlatformRole[]>`coalesce((
-        select array_agg(r.role order by r.role) from platform_roles r
-        where r.principal_id = sessions.principal_id), '{}'::text[])`.as('platform_roles'),
-    ])
-    .where('sessions.id', '=', id)
-    .where('sessions.ended_at', 'is', null)
-    .where('sessions.idle_expires_at', '>', now)
-    .where('sessions.absolute_expires_at', '>', now)
-    .executeTakeFirst();
+  return liveSessions(db, now).where('sessions.id', '=', id).executeTakeFirst();
 }
 
 export async function touchSession(db: ControlDb, id: string, now: Date, idleExpiresAt: Date): Promise<void> {
