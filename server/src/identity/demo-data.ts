@@ -53,7 +53,8 @@ interface DemoAgent {
   platformRoles: PlatformRole[];
 }
 
-export const DEMO_AGENTS: readonly DemoAgent[] = [
+/** Non-empty: the first, Camille, manages the demo teams (`seedDemoData`). */
+export const DEMO_AGENTS: readonly [DemoAgent, ...DemoAgent[]] = [
   {
     id: '019ac9f0-0000-7000-8000-0000000a0001',
     jurisdiction: 'FR',
@@ -150,18 +151,20 @@ export async function seedDemoData(stores: Stores, outbox: OutboxRegistry): Prom
   }
   const organisation = DEMO_ORGANISATIONS[0];
   for (const colleague of DEMO_COLLEAGUES) {
+    // « Léa Petit » → lea.petit@…: accents dropped, as administrations' addresses do.
+    const localPart = `${colleague.givenName}.${colleague.familyName}`.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
     await provisionAgent(stores, outbox, {
       id: colleague.id,
       jurisdiction: 'FR',
       givenName: colleague.givenName,
       familyName: colleague.familyName,
-      email: `${colleague.givenName}.${colleague.familyName}`.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() + `@${organisation.email_domains[0]}`,
+      email: `${localPart}@${organisation.email_domains[0]}`,
       preferredLanguage: 'fr-FR',
       organisationId: organisation.id,
       roles: ['member'],
     });
   }
-  const camille = DEMO_AGENTS[0]!.id;
+  const camille = DEMO_AGENTS[0].id;
   for (const team of DEMO_TEAMS) {
     if (await findTeamById(stores.control.db, team.id)) continue;
     await insertTeam(stores.control.db, { id: team.id, organisation_id: organisation.id, name: team.name });

@@ -25,7 +25,8 @@ export async function seedDemoResults(stores: Stores, organisationId: string): P
   for (const [index, colleague] of DEMO_COLLEAGUES.entries()) {
     if (done.has(colleague.id)) continue;
     const random = mulberry32(1000 + index);
-    const theta = ABILITIES[index % ABILITIES.length]!;
+    const theta = ABILITIES[index % ABILITIES.length];
+    if (theta === undefined) throw new Error('Demo results: ABILITIES must not be empty');
     const options = { seed: 1000 + index, ...ASSESSMENT_RULES, organisations: [organisationId] };
     const id = uuidv7();
     await insertAssessment(db, { id, principal_id: colleague.id, organisation_id: organisationId, pending_item_id: null, options, framework_version: FRAMEWORK_VERSION });
@@ -40,8 +41,10 @@ export async function seedDemoResults(stores: Stores, organisationId: string): P
         await completeAssessment(db, id, responses.length, storedResultOf(next, responses));
         break;
       }
-      const item = bank.items.find((i) => i.id === next.next)!;
-      const row = bank.rows.get(item.id)!;
+      // The engine picks among the bank's items, and the bank keeps the row of each of its items.
+      const item = bank.items.find((i) => i.id === next.next);
+      const row = item && bank.rows.get(item.id);
+      if (!item || !row) throw new Error(`Demo results: the engine chose item ${next.next}, which is not in the bank`);
       const correct = random() < probability(theta, item);
       const response: ResponseRow = {
         id: uuidv7(),

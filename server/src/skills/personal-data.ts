@@ -16,12 +16,12 @@ export function skillsPersonalData(stores: Stores) {
   return async (context: PersonalDataContext): Promise<SkillsSection> => {
     const db = stores.cells[context.homeJurisdiction].db;
     const assessments = await listOwnAssessments(db, context.principalId, MAX_ASSESSMENTS);
-    const responses = await Promise.all(assessments.map((a) => listResponses(db, a.id)));
-    const itemIds = [...new Set(responses.flat().map((r) => r.item_id))];
+    const answered = await Promise.all(assessments.map(async (a) => ({ a, responses: await listResponses(db, a.id) })));
+    const itemIds = [...new Set(answered.flatMap(({ responses }) => responses.map((r) => r.item_id)))];
     const keys = new Map((await findItemsByIds(stores.control.db, itemIds)).map((i) => [i.id, i.key]));
     const progress = await listPathProgress(db, context.principalId);
     return {
-      assessments: assessments.map((a, i) => ({
+      assessments: answered.map(({ a, responses }) => ({
         id: a.id,
         status: a.status,
         organisationId: a.organisation_id,
@@ -30,7 +30,7 @@ export function skillsPersonalData(stores: Stores) {
         completedAt: a.completed_at?.toISOString() ?? null,
         level: a.level,
         result: a.result,
-        answers: responses[i]!.map((r) => ({
+        answers: responses.map((r) => ({
           position: r.position,
           itemKey: keys.get(r.item_id) ?? null,
           competence: r.competence,

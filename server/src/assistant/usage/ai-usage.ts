@@ -223,7 +223,9 @@ export function createAiUsage(deps: AiUsageDeps): AiUsage {
         logsContent(organisationId).catch(() => false),
       ]);
       if (!admission.ok) {
-        const check = checks[admission.index]!;
+        // `admit` names the refusing check by its position in the list it was given.
+        const check = checks[admission.index];
+        if (!check) throw new Error(`AI quotas: refused by check ${admission.index} of ${checks.length}`);
         const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
         throw new GatewayError(429, {
           type: 'rate_limit_error',
@@ -237,10 +239,12 @@ export function createAiUsage(deps: AiUsageDeps): AiUsage {
       // review fix (helper R1): documents' content is never copied into the agent's home cell; a logged prompt is bounded.
       const documentIds = [...(request.documentIds ?? [])];
       const logged = logContent && documentIds.length === 0 ? loggablePrompt(request.prompt) : null;
+      // The admitted counters come in the checks' order: the token ones are those of token checks.
+      const tokenChecks = new Set(checks.flatMap((check, i) => (check.kind === 'tokens' ? [i] : [])));
       tickets.set(key, {
         estimate,
         counters: admission.counters,
-        tokenCounters: admission.counters.filter((_, i) => checks[i]!.kind === 'tokens'),
+        tokenCounters: admission.counters.filter((_, i) => tokenChecks.has(i)),
         prompt: logged ? logged.prompt : null,
         logContent,
         answer: [],
@@ -260,7 +264,7 @@ export function createAiUsage(deps: AiUsageDeps): AiUsage {
 
     logsAnswer(key) {
       const ticket = tickets.get(key);
-      return ticket !== undefined && ticket.logContent && ticket.documentIds.length === 0;
+      return ticket?.logContent === true && ticket.documentIds.length === 0;
     },
 
     settle(key, actor, result) {

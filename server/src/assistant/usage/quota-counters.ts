@@ -58,19 +58,17 @@ export function memoryQuotaCounters(): QuotaCounters {
   return {
     async admit(checks, now = Date.now()) {
       sweep(now);
-      const windows = checks.map((c) => windowOf(c, now));
-      for (let i = 0; i < checks.length; i++) {
-        const check = checks[i]!;
-        const current = counts.get(windows[i]!.key)?.value ?? 0;
-        if (refuses(check.kind, current, check.add, check.limit)) return { ok: false, index: i, retryAfterMs: windows[i]!.endsAt - now };
+      const slots = checks.map((check) => ({ check, window: windowOf(check, now) }));
+      for (const [index, { check, window }] of slots.entries()) {
+        const current = counts.get(window.key)?.value ?? 0;
+        if (refuses(check.kind, current, check.add, check.limit)) return { ok: false, index, retryAfterMs: window.endsAt - now };
       }
-      for (let i = 0; i < checks.length; i++) {
-        const w = windows[i]!;
-        const entry = counts.get(w.key) ?? { value: 0, endsAt: w.endsAt };
-        entry.value += checks[i]!.add;
-        counts.set(w.key, entry);
+      for (const { check, window } of slots) {
+        const entry = counts.get(window.key) ?? { value: 0, endsAt: window.endsAt };
+        entry.value += check.add;
+        counts.set(window.key, entry);
       }
-      return { ok: true, counters: windows.map((w) => ({ key: w.key, windowEndsAt: w.endsAt })) };
+      return { ok: true, counters: slots.map(({ window }) => ({ key: window.key, windowEndsAt: window.endsAt })) };
     },
     async charge(counters, now = Date.now()) {
       for (const c of counters) {
@@ -132,16 +130,22 @@ export function redisQuotaCounters(options: { redisUrl: string; prefix: string; 
   const k = (key: string) => `${options.prefix}${key}`;
   return {
     async admit(checks, now = Date.now()) {
-      const windows = checks.map((c) => windowOf(c, now));
+      const slots = checks.map((check) => ({ check, window: windowOf(check, now) }));
+      const args = slots.flatMap(({ check, window }) => [String(check.limit), String(check.add), String(Math.max(1, window.endsAt - now) + 1000), check.kind === 'requests' ? 'r' : 't']);
+      let result: number;
       try {
-        const args = checks.flatMap((c, i) => [String(c.limit), String(c.add), String(Math.max(1, windows[i]!.endsAt - now) + 1000), c.kind === 'requests' ? 'r' : 't']);
-        const result = Number(await redis.eval(ADMIT_SCRIPT, windows.length, ...windows.map((w) => k(w.key)), ...args));
-        if (result > 0) return { ok: false, index: result - 1, retryAfterMs: windows[result - 1]!.endsAt - now };
-        return { ok: true, counters: windows.map((w) => ({ key: w.key, windowEndsAt: w.endsAt })) };
+        result = Number(await redis.eval(ADMIT_SCRIPT, slots.length, ...slots.map(({ window }) => k(window.key)), ...args));
       } catch (err) {
         fallback(err);
         return local.admit(checks, now);
       }
+      if (result > 0) {
+        // The script answers the 1-based position of the refusing counter among the keys it was given.
+        const refused = slots[result - 1];
+        if (!refused) throw new Error(`AI quotas: the admission script refused counter ${result} of ${slots.length}`);
+        return { ok: false, index: result - 1, retryAfterMs: refused.window.endsAt - now };
+      }
+      return { ok: true, counters: slots.map(({ window }) => ({ key: window.key, windowEndsAt: window.endsAt })) };
     },
     async charge(counters, now = Date.now()) {
       const open = counters.filter((c) => c.windowEndsAt > now && c.delta !== 0);

@@ -191,12 +191,17 @@ export async function startAssessment(deps: SkillsDeps, actorOrNull: Actor | nul
 async function freshBank(deps: SkillsDeps, actor: Actor, bank: Bank): Promise<Bank & { excluded: string[] }> {
   const since = new Date(Date.now() - SEEN_ITEMS_WINDOW_DAYS * 86_400_000);
   const seen = await listSeenItems(homeDb(deps, actor), actor.principalId, since);
+  // The seen items come grouped by test, most recent test first: one list per test.
   const byTest: string[][] = [];
   let last: string | null = null;
+  let current: string[] = [];
   for (const row of seen) {
-    if (row.assessment_id !== last) byTest.push([]);
-    last = row.assessment_id;
-    byTest[byTest.length - 1]!.push(row.item_id);
+    if (row.assessment_id !== last) {
+      current = [];
+      byTest.push(current);
+      last = row.assessment_id;
+    }
+    current.push(row.item_id);
   }
   const excluded = new Set<string>();
   for (const items of byTest) {
@@ -304,7 +309,7 @@ export async function answerQuestion(
 
   const outcome = await db.transaction().execute(async (trx) => {
     const row = await findOwnAssessment(trx, actor.principalId, id, true);
-    if (!row || row.status !== 'in_progress') throw notInProgress();
+    if (row?.status !== 'in_progress') throw notInProgress();
     if (row.pending_item_id !== answer.itemId) throw questionChanged();
     const previous = await listResponses(trx, id);
     const given = item.kind === 'short_answer' ? { text: (answer.text ?? '').trim().slice(0, SHORT_ANSWER_MAX_LENGTH) } : { choices: [...(answer.choices ?? [])].sort((x, y) => x - y) };

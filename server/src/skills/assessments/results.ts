@@ -9,8 +9,13 @@ import type { ResponseRow } from './assessments.repo.ts';
  */
 export function storedResultOf(outcome: Extract<StepResult, { done: true }>, responses: readonly ResponseRow[]): StoredResult {
   const { result } = outcome;
-  const byCompetence = new Map<string, ResponseRow[]>();
-  for (const r of responses) byCompetence.set(r.competence, [...(byCompetence.get(r.competence) ?? []), r]);
+  // A competence is listed only once it has an answer: each list holds at least one row.
+  const byCompetence = new Map<string, [ResponseRow, ...ResponseRow[]]>();
+  for (const r of responses) {
+    const rows = byCompetence.get(r.competence);
+    if (rows) rows.push(r);
+    else byCompetence.set(r.competence, [r]);
+  }
   const competences = [...byCompetence.entries()]
     .map(([competence, rows]) => {
       const estimate = eap(
@@ -18,7 +23,7 @@ export function storedResultOf(outcome: Extract<StepResult, { done: true }>, res
         DEFAULT_ENGINE_OPTIONS.grid,
         { mean: result.theta, sd: 1 },
       );
-      return { competence, area: rows[0]!.area, level: levelOf(estimate.theta), answered: rows.length, correct: rows.filter((r) => r.correct).length };
+      return { competence, area: rows[0].area, level: levelOf(estimate.theta), answered: rows.length, correct: rows.filter((r) => r.correct).length };
     })
     .sort((x, y) => x.competence.localeCompare(y.competence, 'en', { numeric: true }));
   return {

@@ -66,8 +66,10 @@ export async function runCalibration(
     for (;;) {
       const page = await listAnswersForCalibration(deps.stores.cells[jurisdiction].db, after, PAGE);
       for (const row of page) responses.push({ examinee: row.assessment_id, item: row.item_id, correct: row.correct ? 1 : 0 });
-      if (page.length < PAGE || responses.length >= MAX_ANSWERS) break;
-      after = page[page.length - 1]!.id;
+      const lastRow = page.at(-1);
+      // A short page (an empty one too) is the last.
+      if (!lastRow || page.length < PAGE || responses.length >= MAX_ANSWERS) break;
+      after = lastRow.id;
     }
   }
   const current = await listItemParameters(deps.stores.control.db);
@@ -78,7 +80,9 @@ export async function runCalibration(
   const result = known.length === 0 ? null : calibrate2pl(known, { start, ...(options.minAnswers ? { minAnswers: options.minAnswers } : {}) });
 
   const items = (result?.items ?? []).map((item) => {
-    const row = byId.get(item.item)!;
+    // Only answers to known items were calibrated, so each calibrated item has its row.
+    const row = byId.get(item.item);
+    if (!row) throw new Error(`Calibration: item ${item.item} was calibrated but is not in the bank`);
     return { ...item, key: row.key, before: { a: row.a, b: row.b, c: row.c } };
   });
   let updated = 0;

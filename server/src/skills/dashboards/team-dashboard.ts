@@ -37,9 +37,14 @@ export async function managedTeams(deps: SkillsDeps, actorOrNull: Actor | null):
   // Administrators and managers of an organisation may open any of its teams' dashboards: list them.
   const overseen = [...actor.memberships.entries()].filter(([, roles]) => roles.includes('admin') || roles.includes('manager')).map(([id]) => id);
   const more = overseen.length === 0 ? [] : await teamsOfOrganisations(deps.stores, overseen);
+  // A team both managed and overseen is listed once, where it first appears.
   const seen = new Set<string>();
   return [...managed, ...more]
-    .filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)))
+    .filter((t) => {
+      if (seen.has(t.id)) return false;
+      seen.add(t.id);
+      return true;
+    })
     .map((t) => ({ id: t.id, name: t.name, organisationId: t.organisationId }));
 }
 

@@ -36,7 +36,9 @@ export async function skillsOverview(deps: SkillsDeps, actorOrNull: Actor | null
     listPathProgress(db, actor.principalId),
   ]);
   const latest = history.find((a) => a.status === 'completed') ?? null;
-  const profile = framework.profiles.find((p) => p.id === choice) ?? framework.profiles.find((p) => p.id === DEFAULT_PROFILE_ID)!;
+  const profile = framework.profiles.find((p) => p.id === choice) ?? framework.profiles.find((p) => p.id === DEFAULT_PROFILE_ID);
+  // The default profile is one of the built-in TARGET_PROFILES, which every resolved framework lists.
+  if (!profile) throw new Error(`Skills: the default target profile ${DEFAULT_PROFILE_ID} is missing from the framework`);
   const result = latest?.result ?? null;
   const { gaps, strengths } = gapsOf(result, profile.required, (id) => {
     const c = competences.get(id);

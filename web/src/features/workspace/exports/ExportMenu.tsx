@@ -52,7 +52,9 @@ function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string;
   };
 
   const onMenuKey = (event: KeyboardEvent) => {
-    const current = items.current.findIndex((el) => el === document.activeElement);
+    // Widened to Element so the focused element (any Element) can be looked up without a cast.
+    const menuItems: readonly (Element | null)[] = items.current;
+    const current = menuItems.indexOf(document.activeElement);
     const move = (to: number) => {
       event.preventDefault();
       items.current[(to + FORMATS.length) % FORMATS.length]?.focus();
