@@ -125,7 +125,13 @@ describe('an organisation’s items', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toMatchObject({ path: 'body.competence', code: 'unknown_competence' });
     expect((await create(s.camille!, ORG, { ...single(), level: 9 })).status).toBe(400);
-    expect((await create(s.camille!, ORG, { ...single(), fr: { ...single().fr, stem: 'x'.repeat(1001) } })).status).toBe(400);
+    // The editor says each in the trainer's words from the code and its details, not zod's English.
+    const tooLong = await create(s.camille!, ORG, { ...single(), fr: { ...single().fr, stem: 'x'.repeat(1001) } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors).toEqual([{ path: 'body.fr.stem', code: 'too_big', params: { origin: 'string', maximum: 1000, inclusive: true }, message: expect.any(String) }]);
+    expect(tooLong.body.errors[0].message).not.toMatch(/Too big|expected/);
+    const pasted = await create(s.camille!, ORG, { ...single(), en: { ...single().en, stem: 'Copied\u000bfrom a document?' } });
+    expect(pasted.body.errors).toEqual([expect.objectContaining({ path: 'body.en.stem', code: 'invalid_text' })]);
     expect((await create(s.camille!, ORG, { ...single(), key: 'mine-01' })).status).toBe(400);
     expect((await create(s.camille!, ORG, { ...single(), status: 'live' })).status).toBe(400);
   });
@@ -221,7 +227,10 @@ describe('import and export', () => {
     const lines = report.body.items;
     expect(lines.map((l: { outcome: string }) => l.outcome)).toEqual(['created', 'created', 'error', 'error', 'error', 'error']);
     expect(lines[2].errors).toEqual([{ path: 'correct', code: 'correct_single' }]);
-    expect(lines[3].errors[0].path).toBe('level');
+    // A wrong shape is said by stable codes and details (the web words them), never zod's English message.
+    expect(lines[3].errors).toEqual([{ path: 'level', code: 'invalid_type', params: { expected: 'number', received: 'string' } }]);
+    expect(lines[4].errors).toEqual([{ path: '', code: 'invalid_type', params: { expected: 'object', received: 'string' } }]);
+    expect(JSON.stringify(lines)).not.toMatch(/Invalid input|expected number/);
     expect(lines[5].errors.map((e: { path: string }) => e.path)).toContain('fr.options');
 
     const first = (await call(s.camille!, 'GET', `/api/skills/items/${lines[0].id}`)).body;

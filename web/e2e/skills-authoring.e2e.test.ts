@@ -326,12 +326,10 @@ describeInBrowser('skills authoring', () => {
     await expectAxeClean(tab);
     await shot(tab, 'import-not-export');
 
-    // Refused by the server as a whole (a field it does not know): its reasons, in words.
+    // Refused by the server as a whole (a field it does not know): its reasons, in words, naming the field.
     await importFile({ format: 'entente-skills-items', version: 1, items: [], extra: true });
     await fileError.filter({ hasText: t(locale, 'skillsAuthoring.import.refused') }).waitFor();
-    expect(await fileError.locator('li').allTextContents()).toEqual([
-      t(locale, 'skillsAuthoring.import.reason', { field: t(locale, 'skillsAuthoring.path.file'), message: t(locale, 'skillsAuthoring.field.unrecognized_keys') }),
-    ]);
+    expect(await fileError.locator('li').allTextContents()).toEqual(['Fichier : Le champ « extra » n’est pas connu d’Entente : retirez-le.']);
 
     // A mixed file: the good question is created, the bad one skipped with its reasons.
     const good = {
@@ -343,20 +341,26 @@ describeInBrowser('skills authoring', () => {
       en: { stem: 'Imported: what do you do before opening an attachment?', options: ['Check the sender', 'Open it at once', 'Forward it to all'], explanation: 'Check first.' },
     };
     const bad = { ...good, fr: { ...good.fr, stem: '' } };
-    await importFile({ format: 'entente-skills-items', version: 1, items: [good, bad] });
+    // Wrong-shaped: zod refuses it before any authoring rule; the trainer reads it in French all the same.
+    const misshapen = { ...good, level: 'trois', fr: { ...good.fr, stem: 'x'.repeat(1001) } };
+    await importFile({ format: 'entente-skills-items', version: 1, items: [good, bad, misshapen] });
     const summary = panel.locator('.notice');
     await summary.waitFor();
-    expect(await summary.textContent()).toBe(t(locale, 'skillsAuthoring.import.summary', { created: 1, updated: 0, unchanged: 0, errors: 1 }));
+    expect(await summary.textContent()).toBe(t(locale, 'skillsAuthoring.import.summary', { created: 1, updated: 0, unchanged: 0, errors: 2 }));
     expect((await focused(tab)).className).toBe('notice');
     expect(await fileError.count()).toBe(0);
     const lines = panel.locator('table tbody tr');
-    expect(await lines.count()).toBe(2);
+    expect(await lines.count()).toBe(3);
     expect(await lines.nth(0).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.created'));
     expect(await lines.nth(1).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
     const stemInFrench = t(locale, 'skillsAuthoring.path.inLanguage', { field: t(locale, 'skillsAuthoring.editor.stem'), language: t(locale, 'skillsAuthoring.path.lang.fr') });
     expect(await lines.nth(1).locator('li').allTextContents()).toContain(
       t(locale, 'skillsAuthoring.import.reason', { field: stemInFrench, message: t(locale, 'skillsAuthoring.field.required') }),
     );
+    expect(await lines.nth(2).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
+    // Numbers are formatted the French way (a narrow no-break space in « 1 000 »): compared as plain spaces.
+    const reasons = (await lines.nth(2).locator('li').allTextContents()).map((r) => r.replace(/[\u202f\u00a0]/g, ' '));
+    expect(reasons).toEqual(['Niveau : Il faut ici un nombre, et non un texte.', 'Énoncé en français (France) : 1 000 caractères au plus.']);
     await tab.locator('table.authoring-items tbody tr').filter({ hasText: 'Importée : que faire avant d’ouvrir une pièce jointe ?' }).waitFor();
     await expectAxeClean(tab);
     await shot(tab, 'import-report');

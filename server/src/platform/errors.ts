@@ -1,3 +1,5 @@
+import type { FieldParams } from '../../../common/src/field-issues.ts';
+
 /**
  * Errors a user or client can cause, thrown by use cases and turned into RFC 9457 problem details
  * by the HTTP layer. `slug` is stable: it makes the problem type `urn:entente:problem:<slug>` and
@@ -60,6 +62,8 @@ export interface FieldError {
   message: string;
   /** Stable code of the problem with this field (zod's issue codes for schema validation). */
   code?: string;
+  /** Stable details of some codes (a limit, the values allowed…): common/src/field-issues.ts. */
+  params?: FieldParams;
 }
 
 export interface AppErrorOptions {

@@ -2,7 +2,8 @@
  * Messages of the trainers' and administrators' skills screens (`skillsAuthoring.*`): the item
  * bank (list, editor with preview, status, import and export) and an organisation's own
  * competences and target profiles (web/src/features/skills-authoring). Field codes are those of
- * server/src/skills/items/authoring.ts and framework/framework-admin.ts.
+ * server/src/skills/items/authoring.ts and framework/framework-admin.ts, and zod's, worded with
+ * their params by common/src/skills-field-issues.ts.
  */
 export const skillsAuthoring = {
   'fr-FR': {
@@ -118,6 +119,30 @@ export const skillsAuthoring = {
     'skillsAuthoring.field.invalid': 'Valeur non valable.',
     'skillsAuthoring.field.invalid_type': 'Valeur manquante ou d’un type inattendu.',
     'skillsAuthoring.field.unrecognized_keys': 'Contient un champ qu’Entente ne connaît pas : retirez-le.',
+    'skillsAuthoring.field.unrecognized_keys.keys':
+      '{count, plural, one {Le champ {keys} n’est pas connu d’Entente : retirez-le.} other {Les champs {keys} ne sont pas connus d’Entente : retirez-les.}}',
+    'skillsAuthoring.field.invalid_type.expected':
+      'Il faut ici {expected, select, string {un texte} number {un nombre} int {un nombre entier} boolean {true ou false} array {une liste} object {un objet JSON} other {une valeur d’un autre type}}.',
+    'skillsAuthoring.field.invalid_type.received':
+      'Il faut ici {expected, select, string {un texte} number {un nombre} int {un nombre entier} boolean {true ou false} array {une liste} object {un objet JSON} other {une valeur d’un autre type}}, et non {received, select, string {un texte} number {un nombre} decimal {un nombre décimal} boolean {true ou false} array {une liste} object {un objet} null {null} other {une valeur d’un autre type}}.',
+    'skillsAuthoring.field.too_big': 'Valeur trop longue ou trop grande.',
+    'skillsAuthoring.field.too_big.string': '{limit, plural, one {# caractère} other {# caractères}} au plus.',
+    'skillsAuthoring.field.too_big.array': '{limit, plural, one {# élément} other {# éléments}} au plus.',
+    'skillsAuthoring.field.too_big.number': '{limit, number} au plus.',
+    'skillsAuthoring.field.too_big.number_exclusive': 'Moins de {limit, number}.',
+    'skillsAuthoring.field.too_small': 'Valeur trop courte ou trop petite.',
+    'skillsAuthoring.field.too_small.string': 'Au moins {limit, plural, one {# caractère} other {# caractères}}.',
+    'skillsAuthoring.field.too_small.array': 'Au moins {limit, plural, one {# élément} other {# éléments}}.',
+    'skillsAuthoring.field.too_small.number': 'Au moins {limit, number}.',
+    'skillsAuthoring.field.too_small.number_exclusive': 'Plus de {limit, number}.',
+    'skillsAuthoring.field.invalid_value': 'Valeur non prévue.',
+    'skillsAuthoring.field.invalid_value.values': '{count, plural, one {Valeur non prévue : {values} attendu.} other {Valeur non prévue ; valeurs possibles : {values}.}}',
+    'skillsAuthoring.field.invalid_format': 'Format non valable.',
+    'skillsAuthoring.field.invalid_format.competence': 'De 1.1 à 5.4 (DigComp), ou « org- » suivi de minuscules, de chiffres et de tirets (compétence de l’organisation).',
+    'skillsAuthoring.field.invalid_format.key': 'Minuscules, chiffres, points et tirets seulement (64 au plus), en commençant par une lettre ou un chiffre.',
+    'skillsAuthoring.field.invalid_format.uuid': 'Identifiant UUID attendu.',
+    'skillsAuthoring.field.invalid_text': 'Contient un caractère invisible ou mal encodé, souvent venu d’un copier-coller : retirez-le.',
+    'skillsAuthoring.field.quoted': '« {text} »',
 
     'skillsAuthoring.export': 'Exporter la banque (JSON)',
     'skillsAuthoring.import.legend': 'Importer des questions',
@@ -150,6 +175,12 @@ export const skillsAuthoring = {
     'skillsAuthoring.path.level': 'Niveau',
     'skillsAuthoring.path.parameters': 'Paramètres',
     'skillsAuthoring.path.items': 'Liste des questions',
+    'skillsAuthoring.path.acceptedOne': 'Réponse acceptée {n}',
+    'skillsAuthoring.path.parameter': '{name, select, a {Discrimination (a)} b {Difficulté (b)} c {Pseudo-hasard (c)} other {Paramètre {name}}}',
+    'skillsAuthoring.path.format': 'Format du fichier',
+    'skillsAuthoring.path.version': 'Version du fichier',
+    'skillsAuthoring.path.organisation': 'Organisation d’origine du fichier',
+    'skillsAuthoring.path.exportedAt': 'Date de l’export',
     'skillsAuthoring.path.inLanguage': '{field} {language}',
     'skillsAuthoring.path.lang.fr': 'en français (France)',
     'skillsAuthoring.path.lang.frCA': 'en français (Québec)',
@@ -206,6 +237,7 @@ export const skillsAuthoring = {
     'skillsAuthoring.import.version': 'Ce fichier d’exportation est en version {version}, que cette installation ne sait pas lire (version 1 attendue).',
     'skillsAuthoring.import.tooMany': 'Ce fichier contient {count, number} questions : 1 000 au plus par importation. Découpez-le en plusieurs fichiers.',
     'skillsAuthoring.profiles.role.manager': 'Gestionnaire',
+    'skillsAuthoring.path.exportedAt': 'Date de l’exportation',
   },
   en: {
     'skillsAuthoring.nav.label': 'Skills administration',
@@ -318,6 +350,30 @@ export const skillsAuthoring = {
     'skillsAuthoring.field.invalid': 'Invalid value.',
     'skillsAuthoring.field.invalid_type': 'Missing, or a value of the wrong type.',
     'skillsAuthoring.field.unrecognized_keys': 'Holds a field Entente does not know: remove it.',
+    'skillsAuthoring.field.unrecognized_keys.keys':
+      '{count, plural, one {Entente does not know the field {keys}: remove it.} other {Entente does not know the fields {keys}: remove them.}}',
+    'skillsAuthoring.field.invalid_type.expected':
+      'This must be {expected, select, string {text} number {a number} int {a whole number} boolean {true or false} array {a list} object {a JSON object} other {a value of another type}}.',
+    'skillsAuthoring.field.invalid_type.received':
+      'This must be {expected, select, string {text} number {a number} int {a whole number} boolean {true or false} array {a list} object {a JSON object} other {a value of another type}}, not {received, select, string {text} number {a number} decimal {a decimal number} boolean {true or false} array {a list} object {an object} null {null} other {a value of another type}}.',
+    'skillsAuthoring.field.too_big': 'Value too long or too large.',
+    'skillsAuthoring.field.too_big.string': '{limit, plural, one {# character} other {# characters}} at most.',
+    'skillsAuthoring.field.too_big.array': '{limit, plural, one {# element} other {# elements}} at most.',
+    'skillsAuthoring.field.too_big.number': '{limit, number} at most.',
+    'skillsAuthoring.field.too_big.number_exclusive': 'Less than {limit, number}.',
+    'skillsAuthoring.field.too_small': 'Value too short or too small.',
+    'skillsAuthoring.field.too_small.string': 'At least {limit, plural, one {# character} other {# characters}}.',
+    'skillsAuthoring.field.too_small.array': 'At least {limit, plural, one {# element} other {# elements}}.',
+    'skillsAuthoring.field.too_small.number': 'At least {limit, number}.',
+    'skillsAuthoring.field.too_small.number_exclusive': 'More than {limit, number}.',
+    'skillsAuthoring.field.invalid_value': 'Unexpected value.',
+    'skillsAuthoring.field.invalid_value.values': '{count, plural, one {Unexpected value: {values} expected.} other {Unexpected value; possible values: {values}.}}',
+    'skillsAuthoring.field.invalid_format': 'Invalid format.',
+    'skillsAuthoring.field.invalid_format.competence': '1.1 to 5.4 (DigComp), or “org-” followed by lowercase letters, digits and hyphens (the organisation’s own competence).',
+    'skillsAuthoring.field.invalid_format.key': 'Lowercase letters, digits, dots and hyphens only (64 at most), starting with a letter or a digit.',
+    'skillsAuthoring.field.invalid_format.uuid': 'A UUID is expected.',
+    'skillsAuthoring.field.invalid_text': 'Holds an invisible or badly encoded character, often from a copy and paste: remove it.',
+    'skillsAuthoring.field.quoted': '“{text}”',
 
     'skillsAuthoring.export': 'Export the bank (JSON)',
     'skillsAuthoring.import.legend': 'Import questions',
@@ -350,6 +406,12 @@ export const skillsAuthoring = {
     'skillsAuthoring.path.level': 'Level',
     'skillsAuthoring.path.parameters': 'Parameters',
     'skillsAuthoring.path.items': 'List of questions',
+    'skillsAuthoring.path.acceptedOne': 'Accepted answer {n}',
+    'skillsAuthoring.path.parameter': '{name, select, a {Discrimination (a)} b {Difficulty (b)} c {Pseudo-guessing (c)} other {Parameter {name}}}',
+    'skillsAuthoring.path.format': 'File format',
+    'skillsAuthoring.path.version': 'File version',
+    'skillsAuthoring.path.organisation': 'Organisation the file comes from',
+    'skillsAuthoring.path.exportedAt': 'Export date',
     'skillsAuthoring.path.inLanguage': '{field} {language}',
     'skillsAuthoring.path.lang.fr': 'in French (France)',
     'skillsAuthoring.path.lang.frCA': 'in French (Québec)',

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { fieldIssueDetails } from '../field-issues.ts';
 import type { Logger } from '../logger.ts';
 
 const FIELD_CODES = new Set(['invalid_type', 'unrecognized_keys', 'too_small', 'too_big', 'invalid_format', 'invalid_value']);
@@ -40,6 +41,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
             path: e.path,
             message: e.code ? formatMessage(locale, FIELD_CODES.has(e.code) ? `errors.field.${e.code}` : 'errors.field.invalid') : e.message,
             ...(e.code ? { code: e.code } : {}),
+            // What a client needs to say the problem in its own words (the skills authoring screens do).
+            ...(e.params ? { params: e.params } : {}),
           })),
         }
       : {}),
@@ -61,7 +64,7 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
       errors: fastifyError.validation.map((v) => ({
         path: `${fastifyError.validationContext ?? 'body'}${v.instancePath === '/' ? '' : v.instancePath || ''}`.replaceAll('/', '.'),
         message: v.message ?? 'invalid',
-        code: v.keyword,
+        ...fieldIssueDetails(v.keyword, v.params),
       })),
     });
   }

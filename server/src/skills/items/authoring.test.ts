@@ -96,8 +96,14 @@ describe('item authoring rules', () => {
   it('refuses malformed or unbounded shapes before any rule', () => {
     const parsed = itemShape.safeParse({ ...single, level: 9, fr: { ...single.fr, stem: 'x'.repeat(1001) }, extra: 1 });
     expect(parsed.success).toBe(false);
-    const paths = shapeErrors(parsed.error!).map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['level', 'fr.stem', '']));
+    const errors = shapeErrors(parsed.error!);
+    expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['level', 'fr.stem', '']));
+    // Stable codes and details for the web to word in the trainer's language.
+    expect(errors.map(({ path, code, params }) => ({ path, code, params }))).toEqual([
+      { path: 'level', code: 'too_big', params: { origin: 'number', maximum: 8, inclusive: true } },
+      { path: 'fr.stem', code: 'too_big', params: { origin: 'string', maximum: 1000, inclusive: true } },
+      { path: '', code: 'unrecognized_keys', params: { keys: ['extra'] } },
+    ]);
     expect(itemShape.safeParse({ ...single, correct: Array.from({ length: 11 }, (_, i) => i % 10) }).success).toBe(false);
     expect(itemShape.safeParse({ ...single, competence: '../x' }).success).toBe(false);
     expect(fileItemShape.safeParse({ ...single, key: 'Bad Key' }).success).toBe(false);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storableText } from '../text.ts';
 import type { FieldError } from '../../platform/errors.ts';
+import { fieldIssueDetails } from '../../platform/field-issues.ts';
 import { normaliseShortAnswer } from './scoring.ts';
 import type { AuthoredItem, ItemContent } from './types.ts';
 
@@ -62,12 +63,17 @@ export const fileItemShape = z
   .strict();
 export type FileItem = z.infer<typeof fileItemShape>;
 
-/** zod's issues as field errors (path joined with dots, zod's code). */
+/**
+ * zod's issues as field errors: the path joined with dots, the code and its details
+ * (platform/field-issues.ts), which the web says in the trainer's language; zod's English message
+ * stays only as the API's fallback. Parse with `reportInput` for `invalid_type` to tell a missing
+ * field from a value of the wrong kind.
+ */
 export function shapeErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.'),
-    message: issue.message,
-    code: issue.code,
+  return error.issues.map(({ code, path, message, ...details }) => ({
+    path: [prefix, ...path.map(String)].filter((p) => p !== '').join('.'),
+    message,
+    ...fieldIssueDetails(code, details),
   }));
 }
 

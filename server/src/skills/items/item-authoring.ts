@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FieldIssue } from '../../../../common/src/field-issues.ts';
 import type { ItemAuthoringView } from '../../../../common/src/skills.ts';
 import type { Actor } from '../../identity/actor.ts';
 import type { RequestMeta } from '../../identity/roles.ts';
@@ -301,7 +302,7 @@ export interface ImportLine {
   key: string | null;
   outcome: ImportOutcome;
   id?: string;
-  errors?: { path: string; code: string }[];
+  errors?: FieldIssue[];
 }
 export interface ImportReport {
   created: number;
@@ -344,10 +345,12 @@ export async function importItems(
   const lines: ImportLine[] = [];
   const seenKeys = new Set<string>();
   for (const [index, raw] of rawItems.entries()) {
-    const parsed = fileItemShape.safeParse(raw);
+    // With the input in the issues, a missing field is told from one of the wrong kind (only the kind is reported).
+    const parsed = fileItemShape.safeParse(raw, { reportInput: true });
     const rawKey = typeof (raw as { key?: unknown })?.key === 'string' ? String((raw as { key: string }).key).slice(0, 64) : null;
     if (!parsed.success) {
-      lines.push({ index, key: rawKey, outcome: 'error', errors: shapeErrors(parsed.error).map(({ path, code }) => ({ path, code: code ?? 'invalid' })) });
+      const errors = shapeErrors(parsed.error).map(({ path, code, params }) => ({ path, code: code ?? 'invalid', ...(params ? { params } : {}) }));
+      lines.push({ index, key: rawKey, outcome: 'error', errors });
       continue;
     }
     const item = normaliseItem(parsed.data);

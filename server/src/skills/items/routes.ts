@@ -51,7 +51,19 @@ const importLine = z.object({
   key: z.string().nullable(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'error']),
   id: z.uuid().optional(),
-  errors: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
+  errors: z
+    .array(
+      z.object({
+        path: z.string(),
+        code: z.string(),
+        params: z
+          .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+          .optional()
+          .describe('Details of some codes: a limit, the values allowed, the keys not known, the kind of value received'),
+      }),
+    )
+    .optional()
+    .describe('Why the item was skipped: where (dotted path) and what (stable code), to say in the reader’s language'),
 });
 const importReport = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errors: z.number().int(), items: z.array(importLine) });
 

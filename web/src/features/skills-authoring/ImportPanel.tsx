@@ -76,7 +76,7 @@ export function ImportPanel(props: { text: AuthoringText; scope: Scope; onImport
       if (problem instanceof AuthoringProblem && problem.fields.length > 0)
         refuse({
           text: a('skillsAuthoring.import.refused'),
-          reasons: problem.fields.map((f) => a('skillsAuthoring.import.reason', { field: f.path ? place(f.path) : a('skillsAuthoring.path.file'), message: field(f.code) })),
+          reasons: problem.fields.map((f) => a('skillsAuthoring.import.reason', { field: f.path ? place(f.path) : a('skillsAuthoring.path.file'), message: field(f) })),
         });
       else refuse({ text: text.problem(problem) });
     } finally {
@@ -155,7 +155,7 @@ export function ImportPanel(props: { text: AuthoringText; scope: Scope; onImport
                   {(line.errors ?? []).length > 0 && (
                     <ul>
                       {(line.errors ?? []).map((e) => (
-                        <li key={`${e.path}-${e.code}`}>{a('skillsAuthoring.import.reason', { field: place(e.path), message: field(e.code) })}</li>
+                        <li key={`${e.path}-${e.code}`}>{a('skillsAuthoring.import.reason', { field: place(e.path), message: field(e) })}</li>
                       ))}
                     </ul>
                   )}

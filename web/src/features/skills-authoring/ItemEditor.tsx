@@ -68,7 +68,7 @@ export function ItemEditor(props: {
 
   const issueAt = (path: string) => {
     const found = issues.find((i) => i.path === path);
-    return found ? field(found.code) : null;
+    return found ? field(found) : null;
   };
   /** Props that tie an input to its error: aria-invalid and aria-describedby (with an optional hint). */
   const invalidProps = (path: string, hint?: string) => {

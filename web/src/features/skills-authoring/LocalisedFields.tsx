@@ -34,7 +34,7 @@ export function LocalisedFields(props: {
             {props.multiline ? <textarea rows={3} {...common} /> : <input type="text" {...common} />}
             {issue && (
               <p id={`${id}-error`} className="authoring-error">
-                {field(issue.code)}
+                {field(issue)}
               </p>
             )}
           </div>

@@ -114,7 +114,7 @@ export function ProfileEditor(props: {
                 </select>
                 {issue && (
                   <p id={`${id}-error`} className="authoring-error">
-                    {field(issue.code)}
+                    {field(issue)}
                   </p>
                 )}
               </li>

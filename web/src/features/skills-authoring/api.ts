@@ -1,3 +1,4 @@
+import type { FieldIssue, FieldParams } from '@entente/common/field-issues.ts';
 import type { FrameworkView, ItemAuthoringView, ItemKind } from '@entente/common/skills.ts';
 import { getJson, Problem, problemOf } from '../../app/api.ts';
 import { fetchMe } from '../../app/me.ts';
@@ -12,10 +13,7 @@ import { fetchMe } from '../../app/me.ts';
 export type Scope = string | null;
 
 export type AuthoringItem = ItemAuthoringView & { version: number; source: 'starter' | 'authored' | 'imported'; problems: FieldIssue[] };
-export interface FieldIssue {
-  path: string;
-  code: string;
-}
+export type { FieldIssue };
 export interface ItemBody {
   competence: string;
   level: number;
@@ -80,9 +78,18 @@ async function change<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?:
     const problem = await problemOf(response);
     let fields: FieldIssue[] = [];
     try {
-      const parsed = (await copy.json()) as { errors?: { path?: unknown; code?: unknown }[] };
+      const parsed = (await copy.json()) as { errors?: { path?: unknown; code?: unknown; params?: unknown }[] };
       fields = (parsed.errors ?? []).flatMap((e) =>
-        typeof e.path === 'string' ? [{ path: e.path.replace(/^body\.?/, ''), code: typeof e.code === 'string' ? e.code : 'invalid' }] : [],
+        typeof e.path === 'string'
+          ? [
+              {
+                path: e.path.replace(/^body\.?/, ''),
+                code: typeof e.code === 'string' ? e.code : 'invalid',
+                // The details of the code (a limit, the values allowed…), said in words by text.ts.
+                ...(e.params !== null && typeof e.params === 'object' && !Array.isArray(e.params) ? { params: e.params as FieldParams } : {}),
+              },
+            ]
+          : [],
       );
     } catch {
       // not JSON: the status says enough
