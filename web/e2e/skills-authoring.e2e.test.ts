@@ -518,7 +518,7 @@ describeInBrowser('skills authoring', () => {
     await ready(tab);
     const editor = tab.locator('section.authoring-editor');
     const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
-    const { dialog, keepEdits, discard } = discardDialog(tab, locale);
+    const { keepEdits, discard } = discardDialog(tab, locale);
     const frameworkTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.framework') });
 
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
