@@ -4,7 +4,9 @@
  *  - examinees: θ ~ N(0, 1), seeded; 10,000 by default, fewer with BENCH_CAT_EXAMINEES=n for a
  *    quick check. Each answers as the model says (correct with probability P(θ) of the item).
  *  - banks: (1) a synthetic calibrated bank of 400 items, a = exp(N(ln 1.2, 0.25)), b ~ N(0, 1),
- *    c = 0, 80 per DigComp area spread over the area's competences; (2) the starter bank
+ *    c = 0, a fifth per DigComp area (80) spread over the area's competences; another size with
+ *    BENCH_CAT_BANK_ITEMS=n (100 to 20,000; same seed, so a larger bank begins with the same
+ *    items as a smaller one and only adds to it); (2) the starter bank
  *    (server/src/skills/items/starter/*.ts) with provisionalParameters(level): there the simulated
  *    examinees answer by those same provisional parameters, so its figures say what the bank's
  *    shape (a = 1, b on 8 values) allows, not how well it measures real agents.
@@ -57,7 +59,23 @@ function examineesFromEnvironment(): number {
   if (!Number.isInteger(value) || value < 10 || value > 1_000_000) throw new Error(`BENCH_CAT_EXAMINEES must be an integer from 10 to 1,000,000 (got ${raw})`);
   return value;
 }
-export const DEFAULT_CAT: CatBenchSettings = { examinees: examineesFromEnvironment(), bankSize: 400, seed: 20260331 };
+
+/** The synthetic bank's size when BENCH_CAT_BANK_ITEMS does not set it (issue 8's « e.g. 400 items »). */
+export const DEFAULT_BANK_ITEMS = 400;
+
+/**
+ * At least 100 items, so that each area (a fifth of the bank) can fill the longest test's share
+ * (40 items, 8 an area) several times over; at most 20,000, past which a run at 10,000 examinees
+ * takes hours (each step scans the bank).
+ */
+function bankItemsFromEnvironment(): number {
+  const raw = process.env.BENCH_CAT_BANK_ITEMS;
+  if (raw === undefined || raw === '') return DEFAULT_BANK_ITEMS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100 || value > 20_000) throw new Error(`BENCH_CAT_BANK_ITEMS must be an integer from 100 to 20,000 (got ${raw})`);
+  return value;
+}
+export const DEFAULT_CAT: CatBenchSettings = { examinees: examineesFromEnvironment(), bankSize: bankItemsFromEnvironment(), seed: 20260331 };
 
 /** DigComp 2.2 competences per area: 3, 6, 4, 4, 4 (21 in all). */
 const COMPETENCES: Record<AreaId, string[]> = {
@@ -428,10 +446,13 @@ export async function catBench(settings: CatBenchSettings): Promise<CatBenchResu
 }
 
 export function printCat(result: CatBenchResult): void {
-  const { examinees } = result.settings;
+  const { examinees, bankSize, seed } = result.settings;
   const o = DEFAULT_ENGINE_OPTIONS;
   const rows = result.banks.flatMap((b) => b.variants.map((v) => ({ b, v })));
   const x = result.exposure;
+  console.log(
+    `Synthetic bank: ${bankSize} items${bankSize === DEFAULT_BANK_ITEMS ? ' (the default' : ` (BENCH_CAT_BANK_ITEMS; default ${DEFAULT_BANK_ITEMS}`}), a = exp(N(ln 1.2, 0.25)), b ~ N(0, 1), c = 0, a fifth per area; seed ${seed}`,
+  );
   console.log(
     'Selection rule (server/src/skills/cat/select.ts): maximum Fisher information at θ̂ (EAP), divided by 1 + the item’s exposure price, within the area furthest below its share, never the previous item’s competence; ' +
       'one of the `randomesque` best is drawn. ' +

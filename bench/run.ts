@@ -4,6 +4,7 @@
  *   npm run bench                          # cold-start, authenticated-read, sign-in, oidc-token, collab, audit, storage, then export
  *   npm run bench -- cold-start            # one of them by name
  *   BENCH_CAT_EXAMINEES=500 npm run bench -- cat   # the adaptive-test simulation, smaller than its 10,000
+ *   BENCH_CAT_BANK_ITEMS=800 npm run bench -- cat  # … on a synthetic bank of 800 items instead of 400
  *   npm run bench -- credentials           # SD-JWT VC issuance and verification against @sd-jwt/sd-jwt-vc
  *   npm run bench -- --runs=5 --duration=20
  *   npm run bench -- --wait-quiet=20       # first wait (≤ 20 min) for a 1-min load ≤ 1.5

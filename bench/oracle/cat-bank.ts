@@ -1,9 +1,11 @@
 /**
- * The synthetic bank of bench/cat (same size and seed) as JSON on stdout, for the exposure
- * oracle (cat-exposure-lp.py), which needs SciPy and is therefore outside `npm run bench`:
+ * The synthetic bank of bench/cat (same size — BENCH_CAT_BANK_ITEMS, default 400 — and seed) as
+ * JSON on stdout, for the exposure oracle (cat-exposure-lp.py), which needs SciPy and is therefore
+ * outside `npm run bench`:
  *
  *   node_modules/.bin/node bench/oracle/cat-bank.ts | python3 bench/oracle/cat-exposure-lp.py
  *   node_modules/.bin/node bench/oracle/cat-bank.ts 1000 | …   # another bank: the seed shifted by 1,000
+ *   BENCH_CAT_BANK_ITEMS=800 node_modules/.bin/node bench/oracle/cat-bank.ts | …   # 800 items, as the bench with it
  */
 import { DEFAULT_CAT, syntheticBank } from '../cat.ts';
 
