@@ -416,23 +416,33 @@ describe('space export', () => {
   });
 
   it('a space over the limits gets a clear problem, and leaves no temporary file', async () => {
-    const temporary = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('entente-export-')).length;
-    const before = await temporary();
-    const deps = {
-      stores: t.entente.stores,
-      cells: t.entente.cells,
-      audit: t.entente.audit,
-      logger: t.entente.logger,
-      content: () => t.entente.collab.store,
-      publicUrl: () => new URL(t.baseUrl),
-    };
-    const refused = await exportSpace({ ...deps, exportLimits: { maxSpaceDocuments: 1 } }, hugoActor(), spaceId, 'md', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).slug).toBe('export_too_large');
-    expect((refused as AppError).status).toBe(413);
-    const tooBig = await exportSpace({ ...deps, exportLimits: { maxSpaceBytes: 10 } }, hugoActor(), spaceId, 'md', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
-    expect((tooBig as AppError).slug).toBe('export_too_large');
-    expect(await temporary()).toBe(before);
+    // A temporary folder of this test's own (os.tmpdir() reads TMPDIR at each call; each test file
+    // is its own process): other files and processes export into the shared one at the same time,
+    // so counting there could not tell whose folder it saw.
+    const own = await mkdtemp(path.join(tmpdir(), 'entente-export-test-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      const deps = {
+        stores: t.entente.stores,
+        cells: t.entente.cells,
+        audit: t.entente.audit,
+        logger: t.entente.logger,
+        content: () => t.entente.collab.store,
+        publicUrl: () => new URL(t.baseUrl),
+      };
+      const refused = await exportSpace({ ...deps, exportLimits: { maxSpaceDocuments: 1 } }, hugoActor(), spaceId, 'md', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).slug).toBe('export_too_large');
+      expect((refused as AppError).status).toBe(413);
+      const tooBig = await exportSpace({ ...deps, exportLimits: { maxSpaceBytes: 10 } }, hugoActor(), spaceId, 'md', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
+      expect((tooBig as AppError).slug).toBe('export_too_large');
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
 
