@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startUpstreamDouble, type UpstreamDouble } from '../../server/test/support/openai-upstream.ts';
 import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
@@ -24,6 +24,7 @@ const COOPERATION = '019ac9f0-0000-7000-8000-0000000e0001';
 const WELCOME = '019ac9f0-0000-7000-8000-0000000d0001';
 const SHOTS = process.env.ENTENTE_SHOTS_DIR;
 const SENTENCE = 'Il est procédé à l’examen des demandes de télétravail par le responsable hiérarchique.';
+const LATE_SENTENCE = 'Les dossiers reçus après le quinze du mois sont traités le mois suivant.';
 
 const shot = async (tab: Page, name: string) => {
   if (SHOTS) await tab.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -48,6 +49,45 @@ async function shiftTabTo(tab: Page, name: string): Promise<void> {
     if ((await focused(tab)) === name) return;
   }
   throw new Error(`« ${name} » was not reached with Shift+Tab (focus on « ${await focused(tab)} »)`);
+}
+
+/**
+ * Waits until the proposal can be accepted; a proposal that failed fails the test at once, with
+ * the panel's own words (e.g. « Texte absent du document »), not after the timeout.
+ */
+async function proposalReady(panel: Locator): Promise<void> {
+  const accept = panel.getByRole('button', { name: 'Accepter' });
+  const error = panel.getByRole('alert');
+  await expect.poll(async () => (await error.count()) > 0 || ((await accept.count()) > 0 && (await accept.isEnabled())), { timeout: 30_000 }).toBe(true);
+  expect(await error.count() ? await error.textContent() : null).toBeNull();
+}
+
+/**
+ * What the page sends on `/collab` (its edits) is held while `hold()` is on, and sent in order on
+ * `release()`: meanwhile the server has not stored the last keystrokes, as on a loaded server or a
+ * slow network. `sockets()`: how many connections the page opened. Set up before the page is opened.
+ */
+async function holdableCollab(context: BrowserContext): Promise<{ hold(): void; release(): void; sockets(): number }> {
+  let holding = false;
+  const sockets: { server: WebSocketRoute; held: (string | Buffer)[] }[] = [];
+  await context.routeWebSocket(/\/collab(\?|$)/, (ws) => {
+    const socket = { server: ws.connectToServer(), held: [] as (string | Buffer)[] };
+    sockets.push(socket);
+    ws.onMessage((message) => {
+      if (holding) socket.held.push(message);
+      else socket.server.send(message);
+    });
+  });
+  return {
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const socket of sockets) for (const message of socket.held.splice(0)) socket.server.send(message);
+    },
+    sockets: () => sockets.length,
+  };
 }
 
 async function axeClean(tab: Page) {
@@ -88,8 +128,8 @@ describeInBrowser('Editor AI actions, no model configured', () => {
     try {
       const tab = await context.newPage();
       await tab.goto(new URL(`/espaces/${COOPERATION}/documents/${WELCOME}`, suite.app.baseUrl).href);
-      await tab.locator('.ws-prose').first().waitFor();
-      await tab.waitForTimeout(500);
+      // Once the page says the text is read-only for him (the editor's bar is drawn), not before.
+      await tab.getByText('Lecture seule : votre rôle ne permet pas de modifier le texte.', { exact: false }).waitFor();
       expect(await tab.getByRole('button', { name: 'IA', exact: true }).count()).toBe(0);
     } finally {
       await context.close();
@@ -151,8 +191,7 @@ describeInBrowser('Editor AI actions, with a model', () => {
       const panel = tab.getByTestId('ai-proposal');
       await panel.getByRole('heading', { name: 'Proposition générée par une IA' }).waitFor();
       await expect.poll(() => focused(tab)).toBe('Proposition générée par une IA');
-      const accept = panel.getByRole('button', { name: 'Accepter' });
-      await expect.poll(() => accept.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await proposalReady(panel);
       const proposed = (await panel.getByTestId('ai-proposal-text').textContent()) ?? '';
       // The double answers « Réponse de double : <what it received> »: the selection went, inside the prompt.
       expect(proposed).toContain('Réponse de double');
@@ -210,6 +249,42 @@ describeInBrowser('Editor AI actions, with a model', () => {
         .poll(() => tab.evaluate(async (url) => (await fetch(url)).text(), exportUrl), { timeout: 15_000 })
         .not.toContain('data-ai-generated');
       await axeClean(tab);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an action asked right after typing waits until the server has the typed text', async () => {
+    // The server checks the selection against the document's stored text: asked before the last
+    // keystrokes are stored, the action answered « Texte absent du document » and « Accepter »
+    // stayed disabled (a CI flake of the test above, on a loaded machine).
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    try {
+      const collab = await holdableCollab(context);
+      const tab = await openDocument(context, suite.app.baseUrl);
+      collab.hold();
+      await editorOf(tab).focus();
+      await tab.keyboard.press('Control+End');
+      await tab.keyboard.press('Enter');
+      await tab.keyboard.type(LATE_SENTENCE);
+      await tab.keyboard.press('Shift+Home');
+      await tab.getByRole('button', { name: 'IA', exact: true }).click();
+      await tab.getByRole('menuitem', { name: 'Langage clair' }).click();
+      const panel = tab.getByTestId('ai-proposal');
+      await panel.getByRole('heading', { name: 'Proposition générée par une IA' }).waitFor();
+      // The server does not have the sentence yet: the page says so, and the action waits for it.
+      expect(await tab.getByTestId('connection').textContent()).toBe('Synchronisation…');
+      collab.release();
+      await proposalReady(panel);
+      expect(await panel.getByTestId('ai-proposal-text').textContent()).toContain(LATE_SENTENCE);
+      const prompt = upstream.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+      expect(prompt.messages[1]?.content).toContain(LATE_SENTENCE);
+      await panel.getByRole('button', { name: 'Rejeter' }).click();
+      await expect.poll(() => panel.count()).toBe(0);
+      // One connection all along. The page used to replace its first socket about a second after
+      // opening it (an error in its first status report made the provider retry), often while the
+      // agent was already typing: the text then reached the server later still.
+      expect(collab.sockets()).toBe(1);
     } finally {
       await context.close();
     }

@@ -137,7 +137,7 @@ function SessionEditor({ session, user, readOnly, title, documentId }: { session
       {locked && !isRefused(snapshot.state) && <p className="ws-readonly-note">{w('workspace.editor.readOnly')}</p>}
       {editor && !locked && <Toolbar editor={editor} onImages={queueImages} />}
       {/* ── editor AI actions (helper D2): the « IA » menu and its proposals, for those who may edit ── */}
-      {editor && !locked && <AiActions editor={editor} documentId={documentId} />}
+      {editor && !locked && <AiActions editor={editor} documentId={documentId} whenSaved={session.whenSaved} />}
       {/* ── end editor AI actions ── */}
       {editor && !locked && <ImageInsert editor={editor} documentId={documentId} queue={images} onSettled={() => setImages((queued) => queued.slice(1))} />}
       <EditorContent editor={editor} className="ws-editor-content" />

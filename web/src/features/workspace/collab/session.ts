@@ -182,6 +182,12 @@ export class CollabSession {
 
   private refresh(): void {
     if (this.stopped || isRefused(this.snapshot.state)) return;
+    // The provider reports its first status (« connecting ») from inside its own constructor, before
+    // `this.provider` is assigned. Reading it then threw inside the provider's connection attempt,
+    // which it took for a failed attempt: a second socket replaced the first about a second later
+    // (later on a busy machine), often after the page said « Connecté » and the agent had begun to
+    // type. The status is recorded (onStatus); the snapshot already says « connecting ».
+    if ((this.provider as HocuspocusProvider | undefined) === undefined) return;
     // The server answers a read-only connection's updates with « not applied », so the provider's
     // count never falls back to zero: for a reader (or a commenter) it says nothing about sync.
     const unsynced = this.snapshot.readOnly ? 0 : this.provider.unsyncedChanges;
@@ -219,6 +225,38 @@ export class CollabSession {
   };
 
   getSnapshot = (): SessionSnapshot => this.snapshot;
+
+  /**
+   * Resolves once the server has stored every edit made here so far (the state is `connected`:
+   * it acknowledges an update only after storing it), so that a request about the document's
+   * current text — an AI action's selection, checked against the stored text — finds that text
+   * there rather than the text of a few keystrokes ago. Offline, it waits for the reconnection
+   * (the page says « Hors ligne » meanwhile). Resolves at once when no acknowledgement can come
+   * (refused, closed: the request then gets the server's own answer); rejects with the signal's
+   * reason when `signal` is aborted first.
+   */
+  whenSaved = (signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      // Offline too: the edits are sent on reconnection (the provider reconnects by itself).
+      const waiting = () => !this.stopped && (this.snapshot.state === 'connecting' || this.snapshot.state === 'syncing' || this.snapshot.state === 'offline');
+      if (signal?.aborted) return reject(signal.reason);
+      if (!waiting()) return resolve();
+      const stop = () => {
+        this.listeners.delete(check);
+        signal?.removeEventListener('abort', aborted);
+      };
+      const check = () => {
+        if (waiting()) return;
+        stop();
+        resolve();
+      };
+      const aborted = () => {
+        stop();
+        reject(signal?.reason);
+      };
+      this.listeners.add(check);
+      signal?.addEventListener('abort', aborted, { once: true });
+    });
 
   setUser(user: SessionUser): void {
     this.provider.setAwarenessField('user', user);

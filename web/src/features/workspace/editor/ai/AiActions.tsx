@@ -61,7 +61,20 @@ function contentOf(text: string, marks: JSONContent['marks']): JSONContent[] {
   return paragraphs.map((p) => ({ type: 'paragraph', content: [run(p)] }));
 }
 
-export function AiActions({ editor, documentId }: { editor: Editor; documentId: string }) {
+export function AiActions({
+  editor,
+  documentId,
+  whenSaved,
+}: {
+  editor: Editor;
+  documentId: string;
+  /**
+   * Resolves once the server has stored the edits made so far (the collaboration session's
+   * acknowledgement): the server checks a selection against the document's stored text, so text
+   * typed just before the action must be there first. Rejects when the signal is aborted.
+   */
+  whenSaved: (signal: AbortSignal) => Promise<void>;
+}) {
   const a = useAiText();
   const { locale } = useI18n();
   const { problem } = useWorkspaceText();
@@ -122,15 +135,20 @@ export function AiActions({ editor, documentId }: { editor: Editor; documentId: 
     const update = (change: (p: Proposal) => Proposal) => {
       if (abort.current === controller) setProposal((p) => (p ? change(p) : p));
     };
-    runTransform(
-      { documentId, action: item.action, ...(item.target ? { target: item.target } : {}), text },
-      {
-        onDelta: (piece) => update((p) => ({ ...p, text: p.text + piece })),
-        onDone: (done) => update((p) => ({ ...p, status: 'done', model: done.model, redacted: done.redacted })),
-        onError: (message) => update((p) => ({ ...p, status: 'error', error: message })),
-      },
-      controller.signal,
-    )
+    // The text just typed may still be on its way to the server, which would then answer that the
+    // selection is not in the document (ai_text_not_in_document): it goes once the server has it.
+    whenSaved(controller.signal)
+      .then(() =>
+        runTransform(
+          { documentId, action: item.action, ...(item.target ? { target: item.target } : {}), text },
+          {
+            onDelta: (piece) => update((p) => ({ ...p, text: p.text + piece })),
+            onDone: (done) => update((p) => ({ ...p, status: 'done', model: done.model, redacted: done.redacted })),
+            onError: (message) => update((p) => ({ ...p, status: 'error', error: message })),
+          },
+          controller.signal,
+        ),
+      )
       .then((summary) => {
         if (summary) update((p) => ({ ...p, status: 'done', extractive: summary.sentences.map((s) => s.text) }));
         else update((p) => (p.status === 'streaming' ? { ...p, status: 'done' } : p));
