@@ -164,4 +164,39 @@ describeInBrowser('Comments anchored in documents', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('a mention picks among those who match what is typed, even before the answer for it comes', async () => {
+    // Typing « @ », pausing, then « Émi » and Enter before the answer for « Émi » came: Enter
+    // picked the first person of the answer for « @ » (Olivier Gagnon), not Émilie Tremblay. A
+    // loaded machine makes such pauses while the first test types its mention.
+    const context = await suite.signedInContext(hugo);
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      let answer = () => {};
+      const answered = new Promise<void>((resolve) => {
+        answer = resolve;
+      });
+      // The answers for a word (not for « @ » alone) wait until the test lets them go.
+      await tab.route(/\/mentionable\?q=.+/, async (route) => {
+        await answered;
+        await route.continue().catch(() => undefined); // the field may have given up on it (aborted)
+      });
+      await select(tab, PASSAGE);
+      await panelOf(tab).getByRole('button', { name: 'Commenter' }).click();
+      const composer = panelOf(tab).getByRole('form', { name: 'Nouveau commentaire' });
+      const field = composer.getByLabel('Votre commentaire');
+      await field.pressSequentially('Qui relit ? @');
+      await tab.getByRole('option', { name: /Olivier Gagnon/ }).waitFor();
+      await field.pressSequentially('Émi');
+      // No answer for « Émi » yet: of the people listed, only those it matches remain.
+      await expect.poll(() => tab.getByRole('option').allTextContents()).toEqual(['Émilie Tremblay']);
+      await field.press('Enter');
+      await expect.poll(() => field.inputValue()).toBe('Qui relit ? @Émilie Tremblay ');
+      answer();
+      await composer.getByRole('button', { name: 'Annuler' }).click();
+      await composer.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -25,6 +25,15 @@ function mentionQuery(text: string, caret: number): { at: number; query: string 
   return match ? { at: caret - (match[2]?.length ?? 0) - 1, query: match[2] ?? '' } : null;
 }
 
+/** Accents and case aside, as the server matches names (comments.ts, `mentionCandidates`). */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+
+/** Whether `candidate` is one the server would answer for `query` (given then family name, or the reverse). */
+function matches(candidate: Candidate, query: string): boolean {
+  const wanted = fold(query.trim());
+  return !wanted || [`${candidate.givenName ?? ''} ${candidate.familyName ?? ''}`, `${candidate.familyName ?? ''} ${candidate.givenName ?? ''}`].some((name) => fold(name).includes(wanted));
+}
+
 /** A member to mention, or the offer to invite the address typed (disabled for non-owners). */
 type Option = { kind: 'agent'; candidate: Candidate } | { kind: 'invite'; email: string; enabled: boolean };
 
@@ -44,6 +53,7 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   const id = useId();
   const ref = useRef<HTMLTextAreaElement>(null);
   const [query, setQuery] = useState<{ at: number; query: string } | null>(null);
+  /** The latest answer, for the query `answered`: possibly a word typed before the one being typed now. */
   const [candidates, setCandidates] = useState<Candidate[]>([]);
   const [canShare, setCanShare] = useState(false);
   const [canInvite, setCanInvite] = useState(false);
@@ -88,7 +98,11 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
           setAnswered(query.query);
           setActive(0);
         })
-        .catch(() => setCandidates([]));
+        .catch(() => {
+          if (controller.signal.aborted) return;
+          setCandidates([]);
+          setAnswered(query.query);
+        });
     }, 150);
     return () => {
       clearTimeout(timer);
@@ -99,6 +113,7 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   const update = (text: string, caret: number) => {
     onChange(text);
     setQuery(mentionQuery(text, caret));
+    setActive(0);
   };
 
   const pick = (candidate: Candidate) => {
@@ -160,11 +175,16 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   };
 
   const open = query !== null;
+  // The answer for what is typed now, or — until it comes (a pause after « @ », then « Émi » and
+  // Enter at once) — the people of the previous answer who match what is typed now, never the
+  // others: Enter picked the first of an older, wider answer (« @Émi » mentioned Olivier Gagnon).
+  const answeredNow = query !== null && answered === query.query;
+  const shown = query === null ? [] : answeredNow ? candidates : candidates.filter((candidate) => matches(candidate, query.query));
   const address = invite && query && isAddress(query.query) ? query.query : null;
   const options: Option[] = [
-    ...candidates.map((candidate) => ({ kind: 'agent' as const, candidate })),
+    ...shown.map((candidate) => ({ kind: 'agent' as const, candidate })),
     // Only when no member matches: names never hold an `@`, so an address is nobody's name here.
-    ...(address && answered === address && candidates.length === 0 ? [{ kind: 'invite' as const, email: address, enabled: canInvite }] : []),
+    ...(address && answeredNow && shown.length === 0 ? [{ kind: 'invite' as const, email: address, enabled: canInvite }] : []),
   ];
   const listId = `${id}-mentions`;
   const hintId = `${id}-hint`;
@@ -192,6 +212,11 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
             onSubmit();
             return;
           }
+          if (open && !answeredNow && options.length === 0 && event.key === 'Enter') {
+            // Still looking for who matches: nothing to pick yet, and no line break either.
+            event.preventDefault();
+            return;
+          }
           if (!open || options.length === 0) {
             if (event.key === 'Escape' && open) setQuery(null);
             return;
@@ -213,8 +238,8 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
         }}
       />
       {open && (
-        <div id={listId} role="listbox" aria-label={c('comments.mention.list')} className="cm-mentions">
-          {options.length === 0 && (
+        <div id={listId} role="listbox" aria-label={c('comments.mention.list')} aria-busy={!answeredNow} className="cm-mentions">
+          {options.length === 0 && answeredNow && (
             <div role="option" tabIndex={-1} aria-selected="false" aria-disabled="true" id={`${listId}-none`} className="cm-mention-none">
               {c('comments.mention.none')}
             </div>
