@@ -3,8 +3,7 @@
  * holder's proof of possession and its attacks, the claims, the status lists and every way a
  * credential gets revoked, key rotation, and where the key material lives.
  */
-import { createHash, createPublicKey, randomBytes, verify as nodeVerify } from 'node:crypto';
-import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { createHash, } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
@@ -14,6 +13,7 @@ import { getStatus, presentSdJwt, verifySdJwtPresentation, verifyStatusListToken
 import { provisionAgent } from '../src/identity/provision-agent.ts';
 import { csrfTokenFor } from '../src/platform/http/csrf.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+import { owfVerifier } from './support/owf-verifier.ts';
 
 const [camille, , emilie] = DEMO_AGENTS as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
 const FR_ORG = DEMO_ORGANISATIONS[0].id;
@@ -123,26 +123,6 @@ async function verifyOurs(presentation: string, nonce: string) {
   });
 }
 
-/** The OpenWallet Foundation's verifier, its crypto on node:crypto, keys from our published JWKS. */
-function owfVerifier(holder: Holder, keys: JWK[]) {
-  const hasher = (data: string | ArrayBuffer) => new Uint8Array(createHash('sha256').update(typeof data === 'string' ? data : Buffer.from(data)).digest());
-  const check = (key: JWK) => (data: string, sig: string) =>
-    nodeVerify('sha256', Buffer.from(data), { key: createPublicKey({ key: key as Record<string, string>, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
-  return new SDJwtVcInstance({
-    hasher,
-    hashAlg: 'sha-256',
-    saltGenerator: (length: number) => randomBytes(length).toString('base64url'),
-    // Their callback gets no header: any of the issuer's published keys may have signed.
-    verifier: (data: string, sig: string) => keys.some((k) => check(k)(data, sig)),
-    kbVerifier: (data: string, sig: string, payload: { cnf?: { jwk: object } }) => (payload.cnf ? check(payload.cnf.jwk as JWK)(data, sig) : false),
-    statusListFetcher: async (uri: string) => (await fetch(uri)).text(),
-    signAlg: 'ES256',
-    kbSignAlg: 'ES256',
-    kbSigner: async () => {
-      throw new Error(`not the holder here ${holder.publicJwk.x}`);
-    },
-  } as never);
-}
 
 describe('issuers', () => {
   it('publish one key per jurisdiction, each sealed in its own cell’s keyring and nowhere else', async () => {
@@ -210,7 +190,7 @@ describe('issuance', () => {
     expect(shown).toEqual({ public_agent: true, jurisdiction: 'FR' });
     expect((ours.payload as { cnf: { jwk: JWK } }).cnf.jwk).toEqual({ kty: 'EC', crv: 'P-256', x: holder.publicJwk.x, y: holder.publicJwk.y });
 
-    const theirs = await owfVerifier(holder, await jwks('fr')).verify(presentation, { keyBindingNonce: 'n-1' } as never);
+    const theirs = await owfVerifier(await jwks('fr')).verify(presentation, { keyBindingNonce: 'n-1' } as never);
     expect(theirs.payload).toMatchObject({ iss: issuerOf('fr'), public_agent: true, jurisdiction: 'FR' });
     for (const hidden of ['given_name', 'family_name', 'organisation', 'role']) expect(theirs.payload).not.toHaveProperty(hidden);
 
@@ -245,7 +225,7 @@ describe('issuance', () => {
     expect(ours.issuer).toBe(issuerOf('qc'));
     expect(ours.claims).toMatchObject({ given_name: 'Émilie', organisation: { name: DEMO_ORGANISATIONS[2].name } });
     expect(ours.claims.organisation).not.toHaveProperty('identifier');
-    const theirs = await owfVerifier(holder, await jwks('qc')).verify(presentation, { keyBindingNonce: 'n-2' } as never);
+    const theirs = await owfVerifier(await jwks('qc')).verify(presentation, { keyBindingNonce: 'n-2' } as never);
     expect(theirs.payload).toMatchObject({ iss: issuerOf('qc'), given_name: 'Émilie' });
     // Her status list is the Québec issuer's, kept in the Québec cell.
     const { uri } = statusOf(issued.body.credential);
@@ -562,7 +542,7 @@ describe('key rotation', () => {
       const presentation = await presentSdJwt(credential, { disclose: ['jurisdiction'], holderKey: { key: holder.privateKey, alg: 'ES256' }, nonce: 'n-r', aud: VERIFIER });
       const ours = await verifyOurs(presentation, 'n-r');
       expect(ours.ok).toBe(true);
-      await expect(owfVerifier(holder, keys).verify(presentation, { keyBindingNonce: 'n-r' } as never)).resolves.toBeTruthy();
+      await expect(owfVerifier(keys).verify(presentation, { keyBindingNonce: 'n-r' } as never)).resolves.toBeTruthy();
     }
     // The status list (cached before the rotation) is signed with the new key now, and still verifies.
     const { uri, idx } = statusOf(before.body.credential);

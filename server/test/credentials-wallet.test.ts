@@ -4,9 +4,8 @@
  * tx_code), the nonce, the credential for a proof signed by the wallet's own key — checked by the
  * OpenWallet Foundation's verifier — and the attacks on each step.
  */
-import { createHash, createPublicKey, randomBytes, verify as nodeVerify } from 'node:crypto';
+import { createHash, randomBytes, } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentSdJwt } from '../src/identity/credentials/sd-jwt/index.ts';
@@ -14,6 +13,7 @@ import { DEMO_AGENTS, DEMO_COLLEAGUES, DEMO_ORGANISATIONS } from '../src/identit
 import { provisionAgent } from '../src/identity/provision-agent.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+import { owfVerifier } from './support/owf-verifier.ts';
 
 const [camille, , emilie] = DEMO_AGENTS as [(typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number], (typeof DEMO_AGENTS)[number]];
 const FR_ORG = DEMO_ORGANISATIONS[0].id;
@@ -107,21 +107,6 @@ async function fullFlow(session: TestSession, issuer: string, wallet: Wallet) {
   return credential(issuer, tok.body.access_token, await request(wallet, issuer));
 }
 
-function owfVerifier(keys: JWK[]) {
-  const hasher = (data: string | ArrayBuffer) => new Uint8Array(createHash('sha256').update(typeof data === 'string' ? data : Buffer.from(data)).digest());
-  const check = (key: JWK) => (data: string, sig: string) =>
-    nodeVerify('sha256', Buffer.from(data), { key: createPublicKey({ key: key as Record<string, string>, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
-  return new SDJwtVcInstance({
-    hasher,
-    hashAlg: 'sha-256',
-    saltGenerator: (length: number) => randomBytes(length).toString('base64url'),
-    verifier: (data: string, sig: string) => keys.some((k) => check(k)(data, sig)),
-    kbVerifier: (data: string, sig: string, payload: { cnf?: { jwk: object } }) => (payload.cnf ? check(payload.cnf.jwk as JWK)(data, sig) : false),
-    statusListFetcher: async (uri: string) => (await fetch(uri)).text(),
-    signAlg: 'ES256',
-    kbSignAlg: 'ES256',
-  } as never);
-}
 const payloadOf = (sdJwt: string) => JSON.parse(Buffer.from(sdJwt.split('~')[0]!.split('.')[1]!, 'base64url').toString('utf8'));
 
 describe('the wallet flow', () => {
