@@ -165,6 +165,50 @@ describeInBrowser('Comments anchored in documents', () => {
     }
   }, 120_000);
 
+  it('a list answer that comes back late does not take away a comment just posted', async () => {
+    // The panel polls its list every 3 s; an answer asked before a comment was posted and received
+    // after it put back the list without that comment (until the next poll), closing any form open
+    // on it. Here the next poll's answer is held back while Émilie posts, then let go.
+    const context = await suite.signedInContext(emilie);
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let held: Promise<void> | null = null;
+      await tab.route(/\/comments$/, async (route) => {
+        if (route.request().method() !== 'GET' || held) return route.continue();
+        held = (async () => {
+          const before = await route.fetch(); // the list as it is now, before the comment
+          await released;
+          await route.fulfill({ response: before }).catch(() => undefined);
+        })();
+      });
+      await expect.poll(() => held !== null, { timeout: 10_000 }).toBe(true);
+
+      await editorOf(tab).focus();
+      await select(tab, 'Premiers pas');
+      await tab.keyboard.press('Control+Alt+KeyM');
+      await panelOf(tab).getByRole('form', { name: 'Nouveau commentaire' }).waitFor();
+      await tab.keyboard.type('Posté pendant un rafraîchissement.');
+      await tab.keyboard.press('Control+Enter');
+      const thread = threadOf(tab, 'Premiers pas');
+      await thread.waitFor();
+
+      release();
+      await held;
+      // The old answer has been received; the page keeps the newer list.
+      await tab.waitForTimeout(300);
+      expect(await threadOf(tab, 'Premiers pas').count()).toBe(1);
+      await thread.getByRole('button', { name: 'Supprimer' }).click();
+      await tab.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+      await expect.poll(() => threadOf(tab, 'Premiers pas').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a mention picks among those who match what is typed, even before the answer for it comes', async () => {
     // Typing « @ », pausing, then « Émi » and Enter before the answer for « Émi » came: Enter
     // picked the first person of the answer for « @ » (Olivier Gagnon), not Émilie Tremblay. A

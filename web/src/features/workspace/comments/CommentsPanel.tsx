@@ -110,10 +110,18 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
     [spaceId],
   );
 
+  // Lists asked for, in order: an answer older than the last one shown is dropped, so a poll that
+  // comes back late cannot put back the list from before a comment just posted (and close the
+  // reply or edit form open on it).
+  const listsAsked = useRef(0);
+  const listShown = useRef(0);
   const refresh = useCallback(
     async (signal?: AbortSignal) => {
+      const request = ++listsAsked.current;
       try {
         const next = await commentsApi.list(documentId, signal);
+        if (request < listShown.current) return;
+        listShown.current = request;
         const all = next.threads.flatMap((t) => t.comments);
         const ids = new Set(all.map((m) => m.id));
         // Announce what others wrote since the last look (not one's own — those one may edit —, not the first load).
@@ -125,7 +133,7 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
         setListing(next);
         setLoadError(null);
       } catch (error) {
-        if (!signal?.aborted) setLoadError(error);
+        if (!signal?.aborted && request >= listShown.current) setLoadError(error);
       }
     },
     [documentId, c],
