@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { jsonToYDoc } from '../../server/src/workspace/content/ydoc-json.ts';
@@ -168,6 +168,60 @@ describeInBrowser('Spaces and live documents', () => {
     } finally {
       await paris.close();
       await quebec.close();
+    }
+  });
+
+  it('a silent network drop: what was typed into the dead socket and as the new one opened is kept, and the editor goes on', async () => {
+    const SKILLS = '019ac9f0-0000-7000-8000-0000000d0006';
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    const reader = await suite.signedInContext(camille, { language: 'fr-FR' });
+    // The page's /collab sockets go through here: the network can lose what the page sends (the
+    // page does not know yet), break the socket, and hold back a new socket's first messages.
+    let mode: 'up' | 'silent' | 'holding' = 'up';
+    const sockets: { page: WebSocketRoute; server: WebSocketRoute; held: (string | Buffer)[] }[] = [];
+    await context.routeWebSocket(/\/collab(\?|$)/, (page) => {
+      const socket = { page, server: page.connectToServer(), held: [] as (string | Buffer)[] };
+      sockets.push(socket);
+      page.onMessage((message) => {
+        if (mode === 'silent') return;
+        if (mode === 'holding') socket.held.push(message);
+        else socket.server.send(message);
+      });
+    });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl, SKILLS);
+      await typeAtEnd(tab, 'Avant la coupure');
+      const other = await openDocument(reader, suite.app.baseUrl, SKILLS);
+      await expect.poll(() => editorOf(other).textContent(), { timeout: 10_000 }).toContain('Avant la coupure');
+
+      // The network goes: this paragraph is lost on the way, the page still thinks it is connected.
+      mode = 'silent';
+      await typeAtEnd(tab, 'Perdu en route');
+      await tab.waitForTimeout(300);
+      // The socket breaks; the next one's first messages (ticket, resync) are held on the way…
+      mode = 'holding';
+      const before = sockets.length;
+      for (const socket of sockets) await socket.page.close({ code: 1006 }).catch(() => {});
+      await expect.poll(() => sockets.length, { timeout: 20_000 }).toBeGreaterThan(before);
+      // …while the agent starts a new paragraph: it hangs from the lost one.
+      await typeAtEnd(tab, 'Tapé au retour');
+      mode = 'up';
+      const latest = sockets[sockets.length - 1] as (typeof sockets)[number];
+      for (const message of latest.held.splice(0)) latest.server.send(message);
+
+      // The editor never stops: connected again, still editable, and everything reaches the others.
+      await expect.poll(() => connection(tab).textContent(), { timeout: 20_000 }).toContain('Connecté');
+      expect(await editorOf(tab).getAttribute('contenteditable')).toBe('true');
+      await typeAtEnd(tab, 'Et la suite');
+      for (const text of ['Perdu en route', 'Tapé au retour', 'Et la suite']) {
+        await expect.poll(() => editorOf(other).textContent(), { timeout: 15_000 }).toContain(text);
+      }
+      await expect.poll(async () => (await textOf(tab)) === (await textOf(other))).toBe(true);
+      expect(await connection(tab).textContent()).not.toContain('imbriqu');
+      await tab.screenshot({ path: '/tmp/ws-network-drop.png', fullPage: true });
+    } finally {
+      await context.close();
+      await reader.close();
     }
   });
 

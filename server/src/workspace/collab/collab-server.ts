@@ -17,7 +17,7 @@ import {
   TokenBucket,
 } from './guard-rails.ts';
 import { MalformedMessageError, readIncomingChange } from './sync-message.ts';
-import { deepestInsertion } from './update-depth.ts';
+import { measureInsertion } from './update-depth.ts';
 import { MAX_CONTENT_DEPTH } from '../../../../common/src/content-depth.ts';
 
 /**
@@ -268,9 +268,19 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       if (meta.bytes + update.byteLength > limits.maxDocumentBytes) throw refuse(connection, CLOSE.tooLarge);
       // Content nested deeper than any reader walks (Yjs itself recurses per level when deleting
       // it): refused before it is logged, so that no copy of the document ever holds it.
-      if (deepestInsertion(document, update, MAX_CONTENT_DEPTH) > MAX_CONTENT_DEPTH) {
+      const depth = measureInsertion(document, update, MAX_CONTENT_DEPTH);
+      if (depth.deepest > MAX_CONTENT_DEPTH) {
         log.info({ socketId: connection.socketId, documentId: meta.ref.documentId }, 'collaboration update nested too deep');
         throw refuse(connection, CLOSE.tooDeep);
+      }
+      // New elements hanging from content this server never received cannot be measured, so they
+      // are not taken either. After a network drop an honest client sends exactly that: what it
+      // typed into the dead socket was lost, and what it types as the new one opens goes out
+      // before its resync. Closed as "too early", it reconnects and its resync (everything this
+      // server lacks, in one piece) carries both; nothing is lost and the editor goes on.
+      if (depth.waitsForMissing) {
+        log.info({ socketId: connection.socketId, documentId: meta.ref.documentId }, 'collaboration update ahead of what it depends on');
+        throw refuse(connection, CLOSE.tooEarly);
       }
 
       try {

@@ -59,6 +59,11 @@ export const CLOSE = {
   tooLarge: { code: 4413, reason: 'too-large' },
   /** A change nesting content deeper than MAX_CONTENT_DEPTH (common/src/content-depth.ts). */
   tooDeep: { code: 4422, reason: 'too-deep' },
+  /**
+   * A change with new elements hanging from content the server never received (update-depth.ts):
+   * not taken, and the client reconnects, its resync sending what was missing with it.
+   */
+  tooEarly: { code: 4425, reason: 'too-early' },
   rateLimited: { code: 4429, reason: 'rate-limited' },
   tooManyConnections: { code: 4430, reason: 'too-many-connections' },
   malformed: { code: 4400, reason: 'malformed-message' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FRAGMENT_NAME } from '../content/ydoc-json.ts';
-import { deepestInsertion } from './update-depth.ts';
+import { deepestInsertion, measureInsertion } from './update-depth.ts';
 
 /** Runs `change` on a copy of `server`'s document and returns the update it makes. */
 function changeOn(server: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
@@ -63,13 +63,19 @@ describe('deepestInsertion', () => {
     const first = changeOn(source, (d) => quotes(d.getXmlFragment(FRAGMENT_NAME), 30));
     Y.applyUpdate(source, first);
     const second = changeOn(source, (d) => quotes(deepest(d), 10));
-    // Pending in Yjs until the first arrives: it cannot be measured, so it is over the cap.
-    expect(deepestInsertion(new Y.Doc(), second, 64)).toBe(66);
+    // Pending in Yjs until the first arrives: it cannot be measured, so it is over the cap...
+    expect(deepestInsertion(new Y.Doc(), second, 64)).toBe(65);
     expect(deepestInsertion(source, second, 64)).toBe(40);
+    // ...and measureInsertion says why: nothing known is deep, it waits for what is missing.
+    expect(measureInsertion(new Y.Doc(), second, 64)).toEqual({ deepest: 0, waitsForMissing: true });
+    expect(measureInsertion(source, second, 64)).toEqual({ deepest: 40, waitsForMissing: false });
+    // Both pieces together are measured whole: waiting for nothing, and as deep as they are.
+    expect(measureInsertion(new Y.Doc(), Y.mergeUpdates([first, second]), 64)).toEqual({ deepest: 40, waitsForMissing: false });
     // A text run waiting for its element too: text can hold text (embeds), so a chain of them
     // sent in pieces would otherwise be assembled unmeasured.
     const typed = changeOn(source, (d) => deepest(d).insert(0, [new Y.XmlText('texte')]));
     expect(deepestInsertion(new Y.Doc(), typed, 64)).toBe(65);
+    expect(measureInsertion(new Y.Doc(), typed, 64).waitsForMissing).toBe(true);
     // Characters typed into an existing run are no nested type: never measured.
     const letters = changeOn(source, (d) => deepest(d).insert(0, [new Y.XmlText('')]));
     Y.applyUpdate(source, letters);
@@ -118,5 +124,34 @@ describe('deepestInsertion', () => {
     let depth = 0;
     for (let e: Y.XmlElement | undefined = server.getXmlFragment(FRAGMENT_NAME).get(0) as Y.XmlElement; e; e = e.toArray().find((c) => c instanceof Y.XmlElement) as Y.XmlElement | undefined) depth++;
     expect(depth).toBe(123);
+  });
+});
+
+describe('measureInsertion', () => {
+  it('tells a paragraph typed after one the server lacks (a network drop) from a deep one, and still sees depth next to what waits', () => {
+    const server = new Y.Doc();
+    const client = new Y.Doc();
+    /** What `change` does to the client's own document, as the update it sends. */
+    const edit = (change: (fragment: Y.XmlFragment) => void) => {
+      const before = Y.encodeStateVector(client);
+      client.transact(() => change(client.getXmlFragment(FRAGMENT_NAME)));
+      return Y.encodeStateAsUpdate(client, before);
+    };
+    const paragraph = (text: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(text)]);
+      return p;
+    };
+    Y.applyUpdate(server, edit((f) => f.insert(0, [paragraph('avant')])));
+    // Typed while the socket was dead: never reached the server.
+    edit((f) => f.insert(1, [paragraph('hors ligne')]));
+    const afterDrop = edit((f) => f.insert(2, [paragraph('au retour')]));
+    expect(measureInsertion(server, afterDrop, 64)).toEqual({ deepest: 0, waitsForMissing: true });
+    // The resync carries everything the server lacks: nothing waits, and it is one level deep.
+    const resync = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+    expect(measureInsertion(server, resync, 64)).toEqual({ deepest: 1, waitsForMissing: false });
+    // A change both waiting and too deep is too deep: the waiting part does not hide the rest.
+    const both = Y.mergeUpdates([afterDrop, changeOn(new Y.Doc(), (d) => quotes(d.getXmlFragment('autre'), 70))]);
+    expect(measureInsertion(server, both, 64).deepest).toBe(65);
   });
 });

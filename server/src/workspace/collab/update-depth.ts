@@ -13,10 +13,24 @@ import * as Y from 'yjs';
  * A nested type whose parent is known neither to the update nor to the document (its dependencies
  * have not arrived: Yjs would keep it pending) counts as deeper than `cap`: otherwise a chain sent
  * in pieces, the deepest first, would be measured piece by piece and assembled when the top
- * arrives. An honest client never sends that: its updates depend only on what it received from
- * this server or wrote itself, and the server logs everything before it applies it.
+ * arrives. An honest client does send one, though, after a network drop: what it typed while the
+ * old socket was silently dead never arrived, and what it types as the new socket opens goes out
+ * before its resync does. `measureInsertion` says so (`waitsForMissing`), so that the server asks
+ * that client to resync rather than calling its change too deep.
  */
 export function deepestInsertion(doc: Y.Doc, update: Uint8Array, cap: number): number {
+  const { deepest, waitsForMissing } = measureInsertion(doc, update, cap);
+  return waitsForMissing ? Math.max(deepest, cap + 1) : deepest;
+}
+
+export interface InsertionMeasure {
+  /** The deepest new nested type whose ancestors are all known, counted up to cap + 1. */
+  readonly deepest: number;
+  /** Some new nested type hangs from content neither the update nor the document holds. */
+  readonly waitsForMissing: boolean;
+}
+
+export function measureInsertion(doc: Y.Doc, update: Uint8Array, cap: number): InsertionMeasure {
   const { structs } = Y.decodeUpdate(update);
   const byClient = new Map<number, Y.Item[]>();
   for (const struct of structs) {
@@ -56,7 +70,8 @@ export function deepestInsertion(doc: Y.Doc, update: Uint8Array, cap: number): n
     typeDepths.set(type, depth);
     return depth;
   };
-  const unknown = cap + 1;
+  /** A parent depth that cannot be known yet (the content it hangs from has not arrived). */
+  const unknown = Number.POSITIVE_INFINITY;
   const missing = (id: Y.ID): boolean => id.clock >= Y.getState(doc.store, id.client);
   /** The document's item with that id; null when it was collected (Yjs then drops what hangs from it). */
   const inDoc = (id: Y.ID): Y.Item | null => {
@@ -122,23 +137,29 @@ export function deepestInsertion(doc: Y.Doc, update: Uint8Array, cap: number): n
     // dependency is the parent itself.
     for (let i = chain.length - 1; i >= 0; i--) {
       const link = chain[i] as { item: Y.Item; plus: 0 | 1 };
-      base = Math.min(base + link.plus, cap + 1);
+      base = base === unknown ? unknown : Math.min(base + link.plus, cap + 1);
       parentDepths.set(link.item, base);
     }
     return base;
   };
 
   let deepest = 0;
+  let waitsForMissing = false;
   for (const list of byClient.values()) {
     for (const item of list) {
       // Only nested types make depth. A text run (XmlText) sits at its element's depth, but it is a
       // container too (Y.Text embeds): text inside text adds a level each time, through the parent
       // chain. Structs the document already holds are skipped, as Yjs skips them.
       if (!(item.content instanceof Y.ContentType) || !missing(item.id)) continue;
-      const depth = parentDepth(item) + (item.content.type instanceof Y.XmlText ? 0 : 1);
+      const parent = parentDepth(item);
+      if (parent === unknown) {
+        waitsForMissing = true;
+        continue;
+      }
+      const depth = Math.min(parent + (item.content.type instanceof Y.XmlText ? 0 : 1), cap + 1);
       if (depth > deepest) deepest = depth;
-      if (deepest > cap) return deepest;
+      if (deepest > cap) return { deepest, waitsForMissing };
     }
   }
-  return deepest;
+  return { deepest, waitsForMissing };
 }

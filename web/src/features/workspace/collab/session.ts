@@ -111,7 +111,8 @@ export class CollabSession {
       },
       onClose: ({ event }) => {
         // Reconnecting would send the refused change again, and be refused again: stop and say so
-        // (the change stays in this browser's copy).
+        // (the change stays in this browser's copy). Not « too-early » (a change typed before the
+        // resync that follows a network drop): the provider reconnects and the resync carries it.
         if (event.reason === 'too-large') this.fail('tooLarge');
         else if (event.reason === 'too-deep') this.fail('tooDeep');
         else if (event.reason === 'too-many-connections') this.fail('full');
