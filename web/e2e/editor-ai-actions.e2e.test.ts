@@ -274,6 +274,19 @@ describeInBrowser('Editor AI actions, with a model', () => {
       await panel.getByRole('heading', { name: 'Proposition générée par une IA' }).waitFor();
       // The server does not have the sentence yet: the page says so, and the action waits for it.
       expect(await tab.getByTestId('connection').textContent()).toBe('Synchronisation…');
+      // …and the panel says what it waits for: nothing has gone to the model yet.
+      expect(await panel.locator('.ai-proposal-progress').textContent()).toBe('Enregistrement de vos dernières modifications avant l’envoi au modèle…');
+      expect(await panel.getByRole('status').textContent()).toBe('Enregistrement de vos dernières modifications avant l’envoi au modèle…');
+      const asked = upstream.requests.length;
+      await tab.waitForTimeout(500);
+      expect(upstream.requests.length).toBe(asked);
+      // « Arrêter » now drops the request: the panel closes and the model is never asked.
+      await panel.getByRole('button', { name: 'Arrêter' }).click();
+      await expect.poll(() => panel.count()).toBe(0);
+      await tab.keyboard.press('Shift+Home');
+      await tab.getByRole('button', { name: 'IA', exact: true }).click();
+      await tab.getByRole('menuitem', { name: 'Langage clair' }).click();
+      await panel.getByRole('heading', { name: 'Proposition générée par une IA' }).waitFor();
       collab.release();
       await proposalReady(panel);
       expect(await panel.getByTestId('ai-proposal-text').textContent()).toContain(LATE_SENTENCE);

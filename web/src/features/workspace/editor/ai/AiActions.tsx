@@ -36,7 +36,8 @@ interface Proposal {
   item: MenuItem;
   /** Where the answer goes: the selection it replaces (summarise: where the cursor was). */
   range: { from: number; to: number };
-  status: 'streaming' | 'done' | 'error';
+  /** `saving`: waiting until the server has the text just typed, before anything is asked of the model. */
+  status: 'saving' | 'streaming' | 'done' | 'error';
   text: string;
   model: string | null;
   redacted: boolean;
@@ -131,15 +132,16 @@ export function AiActions({
     setEditing(false);
     setAnnounce('');
     const range = item.action === 'summarise' ? { from: to, to } : { from, to };
-    setProposal({ item, range, status: 'streaming', text: '', model: null, redacted: false, extractive: null, error: null });
+    setProposal({ item, range, status: 'saving', text: '', model: null, redacted: false, extractive: null, error: null });
     const update = (change: (p: Proposal) => Proposal) => {
       if (abort.current === controller) setProposal((p) => (p ? change(p) : p));
     };
     // The text just typed may still be on its way to the server, which would then answer that the
     // selection is not in the document (ai_text_not_in_document): it goes once the server has it.
     whenSaved(controller.signal)
-      .then(() =>
-        runTransform(
+      .then(() => {
+        update((p) => (p.status === 'saving' ? { ...p, status: 'streaming' } : p));
+        return runTransform(
           { documentId, action: item.action, ...(item.target ? { target: item.target } : {}), text },
           {
             onDelta: (piece) => update((p) => ({ ...p, text: p.text + piece })),
@@ -147,8 +149,8 @@ export function AiActions({
             onError: (message) => update((p) => ({ ...p, status: 'error', error: message })),
           },
           controller.signal,
-        ),
-      )
+        );
+      })
       .then((summary) => {
         if (summary) update((p) => ({ ...p, status: 'done', extractive: summary.sentences.map((s) => s.text) }));
         else update((p) => (p.status === 'streaming' ? { ...p, status: 'done' } : p));
@@ -193,6 +195,8 @@ export function AiActions({
 
   const actionName = proposal ? a(proposal.item.key) : '';
   const generated = proposal !== null && proposal.extractive === null;
+  const pending = proposal?.status === 'saving' || proposal?.status === 'streaming';
+  const progress = proposal?.status === 'saving' ? a('aiActions.panel.saving') : a('aiActions.panel.generating');
   const ready = proposal?.status === 'done' && (proposal.extractive ? proposal.extractive.length > 0 : proposal.text.trim() !== '');
 
   return (
@@ -243,7 +247,7 @@ export function AiActions({
           <p className="ai-proposal-about">
             {proposal.model
               ? a('aiActions.panel.about', { action: actionName, model: proposal.model })
-              : proposal.status === 'streaming'
+              : pending
                 ? a('aiActions.panel.aboutPending', { action: actionName })
                 : actionName}
           </p>
@@ -251,11 +255,11 @@ export function AiActions({
           {proposal.redacted && <p className="ai-proposal-note">{a('aiActions.panel.redacted')}</p>}
           {proposal.extractive && <p className="ai-proposal-note">{formatMessage(locale, 'assistant.extractive.summaryLabel')}</p>}
           <p className="ws-sr-only" role="status">
-            {proposal.status === 'streaming' ? a('aiActions.panel.generating') : proposal.status === 'done' ? a(ready ? 'aiActions.panel.done' : 'aiActions.panel.empty') : ''}
+            {pending ? progress : proposal.status === 'done' ? a(ready ? 'aiActions.panel.done' : 'aiActions.panel.empty') : ''}
           </p>
-          {proposal.status === 'streaming' && (
+          {pending && (
             <p className="ai-proposal-progress" aria-hidden="true">
-              {a('aiActions.panel.generating')}
+              {progress}
             </p>
           )}
           {proposal.error && (
@@ -300,8 +304,10 @@ export function AiActions({
                 {a('aiActions.edit')}
               </button>
             )}
-            {proposal.status === 'streaming' && (
+            {pending && (
               <button type="button" className="button button-small button-secondary" onClick={() => {
+                  // Nothing was asked of the model yet: stopping is dropping the request.
+                  if (proposal.status === 'saving') return finish(a('aiActions.rejected'));
                   abort.current?.abort();
                   setProposal((p) => (p ? { ...p, status: 'done' } : p));
                 }}
