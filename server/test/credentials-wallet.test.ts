@@ -228,6 +228,39 @@ describe('the wallet flow', () => {
   });
 });
 
+describe('a browser wallet on another origin', () => {
+  it('gets CORS on the token, nonce and credential endpoints — preflight, answers and errors — never with credentials, and only there', async () => {
+    const origin = { origin: 'https://portefeuille.example' };
+    for (const endpoint of ['token', 'nonce', 'credential']) {
+      const preflight = await fetch(`${t.baseUrl}/issuers/qc/${endpoint}`, {
+        method: 'OPTIONS',
+        headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+    const session = await t.signIn(emilie);
+    const offer = await makeOffer(session);
+    const issuer = `${t.baseUrl}/issuers/qc`;
+    const wrong = await http('POST', `${issuer}/token`, {
+      headers: { ...origin, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': nextIp() },
+      body: new URLSearchParams({ grant_type: GRANT, 'pre-authorized_code': codeOf(offer), tx_code: offer.body.txCode === '000000' ? '111111' : '000000' }).toString(),
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('access-control-allow-origin')).toBe('*');
+    const spent = await credential(issuer, 'not-a-token', { credential_configuration_id: 'public-agent' }, origin);
+    expect(spent.status).toBe(401);
+    expect(spent.headers.get('access-control-allow-origin')).toBe('*');
+    expect(spent.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+    // Entente's own API (cookie sessions) stays closed to other origins.
+    const api = await http('GET', '/api/credentials', { headers: { ...session.headers, ...origin } });
+    expect(api.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('the offer', () => {
   it('is refused now when the credential could not be issued, for an API token, and without CSRF', async () => {
     const session = await t.signIn(camille);

@@ -51,6 +51,13 @@ export function walletRoutes(app: FastifyInstance, deps: CredentialsDeps): void 
   }
 
   app.register(async (scope) => {
+    // A wallet may be a web application on another origin: it must be able to read these answers,
+    // errors included. Any origin, never with credentials — no cookie is read here (the code,
+    // then the access token, authenticate), so a page elsewhere gains nothing a script outside a
+    // browser would not have.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'www-authenticate, retry-after');
+    });
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
@@ -71,6 +78,17 @@ export function walletRoutes(app: FastifyInstance, deps: CredentialsDeps): void 
 
     for (const jurisdiction of JURISDICTIONS) {
       const path = `/issuers/${jurisdiction.toLowerCase()}`;
+      for (const endpoint of ['token', 'nonce', 'credential']) {
+        // The preflight of a browser wallet's request (JSON body, Authorization header).
+        scope.options(`${path}/${endpoint}`, { config: { rateLimit: PUBLIC }, schema: { hide: true } }, async (_request, reply) =>
+          reply
+            .code(204)
+            .header('access-control-allow-methods', 'POST')
+            .header('access-control-allow-headers', 'authorization, content-type')
+            .header('access-control-max-age', '600')
+            .send(),
+        );
+      }
       scope.post(
         `${path}/token`,
         {
