@@ -1,4 +1,5 @@
-import type { FieldIssue, FieldParams } from './field-issues.ts';
+import { fieldIssueMessage } from './field-issue-message.ts';
+import type { FieldIssue } from './field-issues.ts';
 import type { SkillsAuthoringKey } from './i18n/catalog/skills-authoring.ts';
 import { formatMessage, hasMessage, type MessageValues } from './i18n/format.ts';
 import type { Locale } from './i18n/locales.ts';
@@ -6,66 +7,22 @@ import type { Locale } from './i18n/locales.ts';
 /**
  * A field error of the skills authoring screens (item editor, import report, organisation's
  * framework) in the reader's language. The server sends stable codes, paths and params
- * (field-issues.ts); the words are here, from the catalogue:
+ * (field-issues.ts); the words are from the catalogue:
  * - where: the editor's own labels (`fr.options.1` → « Réponse 2 en français (France) »);
- * - what: the code, made precise by its params (`too_big` of a text, maximum 1000 → « 1 000
- *   caractères au plus. »), else the code's message, else a generic one.
+ * - what: the screens' own codes and formats (`skillsAuthoring.field.*`: `stem_too_long`, a
+ *   competence id's rule…), else every field's words (field-issue-message.ts: `too_big` of a text,
+ *   maximum 1000 → « 1 000 caractères au plus. »).
  */
 export function fieldMessage(locale: Locale, issue: Pick<FieldIssue, 'code' | 'params'> & { path?: string }): string {
-  const a = (key: SkillsAuthoringKey, values?: MessageValues) => formatMessage(locale, key, values);
-  const params: FieldParams = issue.params ?? {};
-  const text = (name: string) => (typeof params[name] === 'string' ? params[name] : undefined);
-  const list = (name: string) => {
-    const value = params[name];
-    return Array.isArray(value) && value.length > 0 ? value : undefined;
-  };
-  switch (issue.code) {
-    case 'invalid_type': {
-      const expected = text('expected');
-      const received = text('received');
-      if (received === 'missing') return a('skillsAuthoring.field.required');
-      if (expected === undefined) return a('skillsAuthoring.field.invalid_type');
-      if (received === undefined || received === expected) return a('skillsAuthoring.field.invalid_type.expected', { expected });
-      // A number where a whole number is due is a decimal one: « et non un nombre » would puzzle.
-      return a('skillsAuthoring.field.invalid_type.received', { expected, received: expected === 'int' && received === 'number' ? 'decimal' : received });
-    }
-    case 'too_small':
-    case 'too_big': {
-      const limit = params[issue.code === 'too_small' ? 'minimum' : 'maximum'];
-      const origin = text('origin');
-      const variant = origin === 'number' ? (params.inclusive === false ? 'number_exclusive' : 'number') : origin === 'string' || origin === 'array' ? origin : undefined;
-      if (typeof limit !== 'number' || variant === undefined) return a(`skillsAuthoring.field.${issue.code}`);
-      return a(`skillsAuthoring.field.${issue.code}.${variant}`, { limit });
-    }
-    case 'invalid_value': {
-      const values = list('values');
-      if (!values) return a('skillsAuthoring.field.invalid_value');
-      return a('skillsAuthoring.field.invalid_value.values', { count: values.length, values: joined(locale, values, 'disjunction') });
-    }
-    case 'unrecognized_keys': {
-      const keys = list('keys');
-      if (!keys) return a('skillsAuthoring.field.unrecognized_keys');
-      return a('skillsAuthoring.field.unrecognized_keys.keys', { count: keys.length, keys: joined(locale, keys, 'conjunction') });
-    }
-    case 'invalid_format': {
-      // A pattern says nothing to a trainer: the rule of the field it guards does.
-      const name = issue.path?.split('.').at(-1);
-      if (name === 'competence') return a('skillsAuthoring.field.invalid_format.competence');
-      if (name === 'key') return a('skillsAuthoring.field.invalid_format.key');
-      if (text('format') === 'uuid') return a('skillsAuthoring.field.invalid_format.uuid');
-      return a('skillsAuthoring.field.invalid_format');
-    }
-    default: {
-      const key = `skillsAuthoring.field.${issue.code}`;
-      return hasMessage(key) ? formatMessage(locale, key) : a('skillsAuthoring.field.invalid');
-    }
+  if (issue.code === 'invalid_format') {
+    // A pattern says nothing to a trainer: the rule of the field it guards does.
+    const name = issue.path?.split('.').at(-1);
+    if (name === 'competence') return formatMessage(locale, 'skillsAuthoring.field.invalid_format.competence');
+    if (name === 'key') return formatMessage(locale, 'skillsAuthoring.field.invalid_format.key');
   }
-}
-
-/** Values or keys quoted the reader's way and joined: « a », « b » ou « c ». */
-function joined(locale: Locale, values: readonly string[], type: 'conjunction' | 'disjunction'): string {
-  const quoted = values.map((text) => formatMessage(locale, 'skillsAuthoring.field.quoted', { text }));
-  return new Intl.ListFormat(locale, { type }).format(quoted);
+  const own = `skillsAuthoring.field.${issue.code}`;
+  if (/^[a-z_]+$/.test(issue.code) && hasMessage(own)) return formatMessage(locale, own);
+  return fieldIssueMessage(locale, issue);
 }
 
 const LANGS = ['fr', 'frCA', 'en'] as const;

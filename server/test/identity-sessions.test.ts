@@ -209,8 +209,11 @@ describe('validation messages', () => {
     const fr = await answer('fr-FR');
     expect(fr.title).toBe('Données invalides');
     expect(fr.errors.map((e) => e.code).sort()).toEqual(['invalid_value', 'unrecognized_keys']);
-    expect(fr.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Champ inconnu : il n’est pas accepté ici.');
+    // Said precisely, from the params: which field, which values.
+    expect(fr.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Le champ « extra » n’est pas connu d’Entente : retirez-le.');
+    expect(fr.errors.find((e) => e.code === 'invalid_value')?.message).toBe('Valeur non prévue ; valeurs possibles : « fr-FR », « fr-CA » ou « en ».');
     const en = await answer('en');
-    expect(en.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Unknown field: it is not accepted here.');
+    expect(en.errors.find((e) => e.code === 'unrecognized_keys')?.message).toBe('Entente does not know the field “extra”: remove it.');
+    expect(en.errors.find((e) => e.code === 'invalid_value')?.message).toBe('Unexpected value; possible values: “fr-FR”, “fr-CA”, or “en”.');
   });
 });

@@ -273,7 +273,7 @@ describeInBrowser('skills authoring', () => {
     await editor.waitFor();
     await save.focus();
     await tab.keyboard.press('Enter');
-    await editor.locator('.authoring-error').filter({ hasText: t(locale, 'skillsAuthoring.field.required') }).first().waitFor();
+    await editor.locator('.authoring-error').filter({ hasText: formatMessage(locale, 'errors.field.required') }).first().waitFor();
     await notBody();
     const onError = await focused(tab);
     expect(onError).toMatchObject({ tag: 'TEXTAREA', invalid: 'true' });
@@ -355,7 +355,7 @@ describeInBrowser('skills authoring', () => {
     expect(await lines.nth(1).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
     const stemInFrench = t(locale, 'skillsAuthoring.path.inLanguage', { field: t(locale, 'skillsAuthoring.editor.stem'), language: t(locale, 'skillsAuthoring.path.lang.fr') });
     expect(await lines.nth(1).locator('li').allTextContents()).toContain(
-      t(locale, 'skillsAuthoring.import.reason', { field: stemInFrench, message: t(locale, 'skillsAuthoring.field.required') }),
+      t(locale, 'skillsAuthoring.import.reason', { field: stemInFrench, message: formatMessage(locale, 'errors.field.required') }),
     );
     expect(await lines.nth(2).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
     // Numbers are formatted the French way (a narrow no-break space in « 1 000 »): compared as plain spaces.

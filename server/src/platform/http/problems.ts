@@ -1,11 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { fieldIssueMessage } from '../../../../common/src/field-issue-message.ts';
 import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { fieldIssueDetails } from '../field-issues.ts';
 import type { Logger } from '../logger.ts';
-
-const FIELD_CODES = new Set(['invalid_type', 'unrecognized_keys', 'too_small', 'too_big', 'invalid_format', 'invalid_value']);
 
 /** The problem type URI of a slug: stable, documented in docs/architecture.md. */
 export function problemType(slug: string): string {
@@ -27,7 +26,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   const locale = request.locale;
   const params = { requestId: request.id, ...error.params };
   const body: ProblemBody = {
-    // Field messages come from the catalog by their code (zod's issue code), in this language.
+    // Field messages come from the catalog by their code (zod's issue code or a module's) and
+    // params (a limit, the values allowed), in this language.
     type: problemType(error.slug),
     title: formatMessage(locale, `errors.${error.slug}.title`, params),
     status: error.status,
@@ -39,7 +39,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
       ? {
           errors: error.errors.map((e) => ({
             path: e.path,
-            message: e.code ? formatMessage(locale, FIELD_CODES.has(e.code) ? `errors.field.${e.code}` : 'errors.field.invalid') : e.message,
+            message: e.code ? fieldIssueMessage(locale, { code: e.code, params: e.params }) : e.message,
             ...(e.code ? { code: e.code } : {}),
             // What a client needs to say the problem in its own words (the skills authoring screens do).
             ...(e.params ? { params: e.params } : {}),
