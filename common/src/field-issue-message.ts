@@ -33,9 +33,15 @@ export function fieldIssueMessage(locale: Locale, issue: Pick<FieldIssue, 'code'
       const origin = text('origin');
       const variant = origin === 'number' ? (params.inclusive === false ? 'number_exclusive' : 'number') : origin === 'string' || origin === 'array' ? origin : undefined;
       if (typeof limit !== 'number' || variant === undefined) return f(issue.code);
+      // An empty text or an empty list where one is due: plainer said as what is needed.
+      if (issue.code === 'too_small' && limit === 1 && params.inclusive !== false) {
+        if (variant === 'string') return f('required');
+        if (variant === 'array') return f('required.choice');
+      }
       return f(`${issue.code}.${variant}`, { limit });
     }
     case 'invalid_value': {
+      if (text('received') === 'missing') return f('required');
       const values = list('values');
       if (!values) return f('invalid_value');
       return f('invalid_value.values', { count: values.length, values: joined(locale, values, 'disjunction') });

@@ -10,7 +10,7 @@
  *   (missing, null, string, number, boolean, array, object) when the server saw the input;
  * - `too_small` / `too_big`: `origin` (string: characters, array: elements, number: value),
  *   `minimum` / `maximum`, `inclusive`;
- * - `invalid_value`: `values`, the values allowed;
+ * - `invalid_value`: `values`, the values allowed; `received: 'missing'` when the choice was left out;
  * - `unrecognized_keys`: `keys`, the keys not known;
  * - `invalid_format`: `format` (regex, uuid, datetime…).
  */

@@ -29,7 +29,7 @@ describe('a field error of the skills authoring screens, in words', () => {
     expect(en({ code: 'too_big', params: { origin: 'number', maximum: 0.5, inclusive: false } })).toBe('Less than 0.5.');
     expect(fr({ code: 'too_small', params: { origin: 'number', minimum: 1, inclusive: true } })).toBe('Au moins 1.');
     expect(fr({ code: 'too_small', params: { origin: 'number', minimum: 0, inclusive: false } })).toBe('Plus de 0.');
-    expect(fr({ code: 'too_small', params: { origin: 'string', minimum: 1, inclusive: true } })).toBe('Au moins 1 caractère.');
+    expect(fr({ code: 'too_small', params: { origin: 'string', minimum: 1, inclusive: true } })).toBe('Ce champ est obligatoire.');
     expect(fr({ code: 'too_small', params: { origin: 'array', minimum: 3, inclusive: true } })).toBe('Au moins 3 éléments.');
     // Without params (an older server, another origin): the code's general message.
     expect(fr({ code: 'too_big' })).toBe('Valeur trop longue ou trop grande.');

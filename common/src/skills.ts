@@ -179,7 +179,11 @@ export interface TeamCompetenceRow {
 export interface TeamDashboard {
   team: TeamSummary;
   members: number;
-  assessed: number;
+  /**
+   * Members assessed (the viewer left out); null when the figures are withheld because the group is
+   * too close to one already shown: there are enough, but saying how many would say who changed.
+   */
+  assessed: number | null;
   /** The viewer is one of the members: their own result is left out of every figure (they know it). */
   viewerIsMember: boolean;
   /** Groups smaller than this are never shown. */

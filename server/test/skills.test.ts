@@ -352,6 +352,8 @@ describe('what an attacker tries on team figures and retakes (review findings)',
     const six = await team('Six', colleagues.slice(0, 6));
     const second = await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard`);
     expect(second.body).toMatchObject({ withheld: true, withheldReason: 'overlap' });
+    // There are enough assessed members, but how many is not said: the change would tell who.
+    expect(second.body.assessed).toBeNull();
     expect(second.body.competences.every((c: { distribution: unknown; meanLevel: unknown }) => c.distribution === null && c.meanLevel === null)).toBe(true);
     const csv = await call(s.camille!, 'GET', `/api/skills/teams/${six}/dashboard.csv`);
     expect(csv.status).toBe(409);

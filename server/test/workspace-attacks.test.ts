@@ -146,6 +146,13 @@ describe('what nobody can slip in', () => {
       expect((await api(camille, 'POST', '/api/spaces', body)).status).toBe(400);
     }
     expect((await api(camille, 'GET', '/api/spaces')).body.spaces).toHaveLength(before);
+    // What was left out is said as such, field by field, not as a size or a value not allowed.
+    const blank = await api(camille, 'POST', '/api/spaces', { name: '   ', minAssurance: 'low', classification: 'internal' });
+    expect(blank.status).toBe(400);
+    const messages = new Map((blank.body.errors as { path: string; message: string }[]).map((e) => [e.path, e.message]));
+    expect(messages.get('body.name')).toBe('Ce champ est obligatoire.');
+    expect(messages.get('body.jurisdiction')).toBe('Ce champ est obligatoire.');
+    expect((await api(camille, 'GET', '/api/spaces')).body.spaces).toHaveLength(before);
     const space = await newSpace('Champs');
     await invite(space, hugo, 'reader');
     const doc = await create(space, 'Titre');

@@ -274,6 +274,17 @@ describeInBrowser('the agent’s account pages', () => {
         await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Jeton « Script de suivi » révoqué.');
         expect(await tab.getByRole('row', { name: /Script de suivi/ }).textContent()).toContain('Révoqué le');
         expect((await fetch(`${suite.app.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+        // A name at the field's limit, unbroken, wraps in its column: « Révoquer » stays on the screen
+        // (it sat at x = 1841 in a 1280-pixel window, behind a sideways scroll).
+        const long = 'T'.repeat(100);
+        await tab.getByRole('textbox', { name: 'Nom du jeton' }).fill(long);
+        await tab.getByRole('button', { name: 'Créer le jeton' }).click();
+        await tab.getByRole('region', { name: 'Votre nouveau jeton' }).getByRole('button', { name: 'J’ai copié le jeton' }).click();
+        const revoke = tab.getByRole('button', { name: `Révoquer le jeton « ${long} »` });
+        await revoke.waitFor();
+        const box = await revoke.boundingBox();
+        expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(tab.viewportSize()?.width ?? 1280);
       } finally {
         await context.close();
       }

@@ -96,8 +96,17 @@ describeInBrowser('Comments anchored in documents', () => {
       expect(await emilieThread.textContent()).toContain('Hugo Bernard');
       await editorOf(emilieTab).locator('.cm-anchor').first().click();
       await expect.poll(() => emilieThread.getAttribute('class')).toContain('cm-thread-active');
+      // A reply over the limit is said, not dropped silently; what was typed stays to be cut down.
+      await emilieThread.getByLabel('Répondre').fill('a'.repeat(10_001));
+      await emilieThread.getByRole('button', { name: 'Répondre' }).click();
+      // Numbers the French way (narrow no-break spaces): compared as plain spaces.
+      await expect.poll(async () => ((await emilieThread.getByRole('alert').textContent()) ?? '').replace(/[\u202f\u00a0]/g, ' ')).toBe(
+        'Le commentaire dépasse 10 000 caractères (10 001).',
+      );
+      expect((await emilieThread.getByLabel('Répondre').inputValue()).length).toBe(10_001);
       await emilieThread.getByLabel('Répondre').fill('Oui, en annexe.');
       await emilieThread.getByRole('button', { name: 'Répondre' }).click();
+      await expect.poll(() => emilieThread.getByRole('alert').count()).toBe(0);
       await expect.poll(() => panelOf(emilieTab).getByRole('status').first().textContent()).toBe('Réponse publiée.');
       // … and Hugo sees the reply within a few seconds.
       await expect.poll(() => hugoThread.textContent(), { timeout: 10_000 }).toContain('Oui, en annexe.');
@@ -129,6 +138,24 @@ describeInBrowser('Comments anchored in documents', () => {
       await olivierContext.close();
     }
   }, 240_000);
+
+  it('a commenter’s Ctrl+Alt+M opens the form on what they selected, though their read-only text never has the focus', async () => {
+    const context = await suite.signedInContext(hugo);
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      await select(tab, PASSAGE);
+      // The selection is in the editor; the focus is not (a read-only editor is not focused).
+      expect(await tab.evaluate(() => document.activeElement === document.body)).toBe(true);
+      await tab.keyboard.press('Control+Alt+KeyM');
+      const composer = panelOf(tab).getByRole('form', { name: 'Nouveau commentaire' });
+      await composer.waitFor();
+      expect(await composer.textContent()).toContain(`« ${PASSAGE} »`);
+      await tab.keyboard.press('Escape');
+      await expect.poll(() => composer.count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
 
   it('works from the keyboard: Ctrl+Alt+M on a selection, Escape cancels, the own comment is edited and deleted', async () => {
     const context = await suite.signedInContext(emilie);

@@ -272,9 +272,10 @@ describeInBrowser('verifiable attestations', () => {
       const request = await newVerifierRequest(verifier, 'en');
       await holder.getByLabel(c('fr-FR', 'credentials.present.request')).fill(request);
       const claims = holder.getByRole('group', { name: c('fr-FR', 'credentials.present.claims') });
-      // One choice per area (« Domaine 1 »…), none named by a pattern.
+      // One choice per area, named as the framework names it (« Domaine 1 » alone told Léa nothing), none named by a pattern.
+      const area1 = c('fr-FR', 'credentials.claim.areaNamed', { key: '1', name: 'Littératie de l’information et des données' });
+      await expect.poll(async () => (await claims.locator('label').allTextContents()).map((label) => label.trim())).toContain(area1);
       const labels = await claims.locator('label').allTextContents();
-      expect(labels.map((label) => label.trim())).toContain(c('fr-FR', 'credentials.claim.area', { key: '1' }));
       expect(labels.filter((label) => label.includes('*'))).toEqual([]);
       await claims.getByRole('checkbox', { name: c('fr-FR', 'credentials.claim.overall_level'), exact: true }).check();
       await holder.getByRole('button', { name: c('fr-FR', 'credentials.present.build') }).click();

@@ -416,6 +416,18 @@ describeInBrowser('Files of a space', () => {
       await row(tab, trap).waitFor({ timeout: 20_000 });
       expect(await row(tab, trap).locator('.ws-files-file-name').textContent()).toBe(trap);
       expect(await tab.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+      // A name already taken (case aside) is refused once and said at once: the page used to retry
+      // that refusal as if it were an offset conflict, four requests and ~4 s at « 0 % ».
+      await dropFiles(tab, [{ name: 'compte-rendu.txt', type: 'text/plain', text: 'v1' }]);
+      await row(tab, 'compte-rendu.txt').waitFor({ timeout: 20_000 });
+      const posts = () => requests.filter((r) => r.method() === 'POST').length;
+      const postsBefore = posts();
+      await dropFiles(tab, [{ name: 'COMPTE-RENDU.TXT', type: 'text/plain', text: 'v2' }]);
+      await expect.poll(() => plain(queueItem(tab, 'COMPTE-RENDU.TXT').locator('.ws-files-queue-error'))).toBe(
+        'Failed: An item with this name already exists in this folder: choose another one.',
+      );
+      expect(posts()).toBe(postsBefore + 1);
       expect(await tab.locator('.ws-files-table img:not(.ws-files-thumb)').count()).toBe(0);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: '/work/screens/files-quota.png', fullPage: true });

@@ -22,16 +22,16 @@ describeInBrowser('« Mon organisation » and « Exploitation »', () => {
       await tab.getByRole('heading', { level: 3, name: 'Olivier Gagnon' }).waitFor();
       expect(describeViolations(await runAxe(tab))).toEqual([]);
 
-      const roles = tab.getByRole('group', { name: 'Rôles de Olivier Gagnon' });
+      const roles = tab.getByRole('group', { name: 'Rôles d’Olivier Gagnon' });
       await roles.getByRole('checkbox', { name: 'Formation' }).check();
-      await tab.getByRole('button', { name: 'Enregistrer les rôles de Olivier Gagnon' }).click();
-      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Rôles de Olivier Gagnon enregistrés.');
+      await tab.getByRole('button', { name: 'Enregistrer les rôles d’Olivier Gagnon' }).click();
+      await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Rôles d’Olivier Gagnon enregistrés.');
       const members = (await (await fetch(`${suite.app.baseUrl}/api/organisations/${QC.id}/members`, { headers: { cookie: (await suite.app.signIn(emilie)).cookie } })).json()) as {
         members: { principalId: string; roles: string[] }[];
       };
       expect(members.members.find((x) => x.principalId === olivier.id)?.roles).toEqual(['member', 'trainer']);
       // The administrator cannot take their own administrator role away (another one can).
-      expect(await tab.getByRole('group', { name: 'Rôles de Émilie Tremblay' }).getByRole('checkbox', { name: 'Administration de l’organisation' }).isDisabled()).toBe(true);
+      expect(await tab.getByRole('group', { name: 'Rôles d’Émilie Tremblay' }).getByRole('checkbox', { name: 'Administration de l’organisation' }).isDisabled()).toBe(true);
       // Nor remove themselves: no such button on their own card.
       await tab.getByRole('button', { name: 'Retirer Olivier Gagnon de l’organisation' }).waitFor();
       expect(await tab.getByRole('button', { name: 'Retirer Émilie Tremblay de l’organisation' }).count()).toBe(0);
@@ -42,11 +42,28 @@ describeInBrowser('« Mon organisation » and « Exploitation »', () => {
       await tab.getByLabel('Ajouter à l’équipe « Cybersécurité »').selectOption({ label: 'Olivier Gagnon' });
       await tab.getByLabel('comme responsable').check();
       await tab.getByRole('button', { name: 'Ajouter', exact: true }).click();
-      await tab.getByRole('button', { name: 'Retirer la responsabilité de Olivier Gagnon' }).waitFor();
-      // A duplicate name is refused, with the reason said in words.
-      await tab.getByLabel('Nom de l’équipe', { exact: true }).fill('cybersécurité');
+      await tab.getByRole('button', { name: 'Retirer la responsabilité d’Olivier Gagnon' }).waitFor();
+      // A duplicate name is refused, with the reason said in words next to the field, which takes
+      // the focus (it was said at the top of the page, far above); the name typed stays to be fixed.
+      const teamName = tab.getByLabel('Nom de l’équipe', { exact: true });
+      await teamName.fill('cybersécurité');
       await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
-      await expect.poll(() => tab.getByRole('alert').first().textContent()).toContain('Nom d’équipe déjà pris');
+      const fieldError = tab.locator('.admin-field-error');
+      await expect.poll(() => fieldError.textContent()).toBe('Ce nom est déjà pris (sans tenir compte des majuscules) : choisissez-en un autre.');
+      expect(await teamName.evaluate((input) => input === document.activeElement)).toBe(true);
+      expect(await teamName.getAttribute('aria-invalid')).toBe('true');
+      expect(await teamName.getAttribute('aria-describedby')).toContain(await fieldError.getAttribute('id'));
+      expect(await teamName.inputValue()).toBe('cybersécurité');
+      expect(await tab.locator('.admin-alert').textContent()).toBe('');
+      // Blank: said by Entente in the page's language, not by a browser bubble.
+      await teamName.fill('   ');
+      await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
+      await expect.poll(() => fieldError.textContent()).toBe('Ce champ est obligatoire.');
+      // A name at the limit, unbroken, wraps in its card: the page does not widen past the window.
+      await teamName.fill('T'.repeat(100));
+      await tab.getByRole('button', { name: 'Créer l’équipe' }).click();
+      await tab.getByRole('heading', { level: 3, name: 'T'.repeat(100) }).waitFor();
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(tab.viewportSize()?.width ?? 1280);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: '/tmp/org.png', fullPage: true });
 

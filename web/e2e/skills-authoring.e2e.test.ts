@@ -331,7 +331,8 @@ describeInBrowser('skills authoring', () => {
     await fileError.filter({ hasText: t(locale, 'skillsAuthoring.import.refused') }).waitFor();
     expect(await fileError.locator('li').allTextContents()).toEqual(['Fichier : Le champ « extra » n’est pas connu d’Entente : retirez-le.']);
 
-    // A mixed file: the good question is created, the bad one skipped with its reasons.
+    // A mixed file: the good question is created, the bad live one skipped with its reasons, the
+    // incomplete draft kept with what is left to fix (an export holds work in progress).
     const good = {
       competence: '2.1',
       level: 2,
@@ -340,17 +341,18 @@ describeInBrowser('skills authoring', () => {
       fr: { stem: 'Importée : que faire avant d’ouvrir une pièce jointe ?', options: ['Vérifier l’expéditeur', 'L’ouvrir aussitôt', 'La transférer à tous'], explanation: 'On vérifie d’abord.' },
       en: { stem: 'Imported: what do you do before opening an attachment?', options: ['Check the sender', 'Open it at once', 'Forward it to all'], explanation: 'Check first.' },
     };
-    const bad = { ...good, fr: { ...good.fr, stem: '' } };
+    const bad = { ...good, fr: { ...good.fr, stem: '' }, status: 'live' };
+    const draft = { ...good, fr: { ...good.fr, stem: '' } };
     // Wrong-shaped: zod refuses it before any authoring rule; the trainer reads it in French all the same.
     const misshapen = { ...good, level: 'trois', fr: { ...good.fr, stem: 'x'.repeat(1001) } };
-    await importFile({ format: 'entente-skills-items', version: 1, items: [good, bad, misshapen] });
+    await importFile({ format: 'entente-skills-items', version: 1, items: [good, bad, misshapen, draft] });
     const summary = panel.locator('.notice');
     await summary.waitFor();
-    expect(await summary.textContent()).toBe(t(locale, 'skillsAuthoring.import.summary', { created: 1, updated: 0, unchanged: 0, errors: 2 }));
+    expect(await summary.textContent()).toBe(t(locale, 'skillsAuthoring.import.summary', { created: 2, updated: 0, unchanged: 0, errors: 2 }));
     expect((await focused(tab)).className).toBe('notice');
     expect(await fileError.count()).toBe(0);
     const lines = panel.locator('table tbody tr');
-    expect(await lines.count()).toBe(3);
+    expect(await lines.count()).toBe(4);
     expect(await lines.nth(0).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.created'));
     expect(await lines.nth(1).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.error'));
     const stemInFrench = t(locale, 'skillsAuthoring.path.inLanguage', { field: t(locale, 'skillsAuthoring.editor.stem'), language: t(locale, 'skillsAuthoring.path.lang.fr') });
@@ -361,6 +363,11 @@ describeInBrowser('skills authoring', () => {
     // Numbers are formatted the French way (a narrow no-break space in « 1 000 »): compared as plain spaces.
     const reasons = (await lines.nth(2).locator('li').allTextContents()).map((r) => r.replace(/[\u202f\u00a0]/g, ' '));
     expect(reasons).toEqual(['Niveau : Il faut ici un nombre, et non un texte.', 'Énoncé en français (France) : 1 000 caractères au plus.']);
+    expect(await lines.nth(3).textContent()).toContain(t(locale, 'skillsAuthoring.import.outcome.created'));
+    expect(await lines.nth(3).textContent()).toContain(t(locale, 'skillsAuthoring.import.toFix'));
+    expect(await lines.nth(3).locator('li').allTextContents()).toContain(
+      t(locale, 'skillsAuthoring.import.reason', { field: stemInFrench, message: formatMessage(locale, 'errors.field.required') }),
+    );
     await tab.locator('table.authoring-items tbody tr').filter({ hasText: 'Importée : que faire avant d’ouvrir une pièce jointe ?' }).waitFor();
     await expectAxeClean(tab);
     await shot(tab, 'import-report');

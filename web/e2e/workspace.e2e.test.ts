@@ -60,6 +60,8 @@ describeInBrowser('Spaces and live documents', () => {
       // An empty name is refused by the server; the field says why and takes the focus.
       await tab.getByRole('button', { name: 'Créer l’espace' }).click();
       await tab.locator('.ws-field-error').first().waitFor();
+      // Said as what is needed, not as a size (« Valeur trop courte… » before).
+      expect(await tab.locator('.ws-field-error').first().textContent()).toBe('Ce champ est obligatoire.');
       expect(await tab.evaluate(() => document.activeElement?.id)).toBe(await tab.getByLabel('Nom de l’espace').getAttribute('id'));
       expect(describeViolations(await runAxe(tab))).toEqual([]);
 
@@ -234,6 +236,23 @@ describeInBrowser('Spaces and live documents', () => {
       expect(await tab.getByRole('toolbar').count()).toBe(0);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: '/tmp/ws-reader.png', fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the editor’s own rules load from a file: nothing refused by the CSP, white-space kept', async () => {
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    const errors: string[] = [];
+    context.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      // Tiptap injected a <style> the CSP (style-src 'self') refused: ProseMirror then ran with
+      // `white-space: normal`, and doubled spaces or trailing ones were not shown as typed.
+      expect(await editorOf(tab).evaluate((element) => getComputedStyle(element).whiteSpace)).toMatch(/^(break-spaces|pre-wrap)$/);
+      expect(errors.filter((text) => /Content Security Policy|ProseMirror expects/.test(text))).toEqual([]);
     } finally {
       await context.close();
     }

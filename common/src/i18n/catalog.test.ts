@@ -112,7 +112,9 @@ describe('message catalog', () => {
         if (other === undefined) continue; // reported by the key tests
         const found = signatureIfValid(other, locale);
         if (!reference || !found) continue; // reported by the parse test
-        if (found.join() !== reference.join()) {
+        // A grammatical value only French uses (elision.ts: `nameElides`) is not a placeholder of meaning.
+        const meaning = (names: string[]) => names.filter((name) => !name.startsWith('nameElides:')).join();
+        if (meaning(found) !== meaning(reference)) {
           differing.push(`${key}: fr-FR {${reference.join(', ')}} ≠ ${locale} {${found.join(', ')}}`);
         }
       }

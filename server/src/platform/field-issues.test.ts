@@ -77,4 +77,22 @@ describe('zod issues as stable codes and params', () => {
       { path: 'body.text', code: 'invalid_text', params: undefined },
     ]);
   });
+
+  it('says what kind of value a route’s schema found, from the request’s part, never the value', () => {
+    const validate = validatorCompiler({ schema: item, method: 'POST', url: '/items', httpPart: 'body' });
+    const body = { level: 'trois', stem: 'x', key: 'a', options: [], a: 1, text: 'x', nested: { secret: 'secret value' } };
+    const { error: validation } = validate(body) as { error?: unknown };
+    const error = toAppError(Object.assign(new Error('invalid'), { validation, validationContext: 'body' }), 1024, { body });
+    const byPath = new Map(error.errors?.map(({ path, code, params }) => [path, { code, params }]));
+    expect(byPath.get('body.level')).toEqual({ code: 'invalid_type', params: { expected: 'number', received: 'string' } });
+    // The choice left out is said as missing (« obligatoire »), with the values allowed kept.
+    expect(byPath.get('body.kind')).toEqual({ code: 'invalid_value', params: { values: ['single', 'multiple'], received: 'missing' } });
+    // A value given but not allowed stays a value not allowed.
+    const wrong = { ...body, kind: 'choice' };
+    const { error: second } = validate(wrong) as { error?: unknown };
+    const again = toAppError(Object.assign(new Error('invalid'), { validation: second, validationContext: 'body' }), 1024, { body: wrong });
+    expect(again.errors?.find((e) => e.path === 'body.kind')?.params).toEqual({ values: ['single', 'multiple'] });
+    expect(JSON.stringify(error.errors)).not.toContain('secret value');
+    expect(JSON.stringify(error.errors)).not.toContain('trois');
+  });
 });

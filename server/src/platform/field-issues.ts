@@ -22,8 +22,11 @@ export function fieldIssueDetails(code: string, issue: Readonly<Record<string, u
     case 'too_big':
       return withLimit(code, issue, 'maximum');
     case 'invalid_value': {
-      const values = Array.isArray(issue.values) ? listed(issue.values) : [];
-      return values.length > 0 ? { code, params: { values } } : { code };
+      // A choice left out is said as such (« obligatoire »), not as a value not allowed.
+      const params: Record<string, string | string[]> = {};
+      if (Array.isArray(issue.values) && issue.values.length > 0) params.values = listed(issue.values);
+      if ('input' in issue && issue.input === undefined) params.received = 'missing';
+      return Object.keys(params).length > 0 ? { code, params } : { code };
     }
     case 'unrecognized_keys': {
       const keys = Array.isArray(issue.keys) ? listed(issue.keys) : [];

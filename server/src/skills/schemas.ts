@@ -125,7 +125,7 @@ export const teamSummary = z.object({ id: z.uuid(), name: z.string(), organisati
 export const dashboard = z.object({
   team: teamSummary,
   members: z.number().int(),
-  assessed: z.number().int(),
+  assessed: z.number().int().nullable().describe('Members assessed, the viewer left out; null when withheld for overlap (the count would tell who changed)'),
   viewerIsMember: z.boolean().describe('The viewer is a member: their own result is left out of the figures'),
   minimumGroup: z.number().int(),
   withheld: z.boolean().describe('True when no figure is given: fewer than minimumGroup others assessed, or a set too close to one the viewer was already shown'),

@@ -1,3 +1,5 @@
+import type { FieldIssue, FieldParams } from '@entente/common/field-issues.ts';
+
 /**
  * The web app's one client of Entente's JSON API. Reads go out with the session cookie; changes
  * are cookie-authenticated too, so each carries the session's CSRF token, read from
@@ -11,8 +13,14 @@ export class Problem extends Error {
   readonly slug: string;
   /** The first field named (`body.label` → `label`), or null when the problem names none. */
   readonly field: string | null;
-  /** Field errors by field name, each a stable code such as `too_big` (the first one per field). */
-  readonly fields: ReadonlyMap<string, string>;
+  /**
+   * Field errors by top-level field name (`body.fr.options.1` → `fr`), the first one per field: a
+   * stable code such as `too_big` with its params (a limit, the values allowed), which
+   * `fieldIssueMessage` says in the page's language.
+   */
+  readonly fields: ReadonlyMap<string, FieldIssue>;
+  /** Every field error, in the server's order, its path without the leading `body.` (`fr.options.1`). */
+  readonly issues: readonly FieldIssue[];
   /** The server's title and detail, already in the page's language (its language cookie). */
   readonly title: string | null;
   readonly detail: string | null;
@@ -22,13 +30,19 @@ export class Problem extends Error {
   constructor(
     status: number,
     slug: string,
-    details: { fields?: ReadonlyMap<string, string>; title?: string | null; detail?: string | null; requestId?: string | null } = {},
+    details: { issues?: readonly FieldIssue[]; title?: string | null; detail?: string | null; requestId?: string | null } = {},
   ) {
     super(`${status} ${slug}`);
     this.name = 'Problem';
     this.status = status;
     this.slug = slug;
-    this.fields = details.fields ?? new Map();
+    this.issues = details.issues ?? [];
+    const fields = new Map<string, FieldIssue>();
+    for (const issue of this.issues) {
+      const field = issue.path.split('.')[0] || 'body';
+      if (!fields.has(field)) fields.set(field, issue);
+    }
+    this.fields = fields;
     this.field = this.fields.keys().next().value ?? null;
     this.title = details.title ?? null;
     this.detail = details.detail ?? null;
@@ -42,7 +56,7 @@ const text = (value: unknown, max: number): string | null => (typeof value === '
 /** The refusal a failed response carries (problem+json), for calls that do not go through `send`. */
 export async function problemOf(response: Response): Promise<Problem> {
   let slug = response.status === 401 ? 'unauthenticated' : 'internal';
-  const fields = new Map<string, string>();
+  const issues: FieldIssue[] = [];
   let body: { type?: unknown; title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown } = {};
   try {
     const parsed: unknown = await response.json();
@@ -53,14 +67,18 @@ export async function problemOf(response: Response): Promise<Problem> {
   const match = typeof body.type === 'string' ? /^urn:entente:problem:([a-z-]{1,60})$/.exec(body.type) : null;
   if (match?.[1]) slug = match[1].replaceAll('-', '_');
   if (Array.isArray(body.errors)) {
-    for (const error of body.errors as { path?: unknown; code?: unknown }[]) {
+    for (const error of body.errors.slice(0, 1000) as { path?: unknown; code?: unknown; params?: unknown }[]) {
       if (typeof error?.path !== 'string') continue;
-      const field = error.path.replace(/^body\.?/, '').split('.')[0] || 'body';
-      if (!fields.has(field)) fields.set(field, typeof error.code === 'string' ? error.code : 'invalid');
+      issues.push({
+        path: error.path.replace(/^body\.?/, '').slice(0, 200),
+        code: typeof error.code === 'string' ? error.code.slice(0, 60) : 'invalid',
+        // The details of the code (a limit, the values allowed…), said in words by fieldIssueMessage.
+        ...(error.params !== null && typeof error.params === 'object' && !Array.isArray(error.params) ? { params: error.params as FieldParams } : {}),
+      });
     }
   }
   return new Problem(response.status, slug, {
-    fields,
+    issues,
     title: text(body.title, 200),
     detail: text(body.detail, 500),
     requestId: text(body.requestId, 100),

@@ -34,7 +34,7 @@ export const comments = {
     'comments.delete': 'Supprimer',
     'comments.delete.confirm': 'Supprimer ce commentaire ? Son texte sera effacé pour tout le monde.',
     'comments.moderate': 'Supprimer (modération)',
-    'comments.moderate.confirm': 'Supprimer le commentaire de {name} ? Son texte sera effacé pour tout le monde ; la suppression est journalisée.',
+    'comments.moderate.confirm': 'Supprimer le commentaire {nameElides, select, yes {d’} other {de }}{name} ? Son texte sera effacé pour tout le monde ; la suppression est journalisée.',
     'comments.deleted': 'Message supprimé',
     'comments.edited': 'modifié',
     'comments.resolve': 'Résoudre',

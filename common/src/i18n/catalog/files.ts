@@ -35,6 +35,9 @@ export const files = {
     'files.sort.descending': 'ordre décroissant',
     'files.kind.folder': 'Dossier',
     'files.kind.file': 'Fichier',
+    // Before the name, for screen readers: French puts a space before the colon, English does not.
+    'files.kind.folderPrefix': 'Dossier : ',
+    'files.kind.filePrefix': 'Fichier : ',
     'files.by': 'par {name}',
     'files.unknownName': 'personne inconnue',
     'files.status.quarantined': 'En quarantaine',
@@ -220,6 +223,8 @@ export const files = {
     'files.sort.descending': 'descending',
     'files.kind.folder': 'Folder',
     'files.kind.file': 'File',
+    'files.kind.folderPrefix': 'Folder: ',
+    'files.kind.filePrefix': 'File: ',
     'files.by': 'by {name}',
     'files.unknownName': 'unknown person',
     'files.status.quarantined': 'Quarantined',

@@ -181,6 +181,7 @@ export const skills = {
     'skills.team.back': 'Toutes mes équipes',
     'skills.team.members':
       '{members, plural, one {# membre} other {# membres}}, dont {assessed, plural, =0 {aucun évalué} one {# évalué} other {# évalués}}.',
+    'skills.team.membersOnly': '{members, plural, one {# membre} other {# membres}}.',
     'skills.team.ownExcluded': 'Vos propres résultats n’y sont pas comptés : ces chiffres sont ceux des autres membres.',
     'skills.team.profileLabel': 'Comparer au profil',
     'skills.team.profileApply': 'Comparer',
@@ -387,6 +388,7 @@ export const skills = {
     'skills.team.back': 'All my teams',
     'skills.team.members':
       '{members, plural, one {# member} other {# members}}, {assessed, plural, =0 {none assessed} one {# assessed} other {# assessed}}.',
+    'skills.team.membersOnly': '{members, plural, one {# member} other {# members}}.',
     'skills.team.ownExcluded': 'Your own results are not counted: these figures are the other members’.',
     'skills.team.profileLabel': 'Compare with the profile',
     'skills.team.profileApply': 'Compare',

@@ -55,17 +55,35 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(body);
 }
 
-/** Maps any error thrown while handling a request to an AppError; unknown ones become 500. */
-export function toAppError(error: unknown, bodyLimit: number): AppError {
+/** The parts of a request a route's schema validates, by Fastify's `validationContext`. */
+export interface ValidatedParts {
+  body?: unknown;
+  querystring?: unknown;
+  params?: unknown;
+  headers?: unknown;
+}
+
+/**
+ * Maps any error thrown while handling a request to an AppError; unknown ones become 500. With the
+ * request's parts, a schema error also says what kind of value it found (`received`: missing,
+ * string…), which zod's route issues do not keep: « Ce champ est obligatoire. » for a choice left
+ * out, not « Valeur non prévue ».
+ */
+export function toAppError(error: unknown, bodyLimit: number, parts?: ValidatedParts): AppError {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const context = (fastifyError.validationContext ?? 'body') as keyof ValidatedParts;
     return new AppError('validation', {
-      errors: fastifyError.validation.map((v) => ({
-        path: `${fastifyError.validationContext ?? 'body'}${v.instancePath === '/' ? '' : v.instancePath || ''}`.replaceAll('/', '.'),
-        message: v.message ?? 'invalid',
-        ...fieldIssueDetails(v.keyword, v.params),
-      })),
+      errors: fastifyError.validation.map((v) => {
+        const segments = (v.instancePath ?? '').split('/').filter(Boolean);
+        const found = parts ? valueAt(parts[context], segments) : { known: false as const };
+        return {
+          path: [context, ...segments].join('.'),
+          message: v.message ?? 'invalid',
+          ...fieldIssueDetails(v.keyword, found.known ? { ...v.params, input: found.value } : v.params),
+        };
+      }),
     });
   }
   switch (fastifyError.code) {
@@ -99,10 +117,21 @@ export function toAppError(error: unknown, bodyLimit: number): AppError {
   return new AppError('internal');
 }
 
+/** The value at a path in a parsed JSON part; `known: false` when the path runs through a non-object. */
+function valueAt(root: unknown, segments: readonly string[]): { known: true; value: unknown } | { known: false } {
+  let value = root;
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return { known: false };
+    value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  return { known: true, value };
+}
+
 export function errorHandler(logger: Logger, bodyLimit: number) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // A route with a limit of its own (an import, a presentation) says that limit, not the server's.
-    const appError = toAppError(error, request.routeOptions?.bodyLimit ?? bodyLimit);
+    const parts = { body: request.body, querystring: request.query, params: request.params, headers: request.headers };
+    const appError = toAppError(error, request.routeOptions?.bodyLimit ?? bodyLimit, parts);
     if (appError.status >= 500) {
       // Logged with its stack (server side only); the client gets the request id to quote.
       logger.error({ err: error, reqId: request.id }, 'request failed');

@@ -136,7 +136,8 @@ export async function teamDashboard(
   return {
     team: { id: team.id, name: team.name, organisationId: team.organisationId },
     members: members.length,
-    assessed: withheld ? Math.min(results.length, MINIMUM_GROUP - 1) : results.length,
+    // Withheld for overlap, the count would tell who joined or left the set already shown: not said.
+    assessed: tooFew || !withheld ? results.length : null,
     viewerIsMember: members.some((m) => m.principalId === actor.principalId),
     minimumGroup: MINIMUM_GROUP,
     withheld,

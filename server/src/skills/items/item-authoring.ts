@@ -303,6 +303,8 @@ export interface ImportLine {
   outcome: ImportOutcome;
   id?: string;
   errors?: FieldIssue[];
+  /** A draft written with what keeps it from being asked (as the editor saves one), to fix before publishing. */
+  problems?: FieldIssue[];
 }
 export interface ImportReport {
   created: number;
@@ -329,7 +331,11 @@ function sameItem(row: ItemRow, item: FileItem): boolean {
 /**
  * Imports a file: each item is checked whole (shape, then the authoring rules) and written in one
  * statement, or skipped with its reasons; the report says what happened to each. Items are
- * `draft` unless the file says otherwise (a file item only validates whole, so `live` is safe).
+ * `draft` unless the file says otherwise. A draft may break the authoring rules, as in the editor
+ * (an export of a bank holds its work in progress, and importing it back must not lose it): it is
+ * written with its problems listed; a `live` or `retired` item must have none, so no agent is ever
+ * asked a broken question. An organisation's file never sets parameters (they are ignored, so not
+ * checked either).
  */
 export async function importItems(
   deps: AuthoringDeps,
@@ -346,7 +352,7 @@ export async function importItems(
   const seenKeys = new Set<string>();
   for (const [index, raw] of rawItems.entries()) {
     // With the input in the issues, a missing field is told from one of the wrong kind (only the kind is reported).
-    const parsed = fileItemShape.safeParse(raw, { reportInput: true });
+    const parsed = fileItemShape.safeParse(organisationId === null ? raw : withoutParameters(raw), { reportInput: true });
     const rawKey = typeof (raw as { key?: unknown })?.key === 'string' ? String((raw as { key: string }).key).slice(0, 64) : null;
     if (!parsed.success) {
       const errors = shapeErrors(parsed.error).map(({ path, code, params }) => ({ path, code: code ?? 'invalid', ...(params ? { params } : {}) }));
@@ -354,9 +360,10 @@ export async function importItems(
       continue;
     }
     const item = normaliseItem(parsed.data);
-    const problems = itemProblems(item, known);
-    if (problems.length > 0) {
-      lines.push({ index, key: item.key ?? null, outcome: 'error', errors: problems.map(({ path, code }) => ({ path, code: code ?? 'invalid' })) });
+    const problems = itemProblems(item, known).map(({ path, code }) => ({ path, code: code ?? 'invalid' }));
+    // Only a draft may keep problems; an item without a status is a draft when new, or keeps its own (checked in importOne).
+    if (problems.length > 0 && item.status !== undefined && item.status !== 'draft') {
+      lines.push({ index, key: item.key ?? null, outcome: 'error', errors: problems });
       continue;
     }
     if (item.key !== undefined) {
@@ -367,7 +374,7 @@ export async function importItems(
       seenKeys.add(item.key);
     }
     try {
-      lines.push(await importOne(deps, actor, organisationId, item, index, count));
+      lines.push(await importOne(deps, actor, organisationId, item, index, count, problems));
       if (lines.at(-1)?.outcome === 'created') count += 1;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -385,17 +392,35 @@ export async function importItems(
   return report;
 }
 
-async function importOne(deps: AuthoringDeps, actor: Actor, organisationId: string | null, item: FileItem, index: number, count: number): Promise<ImportLine> {
+/** A file item without its parameters: an organisation's file does not set them. */
+function withoutParameters(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('parameters' in raw)) return raw;
+  const { parameters: _ignored, ...rest } = raw as Record<string, unknown>;
+  return rest;
+}
+
+async function importOne(
+  deps: AuthoringDeps,
+  actor: Actor,
+  organisationId: string | null,
+  item: FileItem,
+  index: number,
+  count: number,
+  problems: FieldIssue[],
+): Promise<ImportLine> {
   const db = deps.stores.control.db;
   const existing = item.key === undefined ? undefined : await findItemByKey(db, item.key);
+  const drafted = (line: ImportLine): ImportLine => (problems.length > 0 ? { ...line, problems } : line);
   if (existing) {
     // A key is its bank's: an organisation never writes over the shared bank's or another's.
     if (existing.organisation_id !== organisationId) return lineError(index, item.key ?? null, 'key', 'item_key_taken');
     const status = item.status ?? existing.status;
+    // A live or retired item is never written with problems, whatever the file says of its status.
+    if (problems.length > 0 && status !== 'draft') return { index, key: existing.key, outcome: 'error', errors: problems };
     const fileParameters = organisationId === null ? item.parameters : undefined;
     const parameters = existing.calibrated_at !== null ? {} : fileParameters ? { a: fileParameters.a, b: fileParameters.b, c: fileParameters.c } : item.level !== existing.level ? provisionalParameters(item.level as Level) : {};
     const sameParameters = Object.entries(parameters).every(([k, v]) => existing[k as 'a' | 'b' | 'c'] === v);
-    if (sameItem(existing, item) && status === existing.status && sameParameters) return { index, key: existing.key, outcome: 'unchanged', id: existing.id };
+    if (sameItem(existing, item) && status === existing.status && sameParameters) return drafted({ index, key: existing.key, outcome: 'unchanged', id: existing.id });
     const updated = await updateItem(db, existing.id, existing.version, {
       competence: item.competence,
       level: item.level as Level,
@@ -407,7 +432,7 @@ async function importOne(deps: AuthoringDeps, actor: Actor, organisationId: stri
       ...(existing.source === 'starter' && !sameItem(existing, item) ? { source: 'imported' as const } : {}),
     });
     if (!updated) return lineError(index, existing.key, 'key', 'item_conflict');
-    return { index, key: existing.key, outcome: 'updated', id: existing.id };
+    return drafted({ index, key: existing.key, outcome: 'updated', id: existing.id });
   }
   if (item.key !== undefined) {
     // A new key must be in the importer's own namespace: an organisation's prefix, or (shared bank) none of theirs.
@@ -438,5 +463,5 @@ async function importOne(deps: AuthoringDeps, actor: Actor, organisationId: stri
     source_hash: null,
     created_by: actor.principalId,
   });
-  return { index, key, outcome: 'created', id: row.id };
+  return drafted({ index, key, outcome: 'created', id: row.id });
 }

@@ -46,24 +46,25 @@ export const itemView = z.object({
 
 const organisationQuery = z.object({ organisationId: z.uuid().optional().describe('The organisation’s bank; absent: the shared bank (operators)') }).strict();
 const idParams = z.object({ id: z.uuid() }).strict();
+const fieldIssues = z.array(
+  z.object({
+    path: z.string(),
+    code: z.string(),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+      .optional()
+      .describe('Details of some codes: a limit, the values allowed, the keys not known, the kind of value received'),
+  }),
+);
 const importLine = z.object({
   index: z.number().int(),
   key: z.string().nullable(),
   outcome: z.enum(['created', 'updated', 'unchanged', 'error']),
   id: z.uuid().optional(),
-  errors: z
-    .array(
-      z.object({
-        path: z.string(),
-        code: z.string(),
-        params: z
-          .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
-          .optional()
-          .describe('Details of some codes: a limit, the values allowed, the keys not known, the kind of value received'),
-      }),
-    )
+  errors: fieldIssues.optional().describe('Why the item was skipped: where (dotted path) and what (stable code), to say in the reader’s language'),
+  problems: fieldIssues
     .optional()
-    .describe('Why the item was skipped: where (dotted path) and what (stable code), to say in the reader’s language'),
+    .describe('A draft written with what keeps it from being asked (the authoring rules it breaks), to fix before publishing'),
 });
 const importReport = z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errors: z.number().int(), items: z.array(importLine) });
 

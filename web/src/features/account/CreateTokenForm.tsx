@@ -58,8 +58,8 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: AccessToken 
     } catch (error) {
       if (error instanceof Problem) {
         const fromServer: Partial<Record<Field, string>> = {};
-        for (const [field, code] of error.fields) {
-          if (field === 'label' || field === 'scopes' || field === 'expiresInDays') fromServer[field] = text.fieldError(code);
+        for (const [field, issue] of error.fields) {
+          if (field === 'label' || field === 'scopes' || field === 'expiresInDays') fromServer[field] = text.fieldError(issue);
         }
         setFieldErrors(fromServer);
         // A problem that names no field of the form (too many tokens, session expired…) goes above it.

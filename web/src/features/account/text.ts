@@ -1,3 +1,5 @@
+import { fieldIssueMessage } from '@entente/common/field-issue-message.ts';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
 import type { AccountKey } from '@entente/common/i18n/catalog/account.ts';
 import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Locale } from '@entente/common/i18n/locales.ts';
@@ -18,8 +20,8 @@ export interface AccountText {
   device: (userAgent: string | null) => string;
   /** A problem's title and detail from the catalog (`errors.<slug>.*`), in the page's language. */
   problem: (error: Problem) => { title: string; detail: string };
-  /** The message for a field error's code (`errors.field.<code>`). */
-  fieldError: (code: string) => string;
+  /** A field error in words: its code made precise by its params (« 200 caractères au plus. »). */
+  fieldError: (issue: Pick<FieldIssue, 'code' | 'params'>) => string;
 }
 
 export function useAccountText(): AccountText {
@@ -49,7 +51,7 @@ export function useAccountText(): AccountText {
           detail: formatMessage(locale, `errors.${slug}.detail`, values),
         };
       },
-      fieldError: (code) => formatMessage(locale, hasMessage(`errors.field.${code}`) ? `errors.field.${code}` : 'errors.field.invalid'),
+      fieldError: (issue) => fieldIssueMessage(locale, issue),
     };
   }, [locale]);
 }

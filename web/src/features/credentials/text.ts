@@ -4,6 +4,7 @@ import type { Locale } from '@entente/common/i18n/locales.ts';
 import { useMemo } from 'react';
 import { Problem } from '../../app/api.ts';
 import { useI18n } from '../../app/i18n.tsx';
+import { useFrameworkNames } from './framework-names.ts';
 import { longDateFormat } from '@entente/common/i18n/long-date.ts';
 
 export interface CredentialsText {
@@ -29,6 +30,7 @@ const DATE_CLAIMS = new Set(['assessed_at', 'iat', 'nbf', 'exp']);
 
 export function useCredentialsText(): CredentialsText {
   const { locale } = useI18n();
+  const names = useFrameworkNames(locale);
   return useMemo(() => {
     const c = (key: CredentialsKey, values?: MessageValues) => formatMessage(locale, key, values);
     const known = (key: string) => hasMessage(key);
@@ -42,8 +44,11 @@ export function useCredentialsText(): CredentialsText {
     const claimLabel = (path: string): string => {
       if (known(`credentials.claim.${path}`)) return formatMessage(locale, `credentials.claim.${path}`);
       const [head, ...rest] = path.split('.');
-      if (head === 'areas' && rest.length) return c('credentials.claim.area', { key: rest.join('.') });
-      if (head === 'competences' && rest.length) return c('credentials.claim.competence', { key: rest.join('.') });
+      const name = names?.get(path);
+      if (head === 'areas' && rest.length) return name ? c('credentials.claim.areaNamed', { key: rest.join('.'), name }) : c('credentials.claim.area', { key: rest.join('.') });
+      if (head === 'competences' && rest.length) {
+        return name ? c('credentials.claim.competenceNamed', { key: rest.join('.'), name }) : c('credentials.claim.competence', { key: rest.join('.') });
+      }
       return path;
     };
     const claimValue = (path: string, value: unknown): string => {
@@ -91,5 +96,5 @@ export function useCredentialsText(): CredentialsText {
         return formatMessage(locale, 'errors.unavailable.title');
       },
     };
-  }, [locale]);
+  }, [locale, names]);
 }

@@ -1,4 +1,7 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { nameValues } from '@entente/common/i18n/elision.ts';
+import { fieldIssueMessage } from '@entente/common/field-issue-message.ts';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import '../../ui/admin.css';
@@ -71,6 +74,26 @@ export function OrganisationPage() {
     }
   };
 
+  /**
+   * The same, for a form with one field: a refusal that names that field goes back to the form, to
+   * be said next to it (answered as the field's issue), not to the alert at the top of the page.
+   */
+  const actOnField = async (change: () => Promise<unknown>, done: string, field: string): Promise<true | FieldIssue | false> => {
+    setStatus('');
+    setAlert('');
+    try {
+      await change();
+    } catch (error) {
+      const issue = error instanceof Problem ? error.fields.get(field) : undefined;
+      if (issue) return issue;
+      setAlert(problem(error));
+      return false;
+    }
+    await load();
+    setStatus(done);
+    return true;
+  };
+
   const title = m('admin.org.title');
   if (loadError) {
     const denied = loadError instanceof Problem && (loadError.status === 403 || loadError.status === 404);
@@ -130,7 +153,7 @@ export function OrganisationPage() {
               onSave={(roles) =>
                 act(
                   () => send('PUT', `${orgPath}/members/${enc(member.principalId)}/roles`, { roles }),
-                  m('admin.members.saved', { name: displayName(member, fallback) }),
+                  m('admin.members.saved', nameValues(displayName(member, fallback))),
                 )
               }
               onRemove={() => setPending({ kind: 'member', member })}
@@ -141,7 +164,17 @@ export function OrganisationPage() {
 
       <section aria-labelledby="teams-heading">
         <h2 id="teams-heading">{m('admin.teams.heading')}</h2>
-        {isAdmin && <CreateTeam onCreate={(name) => act(() => send('POST', `${orgPath}/teams`, { name }), m('admin.teams.created', { name: name.trim() }))} />}
+        {isAdmin && (
+          <TeamNameForm
+            heading={m('admin.teams.createHeading')}
+            label={m('admin.teams.name')}
+            hint={m('admin.teams.nameHint')}
+            initial=""
+            submit={m('admin.teams.create')}
+            clearOnSave
+            save={(name) => actOnField(() => send('POST', `${orgPath}/teams`, { name }), m('admin.teams.created', { name: name.trim() }), 'name')}
+          />
+        )}
         {data.teams.length === 0 && <p>{m('admin.teams.none')}</p>}
         <ul className="admin-cards">
           {data.teams.map((team) => (
@@ -152,6 +185,7 @@ export function OrganisationPage() {
               nameOf={nameOf}
               editable={isAdmin}
               act={act}
+              actOnField={actOnField}
               base={`${orgPath}/teams/${enc(team.id)}`}
               onDelete={() => setPending({ kind: 'team', team })}
             />
@@ -222,7 +256,7 @@ function MemberCard(props: {
           }}
         >
           <fieldset>
-            <legend>{m('admin.members.rolesOf', { name })}</legend>
+            <legend>{m('admin.members.rolesOf', nameValues(name))}</legend>
             {GRANTABLE.map((role) => (
               <label key={role} className="admin-check">
                 <input
@@ -239,7 +273,7 @@ function MemberCard(props: {
           </fieldset>
           <div className="admin-actions">
             <button type="submit" className="button">
-              {m('admin.members.save', { name })}
+              {m('admin.members.save', nameValues(name))}
             </button>
             {props.removable && (
               <button type="button" className="button button-danger" onClick={props.onRemove}>
@@ -262,30 +296,70 @@ function MemberCard(props: {
   );
 }
 
-function CreateTeam({ onCreate }: { onCreate: (name: string) => Promise<boolean> }) {
-  const { m } = useAdminText();
-  const [name, setName] = useState('');
+/**
+ * A team's name, to create or rename a team. The server checks it (empty, too long): its refusal is
+ * said next to the field, which takes the focus — not at the top of the page, far above. No
+ * browser bubble either (noValidate): the browser's own words need not be in the page's language.
+ */
+function TeamNameForm(props: {
+  heading?: string;
+  label: string;
+  hint?: string;
+  initial: string;
+  submit: string;
+  secondary?: boolean;
+  clearOnSave?: boolean;
+  save: (name: string) => Promise<true | FieldIssue | false>;
+}) {
+  const { locale } = useAdminText();
+  const [name, setName] = useState(props.initial);
+  const [error, setError] = useState('');
+  const input = useRef<HTMLInputElement>(null);
   const inputId = useId();
   const hintId = useId();
+  const errorId = useId();
   return (
     <form
       className="admin-inline-form"
+      noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        void onCreate(name).then((ok) => {
-          if (ok) setName('');
+        setError('');
+        void props.save(name).then((outcome) => {
+          if (outcome === true) {
+            if (props.clearOnSave) setName('');
+          } else if (outcome) {
+            setError(fieldIssueMessage(locale, outcome));
+            input.current?.focus();
+          }
         });
       }}
     >
-      <h3>{m('admin.teams.createHeading')}</h3>
-      <label htmlFor={inputId}>{m('admin.teams.name')}</label>
-      <p id={hintId} className="admin-hint">
-        {m('admin.teams.nameHint')}
-      </p>
-      <input id={inputId} value={name} maxLength={100} required aria-describedby={hintId} onChange={(e) => setName(e.target.value)} />
-      <button type="submit" className="button">
-        {m('admin.teams.create')}
+      {props.heading && <h3>{props.heading}</h3>}
+      <label htmlFor={inputId}>{props.label}</label>
+      {props.hint && (
+        <p id={hintId} className="admin-hint">
+          {props.hint}
+        </p>
+      )}
+      <input
+        ref={input}
+        id={inputId}
+        value={name}
+        maxLength={100}
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[props.hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <button type="submit" className={props.secondary ? 'button button-secondary' : 'button'}>
+        {props.submit}
       </button>
+      {error && (
+        <p id={errorId} className="admin-field-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }
@@ -297,15 +371,14 @@ function TeamCard(props: {
   editable: boolean;
   base: string;
   act: (change: () => Promise<unknown>, done: string) => Promise<boolean>;
+  actOnField: (change: () => Promise<unknown>, done: string, field: string) => Promise<true | FieldIssue | false>;
   onDelete: () => void;
 }) {
   const { team, act, base } = props;
   const { m } = useAdminText();
-  const [rename, setRename] = useState(team.name);
   const [who, setWho] = useState('');
   const [asManager, setAsManager] = useState(false);
   const headingId = useId();
-  const renameId = useId();
   const whoId = useId();
   const managerId = useId();
   const candidates = props.members.filter((x) => x.status === 'active' && !team.members.some((t) => t.principalId === x.principalId));
@@ -333,7 +406,7 @@ function TeamCard(props: {
                         )
                       }
                     >
-                      {tm.role === 'manager' ? m('admin.teams.makeMember', { name }) : m('admin.teams.makeManager', { name })}
+                      {tm.role === 'manager' ? m('admin.teams.makeMember', nameValues(name)) : m('admin.teams.makeManager', { name })}
                     </button>
                     <button
                       type="button"
@@ -383,19 +456,13 @@ function TeamCard(props: {
               {m('admin.teams.add')}
             </button>
           </form>
-          <form
-            className="admin-inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void act(() => send('PATCH', base, { name: rename }), m('admin.teams.renamed', { name: rename.trim() }));
-            }}
-          >
-            <label htmlFor={renameId}>{m('admin.teams.renameLabel', { name: team.name })}</label>
-            <input id={renameId} value={rename} maxLength={100} required onChange={(e) => setRename(e.target.value)} />
-            <button type="submit" className="button button-secondary">
-              {m('admin.teams.rename', { name: team.name })}
-            </button>
-          </form>
+          <TeamNameForm
+            label={m('admin.teams.renameLabel', { name: team.name })}
+            initial={team.name}
+            submit={m('admin.teams.rename', { name: team.name })}
+            secondary
+            save={(name) => props.actOnField(() => send('PATCH', base, { name }), m('admin.teams.renamed', { name: name.trim() }), 'name')}
+          />
           <button type="button" className="button button-danger" onClick={props.onDelete}>
             {m('admin.teams.delete', { name: team.name })}
           </button>

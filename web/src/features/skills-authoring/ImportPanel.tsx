@@ -152,9 +152,10 @@ export function ImportPanel(props: { text: AuthoringText; scope: Scope; onImport
                 <td>{line.key ?? '—'}</td>
                 <td>{a(`skillsAuthoring.import.outcome.${line.outcome}`)}</td>
                 <td>
-                  {(line.errors ?? []).length > 0 && (
+                  {(line.problems ?? []).length > 0 && <p className="authoring-import-tofix">{a('skillsAuthoring.import.toFix')}</p>}
+                  {[...(line.errors ?? []), ...(line.problems ?? [])].length > 0 && (
                     <ul>
-                      {(line.errors ?? []).map((e) => (
+                      {[...(line.errors ?? []), ...(line.problems ?? [])].map((e) => (
                         <li key={`${e.path}-${e.code}`}>{a('skillsAuthoring.import.reason', { field: place(e.path), message: field(e) })}</li>
                       ))}
                     </ul>

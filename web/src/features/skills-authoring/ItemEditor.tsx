@@ -282,8 +282,9 @@ export function ItemEditor(props: {
         <p className="authoring-status-line">
           <span className={`authoring-status authoring-status-${item.status}`}>{a('skillsAuthoring.editor.statusNow', { status: a(`skillsAuthoring.status.${item.status}`) })}</span>{' '}
           {a('skillsAuthoring.editor.parameters', {
-            a: item.parameters.a.toFixed(2),
-            b: item.parameters.b.toFixed(2),
+            // Numbers, not text: « 1,00 » and « −1,13 » on a French page.
+            a: item.parameters.a,
+            b: item.parameters.b,
             calibrated: item.parameters.calibrated,
             answers: item.parameters.answers,
           })}

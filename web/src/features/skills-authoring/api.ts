@@ -1,4 +1,4 @@
-import type { FieldIssue, FieldParams } from '@entente/common/field-issues.ts';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
 import type { FrameworkView, ItemAuthoringView, ItemKind } from '@entente/common/skills.ts';
 import { getJson, Problem, problemOf } from '../../app/api.ts';
 import { fetchMe } from '../../app/me.ts';
@@ -28,7 +28,7 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   errors: number;
-  items: { index: number; key: string | null; outcome: 'created' | 'updated' | 'unchanged' | 'error'; errors?: FieldIssue[] }[];
+  items: { index: number; key: string | null; outcome: 'created' | 'updated' | 'unchanged' | 'error'; errors?: FieldIssue[]; problems?: FieldIssue[] }[];
 }
 export interface LocalisedText {
   fr: string;
@@ -74,27 +74,8 @@ async function change<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?:
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, credentials: 'same-origin', headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!response.ok) {
-    const copy = response.clone();
     const problem = await problemOf(response);
-    let fields: FieldIssue[] = [];
-    try {
-      const parsed = (await copy.json()) as { errors?: { path?: unknown; code?: unknown; params?: unknown }[] };
-      fields = (parsed.errors ?? []).flatMap((e) =>
-        typeof e.path === 'string'
-          ? [
-              {
-                path: e.path.replace(/^body\.?/, ''),
-                code: typeof e.code === 'string' ? e.code : 'invalid',
-                // The details of the code (a limit, the values allowed…), said in words by text.ts.
-                ...(e.params !== null && typeof e.params === 'object' && !Array.isArray(e.params) ? { params: e.params as FieldParams } : {}),
-              },
-            ]
-          : [],
-      );
-    } catch {
-      // not JSON: the status says enough
-    }
-    throw new AuthoringProblem(problem, fields);
+    throw new AuthoringProblem(problem, [...problem.issues]);
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
 }

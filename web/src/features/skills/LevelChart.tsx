@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useSkillsText } from './text.ts';
 
 export interface ChartRow {
@@ -8,7 +8,9 @@ export interface ChartRow {
   level: number | null;
 }
 
+/** The drawing's width before the figure is measured; then the figure's own width, so that 1 unit is 1 pixel. */
 const WIDTH = 640;
+const MIN_WIDTH = 280;
 const LABEL_HEIGHT = 24;
 const BAR_HEIGHT = 18;
 const ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 14;
@@ -33,18 +35,31 @@ export function LevelChart(props: {
 }) {
   const { s } = useSkillsText();
   const captionId = useId();
-  const scale = (level: number) => (Math.max(0, Math.min(MAX_LEVEL, level)) / MAX_LEVEL) * (WIDTH - 120);
+  const figure = useRef<HTMLElement>(null);
+  // Drawn at the width it is shown: a fixed 640-unit drawing shrunk into a phone's 340 pixels had
+  // its labels about 5 pixels high.
+  const [width, setWidth] = useState(WIDTH);
+  useEffect(() => {
+    const element = figure.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(MIN_WIDTH, Math.round(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const scale = (level: number) => (Math.max(0, Math.min(MAX_LEVEL, level)) / MAX_LEVEL) * (width - 120);
   const height = AXIS_HEIGHT + props.rows.length * ROW_HEIGHT;
   const summary = props.rows.map((row) => s('skills.chart.item', { name: row.name, level: props.format(row.level) })).join(' ; ');
   return (
-    <figure className="skills-chart" aria-labelledby={captionId}>
+    <figure ref={figure} className="skills-chart" aria-labelledby={captionId}>
       <figcaption id={captionId}>
         <strong>{props.title}</strong> — {s('skills.chart.caption')}
       </figcaption>
       <svg
         role="img"
         aria-label={s('skills.chart.label', { summary })}
-        viewBox={`0 0 ${WIDTH} ${height}`}
+        viewBox={`0 0 ${width} ${height}`}
         className="skills-chart-svg"
         focusable="false"
       >

@@ -66,13 +66,17 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
       <p>
         <Link to={SKILLS_PATHS.teams}>{s('skills.team.back')}</Link>
       </p>
-      <p className="skills-overall">{s('skills.team.members', { members: dashboard.members, assessed: dashboard.assessed })}</p>
-      {dashboard.viewerIsMember && <p>{s('skills.team.ownExcluded')}</p>}
+      <p className="skills-overall">
+        {dashboard.assessed === null
+          ? s('skills.team.membersOnly', { members: dashboard.members })
+          : s('skills.team.members', { members: dashboard.members, assessed: dashboard.assessed })}
+      </p>
+      {dashboard.viewerIsMember && !dashboard.withheld && <p>{s('skills.team.ownExcluded')}</p>}
       {dashboard.withheld ? (
         <p className="notice skills-withheld" data-withheld="true">
           {dashboard.withheldReason === 'overlap'
             ? s('skills.team.withheldOverlap', { minimum: dashboard.minimumGroup })
-            : s('skills.team.withheld', { minimum: dashboard.minimumGroup, assessed: dashboard.assessed })}
+            : s('skills.team.withheld', { minimum: dashboard.minimumGroup, assessed: dashboard.assessed ?? 0 })}
         </p>
       ) : (
         <>

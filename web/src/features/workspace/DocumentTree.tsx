@@ -179,18 +179,29 @@ function TreeItem(props: {
 }) {
   const { node, editor, act } = props;
   const { doc } = node;
-  const { w } = useWorkspaceText();
+  const { w, fieldError } = useWorkspaceText();
   const actions = props.actionsOpen;
   const [renaming, setRenaming] = useState(false);
   const [adding, setAdding] = useState(false);
   const [title, setTitle] = useState(doc.title);
+  const [renameError, setRenameError] = useState('');
   const panelId = useId();
   const renameId = useId();
+  const renameErrorId = useId();
+  const stopRenaming = () => {
+    // « Annuler » as Escape: the next « Renommer » starts from the title, not the abandoned text.
+    setTitle(doc.title);
+    setRenameError('');
+    setRenaming(false);
+  };
   const hasChildren = node.children.length > 0;
   const label = doc.title || w('workspace.tree.untitled');
 
   const rename = async (event: FormEvent) => {
     event.preventDefault();
+    setRenameError('');
+    // Blank (spaces only): said next to the field, not as « Données invalides » at the top of the page.
+    if (!title.trim()) return setRenameError(fieldError({ code: 'required' }));
     const ok = await act(() => documentsApi.update(doc.id, { title: title.trim() }), w('workspace.tree.renamed', { title: title.trim() }));
     if (ok) setRenaming(false);
   };
@@ -229,22 +240,26 @@ function TreeItem(props: {
               value={title}
               maxLength={200}
               required
+              aria-invalid={renameError ? true : undefined}
+              aria-describedby={renameError ? renameErrorId : undefined}
               // biome-ignore lint/a11y/noAutofocus: the agent just asked to rename this document
               autoFocus
               onChange={(e) => setTitle(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Escape') {
-                  setTitle(doc.title);
-                  setRenaming(false);
-                }
+                if (e.key === 'Escape') stopRenaming();
               }}
             />
             <button type="submit" className="button button-small">
               {w('workspace.tree.renameSave')}
             </button>
-            <button type="button" className="button button-small button-secondary" onClick={() => setRenaming(false)}>
+            <button type="button" className="button button-small button-secondary" onClick={stopRenaming}>
               {w('workspace.cancel')}
             </button>
+            {renameError && (
+              <p id={renameErrorId} className="ws-field-error">
+                {renameError}
+              </p>
+            )}
           </form>
         ) : (
           <Link to={documentPath(props.spaceId, doc.id)} className="ws-tree-link" aria-current={props.current ? 'page' : undefined}>
@@ -307,16 +322,20 @@ function TreeItem(props: {
 }
 
 function CreateDocument(props: { spaceId: string; parentId: string | null; parentTitle?: string; act: TreeProps['act']; onDone?: () => void }) {
-  const { w } = useWorkspaceText();
+  const { w, fieldError } = useWorkspaceText();
   const [title, setTitle] = useState('');
+  const [error, setError] = useState('');
   const inputId = useId();
+  const errorId = useId();
   return (
     <form
       className="ws-inline-form ws-create-document"
       onSubmit={(event) => {
         event.preventDefault();
         const name = title.trim();
-        if (!name) return;
+        setError('');
+        // A blank title is said, not ignored: « Créer » that does nothing left the agent guessing.
+        if (!name) return setError(fieldError({ code: 'required' }));
         void props
           .act(() => documentsApi.create(props.spaceId, name, props.parentId), w('workspace.tree.created', { title: name }))
           .then((ok) => {
@@ -328,10 +347,23 @@ function CreateDocument(props: { spaceId: string; parentId: string | null; paren
       }}
     >
       <label htmlFor={inputId}>{props.parentTitle ? w('workspace.tree.newChildLabel', { parent: props.parentTitle }) : w('workspace.tree.newLabel')}</label>
-      <input id={inputId} value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
+      <input
+        id={inputId}
+        value={title}
+        maxLength={200}
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        onChange={(e) => setTitle(e.target.value)}
+      />
       <button type="submit" className="button button-small">
         {w('workspace.tree.create')}
       </button>
+      {error && (
+        <p id={errorId} className="ws-field-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

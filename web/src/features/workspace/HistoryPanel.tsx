@@ -13,11 +13,12 @@ type Shown = { kind: 'view'; version: Version; content: JSONContent } | { kind: 
  * A restore is a new live change everyone receives: the editor above shows it by itself.
  */
 export function HistoryPanel({ documentId, canEdit }: { documentId: string; canEdit: boolean }) {
-  const { w, dateTime, problem } = useWorkspaceText();
+  const { w, dateTime, problem, fieldError } = useWorkspaceText();
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [status, setStatus] = useState('');
   const [alert, setAlert] = useState('');
   const [name, setName] = useState('');
+  const [nameError, setNameError] = useState('');
   const [shown, setShown] = useState<Shown>(null);
   const [restoring, setRestoring] = useState<Version | null>(null);
   const nameId = useId();
@@ -65,15 +66,30 @@ export function HistoryPanel({ documentId, canEdit }: { documentId: string; canE
           onSubmit={(event) => {
             event.preventDefault();
             const value = name.trim();
-            if (!value) return;
+            setNameError('');
+            // A blank name is said, not ignored (the button did nothing).
+            if (!value) return setNameError(fieldError({ code: 'required' }));
             void run(() => versionsApi.name(documentId, value), w('workspace.history.named', { name: value })).then((ok) => ok && setName(''));
           }}
         >
           <label htmlFor={nameId}>{w('workspace.history.nameLabel')}</label>
-          <input id={nameId} value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} />
+          <input
+            id={nameId}
+            value={name}
+            maxLength={200}
+            required
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? `${nameId}-error` : undefined}
+            onChange={(e) => setName(e.target.value)}
+          />
           <button type="submit" className="button button-small">
             {w('workspace.history.name')}
           </button>
+          {nameError && (
+            <p id={`${nameId}-error`} className="ws-field-error">
+              {nameError}
+            </p>
+          )}
         </form>
       )}
       <button type="button" className="button button-small button-secondary" onClick={() => void load()}>

@@ -1,6 +1,10 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, useEditor } from '@tiptap/react';
+// ProseMirror's own rules (white-space, selection…), from a file: the page's CSP (style-src 'self')
+// refuses the <style> Tiptap would inject (injectCSS: false below).
+import 'prosemirror-view/style/prosemirror.css';
+import 'prosemirror-gapcursor/style/gapcursor.css';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Me } from './api.ts';
 import { CollabSession, isRefused, type SessionSnapshot, type SessionUser } from './collab/session.ts';
@@ -94,6 +98,7 @@ function SessionEditor({ session, user, readOnly, title, documentId }: { session
         }),
       ],
       editable: !locked,
+      injectCSS: false,
       editorProps: {
         attributes: {
           class: 'ws-prose',

@@ -1,3 +1,4 @@
+import { nameValues } from '@entente/common/i18n/elision.ts';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Problem } from '../../app/api.ts';
@@ -145,11 +146,14 @@ function MemberRow(props: {
           className="ws-inline-form"
           onSubmit={(event) => {
             event.preventDefault();
-            void props.onRole(role);
+            // Refused (the last owner stepping down): the list shows the role they still have.
+            void props.onRole(role).then((ok) => {
+              if (!ok) setRole(member.role);
+            });
           }}
         >
           <label htmlFor={selectId} className="ws-sr-only">
-            {w('workspace.members.roleOf', { name })}
+            {w('workspace.members.roleOf', nameValues(name))}
           </label>
           <select id={selectId} value={role} onChange={(e) => setRole(e.target.value as SpaceRole)}>
             {SPACE_ROLES.map((r) => (
@@ -159,7 +163,7 @@ function MemberRow(props: {
             ))}
           </select>
           <button type="submit" className="button button-small button-secondary" disabled={role === member.role}>
-            {w('workspace.members.saveRole', { name })}
+            {w('workspace.members.saveRole', nameValues(name))}
           </button>
         </form>
       ) : (
@@ -191,7 +195,7 @@ function InviteForm({ spaceId, onInvited, act }: { spaceId: string; onInvited: (
             try {
               return await spacesApi.invite(spaceId, email.trim(), role);
             } catch (error) {
-              if (error instanceof Problem && error.fields.has('email')) setEmailError(fieldError(error.fields.get('email') ?? 'invalid'));
+              if (error instanceof Problem && error.fields.has('email')) setEmailError(fieldError(error.fields.get('email') ?? { code: 'invalid' }));
               throw error;
             }
           },

@@ -1,6 +1,10 @@
 import type { AnyExtension } from '@tiptap/core';
 import { limitContentDepth } from '@entente/common/content-depth.ts';
 import { EditorContent, useEditor } from '@tiptap/react';
+// ProseMirror's own rules (white-space, selection…), from a file: the page's CSP (style-src 'self')
+// refuses the <style> Tiptap would inject (injectCSS: false below).
+import 'prosemirror-view/style/prosemirror.css';
+import 'prosemirror-gapcursor/style/gapcursor.css';
 import { useEffect, useMemo } from 'react';
 import type { JSONContent } from './api.ts';
 import { documentExtensions } from './editor/extensions.ts';
@@ -20,6 +24,7 @@ export function ReadOnlyDocument({ content: given, extensions, label }: { conten
       extensions: [...documentExtensions({ collaborative: extensions !== undefined, checkboxLabel: (text, checked) => w(checked ? 'workspace.editor.taskDone' : 'workspace.editor.taskTodo', { text }) }), ...(extensions ?? [])],
       content: extensions ? undefined : content,
       editable: false,
+      injectCSS: false,
       editorProps: { attributes: { class: 'ws-prose ws-prose-readonly', 'aria-label': label, role: 'document' } },
     },
     [content, extensions],

@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
 import { Link } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { Problem } from '../../app/api.ts';
@@ -112,7 +113,7 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<v
   const [jurisdiction, setJurisdiction] = useState<Jurisdiction>('FR');
   const [minAssurance, setMinAssurance] = useState<AssuranceLevel>('low');
   const [classification, setClassification] = useState<Classification>('internal');
-  const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const [errors, setErrors] = useState<ReadonlyMap<string, FieldIssue>>(new Map());
   const [alert, setAlert] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -130,7 +131,7 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<v
       setDescription('');
       if (space) await onCreated(space);
     } catch (error) {
-      const fields = error instanceof Problem ? error.fields : new Map<string, string>();
+      const fields = error instanceof Problem ? error.fields : new Map<string, FieldIssue>();
       setErrors(fields);
       setAlert(problem(error));
       const first = FIELDS.find((f) => fields.has(f));
@@ -142,10 +143,10 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<v
 
   const described = (field: Field, hint?: string) => [hint, errors.has(field) ? errorId(field) : undefined].filter(Boolean).join(' ') || undefined;
   const fieldErrorText = (field: Field) => {
-    const code = errors.get(field);
-    return code ? (
+    const issue = errors.get(field);
+    return issue ? (
       <p id={errorId(field)} className="ws-field-error">
-        {fieldError(code)}
+        {fieldError(issue)}
       </p>
     ) : null;
   };

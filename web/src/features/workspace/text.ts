@@ -1,3 +1,6 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
+import { fieldIssueMessage } from '@entente/common/field-issue-message.ts';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
 import type { WorkspaceKey } from '@entente/common/i18n/catalog/workspace.ts';
 import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Locale } from '@entente/common/i18n/locales.ts';
@@ -14,8 +17,8 @@ export interface WorkspaceText {
   dateTime: (iso: string) => string;
   /** A failure said in words: the problem's title and detail from the catalog. */
   problem: (error: unknown) => string;
-  /** The message for a field error's code (`errors.field.<code>`). */
-  fieldError: (code: string) => string;
+  /** A field error in words: its code made precise by its params (« 200 caractères au plus. »). */
+  fieldError: (issue: Pick<FieldIssue, 'code' | 'params'>) => string;
 }
 
 export function useWorkspaceText(): WorkspaceText {
@@ -33,9 +36,9 @@ export function useWorkspaceText(): WorkspaceText {
         const values = { requestId: (error instanceof Problem && error.requestId) || '—', reason: '—', limit: '—', level: '—', seconds: '—', method: '—', allow: '—' };
         const title = formatMessage(locale, `errors.${slug}.title`, values);
         const detailKey = `errors.${slug}.detail`;
-        return hasMessage(detailKey) ? `${title} ${formatMessage(locale, detailKey, values)}` : title;
+        return hasMessage(detailKey) ? problemSentence(title, formatMessage(locale, detailKey, values)) : title;
       },
-      fieldError: (code) => formatMessage(locale, hasMessage(`errors.field.${code}`) ? `errors.field.${code}` : 'errors.field.invalid'),
+      fieldError: (issue) => fieldIssueMessage(locale, issue),
     };
   }, [locale]);
 }

@@ -1,3 +1,4 @@
+import { nameValues } from '@entente/common/i18n/elision.ts';
 import type { Editor } from '@tiptap/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { anchorOf, commentsPlugin, commentsPluginKey, rangeOf, showThreads } from './anchors.ts';
@@ -240,7 +241,11 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
       if (!(event.ctrlKey && event.altKey && event.code === 'KeyM')) return;
       const target = event.target as Node | null;
       const live = editor && !editor.isDestroyed ? editor : findPageEditor();
-      if (!target || !(live?.view.dom.contains(target) || panel.current?.contains(target))) return;
+      // A commenter's editor is not editable, so not focused: after selecting with the mouse the
+      // key comes from <body>. The page's selection inside the editor is what counts then.
+      const selection = document.getSelection();
+      const selectedInEditor = !!selection && !selection.isCollapsed && !!live?.view.dom.contains(selection.anchorNode);
+      if (!target || !(live?.view.dom.contains(target) || panel.current?.contains(target) || selectedInEditor)) return;
       event.preventDefault();
       startComment();
     };
@@ -534,12 +539,16 @@ interface ThreadCardProps {
 function ThreadCard({ thread, documentId, active, people, canComment, orphan, text, act, onShow, onUnreachable, onWritten }: ThreadCardProps) {
   const { c, dateTime } = text;
   const [reply, setReply] = useState('');
+  const [replyError, setReplyError] = useState('');
   const known = useRef(new Map<string, string>());
   const name = (id: string | null) => nameOf(id ? people.get(id) : undefined) ?? c('comments.unknown');
   const quote = thread.quote.length > 80 ? `${thread.quote.slice(0, 79)}…` : thread.quote;
   const sendReply = async () => {
     const body = toTokens(reply, known.current).trim();
-    if (!body || body.length > BODY_MAX) return;
+    setReplyError('');
+    if (!body) return;
+    // Said, as for a new thread: a click that did nothing left the agent guessing.
+    if (body.length > BODY_MAX) return setReplyError(c('comments.composer.tooLong', { count: body.length }));
     let written: Awaited<ReturnType<typeof commentsApi.reply>> | null = null;
     const ok = await act(async () => {
       written = await commentsApi.reply(documentId, thread.id, body);
@@ -589,6 +598,11 @@ function ThreadCard({ thread, documentId, active, people, canComment, orphan, te
                 onUnreachable={onUnreachable}
                 onSubmit={() => void sendReply()}
               />
+              {replyError && (
+                <p role="alert" className="cm-error">
+                  {replyError}
+                </p>
+              )}
               <div className="cm-actions">
                 <button type="submit" className="button button-secondary" disabled={!reply.trim()}>
                   {c('comments.reply.submit')}
@@ -633,6 +647,7 @@ function CommentEntry({
 }) {
   const { c, dateTime } = text;
   const [editing, setEditing] = useState<{ value: string; known: Map<string, string> } | null>(null);
+  const [editError, setEditError] = useState('');
   const [picking, setPicking] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const author = nameOf(people.get(comment.authorId)) ?? c('comments.unknown');
@@ -651,7 +666,9 @@ function CommentEntry({
           onSubmit={async (event) => {
             event.preventDefault();
             const body = toTokens(editing.value, editing.known).trim();
-            if (!body || body.length > BODY_MAX) return;
+            setEditError('');
+            if (!body) return;
+            if (body.length > BODY_MAX) return setEditError(c('comments.composer.tooLong', { count: body.length }));
             if (await act(() => commentsApi.edit(documentId, comment.id, body), c('comments.status.saved'))) setEditing(null);
           }}
         >
@@ -665,6 +682,11 @@ function CommentEntry({
             onSubmit={() => undefined}
             autoFocus
           />
+          {editError && (
+            <p role="alert" className="cm-error">
+              {editError}
+            </p>
+          )}
           <div className="cm-actions">
             <button type="submit" className="button">
               {c('comments.edit.save')}
@@ -744,7 +766,7 @@ function CommentEntry({
           <ConfirmDialog
             open={confirming}
             title={own ? c('comments.delete') : c('comments.moderate')}
-            text={own ? c('comments.delete.confirm') : c('comments.moderate.confirm', { name: author })}
+            text={own ? c('comments.delete.confirm') : c('comments.moderate.confirm', nameValues(author))}
             cancelLabel={c('comments.composer.cancel')}
             confirmLabel={own ? c('comments.delete') : c('comments.moderate')}
             onCancel={() => setConfirming(false)}

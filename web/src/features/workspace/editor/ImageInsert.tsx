@@ -1,3 +1,4 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import { formatMessage } from '@entente/common/i18n/format.ts';
 import type { Editor } from '@tiptap/core';
 import { type EditorState, NodeSelection, TextSelection, type Transaction } from '@tiptap/pm/state';
@@ -58,8 +59,7 @@ export function ImageInsert({ editor, documentId, queue, onSettled }: ImageInser
   // The server's own words: its detail knows the limit and the declared type (the catalog's copy does not).
   const reasonOf = (error: unknown): string => {
     if (!(error instanceof Problem && error.detail)) return problem(error);
-    const title = error.title?.trim();
-    return title ? `${/[.!?…]$/.test(title) ? title : `${title}.`} ${error.detail}` : error.detail;
+    return problemSentence(error.title, error.detail);
   };
 
   const send = async (chosen: File, alt: string) => {
@@ -68,7 +68,7 @@ export function ImageInsert({ editor, documentId, queue, onSettled }: ImageInser
     if (chosen.size > MAX_MIB * 1024 * 1024) {
       // Refused here rather than sending megabytes the server would stop reading.
       const values = { limit: MAX_MIB };
-      const reason = `${formatMessage(locale, 'errors.image_too_large.title', values)} ${formatMessage(locale, 'errors.image_too_large.detail', values)}`;
+      const reason = problemSentence(formatMessage(locale, 'errors.image_too_large.title', values), formatMessage(locale, 'errors.image_too_large.detail', values));
       setAlert(w('workspace.image.failed', { name, reason }));
       onSettled();
       return;

@@ -1,3 +1,4 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import { type FocusEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { Problem, problemOf } from '../../../app/api.ts';
 import { useWorkspaceText } from '../text.ts';
@@ -89,7 +90,7 @@ function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string;
       setStatus({ text: t('exports.ready', { format: name }), error: false });
     } catch (error) {
       // The server's own words first (they carry the limits); the catalog's otherwise.
-      const reason = error instanceof Problem && error.title ? [error.title, error.detail].filter(Boolean).join(' ') : problem(error);
+      const reason = error instanceof Problem && error.title ? problemSentence(error.title, error.detail) : problem(error);
       setStatus({ text: t('exports.failed', { reason }), error: true });
     } finally {
       setBusy(false);

@@ -98,7 +98,7 @@ export function FileList({ spaceId, items, trash, canEdit, canDestroy, caption, 
               <span className="ws-files-name-cell">
                 <ItemIcon item={item} />
                 <span className="ws-files-name-text">
-                  <span className="ws-sr-only">{f(item.kind === 'folder' ? 'files.kind.folder' : 'files.kind.file')} : </span>
+                  <span className="ws-sr-only">{f(item.kind === 'folder' ? 'files.kind.folderPrefix' : 'files.kind.filePrefix')}</span>
                   {item.kind === 'folder' && !trash ? (
                     <Link to={filesPath(spaceId, item.id)} className="ws-files-folder-link">
                       {item.name}

@@ -1,3 +1,4 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import type { FilesKey } from '@entente/common/i18n/catalog/files.ts';
 import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Locale } from '@entente/common/i18n/locales.ts';
@@ -62,7 +63,7 @@ export function useFilesText(): FilesText {
       // A slug the catalog knows is said from it; one it does not, with the server's own words
       // (already in the page's language).
       if (hasMessage(`errors.${slug}.title`) || !title) return text.problem(original instanceof Problem ? original : new Problem(status, slug));
-      return detail ? `${title} ${detail}` : title;
+      return problemSentence(title, detail);
     };
 
     const failure = (error: unknown, fileName = ''): string => {

@@ -158,7 +158,11 @@ export function startUpload(file: File, target: UploadTarget, events: UploadEven
         const response = error.originalResponse;
         if (!response) return navigator.onLine !== false;
         const status = response.getStatus();
-        if (status === 409 || status === 423) return true;
+        // A 409 is retried when it is tus's offset conflict (the client asks the offset again),
+        // never when it is a refusal such as « file-name-taken »: that answer will not change, and
+        // the agent watched « Envoi en cours » at 0 % for four retries before being told.
+        if (status === 409) return (response.getBody() ?? '').includes('upload-offset-mismatch');
+        if (status === 423) return true;
         return status >= 500 && !isProblem(response.getHeader('Content-Type'));
       },
       onUploadUrlAvailable: () => {

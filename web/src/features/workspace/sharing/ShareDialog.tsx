@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import type { FieldIssue } from '@entente/common/field-issues.ts';
 import { Problem } from '../../../app/api.ts';
 import { FilesDialog } from '../files/FilesDialog.tsx';
 import { useWorkspaceText } from '../text.ts';
@@ -38,7 +39,7 @@ export function ShareDialog({ open, onClose, documentId, title, role }: ShareDia
   const [reach, setReach] = useState<ShareLinkReach>('members');
   const [expires, setExpires] = useState('');
   const [indexing, setIndexing] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const [fieldErrors, setFieldErrors] = useState<ReadonlyMap<string, FieldIssue>>(new Map());
   const [status, setStatus] = useState('');
   const [alert, setAlert] = useState('');
   const [busy, setBusy] = useState(false);
@@ -57,10 +58,10 @@ export function ShareDialog({ open, onClose, documentId, title, role }: ShareDia
 
   const isPublic = reach === 'public';
   const fieldMessage = (field: string) => {
-    const code = fieldErrors.get(field);
-    if (!code) return '';
-    const key = `sharing.field.${code}`;
-    return hasMessage(key) ? s(key as SharingKey) : fieldError(code);
+    const issue = fieldErrors.get(field);
+    if (!issue) return '';
+    const key = `sharing.field.${issue.code}`;
+    return hasMessage(key) ? s(key as SharingKey) : fieldError(issue);
   };
 
   async function submit(event: FormEvent) {

@@ -1,3 +1,4 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import type { AiActionsKey } from '@entente/common/i18n/catalog/ai-actions.ts';
 import { formatMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Editor, JSONContent } from '@tiptap/core';
@@ -157,7 +158,7 @@ export function AiActions({
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        const message = error instanceof Problem && error.detail ? [error.title, error.detail].filter(Boolean).join(' ') : problem(error);
+        const message = error instanceof Problem && error.detail ? problemSentence(error.title, error.detail) : problem(error);
         update((p) => ({ ...p, status: 'error', error: message }));
       });
   };
@@ -196,6 +197,8 @@ export function AiActions({
   const actionName = proposal ? a(proposal.item.key) : '';
   const generated = proposal !== null && proposal.extractive === null;
   const pending = proposal?.status === 'saving' || proposal?.status === 'streaming';
+  // Refused or broken before any text came (no model, quota, network): nothing to accept or edit.
+  const failed = proposal?.status === 'error' && proposal.extractive === null && !proposal.text.trim();
   const progress = proposal?.status === 'saving' ? a('aiActions.panel.saving') : a('aiActions.panel.generating');
   const ready = proposal?.status === 'done' && (proposal.extractive ? proposal.extractive.length > 0 : proposal.text.trim() !== '');
 
@@ -242,7 +245,7 @@ export function AiActions({
       {proposal && (
         <section className={`ai-proposal${generated ? ' ai-proposal-generated' : ''}`} aria-labelledby={`${ids}-title`} data-testid="ai-proposal">
           <h2 id={`${ids}-title`} ref={heading} tabIndex={-1} className="ai-proposal-title">
-            {generated ? a('aiActions.panel.title') : a('aiActions.panel.extractiveTitle')}
+            {failed ? a('aiActions.panel.failedTitle') : generated ? a('aiActions.panel.title') : a('aiActions.panel.extractiveTitle')}
           </h2>
           <p className="ai-proposal-about">
             {proposal.model
@@ -251,7 +254,7 @@ export function AiActions({
                 ? a('aiActions.panel.aboutPending', { action: actionName })
                 : actionName}
           </p>
-          {generated && <p className="ai-proposal-warning">{a('aiActions.panel.warning')}</p>}
+          {generated && !failed && <p className="ai-proposal-warning">{a('aiActions.panel.warning')}</p>}
           {proposal.redacted && <p className="ai-proposal-note">{a('aiActions.panel.redacted')}</p>}
           {proposal.extractive && <p className="ai-proposal-note">{formatMessage(locale, 'assistant.extractive.summaryLabel')}</p>}
           <p className="ws-sr-only" role="status">
@@ -267,7 +270,7 @@ export function AiActions({
               {proposal.error}
             </p>
           )}
-          {proposal.extractive ? (
+          {failed ? null : proposal.extractive ? (
             proposal.extractive.length > 0 ? (
               <ul className="ai-proposal-sentences">
                 {proposal.extractive.map((s) => (
@@ -288,10 +291,12 @@ export function AiActions({
             </div>
           )}
           <div className="ai-proposal-buttons">
-            <button type="button" className="button button-small" onClick={accept} disabled={!ready}>
-              {a('aiActions.accept')}
-            </button>
-            {generated && !editing && (
+            {!failed && (
+              <button type="button" className="button button-small" onClick={accept} disabled={!ready}>
+                {a('aiActions.accept')}
+              </button>
+            )}
+            {generated && !editing && !failed && (
               <button
                 type="button"
                 className="button button-small button-secondary"
@@ -315,8 +320,8 @@ export function AiActions({
                 {a('aiActions.stop')}
               </button>
             )}
-            <button type="button" className="button button-small button-secondary" onClick={() => finish(a('aiActions.rejected'))}>
-              {a('aiActions.reject')}
+            <button type="button" className="button button-small button-secondary" onClick={() => finish(a(failed ? 'aiActions.closed' : 'aiActions.rejected'))}>
+              {a(failed ? 'aiActions.close' : 'aiActions.reject')}
             </button>
           </div>
         </section>

@@ -1,3 +1,4 @@
+import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import { getJson, problemOf } from '../../../../app/api.ts';
 
 /**
@@ -76,5 +77,5 @@ function dispatch(block: string, handlers: TransformHandlers): void {
   }
   if (event === 'delta' && typeof data.text === 'string') handlers.onDelta(data.text);
   else if (event === 'done') handlers.onDone({ model: String(data.model ?? ''), generated: true, redacted: data.redacted === true });
-  else if (event === 'error') handlers.onError([data.title, data.detail].filter((s) => typeof s === 'string' && s).join(' '));
+  else if (event === 'error') handlers.onError(problemSentence(typeof data.title === 'string' ? data.title : null, typeof data.detail === 'string' ? data.detail : null));
 }
