@@ -132,6 +132,9 @@ describe('search', () => {
     expect(await titles(emilie, 'chef projet ')).toEqual(['Projet du chef', 'École numérique']);
     expect(await titles(emilie, 'chef -cadrage ')).toEqual(['Projet du chef']);
     expect(await titles(emilie, 'cadrage OR nuage ')).toEqual(['Projet du chef', 'École numérique']);
+    // An elided article inside a phrase keeps its place: « de l’annexe » has « l » between the words.
+    expect(await titles(emilie, '"ornithorynque de l’annexe"')).toEqual(['Annexe']);
+    expect(await titles(emilie, `"de l'annexe"`)).toEqual(['Annexe']);
   });
 
   it('takes the last word as a prefix while it is being typed', async () => {

@@ -84,6 +84,10 @@ describeInBrowser('Spaces and live documents', () => {
       await tree.getByRole('link', { name: 'Bienvenue' }).waitFor();
       expect(describeViolations(await runAxe(tab))).toEqual([]);
 
+      // A blank title is said, not ignored.
+      await tree.getByLabel('Titre du nouveau document').fill('   ');
+      await tree.getByRole('button', { name: 'Créer', exact: true }).click();
+      await expect.poll(() => tree.locator('.ws-field-error').textContent()).toBe('Ce champ est obligatoire.');
       await tree.getByLabel('Titre du nouveau document').fill('Compte rendu');
       await tree.getByRole('button', { name: 'Créer', exact: true }).click();
       await tree.getByRole('link', { name: 'Compte rendu' }).waitFor();
@@ -94,6 +98,15 @@ describeInBrowser('Spaces and live documents', () => {
       await tree.getByLabel('Nouveau titre de « Compte rendu »').fill('Compte rendu du 31 mars');
       await tab.keyboard.press('Enter');
       await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();
+      // Renamed: the keyboard is back on the row's « ⋯ » (it was on <body>); Escape from the
+      // actions closes them and stays there.
+      const actionsOf = tree.getByRole('button', { name: 'Actions pour « Compte rendu du 31 mars »' });
+      await expect.poll(() => actionsOf.evaluate((button) => button === document.activeElement)).toBe(true);
+      await tab.keyboard.press('Tab');
+      await tab.keyboard.press('Escape');
+      await expect.poll(() => actionsOf.getAttribute('aria-expanded')).toBe('false');
+      expect(await actionsOf.evaluate((button) => button === document.activeElement)).toBe(true);
+      await tab.keyboard.press('Enter');
       await tree.getByRole('button', { name: 'Placer sous le précédent' }).click();
       await expect.poll(() => tab.getByRole('status').first().textContent()).toMatch(/« Compte rendu du 31 mars » déplacé sous « .+ »/);
       const moved = tab.locator('.ws-tree-group [data-document-id]').filter({ hasText: 'Compte rendu du 31 mars' });

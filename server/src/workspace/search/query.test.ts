@@ -9,7 +9,7 @@ describe('toTsQuery', () => {
 
   it('turns quotes into phrases, - into not, OR into or', () => {
     expect(toTsQuery('"chef de projet" budget ')).toBe('(chef <-> de <-> projet) & budget');
-    expect(toTsQuery('cloud -"appel d’offres" ')).toBe('cloud & !(appel <-> offres)');
+    expect(toTsQuery('cloud -"appel d’offres" ')).toBe('cloud & !(appel <-> d <-> offres)');
     expect(toTsQuery('cadrage OR nuage ')).toBe('(cadrage | nuage)');
     expect(toTsQuery('"phrase non fermée')).toBe('(phrase <-> non <-> fermée)');
   });

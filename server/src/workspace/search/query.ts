@@ -8,7 +8,9 @@
  * - `-word` or `-"phrase"`: must not match (at least one positive term is required);
  * - `OR` between two terms: either;
  * - the last word, when the agent has not typed a space after it yet, matches as a prefix (`:*`);
- * - elisions (l’école, d'accord) keep the word after the apostrophe.
+ * - elisions (l’école, d'accord) keep the word after the apostrophe; in a phrase the elided
+ *   article stays as a word too (a stop word, which PostgreSQL counts as one position), so that
+ *   "déclaration d’intention" finds the text where « d » sits between the two words.
  *
  * Safety: the only characters that reach the query text are letters, digits and marks (Unicode
  * L, N, M) inside lexemes, plus the operators this function writes itself. `'`, `&`, `|`, `!`,
@@ -28,9 +30,11 @@ interface Term {
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const ELISION = /^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]/iu;
 
-function wordsOf(text: string): string[] {
+function wordsOf(text: string, phrase = false): string[] {
   const out: string[] = [];
   for (const chunk of text.split(/\s+/u)) {
+    const elided = ELISION.exec(chunk)?.[0];
+    if (phrase && elided) out.push(elided.slice(0, -1).toLowerCase());
     const bare = chunk.replace(ELISION, '');
     for (const match of bare.matchAll(WORD)) if (/[\p{L}\p{N}]/u.test(match[0])) out.push(match[0].slice(0, MAX_LEXEME_CHARS));
   }
@@ -48,7 +52,7 @@ export function toTsQuery(input: string): string | null {
     const isLast = index === tokens.length - 1;
     let term: Term;
     if (token[2] !== undefined) {
-      term = { words: wordsOf(token[2]), negated: token[1] === '-', prefix: false };
+      term = { words: wordsOf(token[2], true), negated: token[1] === '-', prefix: false };
     } else {
       const raw = token[3] as string;
       if (raw === 'OR' && groups.length > 0) {

@@ -1,4 +1,4 @@
-import { type DragEvent, type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { type DragEvent, type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { type DocumentSummary, documentPath, documentsApi, roleAtLeast, type SpaceRole } from './api.ts';
 import { useWorkspaceText } from './text.ts';
@@ -188,11 +188,21 @@ function TreeItem(props: {
   const panelId = useId();
   const renameId = useId();
   const renameErrorId = useId();
+  const toggleButton = useRef<HTMLButtonElement>(null);
+  // The keyboard goes back to the row's « ⋯ » button once the rename form is gone (it was left on <body>).
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!renaming && refocus) {
+      toggleButton.current?.focus();
+      setRefocus(false);
+    }
+  }, [renaming, refocus]);
   const stopRenaming = () => {
     // « Annuler » as Escape: the next « Renommer » starts from the title, not the abandoned text.
     setTitle(doc.title);
     setRenameError('');
     setRenaming(false);
+    setRefocus(true);
   };
   const hasChildren = node.children.length > 0;
   const label = doc.title || w('workspace.tree.untitled');
@@ -203,7 +213,10 @@ function TreeItem(props: {
     // Blank (spaces only): said next to the field, not as « Données invalides » at the top of the page.
     if (!title.trim()) return setRenameError(fieldError({ code: 'required' }));
     const ok = await act(() => documentsApi.update(doc.id, { title: title.trim() }), w('workspace.tree.renamed', { title: title.trim() }));
-    if (ok) setRenaming(false);
+    if (ok) {
+      setRenaming(false);
+      setRefocus(true);
+    }
   };
 
   return (
@@ -269,6 +282,7 @@ function TreeItem(props: {
         )}
         {editor && !renaming && (
           <button
+            ref={toggleButton}
             type="button"
             className="ws-tree-actions-toggle"
             aria-expanded={actions}
@@ -281,7 +295,18 @@ function TreeItem(props: {
         )}
       </div>
       {editor && actions && (
-        <div id={panelId} className="ws-tree-actions">
+        // biome-ignore lint/a11y/noStaticElementInteractions: Escape from any of its buttons closes the disclosure; the buttons are the controls
+        <div
+          id={panelId}
+          className="ws-tree-actions"
+          onKeyDown={(event) => {
+            // Escape closes the actions, as it closes any disclosure, and gives the keyboard back to « ⋯ ».
+            if (event.key !== 'Escape' || event.defaultPrevented) return;
+            event.preventDefault();
+            props.onActions();
+            toggleButton.current?.focus();
+          }}
+        >
           <button type="button" className="button button-small button-secondary" onClick={() => setRenaming(true)}>
             {w('workspace.tree.rename')}
           </button>
