@@ -87,10 +87,13 @@ describe('POST /api/collab/tickets', () => {
     expect((await requestTicket(t.baseUrl, editor, doc.documentId, 3)).status).toBe(200);
   });
 
-  it('refuses a trashed document and a session below the space’s minimum assurance', async () => {
+  it('refuses a trashed document (409, in the trash) and a session below the space’s minimum assurance', async () => {
     const doc = await addDocument(t.entente, spaceId, 'FR');
     await t.entente.stores.cells.FR.db.updateTable('documents').set({ trashed_at: new Date() }).where('id', '=', doc.documentId).execute();
-    expect((await requestTicket(t.baseUrl, owner, doc.documentId)).status).toBe(404);
+    // Refused, and said as « in the trash » to whoever may see it there (the page waits for a restore).
+    const trashed = await requestTicket(t.baseUrl, owner, doc.documentId);
+    expect(trashed.status).toBe(409);
+    expect(((await trashed.json()) as { type: string }).type).toBe('urn:entente:problem:document-in-trash');
 
     const strict = await addSpace(t.entente, { jurisdiction: 'QC', members: [{ principalId: QC1.id, role: 'owner' }], minAssurance: 'substantial' });
     const strictDoc = await addDocument(t.entente, strict, 'QC');

@@ -132,8 +132,14 @@ describe('documents tree', () => {
     expect((await list(camille, true)).map((d) => d.id)).toEqual(expect.arrayContaining([root, child, grandchild]));
     // In the trash, it cannot be changed.
     expect((await api(emilie, 'PATCH', `/api/documents/${child}`, { title: 'Non' })).status).toBe(409);
+    // Nor opened live: said as « in the trash » (not « no access »), so the page keeps what the
+    // agent types meanwhile and sends it once the document is restored.
+    const ticket = await api(emilie, 'POST', '/api/collab/tickets', { documentId: child });
+    expect(ticket.status).toBe(409);
+    expect(ticket.body.type).toBe('urn:entente:problem:document-in-trash');
 
     expect((await api(emilie, 'POST', `/api/documents/${root}/restore`)).status).toBe(200);
+    expect((await api(emilie, 'POST', '/api/collab/tickets', { documentId: child })).status).toBe(200);
     expect((await list(camille)).map((d) => d.id)).toEqual(expect.arrayContaining([root, child, grandchild]));
 
     expect((await api(camille, 'DELETE', `/api/documents/${root}`)).status).toBe(409);

@@ -130,9 +130,15 @@ describeInBrowser('Editor AI actions, no model configured', () => {
       const before = await editorOf(tab).innerHTML();
       // The document's first line, selected with the keyboard; nothing is typed.
       await editorOf(tab).focus();
-      await tab.keyboard.press('Control+Home');
-      await tab.keyboard.press('Shift+End');
-      await expect.poll(() => tab.evaluate(() => document.getSelection()?.toString() ?? '')).toContain('Bienvenue');
+      // Pressed again until the selection is there: the editor may still be restoring its own
+      // selection from the focus when the first keys arrive.
+      await expect
+        .poll(async () => {
+          await tab.keyboard.press('Control+Home');
+          await tab.keyboard.press('Shift+End');
+          return tab.evaluate(() => document.getSelection()?.toString() ?? '');
+        })
+        .toContain('Bienvenue');
       await shiftTabTo(tab, 'IA');
       await tab.keyboard.press('Enter');
       await expect.poll(() => focused(tab)).toBe('Résumer le document');

@@ -62,6 +62,10 @@ describeInBrowser('Spaces and live documents', () => {
       await tab.locator('.ws-field-error').first().waitFor();
       // Said as what is needed, not as a size (« Valeur trop courte… » before).
       expect(await tab.locator('.ws-field-error').first().textContent()).toBe('Ce champ est obligatoire.');
+      // The summary points to the messages under the fields (it spoke of a « liste des erreurs » the form does not show).
+      expect(await tab.getByRole('alert').filter({ hasText: 'Données invalides' }).textContent()).toBe(
+        'Données invalides. Certaines valeurs ne sont pas acceptées : voyez les messages sous les champs signalés.',
+      );
       expect(await tab.evaluate(() => document.activeElement?.id)).toBe(await tab.getByLabel('Nom de l’espace').getAttribute('id'));
       expect(describeViolations(await runAxe(tab))).toEqual([]);
 
@@ -237,6 +241,64 @@ describeInBrowser('Spaces and live documents', () => {
     } finally {
       await context.close();
       await reader.close();
+    }
+  });
+
+  it('a document trashed while an agent types: said as such, and what they typed meanwhile is sent once it is restored', async () => {
+    const owner = await suite.app.signIn(camille);
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(new URL(path, suite.app.baseUrl), {
+        method,
+        headers: { ...owner.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const created = await call('POST', `/api/spaces/${COOPERATION}/documents`, { title: 'À mettre à la corbeille' });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl, id);
+      await typeAtEnd(tab, 'Avant la corbeille.');
+      await expect.poll(() => connection(tab).textContent(), { timeout: 15_000 }).toContain('Connecté');
+      expect((await call('POST', `/api/documents/${id}/trash`)).status).toBe(200);
+      // Not « Accès refusé » (it said so): the page says where the document went, and keeps typing.
+      await expect.poll(() => connection(tab).textContent(), { timeout: 20_000 }).toContain('Ce document a été mis à la corbeille');
+      expect(await connection(tab).getAttribute('role')).toBe('alert');
+      await typeAtEnd(tab, 'Pendant la corbeille.');
+      expect((await call('POST', `/api/documents/${id}/restore`)).status).toBe(200);
+      // The page asks again by itself; restored, it sends what was typed meanwhile.
+      await expect.poll(() => connection(tab).textContent(), { timeout: 45_000 }).toContain('Connecté');
+      const reader = await suite.signedInContext(camille, { language: 'fr-FR' });
+      try {
+        const other = await openDocument(reader, suite.app.baseUrl, id);
+        await expect.poll(() => textOf(other), { timeout: 15_000 }).toContain('Pendant la corbeille.');
+        expect(await textOf(other)).toContain('Avant la corbeille.');
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a ticket request that fails once (503) is asked again, not taken for « Accès refusé »', async () => {
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    let asked = 0;
+    await context.route('**/api/collab/tickets', async (route) => {
+      asked += 1;
+      if (asked > 1) return route.continue();
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:entente:problem:unavailable', title: 'Service indisponible', status: 503, detail: 'Réessayez.' }),
+      });
+    });
+    try {
+      // openDocument waits for « Connecté »: the page stopped on « Accès refusé » before.
+      await openDocument(context, suite.app.baseUrl);
+      expect(asked).toBeGreaterThan(1);
+    } finally {
+      await context.close();
     }
   });
 

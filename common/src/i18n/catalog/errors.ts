@@ -71,6 +71,8 @@ export const errors = {
     'errors.bad_request.detail': 'La requête est mal formée (code : {reason}) ; vérifiez la syntaxe JSON et l’adresse.',
     'errors.validation.title': 'Données invalides',
     'errors.validation.detail': 'Certaines valeurs envoyées ne sont pas acceptées ; voyez la liste des erreurs.',
+    // In a form, where each error is shown under its field (the API's « liste des erreurs » is not shown as such).
+    'errors.validation.detailFields': 'Certaines valeurs ne sont pas acceptées : voyez les messages sous les champs signalés.',
     'errors.unsupported_media_type.title': 'Type de contenu non pris en charge',
     'errors.unsupported_media_type.detail': 'Envoyez le corps en JSON (Content-Type: application/json).',
     'errors.payload_too_large.title': 'Requête trop volumineuse',
@@ -384,6 +386,7 @@ export const errors = {
     'errors.bad_request.detail': 'The request is malformed (code: {reason}); check the JSON syntax and the address.',
     'errors.validation.title': 'Invalid data',
     'errors.validation.detail': 'Some of the values sent are not accepted; see the list of errors.',
+    'errors.validation.detailFields': 'Some values are not accepted: see the messages under the fields marked.',
     'errors.unsupported_media_type.title': 'Unsupported content type',
     'errors.unsupported_media_type.detail': 'Send the body as JSON (Content-Type: application/json).',
     'errors.payload_too_large.title': 'Request too large',

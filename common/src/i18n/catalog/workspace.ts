@@ -121,6 +121,8 @@ export const workspace = {
     'workspace.connection.syncing': 'Synchronisation…',
     'workspace.connection.offline': 'Hors ligne — vos modifications sont enregistrées sur cet appareil',
     'workspace.connection.noAccess': 'Accès refusé : vous n’avez pas (ou plus) accès à ce document.',
+    'workspace.connection.inTrash':
+      'Ce document a été mis à la corbeille : ce que vous y tapez reste sur cet appareil et sera envoyé s’il est restauré.',
     'workspace.connection.sessionEnded': 'Votre session a pris fin : reconnectez-vous pour continuer. Vos modifications sont enregistrées sur cet appareil.',
     'workspace.connection.tooLarge': 'Ce document a atteint sa taille maximale : votre dernière modification n’a pas été enregistrée sur le serveur (elle reste sur cet appareil). Scindez le document ou retirez du contenu, puis rechargez la page.',
     'workspace.connection.tooDeep': 'Votre dernière modification imbrique le contenu trop profondément (listes ou citations les unes dans les autres) : elle n’a pas été enregistrée sur le serveur (elle reste sur cet appareil). Retirez des niveaux d’imbrication, puis rechargez la page.',
@@ -347,6 +349,7 @@ export const workspace = {
     'workspace.connection.syncing': 'Synchronising…',
     'workspace.connection.offline': 'Offline — your changes are saved on this device',
     'workspace.connection.noAccess': 'Access refused: you do not (or no longer) have access to this document.',
+    'workspace.connection.inTrash': 'This document was moved to the trash: what you type here stays on this device and will be sent if it is restored.',
     'workspace.connection.sessionEnded': 'Your session has ended: sign in again to continue. Your changes are saved on this device.',
     'workspace.connection.tooLarge': 'This document has reached its maximum size: your last change was not saved on the server (it stays on this device). Split the document or remove content, then reload the page.',
     'workspace.connection.tooDeep': 'Your last change nests the content too deeply (lists or quotes inside one another): it was not saved on the server (it stays on this device). Remove some levels of nesting, then reload the page.',

@@ -65,7 +65,10 @@ export function collabRoutes(app: FastifyInstance, deps: { stores: Stores; store
       // A ticket opens a live socket: a browser session only, never a personal access token.
       if (actor.via !== 'session') throw notFound();
       const access = await documentAccessFor(deps.stores, actor, request.body.documentId);
-      if (!access || access.trashed) throw notFound();
+      if (!access) throw notFound();
+      // Said as such to whoever may see it (its space's trash shows it to them): the page keeps
+      // what is typed meanwhile and sends it if the document is restored, rather than « no access ».
+      if (access.trashed) throw new AppError('document_in_trash', { status: 409 });
       requireAssuranceFor(actor, access.minAssurance, `/documents/${access.documentId}`);
       if (request.body.epoch !== undefined && request.body.epoch !== access.epoch) {
         throw new AppError('epoch_changed', { status: 409, extensions: { epoch: access.epoch } });

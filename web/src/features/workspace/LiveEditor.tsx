@@ -153,7 +153,8 @@ function SessionEditor({ session, user, readOnly, title, documentId }: { session
 export function ConnectionIndicator({ snapshot }: { snapshot: SessionSnapshot }) {
   const { w } = useWorkspaceText();
   const text = w(`workspace.connection.${snapshot.state}`);
-  const refused = isRefused(snapshot.state);
+  // In the trash: not stopped (the page asks again and sends the edits on a restore), but said as loudly.
+  const refused = isRefused(snapshot.state) || snapshot.state === 'inTrash';
   return (
     <p className={`ws-connection ws-connection-${snapshot.state}`} role={refused ? 'alert' : 'status'} data-testid="connection">
       <span className="ws-connection-dot" aria-hidden="true" />

@@ -35,7 +35,8 @@ export function useWorkspaceText(): WorkspaceText {
         // Placeholders the client cannot know (request id, limits) are shown as a dash.
         const values = { requestId: (error instanceof Problem && error.requestId) || '—', reason: '—', limit: '—', level: '—', seconds: '—', method: '—', allow: '—' };
         const title = formatMessage(locale, `errors.${slug}.title`, values);
-        const detailKey = `errors.${slug}.detail`;
+        // A form shows each field's error under it: the detail points there, not to a list it does not show.
+        const detailKey = slug === 'validation' && error instanceof Problem && error.fields.size > 0 ? 'errors.validation.detailFields' : `errors.${slug}.detail`;
         return hasMessage(detailKey) ? problemSentence(title, formatMessage(locale, detailKey, values)) : title;
       },
       fieldError: (issue) => fieldIssueMessage(locale, issue),

@@ -15,6 +15,11 @@ export type ConnectionState =
   | 'offline'
   /** The server refused the document: no (more) access. */
   | 'noAccess'
+  /**
+   * The document was moved to the trash: edits stay in this browser; the provider keeps asking
+   * (its backoff, at most every 30 s) and sends them if the document is restored.
+   */
+  | 'inTrash'
   /** The Entente session ended (sign in again). */
   | 'sessionEnded'
   /** The document's content was replaced wholesale: this copy (old epoch) is closed for good. */
@@ -68,6 +73,13 @@ export class CollabSession {
   private listeners = new Set<() => void>();
   private stopped = false;
   private status: WebSocketStatus = WebSocketStatus.Connecting;
+  /** The last ticket request found the document in the trash (cleared by the next ticket). */
+  private inTrash = false;
+  /**
+   * Our own ticket request failed and already decided what follows (stop, or let the provider
+   * retry): the provider then reports « authentication failed » too, which is not the server's refusal.
+   */
+  private ticketFailed = false;
 
   readonly documentId: string;
   readonly epoch: number;
@@ -105,6 +117,10 @@ export class CollabSession {
         this.refresh();
       },
       onAuthenticationFailed: ({ reason }) => {
+        if (this.ticketFailed) {
+          this.ticketFailed = false;
+          return;
+        }
         // A refusal from the server itself (membership removed, document restricted, full…).
         if (this.snapshot.state === 'sessionEnded' || this.snapshot.state === 'epochChanged') return;
         this.fail(reason === 'too-many-connections' ? 'full' : 'noAccess');
@@ -143,8 +159,14 @@ export class CollabSession {
     try {
       answer = await send<Ticket>('POST', '/api/collab/tickets', { documentId: this.documentId, epoch: this.epoch });
     } catch (error) {
+      this.ticketFailed = true;
       if (error instanceof Problem && error.slug === 'epoch_changed') {
         this.closeForEpoch(onEpochChanged);
+      } else if (error instanceof Problem && error.slug === 'document_in_trash') {
+        // Not a refusal for good: drop this socket, the provider asks again later.
+        this.inTrash = true;
+        this.refresh();
+        queueMicrotask(() => this.provider.configuration.websocketProvider.webSocket?.close());
       } else if (error instanceof Problem && error.status === 401) {
         this.fail('sessionEnded');
       } else if (error instanceof Problem && (error.status === 403 || error.status === 404)) {
@@ -159,6 +181,7 @@ export class CollabSession {
       this.closeForEpoch(onEpochChanged);
       throw new Error('epoch_changed');
     }
+    this.inTrash = false;
     this.set({ readOnly: answer.readOnly });
     return answer.ticket;
   }
@@ -193,7 +216,8 @@ export class CollabSession {
     // count never falls back to zero: for a reader (or a commenter) it says nothing about sync.
     const unsynced = this.snapshot.readOnly ? 0 : this.provider.unsyncedChanges;
     let state: ConnectionState;
-    if (!navigator.onLine || this.status === WebSocketStatus.Disconnected) state = 'offline';
+    if (this.inTrash && navigator.onLine) state = 'inTrash';
+    else if (!navigator.onLine || this.status === WebSocketStatus.Disconnected) state = 'offline';
     else if (this.status === WebSocketStatus.Connecting) state = 'connecting';
     else if (!this.provider.isSynced || !this.provider.isAuthenticated || unsynced > 0) state = 'syncing';
     else state = 'connected';
