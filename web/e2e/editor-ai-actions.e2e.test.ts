@@ -90,6 +90,16 @@ async function holdableCollab(context: BrowserContext): Promise<{ hold(): void; 
   };
 }
 
+/** From the editor with a selection: « IA » (Shift+Tab to it), then « Langage clair », by keyboard alone. */
+async function askPlainLanguage(tab: Page): Promise<void> {
+  await shiftTabTo(tab, 'IA');
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => focused(tab)).toBe('Résumer le document');
+  await tab.keyboard.press('ArrowDown');
+  expect(await focused(tab)).toBe('Langage clair');
+  await tab.keyboard.press('Enter');
+}
+
 async function axeClean(tab: Page) {
   const violations = await runAxe(tab);
   expect(describeViolations(violations)).toEqual([]);
@@ -139,12 +149,7 @@ describeInBrowser('Editor AI actions, no model configured', () => {
           return tab.evaluate(() => document.getSelection()?.toString() ?? '');
         })
         .toContain('Bienvenue');
-      await shiftTabTo(tab, 'IA');
-      await tab.keyboard.press('Enter');
-      await expect.poll(() => focused(tab)).toBe('Résumer le document');
-      await tab.keyboard.press('ArrowDown');
-      expect(await focused(tab)).toBe('Langage clair');
-      await tab.keyboard.press('Enter');
+      await askPlainLanguage(tab);
 
       const panel = tab.getByTestId('ai-proposal');
       const alert = panel.getByRole('alert');
@@ -226,12 +231,7 @@ describeInBrowser('Editor AI actions, with a model', () => {
       await tab.keyboard.type(SENTENCE);
       await tab.keyboard.press('Shift+Home');
 
-      await shiftTabTo(tab, 'IA');
-      await tab.keyboard.press('Enter');
-      await expect.poll(() => focused(tab)).toBe('Résumer le document');
-      await tab.keyboard.press('ArrowDown');
-      expect(await focused(tab)).toBe('Langage clair');
-      await tab.keyboard.press('Enter');
+      await askPlainLanguage(tab);
 
       const panel = tab.getByTestId('ai-proposal');
       await panel.getByRole('heading', { name: 'Proposition générée par une IA' }).waitFor();
