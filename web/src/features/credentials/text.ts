@@ -30,7 +30,7 @@ const DATE_CLAIMS = new Set(['assessed_at', 'iat', 'nbf', 'exp']);
 
 export function useCredentialsText(): CredentialsText {
   const { locale } = useI18n();
-  const names = useFrameworkNames(locale);
+  const framework = useFrameworkNames(locale);
   return useMemo(() => {
     const c = (key: CredentialsKey, values?: MessageValues) => formatMessage(locale, key, values);
     const known = (key: string) => hasMessage(key);
@@ -44,7 +44,7 @@ export function useCredentialsText(): CredentialsText {
     const claimLabel = (path: string): string => {
       if (known(`credentials.claim.${path}`)) return formatMessage(locale, `credentials.claim.${path}`);
       const [head, ...rest] = path.split('.');
-      const name = names?.get(path);
+      const name = head === 'areas' || head === 'competences' ? framework.name(path) : undefined;
       if (head === 'areas' && rest.length) return name ? c('credentials.claim.areaNamed', { key: rest.join('.'), name }) : c('credentials.claim.area', { key: rest.join('.') });
       if (head === 'competences' && rest.length) {
         return name ? c('credentials.claim.competenceNamed', { key: rest.join('.'), name }) : c('credentials.claim.competence', { key: rest.join('.') });
@@ -96,5 +96,5 @@ export function useCredentialsText(): CredentialsText {
         return formatMessage(locale, 'errors.unavailable.title');
       },
     };
-  }, [locale, names]);
+  }, [locale, framework]);
 }
