@@ -119,6 +119,8 @@ describeInBrowser('Comments anchored in documents', () => {
       await shot(emilieTab, 'emilie-replied');
       await emilieThread.getByRole('button', { name: 'Résoudre' }).click();
       await expect.poll(() => panelOf(emilieTab).getByRole('button', { name: 'Résolus (1)' }).getAttribute('aria-pressed')).toBe('true');
+      // The active thread is followed to « Résolus », and the keyboard with it, on « Rouvrir ».
+      await expect.poll(() => emilieTab.evaluate(() => document.activeElement?.textContent)).toBe('Rouvrir');
       await expect.poll(() => panelOf(hugoTab).getByRole('button', { name: 'Résolus (1)' }).count(), { timeout: 10_000 }).toBe(1);
 
       // Olivier reads (in English): the comments, not a composer.
@@ -270,4 +272,44 @@ describeInBrowser('Comments anchored in documents', () => {
       await context.close();
     }
   });
+
+  it('resolving a thread that is not the active one gives the keyboard to the next thread, then to the tab', async () => {
+    const context = await suite.signedInContext(emilie);
+    const first = 'hébergées dans la cellule québécoise';
+    const second = 'Nommez une version';
+    try {
+      let tab = await openDocument(context, suite.app.baseUrl);
+      for (const [passage, body] of [
+        [first, 'Préciser la cellule.'],
+        [second, 'Avant chaque relecture.'],
+      ] as const) {
+        await editorOf(tab).focus();
+        await select(tab, passage);
+        await tab.keyboard.press('Control+Alt+KeyM');
+        await panelOf(tab).getByRole('form', { name: 'Nouveau commentaire' }).waitFor();
+        await tab.keyboard.type(body);
+        await tab.keyboard.press('Control+Enter');
+        await threadOf(tab, passage).waitFor();
+      }
+      // A new page: no thread is active.
+      await tab.close();
+      tab = await openDocument(context, suite.app.baseUrl);
+      await threadOf(tab, second).waitFor();
+      await threadOf(tab, first).getByRole('button', { name: 'Résoudre' }).focus();
+      await tab.keyboard.press('Enter');
+      await expect.poll(() => threadOf(tab, first).count()).toBe(0);
+      await expect.poll(() => tab.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Fil sur « ${second} »`);
+      // Tab goes on from there, into that thread.
+      await tab.keyboard.press('Tab');
+      expect(await tab.evaluate(() => document.activeElement?.closest('article')?.getAttribute('aria-label'))).toBe(`Fil sur « ${second} »`);
+
+      await threadOf(tab, second).getByRole('button', { name: 'Résoudre' }).focus();
+      await tab.keyboard.press('Enter');
+      await expect.poll(() => threadOf(tab, second).count()).toBe(0);
+      await expect.poll(() => tab.evaluate(() => document.activeElement?.textContent)).toMatch(/^Ouverts \(\d+\)$/);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

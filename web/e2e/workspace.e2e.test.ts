@@ -102,10 +102,13 @@ describeInBrowser('Spaces and live documents', () => {
       await tree.getByLabel('Nouveau titre de « Compte rendu »').fill('Compte rendu du 31 mars');
       await tab.keyboard.press('Enter');
       await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();
-      // Renamed: the keyboard is back on the row's « ⋯ » (it was on <body>); Escape from the
-      // actions closes them and stays there.
+      // Renamed: the keyboard is back on the row's « ⋯ » (it was on <body>), its actions closed (they
+      // used to stay open under the rename field); Escape from the actions closes them and stays there.
       const actionsOf = tree.getByRole('button', { name: 'Actions pour « Compte rendu du 31 mars »' });
       await expect.poll(() => actionsOf.evaluate((button) => button === document.activeElement)).toBe(true);
+      expect(await actionsOf.getAttribute('aria-expanded')).toBe('false');
+      await tab.keyboard.press('Enter');
+      await expect.poll(() => actionsOf.getAttribute('aria-expanded')).toBe('true');
       await tab.keyboard.press('Tab');
       await tab.keyboard.press('Escape');
       await expect.poll(() => actionsOf.getAttribute('aria-expanded')).toBe('false');
@@ -119,8 +122,12 @@ describeInBrowser('Spaces and live documents', () => {
       expect(await tab.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Actions pour « Compte rendu du 31 mars »');
       expect(describeViolations(await runAxe(tab))).toEqual([]);
 
+      // Trashed: the keyboard goes to the document it hung from (it was left on <body>).
+      const parentTitle = (await moved.evaluate((item) => item.parentElement?.closest('[data-document-id]')?.querySelector('.ws-tree-link')?.textContent)) ?? '';
+      expect(parentTitle).not.toBe('');
       await tree.getByRole('button', { name: 'Mettre à la corbeille' }).click();
       await expect.poll(() => tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).count()).toBe(0);
+      await expect.poll(() => tab.evaluate(() => (document.activeElement?.matches('.ws-tree-link') ? document.activeElement.textContent : null))).toBe(parentTitle);
       await tab.getByRole('button', { name: 'Afficher la corbeille' }).click();
       await tab.getByRole('button', { name: 'Restaurer « Compte rendu du 31 mars »' }).click();
       await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();

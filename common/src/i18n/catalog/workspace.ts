@@ -226,6 +226,15 @@ export const workspace = {
     'workspace.deleteSpace.mismatch': 'Le nom saisi ne correspond pas exactement au nom de l’espace.',
     'workspace.deleteSpace.deleting': 'Suppression de l’espace en cours…',
     'workspace.deleteSpace.deleted': 'L’espace « {name} » a été supprimé.',
+    // space settings, for owners
+    'workspace.settings.heading': 'Paramètres de l’espace',
+    'workspace.settings.edit': 'Modifier le nom, la description et l’accès',
+    'workspace.settings.save': 'Enregistrer les modifications',
+    'workspace.settings.saved': 'Paramètres de l’espace enregistrés.',
+    'workspace.settings.unchanged': 'Aucune modification à enregistrer.',
+    'workspace.settings.minAssuranceHint':
+      'Relever ce niveau s’applique aussitôt : un membre connecté à un niveau inférieur devra se reconnecter avec une identité de ce niveau pour ouvrir les documents.',
+    'workspace.settings.classificationHint': 'En diffusion restreinte, les liens publics vers les documents de l’espace ne s’ouvrent plus.',
   },
   'fr-CA': {
     'workspace.members.email': 'Adresse courriel professionnelle',
@@ -453,6 +462,15 @@ export const workspace = {
     'workspace.deleteSpace.mismatch': 'The name typed does not exactly match the space’s name.',
     'workspace.deleteSpace.deleting': 'Deleting the space…',
     'workspace.deleteSpace.deleted': 'The space “{name}” was deleted.',
+    // space settings, for owners
+    'workspace.settings.heading': 'Space settings',
+    'workspace.settings.edit': 'Change the name, description and access',
+    'workspace.settings.save': 'Save changes',
+    'workspace.settings.saved': 'Space settings saved.',
+    'workspace.settings.unchanged': 'Nothing to save: no field was changed.',
+    'workspace.settings.minAssuranceHint':
+      'Raising this level takes effect at once: a member signed in at a lower level must sign in again with an identity of this level to open the documents.',
+    'workspace.settings.classificationHint': 'With restricted diffusion, public links to the space’s documents no longer open.',
   },
 };
 

@@ -2,7 +2,7 @@ import { type DragEvent, type FormEvent, useEffect, useId, useMemo, useRef, useS
 import { Link } from 'react-router';
 import { type DocumentSummary, documentPath, documentsApi, roleAtLeast, type SpaceRole } from './api.ts';
 import { useWorkspaceText } from './text.ts';
-import { buildTree, type Move, type MoveKind, planDrop, planMove, type TreeNode } from './tree.ts';
+import { buildTree, type Move, type MoveKind, neighbourAfterRemoval, planDrop, planMove, type TreeNode } from './tree.ts';
 
 interface TreeProps {
   spaceId: string;
@@ -37,15 +37,22 @@ export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeP
   });
   const [dragging, setDragging] = useState<string | null>(null);
   const [openActions, setOpenActions] = useState<string | null>(null);
-  const [refocus, setRefocus] = useState<string | null>(null);
+  // Where the keyboard goes once the list came back: a moved row's « ⋯ » (the row may be a new
+  // element), a trashed row's neighbour's link, or the tree itself when nothing is left.
+  const [refocus, setRefocus] = useState<{ id: string; on: 'actions' | 'link' } | { id: null } | null>(null);
+  const nav = useRef<HTMLElement>(null);
   // A document that left the list (trash) closes its actions: it comes back (restore) closed.
   useEffect(() => {
     if (openActions && !documents.some((d) => d.id === openActions)) setOpenActions(null);
   }, [documents, openActions]);
-  // After the list came back with the move, the row may be a new element: focus its actions button.
   useEffect(() => {
     if (!refocus) return;
-    const target = document.querySelector<HTMLElement>(`[data-document-id="${CSS.escape(refocus)}"] > .ws-tree-row .ws-tree-actions-toggle`);
+    const target =
+      refocus.id === null
+        ? nav.current
+        : document.querySelector<HTMLElement>(
+            `[data-document-id="${CSS.escape(refocus.id)}"] > .ws-tree-row ${refocus.on === 'actions' ? '.ws-tree-actions-toggle' : '.ws-tree-link'}`,
+          );
     if (target) {
       target.focus();
       setRefocus(null);
@@ -71,7 +78,14 @@ export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeP
     // The moved row may have been re-created under its new parent: give the keyboard back to it.
     if (ok) {
       setOpenActions(doc.id);
-      setRefocus(doc.id);
+      setRefocus({ id: doc.id, on: 'actions' });
+    }
+  };
+  const trash = async (doc: DocumentSummary) => {
+    // Chosen before the list changes: the row and its place are gone after.
+    const neighbour = neighbourAfterRemoval(roots, doc.id);
+    if (await act(() => documentsApi.trash(doc.id), w('workspace.tree.trashed', { title: doc.title || w('workspace.tree.untitled') }))) {
+      setRefocus(neighbour ? { id: neighbour, on: 'link' } : { id: null });
     }
   };
 
@@ -105,6 +119,7 @@ export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeP
             if (plan) void move(node.doc, plan);
           }}
           canMove={(kind) => planMove(roots, node.doc.id, kind) !== null}
+          onTrash={() => void trash(node.doc)}
           act={act}
           drag={{
             onDragStart: (event) => {
@@ -135,7 +150,7 @@ export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeP
   );
 
   return (
-    <nav className="ws-tree-nav" aria-label={w('workspace.tree.label')}>
+    <nav ref={nav} className="ws-tree-nav" aria-label={w('workspace.tree.label')} tabIndex={-1}>
       {editor && <CreateDocument spaceId={spaceId} parentId={null} act={act} />}
       {roots.length === 0 ? <p>{w('workspace.tree.empty')}</p> : renderNodes(roots, 0)}
       {editor && dragging && (
@@ -173,6 +188,7 @@ function TreeItem(props: {
   onActions: () => void;
   onMove: (kind: MoveKind) => void;
   canMove: (kind: MoveKind) => boolean;
+  onTrash: () => void;
   act: TreeProps['act'];
   drag: DragHandlers;
   children: React.ReactNode;
@@ -307,7 +323,15 @@ function TreeItem(props: {
             toggleButton.current?.focus();
           }}
         >
-          <button type="button" className="button button-small button-secondary" onClick={() => setRenaming(true)}>
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            onClick={() => {
+              // The rename field takes the row's place; the actions under it close (they come back with « ⋯ »).
+              props.onActions();
+              setRenaming(true);
+            }}
+          >
             {w('workspace.tree.rename')}
           </button>
           <button type="button" className="button button-small button-secondary" onClick={() => setAdding((v) => !v)} aria-expanded={adding}>
@@ -331,11 +355,7 @@ function TreeItem(props: {
           >
             {w('workspace.tree.duplicate')}
           </button>
-          <button
-            type="button"
-            className="button button-small button-danger"
-            onClick={() => void act(() => documentsApi.trash(doc.id), w('workspace.tree.trashed', { title: label }))}
-          >
+          <button type="button" className="button button-small button-danger" onClick={props.onTrash}>
             {w('workspace.tree.trash')}
           </button>
           {adding && <CreateDocument spaceId={props.spaceId} parentId={doc.id} parentTitle={label} act={act} onDone={() => setAdding(false)} />}

@@ -10,6 +10,7 @@ import { SpaceExportMenu } from './exports/ExportMenu.tsx'; // ── exports (h
 import { ImportPanel } from './imports/ImportPanel.tsx'; // ── document imports (helper I) ──
 import { AssistantButton } from '../assistant/panel/AssistantButton.tsx'; // ── assistant panel (helper D1) ──
 import { MembersPanel } from './MembersPanel.tsx';
+import { SpaceSettingsSection } from './SpaceSettingsSection.tsx';
 import { ClassificationControl } from './ClassificationControl.tsx'; // classification labels (helper B)
 import { useWorkspaceText } from './text.ts';
 import { useSpace } from './useSpace.ts';
@@ -20,7 +21,7 @@ export function SpacePage() {
   const { spaceId = '' } = useParams();
   const { w } = useWorkspaceText();
   const navigate = useNavigate();
-  const { loaded, act, status, alert } = useSpace(spaceId);
+  const { loaded, act, reload, status, alert, setStatus } = useSpace(spaceId);
 
   if (loaded.state !== 'ready') return <SpaceNotReady state={loaded} />;
   const { space, documents, me } = loaded;
@@ -41,7 +42,16 @@ export function SpacePage() {
           <SpaceSections spaceId={space.id} />
           <SpaceExportMenu space={space} /> {/* ── exports (helper E) ── */}
           <AssistantButton spaceId={space.id} documentId={null} /> {/* ── assistant panel (helper D1) ── */}
-          {space.description && <p>{space.description}</p>}
+          {space.description && <p className="ws-description">{space.description}</p>}
+          {space.role === 'owner' && (
+            <SpaceSettingsSection
+              space={space}
+              onSaved={async (message) => {
+                await reload();
+                setStatus(message);
+              }}
+            />
+          )}
           <ClassificationControl kind="space" id={space.id} /> {/* ── classification labels (helper B) ── */}
           <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} onLeft={() => void navigate(PATHS.spaces)} />
           {roleAtLeast(space.role, 'editor') && <ImportPanel spaceId={space.id} spaceName={space.name} documents={documents} act={act} />} {/* ── document imports (helper I) ── */}

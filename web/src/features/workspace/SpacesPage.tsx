@@ -4,16 +4,8 @@ import { Link } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { Problem } from '../../app/api.ts';
 import { PATHS } from '../../app/routes.ts';
-import {
-  ASSURANCE_LEVELS,
-  type AssuranceLevel,
-  CLASSIFICATIONS,
-  type Classification,
-  type Jurisdiction,
-  type Space,
-  spacePath,
-  spacesApi,
-} from './api.ts';
+import { type Jurisdiction, type Space, spacePath, spacesApi } from './api.ts';
+import { focusFirstRefused, SpaceFieldError, SpaceFields, type SpaceSettings, spaceFieldId } from './SpaceFields.tsx';
 import { useWorkspaceText } from './text.ts';
 import './workspace.css';
 
@@ -103,22 +95,14 @@ function SpaceCard({ space }: { space: Space }) {
   );
 }
 
-const FIELDS = ['name', 'description', 'jurisdiction', 'minAssurance', 'classification'] as const;
-type Field = (typeof FIELDS)[number];
-
 function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<void> }) {
-  const { w, problem, fieldError } = useWorkspaceText();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
+  const { w, problem } = useWorkspaceText();
+  const [values, setValues] = useState<SpaceSettings>({ name: '', description: '', minAssurance: 'low', classification: 'internal' });
   const [jurisdiction, setJurisdiction] = useState<Jurisdiction>('FR');
-  const [minAssurance, setMinAssurance] = useState<AssuranceLevel>('low');
-  const [classification, setClassification] = useState<Classification>('internal');
   const [errors, setErrors] = useState<ReadonlyMap<string, FieldIssue>>(new Map());
   const [alert, setAlert] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId();
-  const fieldId = (field: Field) => `${id}-${field}`;
-  const errorId = (field: Field) => `${id}-${field}-error`;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -126,31 +110,20 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<v
     setAlert('');
     setErrors(new Map());
     try {
-      const space = await spacesApi.create({ name: name.trim(), description: description.trim(), jurisdiction, minAssurance, classification });
-      setName('');
-      setDescription('');
+      const space = await spacesApi.create({ ...values, name: values.name.trim(), description: values.description.trim(), jurisdiction });
+      setValues((v) => ({ ...v, name: '', description: '' }));
       if (space) await onCreated(space);
     } catch (error) {
       const fields = error instanceof Problem ? error.fields : new Map<string, FieldIssue>();
       setErrors(fields);
       setAlert(problem(error));
-      const first = FIELDS.find((f) => fields.has(f));
-      if (first) document.getElementById(fieldId(first))?.focus();
+      focusFirstRefused(id, fields);
     } finally {
       setBusy(false);
     }
   };
 
-  const described = (field: Field, hint?: string) => [hint, errors.has(field) ? errorId(field) : undefined].filter(Boolean).join(' ') || undefined;
-  const fieldErrorText = (field: Field) => {
-    const issue = errors.get(field);
-    return issue ? (
-      <p id={errorId(field)} className="ws-field-error">
-        {fieldError(issue)}
-      </p>
-    ) : null;
-  };
-
+  const jurisdictionHint = `${id}-jurisdiction-hint`;
   return (
     <section aria-labelledby={`${id}-heading`} className="ws-form-section">
       <h2 id={`${id}-heading`}>{w('workspace.spaces.createHeading')}</h2>
@@ -158,84 +131,34 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => Promise<v
         <p role="alert" className="ws-alert">
           {alert}
         </p>
-        <div className="ws-field">
-          <label htmlFor={fieldId('name')}>{w('workspace.spaces.name')}</label>
-          <input
-            id={fieldId('name')}
-            value={name}
-            maxLength={200}
-            required
-            aria-invalid={errors.has('name') || undefined}
-            aria-describedby={described('name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          {fieldErrorText('name')}
-        </div>
-        <div className="ws-field">
-          <label htmlFor={fieldId('description')}>{w('workspace.spaces.description')}</label>
-          <textarea
-            id={fieldId('description')}
-            value={description}
-            maxLength={2000}
-            rows={3}
-            aria-invalid={errors.has('description') || undefined}
-            aria-describedby={described('description')}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-          {fieldErrorText('description')}
-        </div>
-        <fieldset className="ws-field" aria-describedby={described('jurisdiction', `${id}-jurisdiction-hint`)}>
-          <legend>{w('workspace.spaces.jurisdiction')}</legend>
-          <p id={`${id}-jurisdiction-hint`} className="ws-hint">
-            {w('workspace.spaces.jurisdictionHint')}
-          </p>
-          {(['FR', 'QC'] as const).map((value) => (
-            <label key={value} className="ws-check">
-              <input
-                type="radio"
-                name={`${id}-jurisdiction`}
-                id={value === 'FR' ? fieldId('jurisdiction') : undefined}
-                value={value}
-                checked={jurisdiction === value}
-                onChange={() => setJurisdiction(value)}
-              />{' '}
-              {w(`workspace.jurisdiction.${value}`)}
-            </label>
-          ))}
-          {fieldErrorText('jurisdiction')}
-        </fieldset>
-        <div className="ws-field">
-          <label htmlFor={fieldId('minAssurance')}>{w('workspace.spaces.minAssurance')}</label>
-          <select
-            id={fieldId('minAssurance')}
-            value={minAssurance}
-            aria-describedby={described('minAssurance')}
-            onChange={(e) => setMinAssurance(e.target.value as AssuranceLevel)}
-          >
-            {ASSURANCE_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {w(`workspace.assurance.${level}`)}
-              </option>
-            ))}
-          </select>
-          {fieldErrorText('minAssurance')}
-        </div>
-        <div className="ws-field">
-          <label htmlFor={fieldId('classification')}>{w('workspace.spaces.classificationLabel')}</label>
-          <select
-            id={fieldId('classification')}
-            value={classification}
-            aria-describedby={described('classification')}
-            onChange={(e) => setClassification(e.target.value as Classification)}
-          >
-            {CLASSIFICATIONS.map((value) => (
-              <option key={value} value={value}>
-                {w(`workspace.classification.${value}`)}
-              </option>
-            ))}
-          </select>
-          {fieldErrorText('classification')}
-        </div>
+        <SpaceFields
+          idBase={id}
+          values={values}
+          onChange={(change) => setValues((v) => ({ ...v, ...change }))}
+          errors={errors}
+          afterDescription={
+            <fieldset className="ws-field" aria-describedby={[jurisdictionHint, errors.has('jurisdiction') ? `${id}-jurisdiction-error` : ''].join(' ').trim()}>
+              <legend>{w('workspace.spaces.jurisdiction')}</legend>
+              <p id={jurisdictionHint} className="ws-hint">
+                {w('workspace.spaces.jurisdictionHint')}
+              </p>
+              {(['FR', 'QC'] as const).map((value) => (
+                <label key={value} className="ws-check">
+                  <input
+                    type="radio"
+                    name={`${id}-jurisdiction`}
+                    id={value === 'FR' ? spaceFieldId(id, 'jurisdiction') : undefined}
+                    value={value}
+                    checked={jurisdiction === value}
+                    onChange={() => setJurisdiction(value)}
+                  />{' '}
+                  {w(`workspace.jurisdiction.${value}`)}
+                </label>
+              ))}
+              <SpaceFieldError idBase={id} field="jurisdiction" errors={errors} />
+            </fieldset>
+          }
+        />
         <button type="submit" className="button" disabled={busy}>
           {w('workspace.spaces.create')}
         </button>

@@ -101,6 +101,9 @@ export const spacesApi = {
   get: (spaceId: string, signal?: AbortSignal) => getJson<Space>(`/api/spaces/${enc(spaceId)}`, signal),
   create: (body: { name: string; description: string; jurisdiction: Jurisdiction; minAssurance: AssuranceLevel; classification: Classification }) =>
     send<Space>('POST', '/api/spaces', body),
+  /** Owners: only the fields given change. */
+  update: (spaceId: string, change: Partial<Pick<Space, 'name' | 'description' | 'minAssurance' | 'classification'>>) =>
+    send<Space>('PATCH', `/api/spaces/${enc(spaceId)}`, change),
   members: (spaceId: string, signal?: AbortSignal) =>
     getJson<{ members: SpaceMember[]; invitations?: Invitation[] }>(`/api/spaces/${enc(spaceId)}/members`, signal),
   invite: (spaceId: string, email: string, role: SpaceRole) => send('POST', `/api/spaces/${enc(spaceId)}/invitations`, { email, role }),

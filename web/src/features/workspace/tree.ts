@@ -53,6 +53,17 @@ export function findNode(roots: readonly TreeNode[], id: string): { node: TreeNo
   return search(roots as TreeNode[], null);
 }
 
+/**
+ * Where the keyboard goes when `id` leaves the tree (trash): the next document at its level, else
+ * the one before it, else its parent; null when it was the only document.
+ */
+export function neighbourAfterRemoval(roots: readonly TreeNode[], id: string): string | null {
+  const found = findNode(roots, id);
+  if (!found) return null;
+  const at = found.siblings.indexOf(found.node);
+  return (found.siblings[at + 1] ?? found.siblings[at - 1] ?? found.parent)?.doc.id ?? null;
+}
+
 /** Whether `candidate` is `id` itself or lies under it (a move there would make a cycle). */
 export function isWithin(roots: readonly TreeNode[], id: string, candidate: string): boolean {
   const found = findNode(roots, id);

@@ -327,6 +327,34 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
   }, []);
 
   const shown = tab === 'open' ? ordered.open : ordered.resolved;
+  // A thread resolved or reopened leaves the list it was in, and the button pressed with it. The
+  // active thread is followed to its new tab: the keyboard goes to its button there (« Rouvrir »).
+  // Any other: to the thread after it (or before), else to the list's tab — never to <body>. The
+  // list may come back a render or two later (the tab follows in an effect): tried on each render
+  // until found, and given up after 2 s so that it never steals the focus later.
+  const [refocus, setRefocus] = useState<Refocus | null>(null);
+  const leaving = (threadId: string): Refocus => {
+    const at = shown.findIndex((t) => t.id === threadId);
+    return { thread: (shown[at + 1] ?? shown[at - 1])?.id ?? null, on: 'card' };
+  };
+  useEffect(() => {
+    if (!refocus) return;
+    const card = refocus.thread ? document.getElementById(`commentaire-${refocus.thread}`) : null;
+    const target = !refocus.thread
+      ? panel.current?.querySelector<HTMLElement>('.cm-tabs [aria-pressed="true"]')
+      : refocus.on === 'card'
+        ? card
+        : card?.querySelector<HTMLElement>('.cm-resolve');
+    if (target) {
+      target.focus();
+      setRefocus(null);
+    }
+  }, [refocus, shown]);
+  useEffect(() => {
+    if (!refocus) return;
+    const giveUp = setTimeout(() => setRefocus(null), 2000);
+    return () => clearTimeout(giveUp);
+  }, [refocus]);
   return (
     <MentionInviteContext.Provider value={mentionInvite}>
     <section ref={panel} className="cm-panel" aria-labelledby="comments-heading">
@@ -432,6 +460,8 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
                   text={text}
                   act={act}
                   onShow={() => show(thread)}
+                  onMoved={setRefocus}
+                  leaving={() => leaving(thread.id)}
                   onUnreachable={onUnreachable}
                   onWritten={(written) => {
                     for (const person of written.unreachableMentions) offerShare(person, lastCanShare.current);
@@ -522,6 +552,12 @@ function NewThread({
   );
 }
 
+/** Where the keyboard goes once a thread moved between « Ouverts » and « Résolus » (null: the tab). */
+interface Refocus {
+  thread: string | null;
+  on: 'card' | 'resolveButton';
+}
+
 interface ThreadCardProps {
   thread: Thread;
   documentId: string;
@@ -532,11 +568,15 @@ interface ThreadCardProps {
   text: CommentsText;
   act: (action: () => Promise<unknown>, done: string) => Promise<boolean>;
   onShow: () => void;
+  /** What takes the keyboard when this thread leaves the list (asked before it does). */
+  leaving: () => Refocus;
+  /** Resolved or reopened: `next` takes the keyboard. */
+  onMoved: (next: Refocus) => void;
   onUnreachable: (candidate: Candidate, canShare: boolean) => void;
   onWritten: (written: Awaited<ReturnType<typeof commentsApi.reply>>) => void;
 }
 
-function ThreadCard({ thread, documentId, active, people, canComment, orphan, text, act, onShow, onUnreachable, onWritten }: ThreadCardProps) {
+function ThreadCard({ thread, documentId, active, people, canComment, orphan, text, act, onShow, leaving, onMoved, onUnreachable, onWritten }: ThreadCardProps) {
   const { c, dateTime } = text;
   const [reply, setReply] = useState('');
   const [replyError, setReplyError] = useState('');
@@ -560,7 +600,13 @@ function ThreadCard({ thread, documentId, active, people, canComment, orphan, te
     }
   };
   return (
-    <article id={`commentaire-${thread.id}`} className={active ? 'cm-thread cm-thread-active' : 'cm-thread'} aria-label={c('comments.thread.label', { quote })}>
+    <article
+      id={`commentaire-${thread.id}`}
+      className={active ? 'cm-thread cm-thread-active' : 'cm-thread'}
+      aria-label={c('comments.thread.label', { quote })}
+      // Focused by the panel when the thread before it was resolved (not in the Tab order).
+      tabIndex={-1}
+    >
       <div className="cm-thread-head">
         <blockquote className="cm-quote">{quote}</blockquote>
         {orphan ? (
@@ -612,13 +658,15 @@ function ThreadCard({ thread, documentId, active, people, canComment, orphan, te
           )}
           <button
             type="button"
-            className="button button-secondary"
-            onClick={() =>
-              void act(
+            className="button button-secondary cm-resolve"
+            onClick={async () => {
+              const next: Refocus = active ? { thread: thread.id, on: 'resolveButton' } : leaving();
+              const ok = await act(
                 () => commentsApi.resolve(documentId, thread.id, thread.resolvedAt === null),
                 c(thread.resolvedAt === null ? 'comments.status.resolved' : 'comments.status.reopened'),
-              )
-            }
+              );
+              if (ok) onMoved(next);
+            }}
           >
             {c(thread.resolvedAt === null ? 'comments.resolve' : 'comments.reopen')}
           </button>
