@@ -92,6 +92,7 @@ describeInBrowser('Spaces and live documents', () => {
       await tree.getByLabel('Titre du nouveau document').fill('   ');
       await tree.getByRole('button', { name: 'Créer', exact: true }).click();
       await expect.poll(() => tree.locator('.ws-field-error').textContent()).toBe('Ce champ est obligatoire.');
+      expect(await tree.getByLabel('Titre du nouveau document').evaluate((field) => field === document.activeElement)).toBe(true);
       await tree.getByLabel('Titre du nouveau document').fill('Compte rendu');
       await tree.getByRole('button', { name: 'Créer', exact: true }).click();
       await tree.getByRole('link', { name: 'Compte rendu' }).waitFor();
@@ -99,7 +100,18 @@ describeInBrowser('Spaces and live documents', () => {
       // Keyboard move: « Placer sous le précédent » nests it under the document above, announced.
       await tree.getByRole('button', { name: 'Actions pour « Compte rendu »' }).click();
       await tree.getByRole('button', { name: 'Renommer' }).click();
-      await tree.getByLabel('Nouveau titre de « Compte rendu »').fill('Compte rendu du 31 mars');
+      const renameField = tree.getByLabel('Nouveau titre de « Compte rendu »');
+      // A blank title is said under the field; Escape abandons, and the next rename starts from the title.
+      await renameField.fill(' ');
+      await tab.keyboard.press('Enter');
+      await expect.poll(() => tree.locator('.ws-field-error').textContent()).toBe('Ce champ est obligatoire.');
+      expect(await renameField.evaluate((field) => field === document.activeElement)).toBe(true);
+      await tab.keyboard.press('Escape');
+      await expect.poll(() => renameField.count()).toBe(0);
+      await tab.keyboard.press('Enter');
+      await tree.getByRole('button', { name: 'Renommer' }).click();
+      expect(await renameField.inputValue()).toBe('Compte rendu');
+      await renameField.fill('Compte rendu du 31 mars');
       await tab.keyboard.press('Enter');
       await tree.getByRole('link', { name: 'Compte rendu du 31 mars' }).waitFor();
       // Renamed: the keyboard is back on the row's « ⋯ » (it was on <body>), its actions closed (they
@@ -345,8 +357,13 @@ describeInBrowser('Spaces and live documents', () => {
     const quebec = await suite.signedInContext(emilie);
     try {
       const [a, b] = await Promise.all([openDocument(paris, suite.app.baseUrl), openDocument(quebec, suite.app.baseUrl)]);
+      // An empty name: said under the field (not the browser's bubble), the keyboard put back there.
+      await a.getByRole('button', { name: 'Nommer cette version' }).click();
+      await expect.poll(() => a.locator('.ws-history .ws-field-error').textContent()).toBe('Ce champ est obligatoire.');
+      await expect.poll(() => a.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toBe('Nom de la version');
       await a.getByLabel('Nom de la version').fill('Avant l’essai');
       await a.getByRole('button', { name: 'Nommer cette version' }).click();
+      await expect.poll(() => a.locator('.ws-history .ws-field-error').count()).toBe(0);
       await a.getByRole('button', { name: 'Restaurer « Avant l’essai »' }).waitFor();
 
       await typeAtEnd(a, 'Texte à annuler');

@@ -1,6 +1,7 @@
-import { type DragEvent, type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { type DocumentSummary, documentPath, documentsApi, roleAtLeast, type SpaceRole } from './api.ts';
+import { InlineTextForm } from './InlineTextForm.tsx';
 import { useWorkspaceText } from './text.ts';
 import { buildTree, type Move, type MoveKind, neighbourAfterRemoval, planDrop, planMove, type TreeNode } from './tree.ts';
 
@@ -195,15 +196,11 @@ function TreeItem(props: {
 }) {
   const { node, editor, act } = props;
   const { doc } = node;
-  const { w, fieldError } = useWorkspaceText();
+  const { w } = useWorkspaceText();
   const actions = props.actionsOpen;
   const [renaming, setRenaming] = useState(false);
   const [adding, setAdding] = useState(false);
-  const [title, setTitle] = useState(doc.title);
-  const [renameError, setRenameError] = useState('');
   const panelId = useId();
-  const renameId = useId();
-  const renameErrorId = useId();
   const toggleButton = useRef<HTMLButtonElement>(null);
   // The keyboard goes back to the row's « ⋯ » button once the rename form is gone (it was left on <body>).
   const [refocus, setRefocus] = useState(false);
@@ -214,25 +211,20 @@ function TreeItem(props: {
     }
   }, [renaming, refocus]);
   const stopRenaming = () => {
-    // « Annuler » as Escape: the next « Renommer » starts from the title, not the abandoned text.
-    setTitle(doc.title);
-    setRenameError('');
+    // « Annuler » as Escape: the field goes, and the next « Renommer » starts from the title.
     setRenaming(false);
     setRefocus(true);
   };
   const hasChildren = node.children.length > 0;
   const label = doc.title || w('workspace.tree.untitled');
 
-  const rename = async (event: FormEvent) => {
-    event.preventDefault();
-    setRenameError('');
-    // Blank (spaces only): said next to the field, not as « Données invalides » at the top of the page.
-    if (!title.trim()) return setRenameError(fieldError({ code: 'required' }));
-    const ok = await act(() => documentsApi.update(doc.id, { title: title.trim() }), w('workspace.tree.renamed', { title: title.trim() }));
+  const rename = async (title: string) => {
+    const ok = await act(() => documentsApi.update(doc.id, { title }), w('workspace.tree.renamed', { title }));
     if (ok) {
       setRenaming(false);
       setRefocus(true);
     }
+    return ok;
   };
 
   return (
@@ -260,36 +252,19 @@ function TreeItem(props: {
           <span className="ws-tree-toggle-space" aria-hidden="true" />
         )}
         {renaming ? (
-          <form className="ws-inline-form" onSubmit={(event) => void rename(event)}>
-            <label htmlFor={renameId} className="ws-sr-only">
-              {w('workspace.tree.renameLabel', { title: label })}
-            </label>
-            <input
-              id={renameId}
-              value={title}
-              maxLength={200}
-              required
-              aria-invalid={renameError ? true : undefined}
-              aria-describedby={renameError ? renameErrorId : undefined}
-              // biome-ignore lint/a11y/noAutofocus: the agent just asked to rename this document
-              autoFocus
-              onChange={(e) => setTitle(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') stopRenaming();
-              }}
-            />
-            <button type="submit" className="button button-small">
-              {w('workspace.tree.renameSave')}
-            </button>
+          <InlineTextForm
+            label={w('workspace.tree.renameLabel', { title: label })}
+            labelHidden
+            submitLabel={w('workspace.tree.renameSave')}
+            initial={doc.title}
+            autoFocus
+            onEscape={stopRenaming}
+            onSubmit={rename}
+          >
             <button type="button" className="button button-small button-secondary" onClick={stopRenaming}>
               {w('workspace.cancel')}
             </button>
-            {renameError && (
-              <p id={renameErrorId} className="ws-field-error">
-                {renameError}
-              </p>
-            )}
-          </form>
+          </InlineTextForm>
         ) : (
           <Link to={documentPath(props.spaceId, doc.id)} className="ws-tree-link" aria-current={props.current ? 'page' : undefined}>
             {label}
@@ -367,48 +342,17 @@ function TreeItem(props: {
 }
 
 function CreateDocument(props: { spaceId: string; parentId: string | null; parentTitle?: string; act: TreeProps['act']; onDone?: () => void }) {
-  const { w, fieldError } = useWorkspaceText();
-  const [title, setTitle] = useState('');
-  const [error, setError] = useState('');
-  const inputId = useId();
-  const errorId = useId();
+  const { w } = useWorkspaceText();
   return (
-    <form
-      className="ws-inline-form ws-create-document"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const name = title.trim();
-        setError('');
-        // A blank title is said, not ignored: « Créer » that does nothing left the agent guessing.
-        if (!name) return setError(fieldError({ code: 'required' }));
-        void props
-          .act(() => documentsApi.create(props.spaceId, name, props.parentId), w('workspace.tree.created', { title: name }))
-          .then((ok) => {
-            if (ok) {
-              setTitle('');
-              props.onDone?.();
-            }
-          });
+    <InlineTextForm
+      className="ws-create-document"
+      label={props.parentTitle ? w('workspace.tree.newChildLabel', { parent: props.parentTitle }) : w('workspace.tree.newLabel')}
+      submitLabel={w('workspace.tree.create')}
+      onSubmit={async (title) => {
+        const ok = await props.act(() => documentsApi.create(props.spaceId, title, props.parentId), w('workspace.tree.created', { title }));
+        if (ok) props.onDone?.();
+        return ok;
       }}
-    >
-      <label htmlFor={inputId}>{props.parentTitle ? w('workspace.tree.newChildLabel', { parent: props.parentTitle }) : w('workspace.tree.newLabel')}</label>
-      <input
-        id={inputId}
-        value={title}
-        maxLength={200}
-        required
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        onChange={(e) => setTitle(e.target.value)}
-      />
-      <button type="submit" className="button button-small">
-        {w('workspace.tree.create')}
-      </button>
-      {error && (
-        <p id={errorId} className="ws-field-error">
-          {error}
-        </p>
-      )}
-    </form>
+    />
   );
 }

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { type DiffBlock, type JSONContent, personName, type Version, versionsApi } from './api.ts';
+import { InlineTextForm } from './InlineTextForm.tsx';
 import { ReadOnlyDocument } from './ReadOnlyDocument.tsx';
 import { useWorkspaceText } from './text.ts';
 
@@ -13,15 +14,12 @@ type Shown = { kind: 'view'; version: Version; content: JSONContent } | { kind: 
  * A restore is a new live change everyone receives: the editor above shows it by itself.
  */
 export function HistoryPanel({ documentId, canEdit }: { documentId: string; canEdit: boolean }) {
-  const { w, dateTime, problem, fieldError } = useWorkspaceText();
+  const { w, dateTime, problem } = useWorkspaceText();
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [status, setStatus] = useState('');
   const [alert, setAlert] = useState('');
-  const [name, setName] = useState('');
-  const [nameError, setNameError] = useState('');
   const [shown, setShown] = useState<Shown>(null);
   const [restoring, setRestoring] = useState<Version | null>(null);
-  const nameId = useId();
 
   const load = useCallback(async () => {
     try {
@@ -61,36 +59,11 @@ export function HistoryPanel({ documentId, canEdit }: { documentId: string; canE
         {alert}
       </p>
       {canEdit && (
-        <form
-          className="ws-inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const value = name.trim();
-            setNameError('');
-            // A blank name is said, not ignored (the button did nothing).
-            if (!value) return setNameError(fieldError({ code: 'required' }));
-            void run(() => versionsApi.name(documentId, value), w('workspace.history.named', { name: value })).then((ok) => ok && setName(''));
-          }}
-        >
-          <label htmlFor={nameId}>{w('workspace.history.nameLabel')}</label>
-          <input
-            id={nameId}
-            value={name}
-            maxLength={200}
-            required
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? `${nameId}-error` : undefined}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <button type="submit" className="button button-small">
-            {w('workspace.history.name')}
-          </button>
-          {nameError && (
-            <p id={`${nameId}-error`} className="ws-field-error">
-              {nameError}
-            </p>
-          )}
-        </form>
+        <InlineTextForm
+          label={w('workspace.history.nameLabel')}
+          submitLabel={w('workspace.history.name')}
+          onSubmit={(name) => run(() => versionsApi.name(documentId, name), w('workspace.history.named', { name }))}
+        />
       )}
       <button type="button" className="button button-small button-secondary" onClick={() => void load()}>
         {w('workspace.history.refresh')}
