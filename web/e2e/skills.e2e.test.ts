@@ -382,7 +382,30 @@ describeInBrowser('digital skills', () => {
           shown = true;
           const table = main.getByRole('table', { name: /Niveau moyen par compétence/ });
           expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
-          expect(await table.textContent()).toMatch(/\d+(,\d)? sur 8/);
+          expect(await table.textContent()).toMatch(/\d+(,\d)?\u00a0sur\u00a08/);
+          // On a phone the table scrolls in its box: the box takes the keyboard, is named by the
+          // caption, and the caption stays on the screen while the table scrolls under it.
+          const wide = tab.viewportSize();
+          await tab.setViewportSize({ width: 375, height: 800 });
+          const box = main.getByRole('region', { name: /Niveau moyen par compétence/ });
+          expect(await box.getAttribute('tabindex')).toBe('0');
+          const place = () =>
+            box.evaluate((element) => {
+              const caption = (element.querySelector('caption') as HTMLElement).getBoundingClientRect();
+              return { scrolls: element.scrollWidth > element.clientWidth, left: caption.left, right: caption.right, screen: window.innerWidth };
+            });
+          const before = await place();
+          expect(before.scrolls).toBe(true);
+          expect(before.right).toBeLessThanOrEqual(before.screen);
+          await box.focus();
+          await tab.keyboard.press('End');
+          await tab.keyboard.press('ArrowRight');
+          await expect.poll(() => box.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+          const after = await place();
+          expect([after.left, after.right]).toEqual([before.left, before.right]);
+          await expectAxeClean(tab);
+          await shot(tab, 'team-375');
+          if (wide) await tab.setViewportSize(wide);
           expect(await main.getByRole('table', { name: s(locale, 'skills.chart.tableCaption') }).locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
 
           // Another target profile: the comparison follows, in the address too.

@@ -8,7 +8,7 @@ export const skillsCertificate = {
     'skillsCertificate.intro': 'Entente atteste que {name} ({organisation}) a passé une évaluation adaptative de ses compétences numériques le {date}, avec les résultats suivants.',
     // The same before a name starting with a vowel (« qu’Émilie »); the server picks it.
     'skillsCertificate.introElided': 'Entente atteste qu’{name} ({organisation}) a passé une évaluation adaptative de ses compétences numériques le {date}, avec les résultats suivants.',
-    'skillsCertificate.overall': 'Niveau global : {level} sur 8',
+    'skillsCertificate.overall': 'Niveau global : {level}\u00a0sur\u00a08',
     'skillsCertificate.areas': 'Niveaux par domaine',
     'skillsCertificate.area': 'Domaine',
     'skillsCertificate.level': 'Niveau',
@@ -40,7 +40,7 @@ export const skillsCertificate = {
     'skillsCertificate.title': 'Digital skills certificate',
     'skillsCertificate.intro': 'Entente certifies that {name} ({organisation}) took an adaptive assessment of their digital skills on {date}, with the following results.',
     'skillsCertificate.introElided': 'Entente certifies that {name} ({organisation}) took an adaptive assessment of their digital skills on {date}, with the following results.',
-    'skillsCertificate.overall': 'Overall level: {level} out of 8',
+    'skillsCertificate.overall': 'Overall level: {level}\u00a0out of\u00a08',
     'skillsCertificate.areas': 'Levels per area',
     'skillsCertificate.area': 'Area',
     'skillsCertificate.level': 'Level',

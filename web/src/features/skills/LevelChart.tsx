@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useSkillsText } from './text.ts';
+import { ScrollTable } from './ScrollTable.tsx';
 
 export interface ChartRow {
   id: string;
@@ -90,25 +91,22 @@ export function LevelChart(props: {
           );
         })}
       </svg>
-      <div className="skills-table-scroll">
-        <table className="skills-table">
-          <caption>{s('skills.chart.tableCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{props.columnLabel}</th>
-              <th scope="col">{s('skills.col.level')}</th>
+      <ScrollTable caption={s('skills.chart.tableCaption')}>
+        <thead>
+          <tr>
+            <th scope="col">{props.columnLabel}</th>
+            <th scope="col">{s('skills.col.level')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">{row.name}</th>
+              <td>{props.format(row.level)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr key={row.id}>
-                <th scope="row">{row.name}</th>
-                <td>{props.format(row.level)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
     </figure>
   );
 }

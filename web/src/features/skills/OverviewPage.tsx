@@ -19,6 +19,7 @@ import { LevelChart } from './LevelChart.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { profileLabel, type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
+import { ScrollTable } from './ScrollTable.tsx';
 
 interface OverviewData {
   overview: SkillsOverview;
@@ -267,34 +268,31 @@ function History({ text, assessments }: { text: SkillsText; assessments: Assessm
       {sorted.length === 0 ? (
         <p>{s('skills.history.none')}</p>
       ) : (
-        <div className="skills-table-scroll">
-          <table className="skills-table">
-            <caption>{s('skills.history.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{s('skills.history.started')}</th>
-                <th scope="col">{s('skills.history.status')}</th>
-                <th scope="col">{s('skills.history.answered')}</th>
-                <th scope="col">{s('skills.history.level')}</th>
-                <th scope="col">{s('skills.history.action')}</th>
+        <ScrollTable caption={s('skills.history.caption')}>
+          <thead>
+            <tr>
+              <th scope="col">{s('skills.history.started')}</th>
+              <th scope="col">{s('skills.history.status')}</th>
+              <th scope="col">{s('skills.history.answered')}</th>
+              <th scope="col">{s('skills.history.level')}</th>
+              <th scope="col">{s('skills.history.action')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((assessment) => (
+              <tr key={assessment.id}>
+                <th scope="row">{text.date(assessment.startedAt)}</th>
+                <td>{s(`skills.history.status.${assessment.status}`)}</td>
+                <td className="skills-number">{assessment.answered}</td>
+                <td>{assessment.level === null ? '—' : text.level(assessment.level)}</td>
+                <td>
+                  {assessment.status === 'completed' && <Link to={resultPath(assessment.id)}>{s('skills.history.open')}</Link>}
+                  {assessment.status === 'in_progress' && <Link to={assessmentPath(assessment.id)}>{s('skills.history.resume')}</Link>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {sorted.map((assessment) => (
-                <tr key={assessment.id}>
-                  <th scope="row">{text.date(assessment.startedAt)}</th>
-                  <td>{s(`skills.history.status.${assessment.status}`)}</td>
-                  <td className="skills-number">{assessment.answered}</td>
-                  <td>{assessment.level === null ? '—' : text.level(assessment.level)}</td>
-                  <td>
-                    {assessment.status === 'completed' && <Link to={resultPath(assessment.id)}>{s('skills.history.open')}</Link>}
-                    {assessment.status === 'in_progress' && <Link to={assessmentPath(assessment.id)}>{s('skills.history.resume')}</Link>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   );

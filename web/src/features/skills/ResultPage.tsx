@@ -7,6 +7,7 @@ import { Review } from './Review.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
+import { ScrollTable } from './ScrollTable.tsx';
 
 /** A completed assessment: overall, per-area and per-competence levels, the chart, the certificate and the review. */
 export function ResultPage() {
@@ -64,31 +65,28 @@ function Result({ text, state }: { text: SkillsText; state: AssessmentState }) {
 
       <section aria-labelledby="skills-competences" className="skills-section">
         <h2 id="skills-competences">{s('skills.result.competences')}</h2>
-        <div className="skills-table-scroll">
-          <table className="skills-table">
-            <caption>{s('skills.result.competencesCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{s('skills.col.competence')}</th>
-                <th scope="col">{s('skills.col.area')}</th>
-                <th scope="col">{s('skills.col.level')}</th>
-                <th scope="col">{s('skills.col.answered')}</th>
-                <th scope="col">{s('skills.col.correct')}</th>
+        <ScrollTable caption={s('skills.result.competencesCaption')}>
+          <thead>
+            <tr>
+              <th scope="col">{s('skills.col.competence')}</th>
+              <th scope="col">{s('skills.col.area')}</th>
+              <th scope="col">{s('skills.col.level')}</th>
+              <th scope="col">{s('skills.col.answered')}</th>
+              <th scope="col">{s('skills.col.correct')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {measured.map((competence) => (
+              <tr key={competence.competence}>
+                <th scope="row">{competence.name}</th>
+                <td>{result.areas.find((area) => area.area === competence.area)?.name ?? competence.area}</td>
+                <td>{text.level(competence.level)}</td>
+                <td className="skills-number">{competence.answered}</td>
+                <td className="skills-number">{competence.correct}</td>
               </tr>
-            </thead>
-            <tbody>
-              {measured.map((competence) => (
-                <tr key={competence.competence}>
-                  <th scope="row">{competence.name}</th>
-                  <td>{result.areas.find((area) => area.area === competence.area)?.name ?? competence.area}</td>
-                  <td>{text.level(competence.level)}</td>
-                  <td className="skills-number">{competence.answered}</td>
-                  <td className="skills-number">{competence.correct}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       </section>
 
       <ReviewSection text={text} assessmentId={assessment.id} />

@@ -6,6 +6,7 @@ import { LevelChart } from './LevelChart.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { profileLabel, type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
+import { ScrollTable } from './ScrollTable.tsx';
 
 /** The query parameter holding the compared profile, so the comparison can be linked to. */
 const PROFILE_PARAM = 'profil';
@@ -107,43 +108,40 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
 
           <section aria-labelledby="skills-team-competences" className="skills-section">
             <h2 id="skills-team-competences">{s('skills.result.competences')}</h2>
-            <div className="skills-table-scroll">
-              <table className="skills-table">
-                <caption>{s('skills.team.competencesCaption', { profile: profileLabel(text, dashboard.targetProfile) })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{s('skills.col.competence')}</th>
-                    <th scope="col">{s('skills.col.area')}</th>
-                    <th scope="col">{s('skills.team.col.assessed')}</th>
-                    <th scope="col">{s('skills.team.col.mean')}</th>
-                    <th scope="col">{s('skills.team.col.distribution')}</th>
-                    <th scope="col">{s('skills.team.col.required')}</th>
-                    <th scope="col">{s('skills.team.col.below')}</th>
+            <ScrollTable caption={s('skills.team.competencesCaption', { profile: profileLabel(text, dashboard.targetProfile) })}>
+              <thead>
+                <tr>
+                  <th scope="col">{s('skills.col.competence')}</th>
+                  <th scope="col">{s('skills.col.area')}</th>
+                  <th scope="col">{s('skills.team.col.assessed')}</th>
+                  <th scope="col">{s('skills.team.col.mean')}</th>
+                  <th scope="col">{s('skills.team.col.distribution')}</th>
+                  <th scope="col">{s('skills.team.col.required')}</th>
+                  <th scope="col">{s('skills.team.col.below')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.competences.map((row) => (
+                  <tr key={row.competence}>
+                    <th scope="row">{row.name}</th>
+                    <td>{areaName(row.area)}</td>
+                    <td className="skills-number">{row.assessed}</td>
+                    {row.meanLevel === null ? (
+                      <td colSpan={2}>{withheldRow}</td>
+                    ) : (
+                      <>
+                        <td>{text.mean(row.meanLevel)}</td>
+                        <td>
+                          <Distribution text={text} distribution={row.distribution} />
+                        </td>
+                      </>
+                    )}
+                    <td>{row.required === null ? s('skills.team.noRequirement') : text.levelShort(row.required)}</td>
+                    <td className="skills-number">{row.belowTarget === null ? '—' : row.belowTarget}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {dashboard.competences.map((row) => (
-                    <tr key={row.competence}>
-                      <th scope="row">{row.name}</th>
-                      <td>{areaName(row.area)}</td>
-                      <td className="skills-number">{row.assessed}</td>
-                      {row.meanLevel === null ? (
-                        <td colSpan={2}>{withheldRow}</td>
-                      ) : (
-                        <>
-                          <td>{text.mean(row.meanLevel)}</td>
-                          <td>
-                            <Distribution text={text} distribution={row.distribution} />
-                          </td>
-                        </>
-                      )}
-                      <td>{row.required === null ? s('skills.team.noRequirement') : text.levelShort(row.required)}</td>
-                      <td className="skills-number">{row.belowTarget === null ? '—' : row.belowTarget}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </ScrollTable>
           </section>
         </>
       )}
