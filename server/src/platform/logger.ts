@@ -39,8 +39,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
         req: (req: { id?: string; method?: string; url?: string; routeOptions?: { url?: string } }) => ({
           id: req.id,
           method: req.method,
-          // Path only: query strings may carry tokens or search terms.
-          path: req.url?.split('?')[0],
+          // Path only: query strings may carry tokens or search terms; so may some paths.
+          path: req.url === undefined ? undefined : loggablePath(req.url),
           route: req.routeOptions?.url,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
@@ -49,6 +49,25 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
     },
     destination,
   );
+}
+
+/** Share links carry their secret in the path: `/p/<token>` (public pages), `/partage/<token>` (the app). */
+const SECRET_IN_PATH = /^\/(p|partage)\/[^/]+/;
+/** Any other segment that looks like a random secret (≥ 32 URL-safe characters, not a UUID). */
+const RANDOM_SEGMENT = /^[A-Za-z0-9_-]{32,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The request's path as it may be logged: without its query string, with a share link's token
+ * masked, and with any segment that looks like a token masked too (a safety net for routes to
+ * come). Ids (UUIDs) stay: they are what makes a log line useful.
+ */
+export function loggablePath(url: string): string {
+  const path = (url.split('?')[0] ?? '').replace(SECRET_IN_PATH, '/$1/[redacted]');
+  return path
+    .split('/')
+    .map((segment) => (RANDOM_SEGMENT.test(segment) && !UUID.test(segment) ? '[redacted]' : segment))
+    .join('/');
 }
 
 /**
