@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
+import { DEMO_AGENTS, DEMO_COLLEAGUES } from '../src/identity/demo-data.ts';
 import { setEmailVerified } from '../src/identity/profiles.repo.ts';
 import { jsonToYDoc } from '../src/workspace/content/ydoc-json.ts';
 import { exportSpaceArchive } from '../src/workspace/export/space-export.ts';
@@ -325,6 +325,34 @@ describe('comments: mentions and notifications', () => {
     expect(reply.status).toBe(201);
     expect((await notificationsOf(emilie)).filter((n) => n.documentId === documentId).map((n) => n.kind)).toEqual(['reply']);
     expect((await notificationsOf(hugo)).filter((n) => n.documentId === documentId)).toEqual([]);
+  });
+});
+
+describe('comments: mentions name no one outside the space', () => {
+  it('an id typed by hand for an agent who is no member comes back nameless, in the answer, the list and the notification text', async () => {
+    const spaceId = await space();
+    const documentId = await documentIn(spaceId);
+    // Léa Petit: an agent of Camille's organisation, in no space here.
+    const lea = DEMO_COLLEAGUES[0];
+    const opened = await openThread(emilie, spaceId, documentId, `Qui est <@${lea.id}> ? Et <@${olivier.id}> ?`);
+    expect(opened.status).toBe(201);
+    expect(opened.body.unreachableMentions).toEqual([{ principalId: lea.id, givenName: null, familyName: null }]);
+    const listed = await call(olivier, 'GET', `/api/documents/${documentId}/comments`);
+    const people = listed.body.people as { principalId: string; givenName: string | null }[];
+    expect(people.find((p) => p.principalId === lea.id)).toEqual({ principalId: lea.id, givenName: null, familyName: null });
+    // Members and writers keep their names.
+    expect(people.find((p) => p.principalId === olivier.id)?.givenName).toBe('Olivier');
+    expect(people.find((p) => p.principalId === emilie.id)?.givenName).toBe('Émilie');
+    expect(JSON.stringify(listed.body)).not.toContain(lea.familyName);
+    // Olivier is told of his mention; the excerpt does not name Léa either.
+    const notifications = await call(olivier, 'GET', '/api/notifications?limit=50');
+    expect(JSON.stringify(notifications.body)).toContain('Qui est @?');
+    expect(JSON.stringify(notifications.body)).not.toContain(lea.familyName);
+
+    // A writer who left the space is still named under their words.
+    await call(camille, 'DELETE', `/api/spaces/${spaceId}/members/${emilie.id}`);
+    const after = await call(olivier, 'GET', `/api/documents/${documentId}/comments`);
+    expect((after.body.people as { principalId: string; givenName: string | null }[]).find((p) => p.principalId === emilie.id)?.givenName).toBe('Émilie');
   });
 });
 

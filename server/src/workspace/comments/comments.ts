@@ -199,10 +199,22 @@ function threadView(row: ThreadRow, comments: CommentView[]): ThreadView {
   };
 }
 
-async function people(deps: Pick<CommentsDeps, 'stores'>, ids: Iterable<string>): Promise<Person[]> {
+async function namedPeople(deps: Pick<CommentsDeps, 'stores'>, ids: readonly string[]): Promise<Person[]> {
+  const names = await namesOf(deps.stores, [...ids]);
+  return ids.map((principalId) => ({ principalId, givenName: names.get(principalId)?.givenName ?? null, familyName: names.get(principalId)?.familyName ?? null }));
+}
+
+/**
+ * Names for display, read from each one's home cell — only for those the reader could know here:
+ * the space's members, and whoever wrote in the document's comments (`known`). Anyone else a
+ * comment names by id (a mention typed by hand through the API with any principal id) stays
+ * nameless: a comment box must not be a directory of every agent of both states.
+ */
+async function people(deps: Pick<CommentsDeps, 'stores'>, spaceId: string, ids: Iterable<string>, known: Iterable<string> = []): Promise<Person[]> {
   const unique = [...new Set(ids)];
-  const names = await namesOf(deps.stores, unique);
-  return unique.map((principalId) => ({ principalId, givenName: names.get(principalId)?.givenName ?? null, familyName: names.get(principalId)?.familyName ?? null }));
+  const nameable = new Set([...(await listMemberRows(deps.stores.control.db, spaceId)).map((m) => m.principal_id), ...known]);
+  const named = new Map((await namedPeople(deps, unique.filter((id) => nameable.has(id)))).map((p) => [p.principalId, p]));
+  return unique.map((principalId) => named.get(principalId) ?? { principalId, givenName: null, familyName: null });
 }
 
 const cellOf = (deps: Pick<CommentsDeps, 'stores'>, access: DocumentAccess) => deps.stores.cells[access.jurisdiction].db;
@@ -215,20 +227,23 @@ export async function listDocumentComments(deps: Pick<CommentsDeps, 'stores'>, a
   const reactionsOf = Map.groupBy(reactions, (r) => r.comment_id);
   const commentsOf = Map.groupBy(comments, (c) => c.thread_id);
   const ids = new Set<string>();
+  // Who wrote or resolved here: named even after leaving the space (their words stay signed).
+  const writers = new Set<string>();
   const views: ThreadView[] = [];
   for (const thread of threads) {
     const rows = commentsOf.get(thread.id) ?? [];
     // A thread whose every comment was deleted is gone for the reader.
     if (!rows.some((c) => c.deleted_at === null)) continue;
     views.push(threadView(thread, rows.map((c) => commentView(c, reactionsOf.get(c.id) ?? [], actor, access))));
-    ids.add(thread.created_by);
-    if (thread.resolved_by) ids.add(thread.resolved_by);
+    writers.add(thread.created_by);
+    if (thread.resolved_by) writers.add(thread.resolved_by);
     for (const c of rows) {
-      ids.add(c.author_id);
+      writers.add(c.author_id);
       if (c.deleted_at === null) for (const id of mentionsIn(c.body)) ids.add(id);
     }
   }
-  return { canComment: canWrite(access), threads: views, people: await people(deps, ids) };
+  for (const id of writers) ids.add(id);
+  return { canComment: canWrite(access), threads: views, people: await people(deps, access.spaceId, ids, writers) };
 }
 
 export interface Written {
@@ -267,7 +282,7 @@ export async function createThread(
   const creator = await documentCreator(cellOf(deps, access), documentId);
   const unreachable = await tell(deps, actor, access, comment, { mentions: mentionsIn(input.body), others: creator ? [creator] : [], kind: 'comment' });
   const view = commentView(comment, [], actor, access);
-  return { thread: threadView(thread, [view]), comment: view, unreachableMentions: await people(deps, unreachable) };
+  return { thread: threadView(thread, [view]), comment: view, unreachableMentions: await people(deps, access.spaceId, unreachable) };
 }
 
 export async function replyToThread(
@@ -296,7 +311,7 @@ export async function replyToThread(
   const participants = [thread.created_by, ...earlier.map((c) => c.author_id)];
   const unreachable = await tell(deps, actor, access, comment, { mentions: mentionsIn(input.body), others: participants, kind: 'reply' });
   const view = commentView(comment, [], actor, access);
-  return { thread: threadView(thread, [view]), comment: view, unreachableMentions: await people(deps, unreachable) };
+  return { thread: threadView(thread, [view]), comment: view, unreachableMentions: await people(deps, access.spaceId, unreachable) };
 }
 
 /**
@@ -476,7 +491,7 @@ export async function mentionCandidates(
   const mine = members.find((m) => m.principal_id === actor.principalId);
   // A share link's holder who is no member of the space does not get its member list (attack review).
   if (!mine) return { agents: [], canShare: false, canInvite: false };
-  const named = await people(
+  const named = await namedPeople(
     deps,
     members.map((m) => m.principal_id),
   );
@@ -505,7 +520,7 @@ export function commentExcerpt(stores: CommentsDeps['stores']) {
     if (!jurisdiction) return null;
     const row = await findCommentAnywhere(stores.cells[jurisdiction].db, ref.commentId);
     if (!row || row.document_id !== ref.documentId || row.space_id !== ref.spaceId || row.deleted_at) return null;
-    const names = new Map((await people({ stores }, mentionsIn(row.body))).map((p) => [p.principalId, [p.givenName, p.familyName].filter(Boolean).join(' ')]));
+    const names = new Map((await people({ stores }, ref.spaceId, mentionsIn(row.body))).map((p) => [p.principalId, [p.givenName, p.familyName].filter(Boolean).join(' ')]));
     const text = row.body.replace(MENTION, (_m, id: string) => `@${names.get(id.toLowerCase()) || '?'}`).replace(/\s+/g, ' ').trim();
     return text.length > 200 ? `${text.slice(0, 199)}…` : text;
   };
