@@ -350,6 +350,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       mailer,
       secret,
       publicUrl: () => config.publicUrl,
+      federatedDomains: () => upstreams.flatMap((upstream) => upstream.emailDomains),
       logger,
       content: () => collab.store,
     };

@@ -164,7 +164,7 @@ async function spaceWithContent(jurisdiction: 'FR' | 'QC', owner: Agent): Promis
   expect(created.status).toBe(201);
   const spaceId = created.body.id as string;
   await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: hugo.email, role: 'editor' });
-  await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: 'attente@exemple.gouv.fr', role: 'reader' });
+  await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: 'attente@numerique.demo-gouv-fr.test', role: 'reader' });
   const doc = await api(owner, 'POST', `/api/spaces/${spaceId}/documents`, { title: 'Relevé de décisions' });
   const documentId = doc.body.id as string;
   const text = `Décision ${randomBytes(4).toString('hex')} — « accents », emoji 🇫🇷🇨🇦, ligne\nsuivante`;

@@ -37,7 +37,7 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PORT: String(port), ENTENTE_PUBLIC_URL: base, ENTENTE_CONFIG: configFile } });
   owner = await t.signIn(camille);
   const e = t.entente;
-  deps = { stores: e.stores, audit: e.audit, events: e.events, outbox: e.outbox, mailer: e.mailer, secret: e.secret, publicUrl: () => e.config.publicUrl, logger: e.logger };
+  deps = { stores: e.stores, audit: e.audit, events: e.events, outbox: e.outbox, mailer: e.mailer, secret: e.secret, publicUrl: () => e.config.publicUrl, federatedDomains: () => [], logger: e.logger };
 });
 
 afterAll(async () => {
@@ -118,6 +118,35 @@ describe('an invitation waiting for someone who never signed in', () => {
     expect(members.body.invitations).toEqual([]);
     expect(members.body.members).toEqual(expect.arrayContaining([expect.objectContaining({ givenName: 'Zoé', familyName: 'Lavoie', role: 'commenter', jurisdiction: 'QC' })]));
     stranger.mailVerified = undefined;
+  });
+});
+
+describe('what an invitation may send, and to whom (attack review)', () => {
+  it('refuses an address no federation serves: nothing written, no mail — it could never be accepted', async () => {
+    const space = await newSpace('Invitation hors fédération');
+    const e = t.entente;
+    const before = (await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: e.stores.cells.QC.db })).length;
+    for (const email of ['victim@example.org', 'quelqu.un@mcn.demo-gouv-qc.test.example.org', 'x@demo-gouv-qc.test']) {
+      const refused = await api(owner, 'POST', `/api/spaces/${space}/invitations`, { email, role: 'reader' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'body.email', code: 'outside_federations' })]);
+      expect(refused.body.errors[0].message).toContain('fédération');
+    }
+    expect((await api(owner, 'GET', `/api/spaces/${space}/members`)).body.invitations).toEqual([]);
+    expect((await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: e.stores.cells.QC.db })).length).toBe(before);
+    // A subdomain of a federation's domain is served by it.
+    expect((await api(owner, 'POST', `/api/spaces/${space}/invitations`, { email: 'agent@service.mcn.demo-gouv-qc.test', role: 'reader' })).status).toBe(201);
+  });
+
+  it('mails a space name with a web address in it as text, not as a link', async () => {
+    const space = await newSpace('URGENT : revalidez votre compte sur https://evil.example/login ou www.evil.example');
+    await invite(space, 'personne.cible@mcn.demo-gouv-qc.test', 'reader');
+    const e = t.entente;
+    const mail = (await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: e.stores.cells.QC.db })).find((m) => m.to === 'personne.cible@mcn.demo-gouv-qc.test');
+    expect(mail?.subject).toBe('Camille Martin vous invite dans l’espace « URGENT : revalidez votre compte sur evil[.]example/login ou www[.]evil[.]example »');
+    expect(`${mail?.subject} ${mail?.text}`).not.toMatch(/https:\/\/evil|evil\.example/);
+    // Entente's own address stays a link.
+    expect(mail?.text).toContain(e.config.publicUrl.href);
   });
 });
 

@@ -43,7 +43,7 @@ beforeAll(async () => {
   // What Camille did…
   await post(camilleSession, `/api/spaces/${frenchSpace.id}/documents`, { title: 'Note de Camille 4242' });
   camilleToken = (await post(camilleSession, '/api/me/tokens', { label: 'Jeton export', scopes: ['api:read'], expiresInDays: 7 })).token as string;
-  await post(camilleSession, `/api/spaces/${quebecSpace.id}/invitations`, { email: 'personne.externe@exemple.test', role: 'reader' });
+  await post(camilleSession, `/api/spaces/${quebecSpace.id}/invitations`, { email: 'personne.externe@mcn.demo-gouv-qc.test', role: 'reader' });
   // …and what Hugo did, some of it beside her.
   await post(hugoSession, `/api/spaces/${frenchSpace.id}/documents`, { title: 'Secret de Hugo 7777' });
   hugoToken = (await post(hugoSession, '/api/me/tokens', { label: 'Jeton de Hugo', scopes: ['api:read'], expiresInDays: 7 })).token as string;

@@ -103,7 +103,7 @@ async function spaceWithContent(jurisdiction: 'FR' | 'QC', owner: Agent = camill
   expect(created.status).toBe(201);
   const spaceId = created.body.id as string;
   expect((await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: hugo.email, role: 'editor' })).body.member?.role).toBe('editor');
-  expect((await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: 'personne@exemple.gouv.fr', role: 'reader' })).status).toBe(201);
+  expect((await api(owner, 'POST', `/api/spaces/${spaceId}/invitations`, { email: 'personne@numerique.demo-gouv-fr.test', role: 'reader' })).status).toBe(201);
   const doc = await api(owner, 'POST', `/api/spaces/${spaceId}/documents`, { title: 'Compte rendu' });
   expect(doc.status).toBe(201);
   const documentId = doc.body.id as string;
@@ -278,7 +278,7 @@ describe('deleting a space', () => {
 
   it('a crash right after the mark is repaired by the outbox; an interrupted purge is finished by the sweep', async () => {
     const f = await spaceWithContent('FR');
-    const deps = { ...t.entente, ...{ publicUrl: () => new URL(t.baseUrl), content: () => t.entente.collab.store } };
+    const deps = { ...t.entente, ...{ publicUrl: () => new URL(t.baseUrl), federatedDomains: () => [], content: () => t.entente.collab.store } };
     await expect(
       deleteSpace(deps, await actorOf(camille), f.spaceId, { confirmName: f.name }, { ip: null, requestId: 'test' }, { crashAfterCellWrite: true }),
     ).rejects.toThrow('simulated crash');

@@ -237,6 +237,7 @@ describe('spaces', () => {
       mailer: e.mailer,
       secret: e.secret,
       publicUrl: () => e.config.publicUrl,
+      federatedDomains: () => [],
       logger: e.logger,
     };
     const actor = { principalId: hugo.id, homeJurisdiction: 'FR' as const, sessionId: 'x', assuranceLevel: null, upstream: null, memberships: new Map(), platformRoles: new Set<never>(), via: 'session' as const, scopes: null };

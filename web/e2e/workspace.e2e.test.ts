@@ -158,6 +158,11 @@ describeInBrowser('Spaces and live documents', () => {
       await tab.getByLabel('Rôle de Hugo Bernard').selectOption({ label: 'Lecture' });
       await tab.getByRole('button', { name: 'Enregistrer le rôle de Hugo Bernard' }).click();
       await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Hugo Bernard a maintenant le rôle Lecture.');
+      // An address no federation serves could never accept: refused, said under the field.
+      await tab.getByLabel('Adresse e-mail professionnelle').fill('victime@example.org');
+      await tab.getByRole('button', { name: 'Inviter', exact: true }).click();
+      await expect.poll(() => tab.locator('.ws-invite .ws-field-error').textContent()).toMatch(/^Aucune fédération d’identité d’Entente ne sert cette adresse/);
+      expect(await tab.getByLabel('Adresse e-mail professionnelle').getAttribute('aria-invalid')).toBe('true');
       await tab.getByLabel('Adresse e-mail professionnelle').fill('nouvelle.agente@numerique.demo-gouv-fr.test');
       await tab.getByRole('button', { name: 'Inviter', exact: true }).click();
       await tab.getByRole('button', { name: 'Annuler l’invitation de nouvelle.agente@numerique.demo-gouv-fr.test' }).waitFor();

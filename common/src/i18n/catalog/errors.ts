@@ -43,6 +43,8 @@ export const errors = {
     'errors.field.required': 'Ce champ est obligatoire.',
     'errors.field.required.choice': 'Faites au moins un choix.',
     'errors.field.duplicate': 'Ce nom est déjà pris (sans tenir compte des majuscules) : choisissez-en un autre.',
+    'errors.field.outside_federations':
+      'Aucune fédération d’identité d’Entente ne sert cette adresse : la personne ne pourrait pas se connecter pour accepter l’invitation. Invitez son adresse professionnelle d’administration.',
     'errors.field.invalid': 'Valeur non valable.',
     'errors.field.invalid_type': 'Valeur manquante ou d’un type inattendu.',
     'errors.field.unrecognized_keys': 'Contient un champ qu’Entente ne connaît pas : retirez-le.',
@@ -299,6 +301,8 @@ export const errors = {
     // ── end credential verification ──
   },
   'fr-CA': {
+    'errors.field.outside_federations':
+      'Aucune fédération d’identité d’Entente ne sert cette adresse courriel : la personne ne pourrait pas se connecter pour accepter l’invitation. Invitez son adresse courriel professionnelle d’administration.',
     'errors.sign_in_account_conflict.detail': 'Votre adresse courriel est déjà rattachée à un compte Entente ouvert avec une autre fédération d’identité. Connectez-vous avec la fédération que vous avez utilisée la première fois, puis liez celle-ci depuis « Mon profil » (« Lier une autre fédération »). En cas de difficulté, adressez-vous à l’administrateur de votre organisation.',
     'errors.link_email_mismatch.detail': 'Pour être liée à votre compte, cette fédération doit indiquer la même adresse courriel que votre profil et l’avoir vérifiée. Ce n’est pas le cas : rien n’a été lié. Faites vérifier votre adresse auprès de cette fédération ou adressez-vous à l’administrateur de votre organisation.',
     'errors.sign_in_invalid_email.title': 'Adresse courriel invalide',
@@ -358,6 +362,8 @@ export const errors = {
     'errors.field.required': 'This field is required.',
     'errors.field.required.choice': 'Choose at least one.',
     'errors.field.duplicate': 'This name is already taken (ignoring case): choose another one.',
+    'errors.field.outside_federations':
+      'None of Entente’s identity federations serves this address: the person could not sign in to accept the invitation. Invite their work address at their administration.',
     'errors.field.invalid': 'Invalid value.',
     'errors.field.invalid_type': 'Missing, or a value of the wrong type.',
     'errors.field.unrecognized_keys': 'Holds a field Entente does not know: remove it.',

@@ -38,6 +38,8 @@ export interface WorkspaceDeps {
   /** The server secret: keys the hash of invited addresses in the control plane. */
   secret: Buffer;
   publicUrl: () => URL;
+  /** The email domains the configured identity federations vouch for (invitations by address need one). */
+  federatedDomains: () => readonly string[];
   logger: Logger;
   content?: () => DocumentContent | undefined;
   /**

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { JURISDICTIONS, type Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Locale } from '../../../../common/src/i18n/locales.ts';
 import type { Actor } from '../../identity/actor.ts';
-import type { SignedInEvent } from '../../identity/federation/signed-in.ts';
+import { emailWithinDomains, type SignedInEvent } from '../../identity/federation/signed-in.ts';
 import { findProfile, findProfileByEmail, type ProfileRow } from '../../identity/profiles.repo.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { uuidv7 } from '../../platform/ids.ts';
 import { type OutboxRegistry, recordInOutbox } from '../../platform/jobs/index.ts';
 import type { Stores } from '../../platform/db/stores.ts';
@@ -109,6 +109,12 @@ export async function inviteMember(
   const { access, space } = await loadSpaceAsOwner(deps.stores, actor, spaceId);
   const email = input.email.trim().toLowerCase();
   const profile = await verifiedProfileFor(deps.stores, email);
+  // Someone with no account yet can accept only by signing in through a federation that vouches
+  // for this address (acceptInvitationsAtSignIn): an address outside every federation's domains
+  // could never accept, and a mail sent there would make Entente a relay for any text to anyone.
+  if (!profile && !emailWithinDomains(email, deps.federatedDomains())) {
+    throw invalid([{ path: 'body.email', message: 'no identity federation serves this address', code: 'outside_federations' }]);
+  }
   if (profile) {
     const current = await findMemberRole(deps.stores.control.db, spaceId, profile.principal_id);
     if (current) throw new AppError('already_member', { status: 409 });
@@ -192,11 +198,21 @@ async function sendInvitationMail(
       to: invite.email,
       locale,
       template: 'spaceInvitation',
-      params: { inviter, space: invite.spaceName, url: deps.publicUrl().href, days: INVITATION_VALIDITY_DAYS },
+      // The space's name is the inviter's free text: no working link in it (phishing, attack review).
+      params: { inviter, space: withoutLinks(invite.spaceName), url: deps.publicUrl().href, days: INVITATION_VALIDITY_DAYS },
     });
   } catch (error) {
     deps.logger.warn({ err: error }, 'the invitation mail could not be sent');
   }
+}
+
+/**
+ * A web address in free text made unclickable, as mail clients would otherwise link it: the scheme
+ * dropped and the domain's dots bracketed (« https://evil.example/login » → « evil[.]example/login »).
+ */
+const ADDRESS = /(?:[a-z][a-z0-9+.-]*:\/\/)?((?:[\p{L}\p{N}-]+\.)+\p{L}{2,})((?:[/?#:]\S*)?)/giu;
+export function withoutLinks(text: string): string {
+  return text.replace(ADDRESS, (_match, host: string, rest: string) => `${host.replaceAll('.', '[.]')}${rest}`);
 }
 
 export async function revokeInvitation(deps: WorkspaceDeps, actorOrNull: Actor | null, spaceId: string, invitationId: string, meta: RequestMeta): Promise<void> {
