@@ -15,13 +15,19 @@ import '../src/workspace/workspace.tables.ts';
 
 export async function addSpace(
   entente: Pick<Entente, 'stores'>,
-  options: { jurisdiction: Jurisdiction; members: { principalId: string; role: SpaceRole }[]; minAssurance?: 'low' | 'substantial' | 'high' },
+  options: {
+    jurisdiction: Jurisdiction;
+    members: { principalId: string; role: SpaceRole }[];
+    minAssurance?: 'low' | 'substantial' | 'high';
+    /** `public` for a space whose documents may go on public pages. */
+    classification?: 'public' | 'internal' | 'restricted';
+  },
 ): Promise<string> {
   const id = uuidv7();
   const owner = options.members.find((m) => m.role === 'owner')?.principalId ?? options.members[0]?.principalId ?? uuidv7();
   await entente.stores.cells[options.jurisdiction].db
     .insertInto('spaces')
-    .values({ id, name: `Espace ${id.slice(-4)}`, description: '', min_assurance: options.minAssurance ?? 'low', classification: 'internal', created_by: owner })
+    .values({ id, name: `Espace ${id.slice(-4)}`, description: '', min_assurance: options.minAssurance ?? 'low', classification: options.classification ?? 'internal', created_by: owner })
     .execute();
   await entente.stores.control.db.insertInto('space_directory').values({ id, jurisdiction: options.jurisdiction }).execute();
   for (const m of options.members) await setMember(entente, id, m.principalId, m.role);

@@ -25,7 +25,7 @@ const KINDS = ['blockquote', 'bulletList', 'listItem', 'callout', 'orderedList',
 beforeAll(async () => {
   t = await startTestApp();
   emilie = await t.signIn(QC1);
-  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', members: [{ principalId: QC1.id, role: 'owner' }] });
+  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', classification: 'public', members: [{ principalId: QC1.id, role: 'owner' }] });
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();

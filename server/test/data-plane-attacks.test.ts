@@ -216,7 +216,7 @@ describe('tus and CSRF', () => {
   it('refuses a cross-site page driving an agent’s browser through the upload protocol', async () => {
     const spaceId = await c.space('FR', [[hugo, 'editor']]);
     const { cookie, csrfToken } = c.session(hugo);
-    const created = await c.tus(null, 'POST', '/api/uploads', { cookie, 'x-csrf-token': csrfToken, 'upload-length': '4', 'upload-metadata': metadataHeader({ spaceId, filename: 'ok.txt' }) });
+    const created = await c.tus(null, 'POST', '/api/uploads', { cookie, 'x-csrf-token': csrfToken, origin: c.session(hugo).headers.origin as string, 'upload-length': '4', 'upload-metadata': metadataHeader({ spaceId, filename: 'ok.txt' }) });
     expect(created.status).toBe(201);
     const location = created.headers.get('location') as string;
     const patch = { cookie, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' };

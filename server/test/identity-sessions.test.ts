@@ -118,9 +118,15 @@ describe('CSRF on cookie-authenticated changes', () => {
     // 43 characters but more bytes: must be refused like any wrong token, not crash the check.
     const nonAscii = await patch({ ...session.headers, 'x-csrf-token': `${'x'.repeat(42)}\u00e9` });
     expect(nonAscii.status).toBe(403);
+    // The right token but neither Origin nor Referer: no page of ours sent it (attack review).
+    const { origin: _origin, ...noOrigin } = session.headers;
+    expect((await patch(noOrigin)).status).toBe(403);
+    // Without Origin, our own Referer is enough (as some browsers send it).
+    const ownReferer = await patch({ ...noOrigin, referer: `${t.baseUrl}/profil` }, '{"preferredLanguage":"fr-FR"}');
+    expect(ownReferer.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the audit write is off the response path
     const events = await t.entente.audit.list({ jurisdiction: 'FR', action: 'request.csrf_refused', actorId: camille.id, limit: 10 });
-    expect(events.length).toBeGreaterThanOrEqual(4);
+    expect(events.length).toBeGreaterThanOrEqual(5);
     const me = (await (await fetch(url('/api/me'), { headers: { cookie: session.cookie } })).json()) as { preferredLanguage: string };
     expect(me.preferredLanguage).toBe('fr-FR');
   });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   t = await startTestApp();
   [emilie, olivier] = await Promise.all([t.signIn(QC1), t.signIn(QC2)]);
   // Émilie owns the space, Camille (FR1) is an editor; Olivier is no member.
-  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', members: [{ principalId: QC1.id, role: 'owner' }, { principalId: FR1.id, role: 'editor' }] });
+  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', classification: 'public', members: [{ principalId: QC1.id, role: 'owner' }, { principalId: FR1.id, role: 'editor' }] });
 });
 const clients: Client[] = [];
 afterAll(async () => {
@@ -95,17 +95,19 @@ describe('public links follow the space’s protection as it is now', () => {
   const setSpace = (values: { min_assurance?: 'low' | 'substantial'; classification?: 'internal' | 'restricted' }) =>
     t.entente.stores.cells.QC.db.updateTable('spaces').set(values).where('id', '=', spaceId).execute();
 
-  it('a public page made before the space was classified restricted or raised its assurance stops being served', async () => {
+  it('a public page made before the space was classified internal or restricted, or raised its assurance, stops being served', async () => {
     const doc = await addDocument(t.entente, spaceId, 'QC');
     const created = await json(emilie, 'POST', `/api/documents/${doc.documentId}/share-links`, { role: 'reader', reach: 'public', expiresAt: inAMonth() });
     expect(created.status).toBe(201);
     const publicUrl = ((await created.json()) as { url: string }).url;
     expect((await fetch(publicUrl)).status).toBe(200);
-    await setSpace({ classification: 'restricted' });
-    try {
-      expect((await fetch(publicUrl)).status).toBe(410);
-    } finally {
-      await setSpace({ classification: 'internal' });
+    for (const classification of ['restricted', 'internal'] as const) {
+      await setSpace({ classification });
+      try {
+        expect((await fetch(publicUrl)).status, classification).toBe(410);
+      } finally {
+        await setSpace({ classification: 'public' });
+      }
     }
     await setSpace({ min_assurance: 'substantial' });
     try {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = await startTestApp();
   [emilie, olivier, camille, hugo] = await Promise.all([t.signIn(QC1), t.signIn(QC2), t.signIn(FR1), t.signIn(FR2)]);
   // Émilie owns the space, Camille is an editor; Olivier and Hugo are not members.
-  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', members: [{ principalId: QC1.id, role: 'owner' }, { principalId: FR1.id, role: 'editor' }] });
+  spaceId = await addSpace(t.entente, { jurisdiction: 'QC', classification: 'public', members: [{ principalId: QC1.id, role: 'owner' }, { principalId: FR1.id, role: 'editor' }] });
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
@@ -120,7 +120,7 @@ describe('creating and listing links', () => {
     expect(tokenOf(editorLink)).toBe(shareLinkToken(t.entente.secret, editorLink.id));
   });
 
-  it('validates public links: read-only, with an expiry within a year, never in a restricted space', async () => {
+  it('validates public links: read-only, with an expiry within a year, only in a space classified public', async () => {
     const doc = await documentWith('Texte');
     const post = (body: Record<string, unknown>) => json(emilie, 'POST', `/api/documents/${doc.documentId}/share-links`, body);
     const codes = async (response: Response) => ((await response.json()) as { errors?: { code: string }[] }).errors?.map((e) => e.code);
@@ -138,14 +138,25 @@ describe('creating and listing links', () => {
     expect((await post({ role: 'reader', reach: 'everyone' })).status).toBe(400);
     expect((await post({ role: 'reader', reach: 'members', extra: 1 })).status).toBe(400);
 
-    await t.entente.stores.cells.QC.db.updateTable('spaces').set({ classification: 'restricted' }).where('id', '=', spaceId).execute();
-    try {
-      response = await post({ role: 'reader', reach: 'public', expiresAt: inAMonth() });
-      expect(response.status).toBe(409);
-      expect(((await response.json()) as { type: string }).type).toBe('urn:entente:problem:share-link-public-refused');
-    } finally {
-      await t.entente.stores.cells.QC.db.updateTable('spaces').set({ classification: 'internal' }).where('id', '=', spaceId).execute();
+    // Only a space classified « Publique (liens publics permis) » takes public links: an
+    // « Interne » one refuses them too (it used to take them; UI review), a « Restreinte » one as ever.
+    const made = await post({ role: 'reader', reach: 'public', expiresAt: inAMonth() });
+    expect(made.status).toBe(201);
+    const page = url(`/p/${tokenOf((await made.json()) as LinkView)}`);
+    expect((await fetch(page)).status).toBe(200);
+    for (const classification of ['internal', 'restricted'] as const) {
+      await t.entente.stores.cells.QC.db.updateTable('spaces').set({ classification }).where('id', '=', spaceId).execute();
+      try {
+        response = await post({ role: 'reader', reach: 'public', expiresAt: inAMonth() });
+        expect(response.status, classification).toBe(409);
+        expect(((await response.json()) as { type: string }).type).toBe('urn:entente:problem:share-link-public-refused');
+        // A link made while the space was public stops serving its page.
+        expect((await fetch(page)).status, classification).not.toBe(200);
+      } finally {
+        await t.entente.stores.cells.QC.db.updateTable('spaces').set({ classification: 'public' }).where('id', '=', spaceId).execute();
+      }
     }
+    expect((await fetch(page)).status).toBe(200);
   });
 });
 
@@ -433,7 +444,7 @@ describe('public pages', () => {
 
 describe('spaces deleted and moved away', () => {
   it('a deleted space’s links open nothing, in the app or on the public page', async () => {
-    const doomed = await addSpace(t.entente, { jurisdiction: 'QC', members: [{ principalId: QC1.id, role: 'owner' }] });
+    const doomed = await addSpace(t.entente, { jurisdiction: 'QC', classification: 'public', members: [{ principalId: QC1.id, role: 'owner' }] });
     const doc = await documentWith('Texte', { space: doomed });
     const inApp = await createLink(emilie, doc.documentId, { role: 'reader', reach: 'authenticated' });
     const pub = await createLink(emilie, doc.documentId, { role: 'reader', reach: 'public', expiresAt: inAMonth() });

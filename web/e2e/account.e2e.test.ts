@@ -285,6 +285,17 @@ describeInBrowser('the agent’s account pages', () => {
         await revoke.waitFor();
         const box = await revoke.boundingBox();
         expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(tab.viewportSize()?.width ?? 1280);
+
+        // Revoked while still shown: its secret goes from the page (it stayed there, with « Copier »).
+        await tab.getByRole('textbox', { name: 'Nom du jeton' }).fill('Jeton éphémère');
+        await tab.getByRole('button', { name: 'Créer le jeton' }).click();
+        const shown = tab.getByRole('region', { name: 'Votre nouveau jeton' });
+        const secret = await shown.getByRole('textbox', { name: 'Jeton « Jeton éphémère »' }).inputValue();
+        await tab.getByRole('button', { name: 'Révoquer le jeton « Jeton éphémère »' }).click();
+        await tab.getByRole('dialog', { name: 'Révoquer ce jeton ?' }).getByRole('button', { name: 'Révoquer' }).click();
+        await expect.poll(() => tab.getByRole('status').first().textContent()).toBe('Jeton « Jeton éphémère » révoqué.');
+        expect(await shown.count()).toBe(0);
+        expect(await tab.content()).not.toContain(secret);
       } finally {
         await context.close();
       }

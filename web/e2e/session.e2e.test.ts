@@ -44,6 +44,38 @@ describeInBrowser('the session in the header', () => {
     }
   });
 
+  it('from a deep link, signing in comes back to the page asked for; a mistyped address stays to be corrected', async () => {
+    const context = await suite.newContext();
+    const page = '/espaces/019ac9f0-0000-7000-8000-0000000e0001/documents/019ac9f0-0000-7000-8000-0000000d0003';
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, page);
+      // The page's own link and the header's both carry the way back (they led to the home page).
+      const inPage = tab.getByRole('main').getByRole('link', { name: 'Se connecter' });
+      await inPage.waitFor();
+      expect(await inPage.getAttribute('href')).toBe(`/connexion?${new URLSearchParams({ retour: page })}`);
+      expect(await tab.locator('[data-session]').getByRole('link', { name: 'Se connecter' }).getAttribute('href')).toBe(`/connexion?${new URLSearchParams({ retour: page })}`);
+      await inPage.click();
+      await tab.waitForURL('**/connexion?retour=**');
+
+      // An administration not recognised: said, the address kept to correct, the way back kept.
+      await tab.getByLabel('Adresse e-mail professionnelle').fill('hugo.bernard@dsne.demo-gouv-fr.tset');
+      await tab.getByRole('button', { name: 'Continuer' }).click();
+      await tab.waitForURL('**/connexion?erreur=**');
+      await tab.getByRole('alert').waitFor();
+      expect(new URL(tab.url()).searchParams.get('retour')).toBe(page);
+      const field = tab.getByLabel('Adresse e-mail professionnelle');
+      expect(await field.inputValue()).toBe('hugo.bernard@dsne.demo-gouv-fr.tset');
+      await field.fill('hugo.bernard@dsne.demo-gouv-fr.test');
+      await tab.getByRole('button', { name: 'Continuer' }).click();
+      await tab.waitForURL('**/demo/idp/fr/interaction/**');
+      await tab.getByRole('button', { name: /continuer|se connecter/i }).first().click();
+      await tab.waitForURL(`${suite.app.baseUrl}${page}`);
+      await tab.locator('[data-session="signedIn"]').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the signed-in agent’s name, from GET /api/me', async () => {
     const context = await suite.signedInContext(DEMO_AGENTS[0], { language: 'en' });
     try {

@@ -75,7 +75,25 @@ describeInBrowser('Share links', () => {
       // Québec wording where fr-CA differs (catalog sharing.ts); Camille sees France's below.
       await dialog.getByRole('radio', { name: 'Le personnel de mon organisation' }).waitFor();
       await dialog.getByText('Obligatoire pour un lien public (un an au plus); facultative sinon.').waitFor();
-      await dialog.getByRole('radio', { name: 'Tout le monde, en lecture seule (page publique)' }).check();
+      // « Coopération » is « Interne »: no public page, said by the choice itself (it used to be
+      // offered and made; UI review).
+      const publicChoice = dialog.getByRole('radio', { name: 'Tout le monde, en lecture seule (page publique)' });
+      expect(await publicChoice.isDisabled()).toBe(true);
+      expect(await publicChoice.evaluate((radio) => document.getElementById(radio.getAttribute('aria-describedby') ?? '')?.textContent)).toMatch(
+        /^Page publique impossible ici : seul un espace à diffusion « Publique »/,
+      );
+      // Its owner makes it « Publique (liens publics permis) »; the dialog, opened again, offers it.
+      const owner = await suite.app.signIn(camille);
+      const madePublic = await fetch(`${suite.app.baseUrl}/api/spaces/${COOPERATION}`, {
+        method: 'PATCH',
+        headers: { ...owner.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ classification: 'public' }),
+      });
+      expect(madePublic.status).toBe(200);
+      await tab.reload();
+      await share.click();
+      await dialog.waitFor();
+      await publicChoice.check();
       await expect.poll(() => dialog.getByLabel('Rôle donné par le lien').isDisabled()).toBe(true);
       expect(await dialog.getByLabel('Date d’expiration').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       await dialog.getByRole('button', { name: 'Créer le lien' }).click();
@@ -95,6 +113,10 @@ describeInBrowser('Share links', () => {
       await reader.getByRole('heading', { level: 1, name: 'Bienvenue', exact: true }).waitFor();
       await reader.getByText('déclaration d’intention sur la souveraineté numérique').first().waitFor();
       expect(await reader.locator('script').count()).toBe(0);
+      // A task's box sits on its line, beside its text (it stood on a line of its own above it).
+      const task = reader.locator('li.task-item').first();
+      const [box, text] = await Promise.all([task.locator('.task-box').boundingBox(), task.locator('p').first().boundingBox()]);
+      expect(Math.abs((box?.y ?? 0) - (text?.y ?? 100))).toBeLessThan(8);
       expect(await reader.locator('meta[name="robots"]').getAttribute('content')).toBe('noindex, nofollow');
       const publicViolations = await runAxe(reader);
       expect(publicViolations, describeViolations(publicViolations).join('\n')).toEqual([]);
@@ -117,6 +139,13 @@ describeInBrowser('Share links', () => {
     } finally {
       await editorContext.close();
       await strangerContext.close();
+      // « Coopération » back to « Interne », as the demo has it, for the tests after this one.
+      const owner = await suite.app.signIn(camille);
+      await fetch(`${suite.app.baseUrl}/api/spaces/${COOPERATION}`, {
+        method: 'PATCH',
+        headers: { ...owner.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ classification: 'internal' }),
+      });
     }
     // Two browser profiles and three axe runs: slow on a loaded machine.
   }, 180_000);

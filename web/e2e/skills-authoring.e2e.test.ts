@@ -300,6 +300,45 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
+  it('a question another author saved meanwhile: the save is refused, and the current version is loaded at a click', async () => {
+    const context = await suite.signedInContext(CAMILLE, { language: locale });
+    const first = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(first);
+    const editorOf = (tab: Page) => tab.locator('section.authoring-editor');
+    const stemOf = (tab: Page) => editorOf(tab).locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
+    await first.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
+    await writeQuestion(first, locale, 'Question E : que faire d’une pièce jointe inattendue ?');
+    await editorOf(first).getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editorOf(first).locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    const key = ((await editorOf(first).getByRole('heading', { level: 2 }).textContent()) ?? '').replace(/^Question /, '');
+
+    // Another author (here another tab) changes it and saves.
+    const second = await openPage(context, suite.app.baseUrl, '/competences/banque');
+    await ready(second);
+    await second.getByRole('button', { name: t(locale, 'skillsAuthoring.editLabel', { key }) }).click();
+    await stemOf(second).fill('Question E : que faire d’un fichier joint que l’on n’attendait pas ?');
+    await editorOf(second).getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editorOf(second).locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+
+    // The first tab's save is refused, said, with the way to the current version.
+    await stemOf(first).fill('Question E : une version qui arrive trop tard');
+    await editorOf(first).getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    const refused = editorOf(first).locator('.alert-error');
+    await refused.filter({ hasText: formatMessage(locale, 'errors.item_conflict.title') }).waitFor();
+    const reload = editorOf(first).getByRole('button', { name: t(locale, 'skillsAuthoring.editor.reload') });
+    await expectAxeClean(first);
+    await shot(first, 'conflict');
+    await reload.click();
+    await editorOf(first).locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.reloaded') }).waitFor();
+    expect(await stemOf(first).inputValue()).toBe('Question E : que faire d’un fichier joint que l’on n’attendait pas ?');
+    expect(await reload.count()).toBe(0);
+    // Now in step with the bank: a change saves.
+    await stemOf(first).fill('Question E : que faire d’un fichier joint inattendu ?');
+    await editorOf(first).getByRole('button', { name: t(locale, 'skillsAuthoring.editor.save') }).click();
+    await editorOf(first).locator('.notice').filter({ hasText: t(locale, 'skillsAuthoring.editor.saved') }).waitFor();
+    await context.close();
+  });
+
   it('a file that is not an export is refused in a plain sentence; a mixed file gets its report, reasons in words', async () => {
     const context = await suite.signedInContext(CAMILLE, { language: locale });
     const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');

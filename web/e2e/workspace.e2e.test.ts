@@ -75,6 +75,10 @@ describeInBrowser('Spaces and live documents', () => {
       await tab.getByRole('link', { name: 'Groupe de travail IA' }).waitFor();
       await expect.poll(() => tab.getByRole('status').first().textContent()).toContain('Groupe de travail IA');
       await tab.screenshot({ path: '/tmp/ws-spaces.png', fullPage: true });
+
+      // An address whose id is not one is a space that does not exist (it said « Données invalides »).
+      const bad = await openPage(context, suite.app.baseUrl, '/espaces/pas-un-uuid');
+      await bad.getByText('Cet espace n’existe pas ou vous n’en êtes pas membre.').waitFor();
     } finally {
       await context.close();
     }
@@ -352,6 +356,30 @@ describeInBrowser('Spaces and live documents', () => {
       // `white-space: normal`, and doubled spaces or trailing ones were not shown as typed.
       expect(await editorOf(tab).evaluate((element) => getComputedStyle(element).whiteSpace)).toMatch(/^(break-spaces|pre-wrap)$/);
       expect(errors.filter((text) => /Content Security Policy|ProseMirror expects/.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an address typed becomes a link, and going from document to document warns of nothing (linkify)', async () => {
+    const context = await suite.signedInContext(emilie, { language: 'fr-FR' });
+    const warnings: string[] = [];
+    context.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
+    try {
+      const tab = await openDocument(context, suite.app.baseUrl);
+      const tree = tab.getByRole('navigation', { name: 'Documents de l’espace' });
+      // Tiptap's link mark registered http, https and mailto again with each editor: linkify knows
+      // them already and warned « already initialized » at every document opened after the first.
+      for (const title of ['Environnements de travail et outils collaboratifs', 'Bienvenue']) {
+        await tree.getByRole('link', { name: title, exact: false }).first().click();
+        await expect.poll(() => tab.getByTestId('connection').textContent(), { timeout: 15_000 }).toMatch(/Connecté/);
+      }
+      await typeAtEnd(tab, 'Voir https://numerique.gouv.fr/agents ou mailto:contact@numerique.gouv.fr ');
+      await expect.poll(() => editorOf(tab).locator('a[href="https://numerique.gouv.fr/agents"]').count()).toBe(1);
+      await expect.poll(() => editorOf(tab).locator('a[href="mailto:contact@numerique.gouv.fr"]').count()).toBe(1);
+      expect(warnings.filter((text) => /linkify/i.test(text))).toEqual([]);
     } finally {
       await context.close();
     }

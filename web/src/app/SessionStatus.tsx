@@ -6,6 +6,7 @@ import { useI18n } from './i18n.tsx';
 import { leaveAbandoned, mayLeaveApp } from './leave-guard.ts';
 import { PATHS } from './routes.ts';
 import { signOut, useSession } from './session.ts';
+import { SignInLink } from './SignInLink.tsx';
 
 /**
  * Who is signed in, with the way in (« Se connecter ») or out (« Se déconnecter »). Signing out
@@ -49,9 +50,7 @@ export function SessionStatus() {
       {session.state === 'signedOut' && (
         <>
           <span className="session-state">{t('ui.session.signedOut')}</span>{' '}
-          <Link to={PATHS.signIn} className="session-action">
-            {a('auth.header.signIn')}
-          </Link>
+          <SignInLink className="session-action">{a('auth.header.signIn')}</SignInLink>
         </>
       )}
     </p>

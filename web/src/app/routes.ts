@@ -59,6 +59,9 @@ export const PATHS = {
 
 export const organisationPath = (id: string) => `/organisation/${encodeURIComponent(id)}`;
 
+/** The sign-in page, bringing the agent back to `returnTo` (a path of the app) once signed in. */
+export const signInPath = (returnTo: string) => (returnTo && returnTo !== '/' && returnTo !== PATHS.signIn ? `${PATHS.signIn}?${new URLSearchParams({ retour: returnTo })}` : PATHS.signIn);
+
 /** A server page, not part of the app: reached with a plain link (full page load). */
 export const API_DOCS_URL = '/api/docs';
 

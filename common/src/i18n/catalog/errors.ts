@@ -130,7 +130,7 @@ export const errors = {
     'errors.share_link_reach.title': 'Lien réservé à d’autres personnes',
     'errors.share_link_reach.detail': 'Ce lien de partage ne s’adresse pas à vous. Demandez l’accès à qui vous l’a transmis.',
     'errors.share_link_public_refused.title': 'Lien public impossible',
-    'errors.share_link_public_refused.detail': 'Un document d’un espace à diffusion restreinte, ou qui exige un niveau de garantie plus que faible, ne peut pas être publié sur une page publique.',
+    'errors.share_link_public_refused.detail': 'Seul un espace à diffusion « Publique » qui n’exige pas de niveau de garantie plus que faible peut publier ses documents sur une page publique.',
     'errors.share_link_limit.title': 'Trop de liens de partage',
     'errors.share_link_limit.detail': 'Un document a au plus {limit} liens actifs : révoquez-en un avant d’en créer un autre.',
     // ── end share links ──
@@ -447,7 +447,7 @@ export const errors = {
     'errors.share_link_reach.title': 'Link meant for other people',
     'errors.share_link_reach.detail': 'This share link is not meant for you. Ask whoever sent it to you for access.',
     'errors.share_link_public_refused.title': 'Public link not possible',
-    'errors.share_link_public_refused.detail': 'A document of a restricted-distribution space, or of a space that asks more than a low level of assurance, cannot be published on a public page.',
+    'errors.share_link_public_refused.detail': 'Only a space with “Public” diffusion that asks no more than a low level of assurance can publish its documents on a public page.',
     'errors.share_link_limit.title': 'Too many share links',
     'errors.share_link_limit.detail': 'A document has at most {limit} active links: revoke one before creating another.',
     // ── end share links ──

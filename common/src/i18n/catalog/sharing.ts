@@ -16,6 +16,8 @@ export const sharing = {
     'sharing.reach.authenticated': 'Tout agent connecté, de France ou du Québec',
     'sharing.reach.public': 'Tout le monde, en lecture seule (page publique)',
     'sharing.form.publicRole': 'Un lien public donne toujours un accès en lecture seule.',
+    'sharing.form.publicRefused':
+      'Page publique impossible ici : seul un espace à diffusion « Publique » qui n’exige pas de niveau de garantie peut publier ses documents. Ses propriétaires en décident dans les paramètres de l’espace.',
     'sharing.form.expires': 'Date d’expiration',
     'sharing.form.expiresHint': 'Obligatoire pour un lien public (un an au plus) ; facultative sinon.',
     'sharing.form.indexing': 'Permettre aux moteurs de recherche d’indexer la page publique',
@@ -77,6 +79,8 @@ export const sharing = {
     'sharing.reach.authenticated': 'Any signed-in agent, of France or Québec',
     'sharing.reach.public': 'Everyone, read-only (public page)',
     'sharing.form.publicRole': 'A public link always gives read-only access.',
+    'sharing.form.publicRefused':
+      'No public page here: only a space with “Public” diffusion that asks no level of assurance can publish its documents. Its owners decide in the space settings.',
     'sharing.form.expires': 'Expiry date',
     'sharing.form.expiresHint': 'Required for a public link (a year at most); optional otherwise.',
     'sharing.form.indexing': 'Let search engines index the public page',

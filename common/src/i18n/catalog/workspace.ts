@@ -234,7 +234,7 @@ export const workspace = {
     'workspace.settings.unchanged': 'Aucune modification à enregistrer.',
     'workspace.settings.minAssuranceHint':
       'Relever ce niveau s’applique aussitôt : un membre connecté à un niveau inférieur devra se reconnecter avec une identité de ce niveau pour ouvrir les documents.',
-    'workspace.settings.classificationHint': 'En diffusion restreinte, les liens publics vers les documents de l’espace ne s’ouvrent plus.',
+    'workspace.settings.classificationHint': 'Seule la diffusion « Publique » permet les pages publiques : en Interne ou Restreinte, les liens publics des documents de l’espace ne s’ouvrent plus.',
   },
   'fr-CA': {
     'workspace.members.email': 'Adresse courriel professionnelle',
@@ -470,7 +470,7 @@ export const workspace = {
     'workspace.settings.unchanged': 'Nothing to save: no field was changed.',
     'workspace.settings.minAssuranceHint':
       'Raising this level takes effect at once: a member signed in at a lower level must sign in again with an identity of this level to open the documents.',
-    'workspace.settings.classificationHint': 'With restricted diffusion, public links to the space’s documents no longer open.',
+    'workspace.settings.classificationHint': 'Only “Public” diffusion allows public pages: with Internal or Restricted, public links to the space’s documents no longer open.',
   },
 };
 

@@ -10,7 +10,7 @@ import { clearSessionCookie, clientIp, setSessionCookie } from '../http-session.
 import { LogoutNotProcessed, LogoutTokenRefused, receiveBackchannelLogout } from './backchannel-logout.ts';
 import { findSessionUpstream } from './federation.repo.ts';
 import { listLinkedFederations, startLink } from './linking.ts';
-import { type FederationDeps, finishSignIn, startSignIn } from './sign-in.ts';
+import { type FederationDeps, finishSignIn, safeReturnTo, startSignIn } from './sign-in.ts';
 import { ASSURANCE_LEVELS } from './upstream.ts';
 
 /**
@@ -168,7 +168,9 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
         return reply.redirect(url.href, 303);
       } catch (error) {
         const domain = error instanceof AppError ? String(error.params.domain ?? '') : '';
-        return reply.redirect(toSignInPage(error, domain ? { domaine: domain } : {}), 303);
+        // Back on the sign-in page, the way on to the page asked for is kept (UI review).
+        const returnTo = safeReturnTo(request.query.returnTo, deps.publicUrl());
+        return reply.redirect(toSignInPage(error, { ...(domain ? { domaine: domain } : {}), ...(returnTo !== '/' ? { retour: returnTo } : {}) }), 303);
       }
     },
   );

@@ -4,7 +4,8 @@ import { AppError } from '../errors.ts';
 
 /**
  * CSRF protection for cookie-authenticated requests. Two independent checks on every unsafe
- * method that carries the session cookie: the Origin (or Referer) must be Entente's own, and the
+ * method that carries the session cookie: the Origin (or, without it, the Referer) must be
+ * present and Entente's own, and the
  * `x-csrf-token` header must hold the token derived from the session (HMAC of the session id
  * with the server secret), which a page of another site cannot read. SameSite=Lax on the cookie
  * is a third layer. Requests without the session cookie (Bearer tokens, OpenID endpoints) are not
@@ -23,7 +24,9 @@ export function checkCsrf(
 ): void {
   if (SAFE_METHODS.has(request.method) || options.sessionId === null) return;
   const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
-  if (origin !== undefined && origin !== options.publicOrigin) throw new AppError('csrf');
+  // Browsers send Origin with every unsafe method (and Referer besides): a cookie-carrying request
+  // with neither comes from no page of ours, so it is refused too (attack review).
+  if (origin !== options.publicOrigin) throw new AppError('csrf');
   const sent = request.headers[CSRF_HEADER];
   const expected = Buffer.from(csrfTokenFor(options.secret, options.sessionId));
   const given = typeof sent === 'string' ? Buffer.from(sent) : null;

@@ -9,7 +9,7 @@ import { findImageAmong, type ImageForReading } from '../images/images.repo.ts';
 import type { RequestMeta } from '../spaces/deps.ts';
 import { renderPublicDocument, type RenderedPage } from './public-page.ts';
 import type { LinkByToken } from './share-links.repo.ts';
-import { findLinkByToken, linkGone, type SharingDeps, usable } from './share-links.ts';
+import { findLinkByToken, linkGone, publicLinksAllowed, type SharingDeps, usable } from './share-links.ts';
 import { viewTally } from './view-tally.ts';
 
 /**
@@ -49,11 +49,11 @@ interface ViewSubject {
 const reasonOf = (link: LinkByToken) => (link.revoked_at ? 'revoked' : link.live ? 'unavailable' : 'expired');
 
 /**
- * A public page is served only while the space allows the open web: not classified `restricted`
- * and asking for no level of assurance (`low`), both read now — a space reclassified or raised
- * after the link was made stops serving it (attack review).
+ * A public page is served only while the space allows the open web: classified `public` and
+ * asking for no level of assurance (`low`), both read now — a space reclassified or raised after
+ * the link was made stops serving it (attack review).
  */
-const openToTheWeb = (link: LinkByToken) => usable(link) && link.classification !== 'restricted' && link.min_assurance === 'low';
+const openToTheWeb = (link: LinkByToken) => usable(link) && publicLinksAllowed({ classification: link.classification, minAssurance: link.min_assurance });
 
 export function publicViews(deps: SharingDeps, options: { windowMs?: number } = {}): PublicViews {
   const tally = viewTally<ViewSubject>(

@@ -31,6 +31,7 @@ table{border-collapse:collapse}td,th{border:1px solid #8a8a8a;padding:.25rem .5r
 blockquote{border-left:4px solid #5a5a5a;margin-left:0;padding-left:1rem}
 aside{border:1px solid #5a5a5a;padding:.5rem 1rem;margin:1rem 0}
 a{color:#0b4aa2}a:focus{outline:3px solid #0b4aa2;outline-offset:2px}
+ul.task-list{list-style:none;padding-left:1.2rem}li.task-item>p:first-of-type{display:inline}
 .gone{padding-top:3rem}`;
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;

@@ -22,6 +22,9 @@ import {
 import type { ShareLinkReach, ShareLinkRole } from './sharing.tables.ts';
 import { shareLinkToken, tokenHash, wellFormedToken } from './tokens.ts';
 
+/** Whether a space lets its documents go on public pages: classified `public`, asking no level of assurance. */
+export const publicLinksAllowed = (space: { classification: string | null; minAssurance: string }) => space.classification === 'public' && space.minAssurance === 'low';
+
 /**
  * Share links of a document (issue 5): created, listed and revoked by the document's owners and
  * editors — by their role as members, never by a role a link gave them —, editors up to their own
@@ -129,10 +132,13 @@ export async function createShareLink(deps: SharingDeps, actorOrNull: Actor | nu
 
   const cell = deps.stores.cells[access.jurisdiction].db;
   if (input.reach === 'public') {
-    // Restricted-distribution content never goes on the open web, whoever asks.
+    // Only a space its owners made « Publique (liens publics permis) » goes on the open web: an
+    // « Interne » or « Restreinte » one never does, whoever asks (deny unless allowed; UI review).
     const space = await cell.selectFrom('spaces').select('classification').where('id', '=', access.spaceId).executeTakeFirst();
     // Nor content of a space asking for a level of assurance: the open web meets none (attack review).
-    if (space?.classification === 'restricted' || access.minAssurance !== 'low') throw new AppError('share_link_public_refused', { status: 409 });
+    if (!publicLinksAllowed({ classification: space?.classification ?? null, minAssurance: access.minAssurance })) {
+      throw new AppError('share_link_public_refused', { status: 409 });
+    }
   }
   const row = await cell.transaction().execute(async (trx) => {
     if ((await countLiveShareLinks(trx, documentId)) >= MAX_LIVE_LINKS) throw new AppError('share_link_limit', { status: 409, params: { limit: MAX_LIVE_LINKS } });

@@ -18,6 +18,9 @@ interface Provider {
  * routes it to the federation of its domain. One button per federation as well. Plain HTML forms
  * and links to /auth/login: it works without JavaScript, and the server does the redirecting.
  */
+/** The address last typed here, in this tab's session storage (`erreur` pages prefill it). */
+const TYPED_EMAIL = 'entente.signIn.email';
+
 export function SignInPage() {
   const { locale } = useI18n();
   const a = (key: AuthKey, values?: Record<string, string>) => formatMessage(locale, key, values);
@@ -55,12 +58,30 @@ export function SignInPage() {
         </div>
       )}
       <p className="lead">{a('auth.signIn.intro')}</p>
-      <form className="sign-in-form" method="get" action="/auth/login">
+      <form
+        className="sign-in-form"
+        method="get"
+        action="/auth/login"
+        onSubmit={(event) => {
+          const typed = new FormData(event.currentTarget).get('email');
+          if (typeof typed === 'string') sessionStorage.setItem(TYPED_EMAIL, typed);
+        }}
+      >
         <label htmlFor={emailId}>{a('auth.signIn.email')}</label>
         <p id={hintId} className="hint">
           {a('auth.signIn.emailHint')}
         </p>
-        <input id={emailId} name="email" type="email" autoComplete="email" required aria-describedby={hintId} />
+        <input
+          id={emailId}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          aria-describedby={hintId}
+          // Sent back here with an error (an administration not recognised): the address typed is
+          // still there to correct, kept in this tab only (never in the address bar).
+          defaultValue={error !== null ? (sessionStorage.getItem(TYPED_EMAIL) ?? '') : ''}
+        />
         <input type="hidden" name="returnTo" value={returnTo} />
         <button type="submit" className="button">
           {a('auth.signIn.continue')}

@@ -88,6 +88,8 @@ export function TokensPage() {
     setError('');
     try {
       await send('DELETE', `/api/me/tokens/${encodeURIComponent(token.id)}`);
+      // A revoked token's secret is worth nothing: no longer shown, nor offered to copy.
+      setCreated((shown) => (shown?.id === token.id ? null : shown));
       await reload();
       setStatus(a('account.tokens.revokedAnnounce', { label: token.label }));
       listHeading.current?.focus();

@@ -1,6 +1,6 @@
 import type { FrameworkCompetence, ItemKind } from '@entente/common/skills.ts';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { type AuthoringItem, AuthoringProblem, createItem, type FieldIssue, saveItem, type Scope, setStatus } from './api.ts';
+import { type AuthoringItem, AuthoringProblem, createItem, type FieldIssue, loadItem, saveItem, type Scope, setStatus } from './api.ts';
 import { bodyOf, type Draft, draftOf, emptyDraft, type Lang, type LangDraft, sameDraft, withOptionAdded, withOptionRemoved } from './draft.ts';
 import { ItemPreview } from './ItemPreview.tsx';
 import type { AuthoringText } from './text.ts';
@@ -47,7 +47,8 @@ export function ItemEditor(props: {
   const dirty = !sameDraft(draft, baseline);
   useReportDirty(dirty, props.onDirtyChange);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  /** `conflict`: another author saved this question meanwhile; the message offers to load their version. */
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'conflict'; text: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
@@ -110,11 +111,31 @@ export function ItemEditor(props: {
         setMessage({ kind: 'error', text: a('skillsAuthoring.editor.invalid') });
         setFocusRequest({ on: 'field' });
       } else {
-        setMessage({ kind: 'error', text: text.problem(error) });
+        setMessage({ kind: conflicted(error) ? 'conflict' : 'error', text: text.problem(error) });
         setFocusRequest({ on: 'message' });
       }
     } finally {
       setBusy(false);
+    }
+  };
+
+  /** After a conflict: the question as it is now, the agent's unsaved edits given up (they were told). */
+  const reload = async () => {
+    if (!item || busy) return;
+    setBusy(true);
+    try {
+      const current = await loadItem(item.id);
+      setItem(current);
+      const currentDraft = draftOf(current);
+      setDraft(currentDraft);
+      setBaseline(currentDraft);
+      setIssues(current.problems);
+      setMessage({ kind: 'ok', text: a('skillsAuthoring.editor.reloaded') });
+    } catch (error) {
+      setMessage({ kind: 'error', text: text.problem(error) });
+    } finally {
+      setBusy(false);
+      setFocusRequest({ on: 'message' });
     }
   };
 
@@ -140,7 +161,7 @@ export function ItemEditor(props: {
         setMessage({ kind: 'error', text: a('skillsAuthoring.editor.problems', { count: error.fields.length }) });
         setFocusRequest({ on: 'field' });
       } else {
-        setMessage({ kind: 'error', text: text.problem(error) });
+        setMessage({ kind: conflicted(error) ? 'conflict' : 'error', text: text.problem(error) });
         setFocusRequest({ on: 'message' });
       }
     } finally {
@@ -296,7 +317,12 @@ export function ItemEditor(props: {
             {message.text}
           </p>
         )}
-        {message?.kind !== 'error' && issues.length > 0 && <p className="alert">{a('skillsAuthoring.editor.problems', { count: issues.length })}</p>}
+        {message?.kind === 'conflict' && (
+          <button type="button" className="button button-secondary" aria-disabled={busy || undefined} onClick={() => void reload()}>
+            {a('skillsAuthoring.editor.reload')}
+          </button>
+        )}
+        {message?.kind !== 'error' && message?.kind !== 'conflict' && issues.length > 0 && <p className="alert">{a('skillsAuthoring.editor.problems', { count: issues.length })}</p>}
       </div>
       <form ref={form} onSubmit={save} noValidate aria-busy={busy}>
         <fieldset className="authoring-general">
@@ -371,3 +397,6 @@ export function ItemEditor(props: {
     </section>
   );
 }
+
+/** Another author saved the question since it was loaded (its version moved on). */
+const conflicted = (error: unknown) => error instanceof AuthoringProblem && error.problem.slug === 'item_conflict';

@@ -57,7 +57,8 @@ export function ProfileEditor(props: {
       await props.onDone(saved);
     } catch (problem) {
       if (problem instanceof AuthoringProblem) setIssues(problem.fields);
-      setError(text.problem(problem));
+      // Fields named by the server: the same summary as for those the form found itself.
+      setError(problem instanceof AuthoringProblem && problem.fields.length > 0 ? a('skillsAuthoring.form.invalid') : text.problem(problem));
       focusAfterRender(() => firstInvalidControl(formRef.current) ?? formRef.current?.querySelector<HTMLElement>('.alert') ?? null);
     } finally {
       setBusy(false);

@@ -96,6 +96,7 @@ export const loadItems = (scope: Scope, filters: { competence?: string; status?:
     `${API}/items${scopeQuery(scope, Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>)}`,
     signal,
   ).then((answer) => answer.items);
+export const loadItem = (id: string) => getJson<AuthoringItem>(item(id));
 export const createItem = (scope: Scope, body: ItemBody) => change<AuthoringItem>('POST', `${API}/items`, { ...body, organisationId: scope });
 export const saveItem = (id: string, version: number, body: ItemBody) => change<AuthoringItem>('PUT', item(id), { ...body, version });
 export const setStatus = (id: string, status: AuthoringItem['status'], version: number) =>

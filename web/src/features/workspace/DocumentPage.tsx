@@ -75,7 +75,7 @@ export function DocumentPage() {
         <div className="ws-content">
           <SpaceMeta space={info} />
           <ClassificationControl kind="document" id={documentId} /> {/* ── classification labels (helper B) ── */}
-          {loaded.state === 'ready' && <ShareButton doc={loaded.doc} />} {/* share links (helper S) */}
+          {loaded.state === 'ready' && <ShareButton doc={loaded.doc} publicAllowed={info.classification === 'public' && info.minAssurance === 'low'} />} {/* share links (helper S) */}
           {loaded.state === 'ready' && <DocumentExportMenu doc={{ ...loaded.doc, title }} />} {/* ── exports (helper E) ── */}
           {/* ── assistant panel (helper D1): the « Assistant » button, and ?passage= from a citation scrolled to and highlighted ── */}
           {loaded.state === 'ready' && <AssistantButton spaceId={loaded.doc.spaceId} documentId={loaded.doc.id} />}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { PATHS } from '../../app/routes.ts';
+import { SignInLink } from '../../app/SignInLink.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { type DocumentSummary, documentsApi, roleAtLeast, type Space } from './api.ts';
 import { DocumentTree } from './DocumentTree.tsx';
@@ -82,7 +83,7 @@ export function SpaceNotReady({ state }: { state: { state: 'loading' } | { state
       {state.state === 'loading' && <p role="status">{w('workspace.loading')}</p>}
       {state.state === 'signedOut' && (
         <p>
-          {w('workspace.signInNeeded')} <Link to={PATHS.signIn}>{w('workspace.signIn')}</Link>
+          {w('workspace.signInNeeded')} <SignInLink>{w('workspace.signIn')}</SignInLink>
         </p>
       )}
       {state.state === 'notFound' && (

@@ -3,7 +3,7 @@ import type { FieldIssue } from '@entente/common/field-issues.ts';
 import { Link } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { Problem } from '../../app/api.ts';
-import { PATHS } from '../../app/routes.ts';
+import { SignInLink } from '../../app/SignInLink.tsx';
 import { type Jurisdiction, type Space, spacePath, spacesApi } from './api.ts';
 import { focusFirstRefused, SpaceFieldError, SpaceFields, type SpaceSettings, spaceFieldId } from './SpaceFields.tsx';
 import { useWorkspaceText } from './text.ts';
@@ -38,7 +38,7 @@ export function SpacesPage() {
     return (
       <Page title={title}>
         <p>
-          {w('workspace.signInNeeded')} <Link to={PATHS.signIn}>{w('workspace.signIn')}</Link>
+          {w('workspace.signInNeeded')} <SignInLink>{w('workspace.signIn')}</SignInLink>
         </p>
       </Page>
     );

@@ -34,7 +34,8 @@ export function useSpace(spaceId: string) {
       } catch (error) {
         if (signal?.aborted) return;
         if (error instanceof Problem && error.status === 401) setLoaded({ state: 'signedOut' });
-        else if (error instanceof Problem && (error.status === 404 || error.status === 403)) setLoaded({ state: 'notFound' });
+        // 400: an address whose id is not one (« /espaces/pas-un-uuid »): no such space either.
+        else if (error instanceof Problem && (error.status === 404 || error.status === 403 || error.status === 400)) setLoaded({ state: 'notFound' });
         else setLoaded({ state: 'failed', error });
       }
     },

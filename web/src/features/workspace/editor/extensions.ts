@@ -51,7 +51,9 @@ export function documentExtensions({
   return [
     StarterKit.configure({
       ...(collaborative ? { undoRedo: false } : {}),
-      link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] },
+      // No `protocols`: linkify knows http, https and mailto itself, and registering them again
+      // with each editor made it warn « already initialized » at every document opened.
+      link: { openOnClick: false, autolink: true },
     }),
     TaskList,
     TaskItem.configure({ nested: true, a11y: { checkboxLabel: (node, checked) => checkboxLabel(node.textContent, checked) } }),

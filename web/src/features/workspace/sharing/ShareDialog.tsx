@@ -21,6 +21,8 @@ interface ShareDialogProps {
   title: string;
   /** The agent's role on the document: links go up to it (and never beyond editor). */
   role: SpaceRole;
+  /** Whether the space takes public pages (classified public, no level of assurance asked); the server decides again. */
+  publicAllowed: boolean;
 }
 
 type Listing = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; links: ShareLink[] };
@@ -30,10 +32,10 @@ type Listing = { state: 'loading' } | { state: 'failed'; error: unknown } | { st
  * document's links with their addresses to copy and a button to revoke each. A native modal
  * <dialog> (focus kept inside, Escape closes, focus back to the button that opened it).
  */
-export function ShareDialog({ open, onClose, documentId, title, role }: ShareDialogProps) {
+export function ShareDialog({ open, onClose, documentId, title, role, publicAllowed }: ShareDialogProps) {
   const s = useSharingText();
   const { w, problem, dateTime, fieldError } = useWorkspaceText();
-  const ids = { role: useId(), reach: useId(), expires: useId(), expiresHint: useId(), expiresError: useId(), indexing: useId(), roleError: useId(), reachError: useId() };
+  const ids = { role: useId(), reach: useId(), expires: useId(), expiresHint: useId(), expiresError: useId(), indexing: useId(), roleError: useId(), reachError: useId(), publicRefused: useId() };
   const roles = SHARE_LINK_ROLES.filter((r) => role === 'owner' || (role in RANK && RANK[r] <= RANK[role as ShareLinkRole]));
   const [linkRole, setLinkRole] = useState<ShareLinkRole>('reader');
   const [reach, setReach] = useState<ShareLinkReach>('members');
@@ -154,6 +156,10 @@ export function ShareDialog({ open, onClose, documentId, title, role }: ShareDia
                 name={ids.reach}
                 value={r}
                 checked={reach === r}
+                // An « Interne » or « Restreinte » space never goes on a public page: offered, it
+                // would only be refused after the agent filled the form.
+                disabled={r === 'public' && !publicAllowed}
+                aria-describedby={r === 'public' && !publicAllowed ? ids.publicRefused : undefined}
                 onChange={() => {
                   setReach(r);
                   if (r === 'public' && !expires) setExpires(isoDay(new Date(Date.now() + 30 * DAY)));
@@ -162,6 +168,11 @@ export function ShareDialog({ open, onClose, documentId, title, role }: ShareDia
               {s(`sharing.reach.${r}`)}
             </label>
           ))}
+          {!publicAllowed && (
+            <p id={ids.publicRefused} className="ws-share-hint">
+              {s('sharing.form.publicRefused')}
+            </p>
+          )}
           <p id={ids.reachError} className={reachError ? 'ws-field-error' : 'ws-share-hint'}>
             {reachError || (isPublic ? s('sharing.form.publicRole') : '')}
           </p>
