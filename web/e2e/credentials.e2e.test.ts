@@ -68,6 +68,8 @@ async function presentJurisdictionOnly(holder: Page, request: string, options: {
   await holder.getByRole('button', { name: c('fr-FR', 'credentials.present.build') }).click();
   const result = holder.locator('.credentials-presentation');
   await result.waitFor();
+  // The keyboard is on the presentation made (it fell to <body> with the disabled button).
+  await expect.poll(() => holder.evaluate(() => document.activeElement?.textContent)).toBe(c('fr-FR', 'credentials.present.result'));
   expect(await holder.getByRole('main').getByRole('status').filter({ hasText: c('fr-FR', 'credentials.present.built', { count: 1 }) }).count()).toBe(1);
   return result.getByLabel(c('fr-FR', 'credentials.qr.text')).inputValue();
 }
@@ -107,6 +109,8 @@ describeInBrowser('verifiable attestations', () => {
       await holder.getByRole('button', { name: c('fr-FR', 'credentials.obtain.publicAgent') }).click();
       const done = c('fr-FR', 'credentials.obtain.done', { type: c('fr-FR', 'credentials.type.public-agent') });
       await holder.getByRole('status').filter({ hasText: done }).waitFor();
+      // On to presenting it, by keyboard too (the focus fell to <body>).
+      await expect.poll(() => holder.evaluate(() => document.activeElement?.tagName)).toBe('H2');
       const row = holder.locator('tr[data-credential-id]');
       expect(await row.count()).toBe(1);
       expect(await row.getAttribute('data-status')).toBe('valid');
@@ -232,6 +236,7 @@ describeInBrowser('verifiable attestations', () => {
       await dialog.waitFor();
       await dialog.getByRole('button', { name: c('fr-FR', 'credentials.revoke.confirm') }).click();
       await holder.getByRole('status').filter({ hasText: c('fr-FR', 'credentials.revoke.done') }).waitFor();
+      await expect.poll(() => holder.evaluate(() => document.activeElement?.textContent)).toBe(c('fr-FR', 'credentials.list.heading'));
       expect(await row.getAttribute('data-status')).toBe('revoked');
       expect(await holder.locator('main').textContent()).toContain(c('fr-FR', 'credentials.present.notValid'));
       await shot(holder, 'holder-revoked');

@@ -101,6 +101,8 @@ describeInBrowser('Share links', () => {
       const address = dialog.getByLabel('Adresse du lien').first();
       const url = await address.inputValue();
       expect(url).toMatch(/\/p\/[A-Za-z0-9_-]{43}$/);
+      // The keyboard is on the new address, ready to copy (it fell to <body>).
+      await expect.poll(() => tab.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(url);
 
       const violations = await runAxe(tab);
       expect(violations, describeViolations(violations).join('\n')).toEqual([]);
@@ -124,6 +126,8 @@ describeInBrowser('Share links', () => {
       // Revoked from the dialog: the same address now answers 410, in French and English.
       await dialog.getByRole('button', { name: 'Révoquer' }).first().click();
       await dialog.getByText('Lien révoqué : l’accès qu’il donnait est retiré.').waitFor();
+      // Its « Révoquer » gone, the keyboard is on the link's line, which says so.
+      await expect.poll(() => tab.evaluate(() => (document.activeElement?.matches('.ws-share-summary') ? document.activeElement.textContent : null))).toMatch(/Révoqué/i);
       const gone = await reader.goto(url);
       expect(gone?.status()).toBe(410);
       await reader.getByRole('heading', { name: 'Lien de partage expiré ou révoqué' }).waitFor();

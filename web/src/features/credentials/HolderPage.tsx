@@ -4,6 +4,7 @@ import { useCallback, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { PATHS } from '../../app/routes.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { useFocusAfterRender } from '../../ui/focus-after-render.ts';
 import { AccountPage, ActionOutcome } from '../account/AccountPage.tsx';
 import { useLoad } from '../account/useLoad.ts';
 import { loadCredentials, loadLatestAssessment, loadMe, revokeCredential } from './api.ts';
@@ -58,6 +59,10 @@ export function HolderPage() {
   const [presentId, setPresentId] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<IssuedCredentialSummary | null>(null);
   const presentHeading = useRef<HTMLHeadingElement>(null);
+  const listHeading = useRef<HTMLHeadingElement>(null);
+  // The buttons are disabled while the work runs, which drops the keyboard to <body>: it goes on
+  // to what the action made (the presentation panel) or changed (the list), once shown.
+  const focusAfterRender = useFocusAfterRender();
   const ids = { key: useId(), obtain: useId(), wallet: useId(), list: useId(), present: useId(), qr: useId() };
 
   const obtain = useCallback(
@@ -75,6 +80,7 @@ export function HolderPage() {
         await reload();
         setPresentId(stored.id);
         setStatus(c('credentials.obtain.done', { type: text.typeName(type) }));
+        focusAfterRender(() => presentHeading.current);
       } catch (failure) {
         setStatus('');
         setError(c('credentials.obtain.failed', { reason: text.problem(failure) }));
@@ -94,6 +100,7 @@ export function HolderPage() {
       await revokeCredential(item.id);
       await reload();
       setStatus(c('credentials.revoke.done'));
+      focusAfterRender(() => listHeading.current);
     } catch (failure) {
       setError(c('credentials.revoke.failed', { reason: text.problem(failure) }));
     } finally {
@@ -157,7 +164,7 @@ export function HolderPage() {
             </section>
 
             <section aria-labelledby={ids.list}>
-              <h2 id={ids.list}>{c('credentials.list.heading')}</h2>
+              <h2 id={ids.list} ref={listHeading} tabIndex={-1}>{c('credentials.list.heading')}</h2>
               {data.issued.length === 0 ? (
                 <p>{c('credentials.list.empty')}</p>
               ) : (

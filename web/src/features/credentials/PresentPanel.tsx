@@ -6,6 +6,7 @@ import { parseVerifierRequest } from './request-text.ts';
 import { presentSdJwt } from './sd-jwt.ts';
 import { useCredentialsText } from './text.ts';
 import { findHolderKey, type StoredCredential } from './wallet-store.ts';
+import { useFocusAfterRender } from '../../ui/focus-after-render.ts';
 
 /** Claims every SD-JWT VC carries for the machinery (issuer, dates, key, status): not the holder's choice. */
 const TECHNICAL = new Set(['iss', 'iat', 'nbf', 'exp', 'cnf', 'status', 'vct', '_sd', '_sd_alg']);
@@ -94,6 +95,8 @@ export function PresentPanel({ credentials, statuses, selectedId, onSelect }: {
     if (credentialStatus !== 'valid') setPresentation(null);
   }, [credentialStatus]);
 
+  const focusAfterRender = useFocusAfterRender();
+
   if (!credential) return <p>{c('credentials.present.noLocal')}</p>;
 
   const toggle = (path: string, on: boolean) => {
@@ -133,6 +136,8 @@ export function PresentPanel({ credentials, statuses, selectedId, onSelect }: {
       });
       setPresentation(result);
       setStatus(c('credentials.present.built', { count: disclose.length }));
+      // The button was disabled meanwhile (the keyboard fell to <body>): on to the presentation made.
+      focusAfterRender(() => document.getElementById(ids.result));
     } catch (failure) {
       setError(c('credentials.present.failed', { reason: text.problem(failure) }));
     } finally {
@@ -224,7 +229,9 @@ export function PresentPanel({ credentials, statuses, selectedId, onSelect }: {
       )}
       {presentation && (
         <section aria-labelledby={ids.result} className="credentials-presentation">
-          <h3 id={ids.result}>{c('credentials.present.result')}</h3>
+          <h3 id={ids.result} tabIndex={-1}>
+            {c('credentials.present.result')}
+          </h3>
           <CopyButton text={presentation} label={c('credentials.present.copy')} />
           <QrCode text={presentation} what={c('credentials.present.result')} />
         </section>

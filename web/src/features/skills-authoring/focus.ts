@@ -1,5 +1,3 @@
-import { useEffect, useState } from 'react';
-
 /** The first control the form marks invalid, in reading order (a fieldset stands for its first control). */
 export function firstInvalidControl(form: HTMLFormElement | null): HTMLElement | null {
   const marked = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
@@ -7,16 +5,4 @@ export function firstInvalidControl(form: HTMLFormElement | null): HTMLElement |
   return marked.matches('input, select, textarea') ? marked : marked.querySelector<HTMLElement>('input, select, textarea');
 }
 
-/**
- * Focus moved once what an action changed is on screen: `request(target)` after the state that
- * shows it is set, and the target (looked up then, so it may be an element that render creates) is
- * focused after that render. A form refused with errors sends the agent to the first field in error
- * rather than leaving focus on the button, far below the messages.
- */
-export function useFocusAfterRender(): (target: () => HTMLElement | null) => void {
-  const [pending, setPending] = useState<{ target: () => HTMLElement | null } | null>(null);
-  useEffect(() => {
-    pending?.target()?.focus();
-  }, [pending]);
-  return (target) => setPending({ target });
-}
+export { useFocusAfterRender } from '../../ui/focus-after-render.ts';

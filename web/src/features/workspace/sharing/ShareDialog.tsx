@@ -73,7 +73,7 @@ export function ShareDialog({ open, onClose, documentId, title, role, publicAllo
     setAlert('');
     setFieldErrors(new Map());
     try {
-      await sharingApi.create(documentId, {
+      const created = await sharingApi.create(documentId, {
         role: isPublic ? 'reader' : linkRole,
         reach,
         expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
@@ -81,6 +81,9 @@ export function ShareDialog({ open, onClose, documentId, title, role, publicAllo
       });
       setStatus(s('sharing.form.created'));
       await reload();
+      // The keyboard goes to the new link's address, ready to copy (it fell to <body> with the
+      // button disabled while the link was made).
+      if (created) setRefocus({ linkId: created.id, on: 'url' });
     } catch (error) {
       if (error instanceof Problem && error.fields.size > 0) setFieldErrors(error.fields);
       else setAlert(problem(error));
@@ -105,10 +108,20 @@ export function ShareDialog({ open, onClose, documentId, title, role, publicAllo
       await sharingApi.revoke(link.id);
       setStatus(s('sharing.list.revoked'));
       await reload();
+      // Its « Révoquer » button is gone: the keyboard goes to the link's line, which says « révoqué ».
+      setRefocus({ linkId: link.id, on: 'summary' });
     } catch (error) {
       setAlert(problem(error));
     }
   }
+
+  const [refocus, setRefocus] = useState<{ linkId: string; on: 'url' | 'summary' } | null>(null);
+  useEffect(() => {
+    if (!refocus || listing.state !== 'ready') return;
+    const item = document.querySelector(`[data-link-id="${CSS.escape(refocus.linkId)}"]`);
+    item?.querySelector<HTMLElement>(refocus.on === 'url' ? 'input' : '.ws-share-summary')?.focus();
+    setRefocus(null);
+  }, [refocus, listing]);
 
   const expiresError = fieldMessage('expiresAt');
   const roleError = fieldMessage('role');
@@ -240,8 +253,8 @@ function ShareLinkItem({ link, onCopy, onRevoke, dateTime }: { link: ShareLink; 
   const summaryId = useId();
   const summary = s('sharing.list.item', { role: w(`workspace.role.${link.role}`), reach: s(`sharing.reach.${link.reach}`) });
   return (
-    <li className={`ws-share-link ws-share-${link.state}`}>
-      <p id={summaryId}>
+    <li className={`ws-share-link ws-share-${link.state}`} data-link-id={link.id}>
+      <p id={summaryId} className="ws-share-summary" tabIndex={-1}>
         <strong>{summary}</strong> — {s(`sharing.state.${link.state}`)} — {link.expiresAt ? s('sharing.list.expires', { date: dateTime(link.expiresAt) }) : s('sharing.list.noExpiry')}
         {link.allowIndexing && ` — ${s('sharing.list.indexed')}`}
       </p>
