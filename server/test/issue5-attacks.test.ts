@@ -92,7 +92,7 @@ describe('a commenter link does not open the space’s member list', () => {
 
 describe('public links follow the space’s protection as it is now', () => {
   const inAMonth = () => new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
-  const setSpace = (values: { min_assurance?: 'low' | 'substantial'; classification?: 'internal' | 'restricted' }) =>
+  const setSpace = (values: { min_assurance?: 'low' | 'substantial'; classification?: 'public' | 'internal' | 'restricted' }) =>
     t.entente.stores.cells.QC.db.updateTable('spaces').set(values).where('id', '=', spaceId).execute();
 
   it('a public page made before the space was classified internal or restricted, or raised its assurance, stops being served', async () => {
