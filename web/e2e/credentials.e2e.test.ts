@@ -201,6 +201,10 @@ describeInBrowser('verifiable attestations', () => {
       expect(await verifier.getByRole('status').filter({ hasText: c('fr-CA', 'credentials.verifier.accepted') }).count()).toBe(1);
       expect(await result.locator('[data-vouching-state]').getAttribute('data-vouching-state')).toBe('FR');
       expect(await result.locator('[data-vouching-state]').textContent()).toBe(c('fr-CA', 'credentials.jurisdiction.FR'));
+      // « Vérifier » again on the same request: the verdict stays (it was wiped for « déjà servi »).
+      await verifier.getByRole('button', { name: c('fr-CA', 'credentials.verifier.check') }).click();
+      await verifier.getByRole('status').filter({ hasText: c('fr-CA', 'credentials.verifier.alreadyChecked') }).waitFor();
+      expect(await result.getAttribute('data-verification')).toBe('accepted');
       const shown = await result.locator('tr[data-claim]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-claim')));
       expect(shown.filter((claim) => claim !== 'public_agent')).toEqual(['jurisdiction']);
       const jurisdictionRow = result.locator('tr[data-claim="jurisdiction"]');

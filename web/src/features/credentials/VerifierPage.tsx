@@ -74,9 +74,15 @@ export function VerifierPage() {
       return;
     }
     setFieldError('');
+    // A request serves once: a second « Vérifier » would have the server refuse it and wipe the
+    // verdict already shown (UI review). The verdict stays; a new request checks another one.
+    if (result) {
+      setStatus(c('credentials.verifier.alreadyChecked'));
+      resultHeading.current?.focus();
+      return;
+    }
     setBusy('verify');
     setStatus(c('credentials.verifier.checking'));
-    setResult(null);
     try {
       const view = await submitPresentation(request.id, presentation.trim());
       setResult(view);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { fetchPreferences, KINDS, type NotificationKind, type NotificationPreference, savePreferences } from './api.ts';
 import { useNotificationsText } from './text.ts';
 import './notifications.css';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 /** The two columns of checkboxes: in Entente, by mail. */
 const CHANNELS = [
@@ -64,8 +65,7 @@ export function NotificationPreferences() {
             void save();
           }}
         >
-          <table className="notification-preferences-table">
-            <caption>{n('notifications.preferences.caption')}</caption>
+          <ScrollTable tableClassName="notification-preferences-table" caption={n('notifications.preferences.caption')}>
             <thead>
               <tr>
                 <th scope="col">{n('notifications.preferences.column.kind')}</th>
@@ -96,7 +96,7 @@ export function NotificationPreferences() {
                 );
               })}
             </tbody>
-          </table>
+          </ScrollTable>
           <p>
             <button type="submit" className="button" disabled={busy}>
               {n('notifications.preferences.save')}

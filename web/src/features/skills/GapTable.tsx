@@ -1,6 +1,6 @@
 import type { FrameworkView, GapView } from '@entente/common/skills.ts';
 import type { SkillsText } from './text.ts';
-import { ScrollTable } from './ScrollTable.tsx';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 /** Strengths or gaps against the target profile: competence, area, target, reached (and the gap). */
 export function GapTable(props: { text: SkillsText; rows: GapView[]; caption: string; framework: FrameworkView; showGap: boolean }) {
@@ -8,7 +8,7 @@ export function GapTable(props: { text: SkillsText; rows: GapView[]; caption: st
   const { s } = text;
   const areaName = (id: string) => framework.areas.find((area) => area.id === id)?.name ?? id;
   return (
-    <ScrollTable caption={props.caption}>
+    <ScrollTable tableClassName="skills-table" caption={props.caption}>
       <thead>
         <tr>
           <th scope="col">{s('skills.col.competence')}</th>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useSkillsText } from './text.ts';
-import { ScrollTable } from './ScrollTable.tsx';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 export interface ChartRow {
   id: string;
@@ -91,7 +91,7 @@ export function LevelChart(props: {
           );
         })}
       </svg>
-      <ScrollTable caption={s('skills.chart.tableCaption')}>
+      <ScrollTable tableClassName="skills-table" caption={s('skills.chart.tableCaption')}>
         <thead>
           <tr>
             <th scope="col">{props.columnLabel}</th>

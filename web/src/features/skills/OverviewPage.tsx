@@ -19,7 +19,7 @@ import { LevelChart } from './LevelChart.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { profileLabel, type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
-import { ScrollTable } from './ScrollTable.tsx';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 interface OverviewData {
   overview: SkillsOverview;
@@ -268,7 +268,7 @@ function History({ text, assessments }: { text: SkillsText; assessments: Assessm
       {sorted.length === 0 ? (
         <p>{s('skills.history.none')}</p>
       ) : (
-        <ScrollTable caption={s('skills.history.caption')}>
+        <ScrollTable tableClassName="skills-table" caption={s('skills.history.caption')}>
           <thead>
             <tr>
               <th scope="col">{s('skills.history.started')}</th>

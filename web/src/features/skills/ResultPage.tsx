@@ -7,7 +7,7 @@ import { Review } from './Review.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
-import { ScrollTable } from './ScrollTable.tsx';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 /** A completed assessment: overall, per-area and per-competence levels, the chart, the certificate and the review. */
 export function ResultPage() {
@@ -65,7 +65,7 @@ function Result({ text, state }: { text: SkillsText; state: AssessmentState }) {
 
       <section aria-labelledby="skills-competences" className="skills-section">
         <h2 id="skills-competences">{s('skills.result.competences')}</h2>
-        <ScrollTable caption={s('skills.result.competencesCaption')}>
+        <ScrollTable tableClassName="skills-table" caption={s('skills.result.competencesCaption')}>
           <thead>
             <tr>
               <th scope="col">{s('skills.col.competence')}</th>

@@ -6,7 +6,7 @@ import { LevelChart } from './LevelChart.tsx';
 import { SkillsPage } from './SkillsPage.tsx';
 import { profileLabel, type SkillsText, useSkillsText } from './text.ts';
 import { useSkillsLoad } from './useSkillsLoad.ts';
-import { ScrollTable } from './ScrollTable.tsx';
+import { ScrollTable } from '../../ui/ScrollTable.tsx';
 
 /** The query parameter holding the compared profile, so the comparison can be linked to. */
 const PROFILE_PARAM = 'profil';
@@ -108,7 +108,7 @@ function Dashboard({ text, data, onProfile }: { text: SkillsText; data: Dashboar
 
           <section aria-labelledby="skills-team-competences" className="skills-section">
             <h2 id="skills-team-competences">{s('skills.result.competences')}</h2>
-            <ScrollTable caption={s('skills.team.competencesCaption', { profile: profileLabel(text, dashboard.targetProfile) })}>
+            <ScrollTable tableClassName="skills-table" caption={s('skills.team.competencesCaption', { profile: profileLabel(text, dashboard.targetProfile) })}>
               <thead>
                 <tr>
                   <th scope="col">{s('skills.col.competence')}</th>

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { downloadHref, type FileItem, filesPath } from './files-api.ts';
 import { useFilesText } from './text.ts';
+import { ScrollTable } from '../../../ui/ScrollTable.tsx';
 
 export type SortKey = 'name' | 'size' | 'date';
 export interface Sort {
@@ -79,8 +80,7 @@ export function FileList({ spaceId, items, trash, canEdit, canDestroy, caption, 
   };
 
   return (
-    <table className="ws-files-table">
-      <caption className="ws-sr-only">{caption}</caption>
+    <ScrollTable tableClassName="ws-files-table" caption={caption} captionClassName="ws-sr-only">
       <thead>
         <tr>
           {header('name', f('files.column.name'))}
@@ -167,7 +167,7 @@ export function FileList({ spaceId, items, trash, canEdit, canDestroy, caption, 
           </tr>
         ))}
       </tbody>
-    </table>
+    </ScrollTable>
   );
 }
 
