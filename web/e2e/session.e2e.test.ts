@@ -76,6 +76,23 @@ describeInBrowser('the session in the header', () => {
     }
   });
 
+  it('a session ended elsewhere: the header turns to « Se connecter » at the first refusal, with the way back', async () => {
+    const context = await suite.signedInContext(DEMO_AGENTS[0]);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/');
+      await tab.locator('[data-session="signedIn"]').waitFor();
+      // Ended from another device (here: the cookie gone, as the server forgets it).
+      await context.clearCookies();
+      await tab.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes espaces' }).click();
+      await tab.getByText('Connectez-vous pour voir vos espaces.', { exact: false }).waitFor();
+      // It said « Session ouverte : Camille Martin » beside « Connectez-vous ».
+      await tab.locator('[data-session="signedOut"]').waitFor();
+      expect(await tab.locator('[data-session]').getByRole('link', { name: 'Se connecter' }).getAttribute('href')).toBe(`/connexion?${new URLSearchParams({ retour: '/espaces' })}`);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the signed-in agent’s name, from GET /api/me', async () => {
     const context = await suite.signedInContext(DEMO_AGENTS[0], { language: 'en' });
     try {

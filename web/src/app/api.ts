@@ -77,6 +77,9 @@ export async function problemOf(response: Response): Promise<Problem> {
       });
     }
   }
+  // The session is gone (ended from another device, expired): the header says so at once, with
+  // its « Se connecter » link, rather than « Session ouverte » beside « Connexion requise » (UI review).
+  if (response.status === 401 && slug === 'unauthenticated' && typeof window !== 'undefined') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
   return new Problem(response.status, slug, {
     issues,
     title: text(body.title, 200),
@@ -86,6 +89,9 @@ export async function problemOf(response: Response): Promise<Problem> {
 }
 
 const JSON_HEADERS = { accept: 'application/json' };
+
+/** Sent on `window` when the server answers that no session holds (401 `unauthenticated`). */
+export const SIGNED_OUT_EVENT = 'entente:signed-out';
 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const response = await fetch(path, { credentials: 'same-origin', headers: JSON_HEADERS, signal });

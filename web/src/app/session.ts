@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { send } from './api.ts';
+import { SIGNED_OUT_EVENT, send } from './api.ts';
 import { fetchMe } from './me.ts';
 
 /** What the shell knows about the signed-in agent. */
@@ -26,6 +26,7 @@ function displayName(me: Me): string | undefined {
 /**
  * Asks the server who is signed in (`GET /api/me`). 401 means nobody; any other failure (server
  * unreachable, API not deployed yet) is shown the same way, as the agent cannot do more either way.
+ * A later 401 on any request (SIGNED_OUT_EVENT) turns the header to signed out.
  */
 export function useSession(): Session {
   const [session, setSession] = useState<Session>({ state: 'loading' });
@@ -40,7 +41,13 @@ export function useSession(): Session {
       .catch(() => {
         if (!abort.signal.aborted) setSession({ state: 'signedOut' });
       });
-    return () => abort.abort();
+    // Any request refused for want of a session means this one ended (elsewhere, or expired).
+    const signedOut = () => setSession({ state: 'signedOut' });
+    window.addEventListener(SIGNED_OUT_EVENT, signedOut);
+    return () => {
+      abort.abort();
+      window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
+    };
   }, []);
   return session;
 }
