@@ -331,7 +331,8 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
   // active thread is followed to its new tab: the keyboard goes to its button there (« Rouvrir »).
   // Any other: to the thread after it (or before), else to the list's tab — never to <body>. The
   // list may come back a render or two later (the tab follows in an effect): tried on each render
-  // until found, and given up after 2 s so that it never steals the focus later.
+  // until found. Given up as soon as the agent moves on (a key, a click), or after 10 s, so that it
+  // never takes the focus from them later; a fixed 2 s was short on a loaded machine.
   const [refocus, setRefocus] = useState<Refocus | null>(null);
   const leaving = (threadId: string): Refocus => {
     const at = shown.findIndex((t) => t.id === threadId);
@@ -352,8 +353,15 @@ export function CommentsPanel({ documentId, spaceId }: { documentId: string; spa
   }, [refocus, shown]);
   useEffect(() => {
     if (!refocus) return;
-    const giveUp = setTimeout(() => setRefocus(null), 2000);
-    return () => clearTimeout(giveUp);
+    const giveUp = () => setRefocus(null);
+    const timer = setTimeout(giveUp, 10_000);
+    document.addEventListener('keydown', giveUp, { once: true });
+    document.addEventListener('pointerdown', giveUp, { once: true });
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('keydown', giveUp);
+      document.removeEventListener('pointerdown', giveUp);
+    };
   }, [refocus]);
   return (
     <MentionInviteContext.Provider value={mentionInvite}>

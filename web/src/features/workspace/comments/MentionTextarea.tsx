@@ -69,6 +69,16 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
   // dialog is open the field is inert and ignores focus(), and a busy browser may run a frame
   // callback before React has removed the dialog; a layout effect runs after the removal.
   const caretAfterDialog = useRef<number | null>(null);
+  // Where the caret goes once a picked name is in the text: set in the very commit that shows the
+  // new text, before the browser handles the next key. A frame callback came too late for someone
+  // typing on at once: what they typed meanwhile landed after the caret, then before it.
+  const caretAfterPick = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const place = caretAfterPick.current;
+    if (place === null) return;
+    caretAfterPick.current = null;
+    ref.current?.setSelectionRange(place, place);
+  }, [value]);
   useLayoutEffect(() => {
     const place = caretAfterDialog.current;
     if (inviting || place === null) return;
@@ -124,8 +134,7 @@ export function MentionTextarea({ documentId, label, value, onChange, known, onU
     const text = `${value.slice(0, query.at)}@${name} ${value.slice(caret)}`;
     onChange(text);
     setQuery(null);
-    const place = query.at + name.length + 2;
-    requestAnimationFrame(() => ref.current?.setSelectionRange(place, place));
+    caretAfterPick.current = query.at + name.length + 2;
     if (!candidate.canRead) onUnreachable(candidate, canShare);
   };
 
