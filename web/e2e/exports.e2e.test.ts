@@ -98,6 +98,10 @@ describeInBrowser('Exports of documents and spaces', () => {
       await tab.goto(new URL(`/espaces/${CLOUD}`, suite.app.baseUrl).href);
       const spaceButton = tab.getByRole('button', { name: 'Exporter l’espace' });
       await spaceButton.click();
+      // What the archive holds is said under the formats, and read with the button.
+      await tab.getByText('L’archive zip contient les documents dans le format choisi et les fichiers de l’espace tels quels (sans la corbeille).').waitFor();
+      expect(await spaceButton.evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent)).toContain('les fichiers de l’espace');
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
       const spaceMenu = tab.getByRole('menu', { name: 'Exporter l’espace « Chantier cloud souverain » (archive zip)' });
       const zip = await downloadFrom(tab, () => spaceMenu.getByRole('menuitem', { name: 'OpenDocument (ODT)' }).click());
       expect(zip.name).toBe('Chantier cloud souverain (odt).zip');

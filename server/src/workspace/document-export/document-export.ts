@@ -27,6 +27,7 @@ import { auditLinkUse } from '../sharing/link-audit.ts';
 import type { DocumentContent, RequestMeta } from '../spaces/deps.ts';
 import { requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
+import { planFilesArea, writeFilesArea } from './files-area.ts';
 import { EXPORT_FORMATS, type ExportFormat } from './formats.ts';
 import { htmlPage } from './html-page.ts';
 import { type ExportImage, prepareImage } from './images.ts';
@@ -315,6 +316,9 @@ export async function exportSpace(deps: DocumentExportDeps, actorOrNull: Actor |
   const origin = deps.publicUrl();
   const language = languageOf(access.jurisdiction);
   const started = Date.now();
+  const files = await planFilesArea(deps.stores.cells[access.jurisdiction].db, access.spaceId, sanitizeSegment(space.name, 'Espace'), placed.map((p) => p.stem));
+  // The files alone over the limit: said before anything is read or written.
+  if (files.bytes > limits.maxSpaceBytes) throw tooLarge(limits);
 
   const folder = await mkdtemp(join(tmpdir(), 'entente-export-'));
   const path = join(folder, 'space.zip');
@@ -364,6 +368,10 @@ export async function exportSpace(deps: DocumentExportDeps, actorOrNull: Actor |
         // Already-compressed formats (DOCX, ODT are zips; PDF streams are deflated) are stored.
         await zip.add(file, body, { compress: format === 'md' || format === 'html' });
       }
+      // Files count at their full size (compression is not known in advance): the limit is kept, never passed.
+      await writeFilesArea(deps.cells, access.jurisdiction, access.spaceId, files, zip, (size) => {
+        if (Date.now() - started > limits.maxSpaceMillis || zip.size + size > limits.maxSpaceBytes) throw tooLarge(limits);
+      });
       await zip.finish();
     } catch (error) {
       await zip.abort();
@@ -371,7 +379,7 @@ export async function exportSpace(deps: DocumentExportDeps, actorOrNull: Actor |
     }
     const size = (await stat(path)).size;
     if (size > limits.maxSpaceBytes) throw tooLarge(limits);
-    await audited(deps, actor, meta, access.jurisdiction, { type: 'space', id: access.spaceId }, { format, documents: placed.length, bytes: size, via: 'api' });
+    await audited(deps, actor, meta, access.jurisdiction, { type: 'space', id: access.spaceId }, { format, documents: placed.length, files: files.files.length, quarantinedFilesLeftOut: files.quarantined, bytes: size, via: 'api' });
     return {
       filename: `${sanitizeSegment(space.name, 'Espace')} (${info.extension}).zip`,
       size,

@@ -64,7 +64,7 @@ export const PERSONAL_DATA_RULE =
 
 const SPACE_KEY = (spaceId: string): KeyOwner => ({ type: 'space', id: spaceId });
 const IMAGE_EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
-const COMPRESSIBLE = /^(text\/|application\/(json|ld\+json|xml|xhtml\+xml|javascript|x-yaml|yaml|rtf|x-sh|sql|x-tex|csv|geo\+json)|image\/(svg\+xml|bmp|tiff))/;
+export const COMPRESSIBLE = /^(text\/|application\/(json|ld\+json|xml|xhtml\+xml|javascript|x-yaml|yaml|rtf|x-sh|sql|x-tex|csv|geo\+json)|image\/(svg\+xml|bmp|tiff))/;
 
 /** Where each document's files go, computed for every space of the export before writing (links cross spaces). */
 export interface SpacePlan {

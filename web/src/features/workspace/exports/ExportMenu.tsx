@@ -16,7 +16,7 @@ type Format = (typeof FORMATS)[number];
  * session expired — is said in words instead of a blank page) and saves it under the name the
  * server gives (Content-Disposition, filename*).
  */
-function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string; menuLabel: string; urlFor: (format: Format) => string; fallbackName: string }) {
+function ExportMenu({ label, menuLabel, note, urlFor, fallbackName }: { label: string; menuLabel: string; note?: string; urlFor: (format: Format) => string; fallbackName: string }) {
   const t = useExportsText();
   const { problem } = useWorkspaceText();
   const [open, setOpen] = useState(false);
@@ -28,6 +28,7 @@ function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string;
   const focusIndex = useRef(0);
   const id = useId();
   const menuId = `${id}-menu`;
+  const noteId = `${id}-note`;
 
   useEffect(() => {
     if (open) items.current[focusIndex.current]?.focus();
@@ -111,6 +112,7 @@ function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string;
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={menuId}
+        aria-describedby={note ? noteId : undefined}
         aria-busy={busy}
         onClick={() => (open ? close(false) : openAt(0))}
         onKeyDown={onButtonKey}
@@ -118,21 +120,29 @@ function ExportMenu({ label, menuLabel, urlFor, fallbackName }: { label: string;
       >
         {label}
       </button>
-      <div id={menuId} role="menu" aria-label={menuLabel} className="ws-export-menu" hidden={!open} onKeyDown={onMenuKey} onBlur={onBlur}>
-        {FORMATS.map((format, i) => (
-          <button
-            key={format}
-            ref={(el) => {
-              items.current[i] = el;
-            }}
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            onClick={() => void download(format)}
-          >
-            {t(`exports.format.${format}`)}
-          </button>
-        ))}
+      <div className="ws-export-popup" hidden={!open}>
+        <div id={menuId} role="menu" aria-label={menuLabel} className="ws-export-menu" onKeyDown={onMenuKey} onBlur={onBlur}>
+          {FORMATS.map((format, i) => (
+            <button
+              key={format}
+              ref={(el) => {
+                items.current[i] = el;
+              }}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => void download(format)}
+            >
+              {t(`exports.format.${format}`)}
+            </button>
+          ))}
+        </div>
+        {note && (
+          // What the archive holds: read with the button, shown under the formats.
+          <p id={noteId} className="ws-export-note">
+            {note}
+          </p>
+        )}
       </div>
       <p role={status.error ? 'alert' : 'status'} className={`ws-export-status${status.error ? ' ws-export-error' : ''}`}>
         {status.text}
@@ -169,13 +179,14 @@ export function DocumentExportMenu({ doc }: { doc: { id: string; title: string; 
   );
 }
 
-/** The space page's « Exporter l’espace » menu (a zip of the documents tree). Mounted with one line in SpacePage.tsx. */
+/** The space page's « Exporter l’espace » menu (a zip of the documents tree and the live files). Mounted with one line in SpacePage.tsx. */
 export function SpaceExportMenu({ space }: { space: { id: string; name: string } }) {
   const t = useExportsText();
   return (
     <ExportMenu
       label={t('exports.space.button')}
       menuLabel={t('exports.space.menuLabel', { name: space.name })}
+      note={t('exports.space.note')}
       urlFor={(format) => `/api/spaces/${encodeURIComponent(space.id)}/export?format=${format}`}
       fallbackName={`${space.name || 'espace'}.zip`}
     />
