@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
 import { exportPersonalData, OTHER_PERSON } from '../src/identity/personal-data/personal-data.ts';
 import { type PersonalDataExport, personalDataExport } from '../src/identity/personal-data/schema.ts';
@@ -22,6 +23,26 @@ let hugoToken: string;
 let hugoSpaceId: string;
 let camilleConversationId: string;
 const camilleUsageId = uuidv7();
+const WELCOME_ID = '019ac9f0-0000-7000-8000-0000000d0001';
+let camilleLink: { id: string; token: string };
+let camilleCommentId: string;
+
+/** An anchor on the stored document, as an editor's client makes it: Yjs relative positions. */
+async function anchorOn(spaceId: string, documentId: string, words: string) {
+  const { state } = await t.entente.collab.store.load({ documentId, spaceId, jurisdiction: 'QC' });
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const fragment = doc.getXmlFragment('default');
+  for (let i = 0; i < fragment.length; i++) {
+    const node = fragment.get(i);
+    const text = node instanceof Y.XmlElement ? node.get(0) : null;
+    if (!(text instanceof Y.XmlText) || !text.toString().includes(words)) continue;
+    const at = text.toString().indexOf(words);
+    const encode = (index: number, assoc: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc))).toString('base64');
+    return { start: encode(at, 0), end: encode(at + words.length, -1) };
+  }
+  throw new Error(`« ${words} » is not in the document`);
+}
 
 const url = (path: string) => `${t.baseUrl}${path}`;
 async function post(session: TestSession, path: string, body: unknown) {
@@ -60,6 +81,21 @@ beforeAll(async () => {
   camilleConversationId = ((await post(camilleSession, '/api/assistant/conversations', { spaceId: quebecSpace.id, title: 'Question de Camille 3131' })) as { id: string }).id;
   await post(camilleSession, `/api/assistant/conversations/${camilleConversationId}/messages`, { role: 'user', content: 'Quels sont les niveaux eIDAS 3131 ?' });
   await post(camilleSession, `/api/assistant/conversations/${camilleConversationId}/messages`, { role: 'assistant', content: 'Passages trouvés 3131', mode: 'extractive', model: null });
+  // Her comment mentioning Hugo and her reaction; Hugo's reply; a share link she made, which Hugo opens.
+  const thread = (await post(camilleSession, `/api/documents/${WELCOME_ID}/comments`, {
+    anchor: await anchorOn(quebecSpace.id, WELCOME_ID, 'Cet espace réunit'),
+    quote: 'Cet espace réunit',
+    body: `Relire 8686 avec <@${hugo.id}>`,
+  })) as { thread: { id: string }; comment: { id: string } };
+  camilleCommentId = thread.comment.id;
+  const reacted = await fetch(url(`/api/documents/${WELCOME_ID}/comments/${camilleCommentId}/reactions/${encodeURIComponent('👀')}`), { method: 'PUT', headers: camilleSession.headers });
+  expect(reacted.status).toBe(200);
+  await post(hugoSession, `/api/documents/${WELCOME_ID}/comment-threads/${thread.thread.id}/replies`, { body: 'Réponse de Hugo 9191' });
+  const link = (await post(camilleSession, `/api/documents/${WELCOME_ID}/share-links`, { role: 'reader', reach: 'authenticated' })) as { id: string; url: string };
+  camilleLink = { id: link.id, token: link.url.split('/').pop() as string };
+  expect(camilleLink.token.length).toBeGreaterThan(30);
+  const redeemed = await fetch(url('/api/share-links/redeem'), { method: 'POST', headers: { ...hugoSession.headers, 'content-type': 'application/json' }, body: JSON.stringify({ token: camilleLink.token }) });
+  expect(redeemed.status).toBe(200);
   await t.entente.stores.cells.FR.db
     .insertInto('ai_usage')
     .values({ id: camilleUsageId, principal_id: camille.id, organisation_id: null, model: 'entente-small', provider: 'vllm-fr', provider_jurisdiction: 'FR', endpoint: 'chat.completions', stream: true, status: 200, prompt_tokens: 12, completion_tokens: 34, duration_ms: 56, ttft_ms: 7 })
@@ -90,7 +126,7 @@ describe('personal data export', () => {
     expect(body).toMatchObject({ format: 'entente.personal-data', version: 1, subject: { principalId: camille.id, homeJurisdiction: 'FR', status: 'active' } });
   });
 
-  it('holds everything about the agent: profile, sessions, tokens, roles, spaces, documents, invitations, audit', async () => {
+  it('holds everything about the agent: profile, sessions, tokens, roles, spaces, documents, invitations, comments, share links, audit', async () => {
     const { body, text } = await exportOf({ cookie: camilleSession.cookie });
     const { identity, workspace, auditEvents } = body;
     expect(identity.profile).toMatchObject({ givenName: 'Camille', familyName: 'Martin', email: camille.email, preferredLanguage: 'fr-FR' });
@@ -117,6 +153,17 @@ describe('personal data export', () => {
     expect(text).not.toContain('personne.externe');
     // The invitation Hugo sent to her address is hers to see.
     expect(workspace.invitationsReceived).toEqual([expect.objectContaining({ spaceId: hugoSpaceId, role: 'reader', jurisdiction: 'FR' })]);
+
+    // Her comment (anyone else she mentioned unnamed), her reaction, the share link she made — never the link itself.
+    expect(workspace.comments).toEqual([
+      expect.objectContaining({ id: camilleCommentId, documentId: WELCOME_ID, spaceId: quebecSpace.id, jurisdiction: 'QC', text: 'Relire 8686 avec @(autre personne / another person)', deletedAt: null }),
+    ]);
+    expect(workspace.commentReactions).toEqual([expect.objectContaining({ commentId: camilleCommentId, emoji: '👀', jurisdiction: 'QC' })]);
+    expect(workspace.shareLinks).toEqual([
+      expect.objectContaining({ id: camilleLink.id, documentId: WELCOME_ID, jurisdiction: 'QC', role: 'reader', reach: 'authenticated', revokedAt: null }),
+    ]);
+    expect(text).not.toContain(camilleLink.token);
+    expect(text).not.toContain('Réponse de Hugo 9191');
 
     const actions = auditEvents.events.map((e) => `${e.store} ${e.action} ${e.actor}`);
     expect(actions).toContain('FR session.created self');
@@ -165,6 +212,11 @@ describe('personal data export', () => {
       expect(hugos, foreign).not.toContain(foreign);
     }
     expect(hugos).toContain('Secret de Hugo 7777');
+    // His reply, and the link he opened (Camille's link, by id only).
+    const hugosExport = JSON.parse(hugos) as PersonalDataExport;
+    expect(hugosExport.workspace.comments.map((c) => c.text)).toEqual(['Réponse de Hugo 9191']);
+    expect(hugosExport.workspace.shareLinksOpened).toEqual([expect.objectContaining({ linkId: camilleLink.id, documentId: WELCOME_ID, spaceId: quebecSpace.id })]);
+    expect(hugosExport.workspace.shareLinks).toEqual([]);
   });
 
   it('names nobody else in the audit events: their ids and addresses are left out', async () => {

@@ -2,6 +2,8 @@ import type { CellDb, ControlDb } from '../platform/db/types.ts';
 import './workspace.tables.ts';
 import './images/images.tables.ts';
 import './files/files.tables.ts';
+import './comments/comments.tables.ts';
+import './sharing/sharing.tables.ts';
 
 /**
  * The SQL of the workspace's part of a personal data export (identity/personal-data): what one
@@ -17,6 +19,15 @@ export async function listSpaceMembershipRecords(db: ControlDb, principalId: str
     .select(['space_members.space_id', 'space_directory.jurisdiction', 'space_members.role', 'space_members.created_at'])
     .where('space_members.principal_id', '=', principalId)
     .orderBy('space_members.created_at')
+    .execute();
+}
+
+export async function listShareLinkRedemptionsBy(db: ControlDb, principalId: string) {
+  return db
+    .selectFrom('share_link_redemptions')
+    .select(['link_id', 'document_id', 'space_id', 'redeemed_at'])
+    .where('principal_id', '=', principalId)
+    .orderBy('redeemed_at')
     .execute();
 }
 
@@ -174,5 +185,50 @@ export async function listUploadsBy(db: CellDb, principalId: string) {
     .where('file_uploads.created_by', '=', principalId)
     .where('spaces.deleted_at', 'is', null)
     .orderBy('file_uploads.created_at')
+    .execute();
+}
+
+/** The agent's comments (deleted ones keep their dates, their text is already gone). */
+export async function listCommentsBy(db: CellDb, principalId: string) {
+  return db
+    .selectFrom('comments')
+    .innerJoin('spaces', 'spaces.id', 'comments.space_id')
+    .select(['comments.id', 'comments.thread_id', 'comments.document_id', 'comments.space_id', 'comments.body', 'comments.created_at', 'comments.edited_at', 'comments.deleted_at'])
+    .where('comments.author_id', '=', principalId)
+    .where('spaces.deleted_at', 'is', null)
+    .orderBy('comments.created_at')
+    .execute();
+}
+
+export async function listCommentReactionsBy(db: CellDb, principalId: string) {
+  return db
+    .selectFrom('comment_reactions')
+    .innerJoin('spaces', 'spaces.id', 'comment_reactions.space_id')
+    .select(['comment_reactions.comment_id', 'comment_reactions.document_id', 'comment_reactions.space_id', 'comment_reactions.emoji', 'comment_reactions.created_at'])
+    .where('comment_reactions.principal_id', '=', principalId)
+    .where('spaces.deleted_at', 'is', null)
+    .orderBy('comment_reactions.created_at')
+    .execute();
+}
+
+/** Share links the agent made: what they open and until when — the token is never stored, only its hash, which stays out. */
+export async function listShareLinksBy(db: CellDb, principalId: string) {
+  return db
+    .selectFrom('share_links')
+    .innerJoin('spaces', 'spaces.id', 'share_links.space_id')
+    .select([
+      'share_links.id',
+      'share_links.document_id',
+      'share_links.space_id',
+      'share_links.role',
+      'share_links.reach',
+      'share_links.expires_at',
+      'share_links.allow_indexing',
+      'share_links.created_at',
+      'share_links.revoked_at',
+    ])
+    .where('share_links.created_by', '=', principalId)
+    .where('spaces.deleted_at', 'is', null)
+    .orderBy('share_links.created_at')
     .execute();
 }

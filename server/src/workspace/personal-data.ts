@@ -4,7 +4,10 @@ import type { WorkspaceSection } from '../identity/personal-data/schema.ts';
 import type { Stores } from '../platform/db/stores.ts';
 import { notificationsPersonalData } from './notifications/personal-data.ts'; // notifications (helper N)
 import { effectiveRolesInSpace } from './access.ts';
+import { replaceMentions } from './comments/comments.ts';
 import {
+  listCommentReactionsBy,
+  listCommentsBy,
   listDocumentAccessOf,
   listDocumentsCreatedBy,
   listDocumentVersionsBy,
@@ -14,6 +17,8 @@ import {
   listInvitationsBy,
   listInvitationsTo,
   listLiveSpaceNames,
+  listShareLinkRedemptionsBy,
+  listShareLinksBy,
   listSpaceMembershipRecords,
   listUploadsBy,
 } from './personal-data.repo.ts';
@@ -21,7 +26,8 @@ import {
 /**
  * The workspace's part of an agent's personal data export (identity/personal-data): spaces they
  * belong to, invitations to and from them, and what they created in every cell — documents'
- * titles, files' names, versions, images, uploads — never the content, never other people's
+ * titles, files' names, versions, images, uploads, their comments and reactions, the share links
+ * they made (never the link) and opened — never the documents' content, never other people's
  * names or addresses. Both cells are read: an agent works in spaces of either jurisdiction.
  */
 export function workspacePersonalData(stores: Stores): PersonalDataSource<WorkspaceSection> {
@@ -32,7 +38,7 @@ export function workspacePersonalData(stores: Stores): PersonalDataSource<Worksp
       JURISDICTIONS.map(async (jurisdiction) => {
         const db = stores.cells[jurisdiction].db;
         const spaceIds = memberships.filter((m) => m.jurisdiction === jurisdiction).map((m) => m.space_id);
-        const [names, received, sent, documents, access, versions, images, files, fileVersions, uploads] = await Promise.all([
+        const [names, received, sent, documents, access, versions, images, files, fileVersions, uploads, comments, reactions, links] = await Promise.all([
           listLiveSpaceNames(db, spaceIds),
           email ? listInvitationsTo(db, email) : Promise.resolve([]),
           listInvitationsBy(db, principalId),
@@ -43,6 +49,9 @@ export function workspacePersonalData(stores: Stores): PersonalDataSource<Worksp
           listFilesCreatedBy(db, principalId),
           listFileVersionsBy(db, principalId),
           listUploadsBy(db, principalId),
+          listCommentsBy(db, principalId),
+          listCommentReactionsBy(db, principalId),
+          listShareLinksBy(db, principalId),
         ]);
         // Titles and names are the space's, as its members see them now (renamed, restricted): only
         // where the agent is still a member and can still read the document.
@@ -64,9 +73,15 @@ export function workspacePersonalData(stores: Stores): PersonalDataSource<Worksp
           files: files.filter((f) => member.has(f.space_id)),
           fileVersions,
           uploads,
+          // Their own words, where the document is still theirs to read (as assistant conversations).
+          comments: comments.filter((c) => readable.has(c.document_id)),
+          reactions: reactions.filter((r) => readable.has(r.document_id)),
+          links,
         };
       }),
     );
+    const opened = await listShareLinkRedemptionsBy(stores.control.db, principalId);
+    const someoneElse = '@(autre personne / another person)';
     const nameOf = new Map(perCell.flatMap((c) => c.names.map((s) => [s.id, s.name] as const)));
     const each = <T, U>(pick: (c: (typeof perCell)[number]) => T[], map: (row: T, jurisdiction: Jurisdiction) => U): U[] =>
       perCell.flatMap((c) => pick(c).map((row) => map(row, c.jurisdiction)));
@@ -171,6 +186,41 @@ export function workspacePersonalData(stores: Stores): PersonalDataSource<Worksp
           expiresAt: iso(u.expires_at),
         }),
       ),
+      comments: each(
+        (c) => c.comments,
+        (m, jurisdiction) => ({
+          id: m.id,
+          threadId: m.thread_id,
+          documentId: m.document_id,
+          spaceId: m.space_id,
+          jurisdiction,
+          // Another agent's id is theirs, not the exporter's: a mention of anyone else stays a mention, unnamed.
+          text: replaceMentions(m.body, (id) => (id === principalId.toLowerCase() ? `<@${id}>` : someoneElse)),
+          createdAt: iso(m.created_at),
+          editedAt: isoOrNull(m.edited_at),
+          deletedAt: isoOrNull(m.deleted_at),
+        }),
+      ),
+      commentReactions: each(
+        (c) => c.reactions,
+        (r, jurisdiction) => ({ commentId: r.comment_id, documentId: r.document_id, spaceId: r.space_id, jurisdiction, emoji: r.emoji, createdAt: iso(r.created_at) }),
+      ),
+      shareLinks: each(
+        (c) => c.links,
+        (l, jurisdiction) => ({
+          id: l.id,
+          documentId: l.document_id,
+          spaceId: l.space_id,
+          jurisdiction,
+          role: l.role,
+          reach: l.reach,
+          expiresAt: isoOrNull(l.expires_at),
+          allowIndexing: l.allow_indexing,
+          createdAt: iso(l.created_at),
+          revokedAt: isoOrNull(l.revoked_at),
+        }),
+      ),
+      shareLinksOpened: opened.map((o) => ({ linkId: o.link_id, documentId: o.document_id, spaceId: o.space_id, openedAt: iso(o.redeemed_at) })),
       // ── notifications (helper N): from the agent's home cell ──
       ...(await notificationsPersonalData(stores, principalId, context.homeJurisdiction)),
       // ── end notifications ──

@@ -180,6 +180,43 @@ export const workspaceSection = z.object({
       expiresAt: iso,
     }),
   ),
+  comments: z
+    .array(
+      z.object({
+        id,
+        threadId: id,
+        documentId: id,
+        spaceId: id,
+        jurisdiction,
+        text: z.string(),
+        createdAt: iso,
+        editedAt: iso.nullable(),
+        deletedAt: iso.nullable(),
+      }),
+    )
+    .describe(
+      'Comments the agent wrote, on documents they can still read: their own words, a mention of anyone else written as @(autre personne / another person); a deleted comment keeps its dates, its text is gone. Not the quoted passage (the document’s content).',
+    ),
+  commentReactions: z.array(z.object({ commentId: id, documentId: id, spaceId: id, jurisdiction, emoji: z.string(), createdAt: iso })),
+  shareLinks: z
+    .array(
+      z.object({
+        id,
+        documentId: id,
+        spaceId: id,
+        jurisdiction,
+        role: z.string(),
+        reach: z.string(),
+        expiresAt: iso.nullable(),
+        allowIndexing: z.boolean(),
+        createdAt: iso,
+        revokedAt: iso.nullable(),
+      }),
+    )
+    .describe('Share links the agent made: what they open, to whom, until when — never the link itself (only a hash of it is kept).'),
+  shareLinksOpened: z
+    .array(z.object({ linkId: id, documentId: id, spaceId: id, openedAt: iso }))
+    .describe('Share links the agent opened while signed in (each gave them access to a document).'),
   // ── notifications (helper N) ──
   notifications: z
     .array(

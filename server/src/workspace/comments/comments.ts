@@ -99,6 +99,11 @@ export interface CommentsListing {
 const MENTION = /<@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>/gi;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** The body with each mention token written as `replace` says (by the mentioned principal id, lower case). */
+export function replaceMentions(body: string, replace: (principalId: string) => string): string {
+  return body.replace(MENTION, (_m, id: string) => replace(id.toLowerCase()));
+}
+
 /** The principals a body mentions, each once, in order. */
 export function mentionsIn(body: string): string[] {
   return [...new Set([...body.matchAll(MENTION)].map((m) => (m[1] as string).toLowerCase()))];
@@ -521,7 +526,7 @@ export function commentExcerpt(stores: CommentsDeps['stores']) {
     const row = await findCommentAnywhere(stores.cells[jurisdiction].db, ref.commentId);
     if (!row || row.document_id !== ref.documentId || row.space_id !== ref.spaceId || row.deleted_at) return null;
     const names = new Map((await people({ stores }, ref.spaceId, mentionsIn(row.body))).map((p) => [p.principalId, [p.givenName, p.familyName].filter(Boolean).join(' ')]));
-    const text = row.body.replace(MENTION, (_m, id: string) => `@${names.get(id.toLowerCase()) || '?'}`).replace(/\s+/g, ' ').trim();
+    const text = replaceMentions(row.body, (id) => `@${names.get(id) || '?'}`).replace(/\s+/g, ' ').trim();
     return text.length > 200 ? `${text.slice(0, 199)}…` : text;
   };
 }
