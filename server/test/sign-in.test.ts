@@ -57,6 +57,26 @@ describe('signing in through the demo federations', () => {
     expect((await me(flow.jar)).status).toBe(401);
   });
 
+  it('a level refused, or a cancel at the federation, comes back to the sign-in page with the page asked for', async () => {
+    const hugo = DEMO_AGENTS[1]!;
+    const refused = await signInThroughDemoIdp(login({ email: hugo.email, level: 'substantial', returnTo: '/espaces/abc?onglet=fichiers' }), { secondFactor: false });
+    expect(refused.finalUrl.pathname).toBe('/connexion');
+    expect(refused.finalUrl.searchParams.get('retour')).toBe('/espaces/abc?onglet=fichiers');
+    // « Annuler » at the federation: it answers the callback with error=access_denied (RFC 6749 §4.1.2.1).
+    const start = await fetch(login({ email: hugo.email, returnTo: '/notifications' }), { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.91' } });
+    const authorize = new URL(start.headers.get('location') ?? '');
+    const callback = new URL(authorize.searchParams.get('redirect_uri') ?? '');
+    callback.search = new URLSearchParams({ error: 'access_denied', state: authorize.searchParams.get('state') ?? '' }).toString();
+    const back = await fetch(callback, { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.91' } });
+    expect(back.status).toBe(303);
+    const location = new URL(back.headers.get('location') ?? '', t.baseUrl);
+    expect([location.pathname, location.searchParams.get('erreur'), location.searchParams.get('retour')]).toEqual(['/connexion', 'sign_in_cancelled', '/notifications']);
+    // A forged or replayed state knows no page: none is given back.
+    const replayed = await fetch(callback, { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.91' } });
+    const again = new URL(replayed.headers.get('location') ?? '', t.baseUrl);
+    expect([again.searchParams.get('erreur'), again.searchParams.get('retour')]).toEqual(['sign_in_expired', null]);
+  });
+
   it('sends an unknown domain back to the sign-in page, naming the domain', async () => {
     const response = await fetch(login({ email: 'someone@example.org' }), { redirect: 'manual' });
     const location = new URL(response.headers.get('location') ?? '', t.baseUrl);

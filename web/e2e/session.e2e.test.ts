@@ -44,7 +44,7 @@ describeInBrowser('the session in the header', () => {
     }
   });
 
-  it('from a deep link, signing in comes back to the page asked for; a mistyped address stays to be corrected', async () => {
+  it('from a deep link, signing in comes back to the page asked for; a mistyped address stays to be corrected, a cancel keeps the way back', async () => {
     const context = await suite.newContext();
     const page = '/espaces/019ac9f0-0000-7000-8000-0000000e0001/documents/019ac9f0-0000-7000-8000-0000000d0003';
     try {
@@ -68,6 +68,15 @@ describeInBrowser('the session in the header', () => {
       await field.fill('hugo.bernard@dsne.demo-gouv-fr.test');
       await tab.getByRole('button', { name: 'Continuer' }).click();
       await tab.waitForURL('**/demo/idp/fr/interaction/**');
+      // « Annuler » at the federation: said on the sign-in page, the way back kept.
+      await tab.getByRole('button', { name: 'Annuler' }).click();
+      await tab.waitForURL('**/connexion?erreur=sign_in_cancelled**');
+      expect(await tab.getByRole('alert').textContent()).toContain('Connexion annulée');
+      expect(new URL(tab.url()).searchParams.get('retour')).toBe(page);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      expect(await tab.getByLabel('Adresse e-mail professionnelle').inputValue()).toBe('hugo.bernard@dsne.demo-gouv-fr.test');
+      await tab.getByRole('button', { name: 'Continuer' }).click();
+      await tab.waitForURL('**/demo/idp/fr/interaction/**');
       await tab.getByRole('button', { name: /continuer|se connecter/i }).first().click();
       await tab.waitForURL(`${suite.app.baseUrl}${page}`);
       await tab.locator('[data-session="signedIn"]').waitFor();
@@ -88,6 +97,22 @@ describeInBrowser('the session in the header', () => {
       // It said « Session ouverte : Camille Martin » beside « Connectez-vous ».
       await tab.locator('[data-session="signedOut"]').waitFor();
       expect(await tab.locator('[data-session]').getByRole('link', { name: 'Se connecter' }).getAttribute('href')).toBe(`/connexion?${new URLSearchParams({ retour: '/espaces' })}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an agent already signed in who opens the sign-in page goes on to the page asked for (never off the site)', async () => {
+    const context = await suite.signedInContext(DEMO_AGENTS[0]);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/connexion?retour=%2Fnotifications');
+      await tab.waitForURL(`${suite.app.baseUrl}/notifications`);
+      await tab.goto(new URL('/connexion?retour=%2F%2Fevil.example%2Fvol', suite.app.baseUrl).href);
+      await tab.waitForURL(`${suite.app.baseUrl}/`);
+      // An error to read is still shown, signed in or not.
+      await tab.goto(new URL('/connexion?erreur=sign_in_cancelled', suite.app.baseUrl).href);
+      await tab.getByRole('alert').waitFor();
+      expect(new URL(tab.url()).pathname).toBe('/connexion');
     } finally {
       await context.close();
     }

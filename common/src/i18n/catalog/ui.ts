@@ -205,6 +205,7 @@ const frFR = {
   'ui.demoIdp.secondFactor.required':
     'Le service demande un niveau de garantie qui exige le second facteur : sans lui, la connexion sera refusée.',
   'ui.demoIdp.submit': 'Se connecter',
+  'ui.demoIdp.cancel': 'Annuler',
   'ui.demoIdp.error.title': 'Connexion de démo impossible',
   'ui.demoIdp.error.unknownAgent':
     'Cet agent de démo n’existe pas. Retournez au service et recommencez la connexion en choisissant un agent de la liste.',
@@ -433,6 +434,7 @@ const en: Record<UiKey, string> = {
   'ui.demoIdp.secondFactor.required':
     'The service asks for a level of assurance that requires the second factor: without it, sign-in will be refused.',
   'ui.demoIdp.submit': 'Sign in',
+  'ui.demoIdp.cancel': 'Cancel',
   'ui.demoIdp.error.title': 'Demo sign-in failed',
   'ui.demoIdp.error.unknownAgent':
     'This demo agent does not exist. Go back to the service and sign in again, choosing an agent from the list.',

@@ -199,7 +199,9 @@ export function federationRoutes(app: FastifyInstance, deps: FederationDeps & { 
         return reply.redirect(signedIn.returnTo, 303);
       } catch (error) {
         if (!(error instanceof AppError)) request.log.error({ err: error }, 'sign-in callback failed');
-        return reply.redirect(toSignInPage(error), 303);
+        // A cancel or a refusal at the federation keeps the way on to the page the agent asked for.
+        const asked = error instanceof AppError && typeof error.params.returnTo === 'string' ? safeReturnTo(error.params.returnTo, deps.publicUrl()) : '/';
+        return reply.redirect(toSignInPage(error, asked !== '/' ? { retour: asked } : {}), 303);
       }
     },
   );

@@ -202,6 +202,8 @@ export async function finishSignIn(
   },
 ): Promise<SignedIn | Linked> {
   const upstream = deps.upstreams.find((u) => u.name === upstreamName);
+  // Once the attempt is known, a failure carries the page the agent asked for, back to the sign-in page.
+  let askedPage: string | null = null;
   const fail = async (reason: string, slug = 'sign_in_failed', status = 400, more: Record<string, string> = {}): Promise<never> => {
     await deps.audit.record({
       action: 'sign_in.failed',
@@ -210,7 +212,7 @@ export async function finishSignIn(
       requestId: meta.requestId,
       details: { reason, stage: 'callback', ...more },
     });
-    throw new AppError(slug, { status });
+    throw new AppError(slug, { status, params: askedPage ? { returnTo: askedPage } : {} });
   };
   if (!upstream) return fail('unknown_upstream', 'sign_in_unknown_upstream');
   const state = currentUrl.searchParams.get('state');
@@ -218,6 +220,7 @@ export async function finishSignIn(
   // A state Entente did not issue, already used (replayed callback), expired, or issued for
   // another upstream: the row is taken on first use, so these cannot be told apart.
   if (!attempt || attempt.upstream !== upstream.name) return fail('state_mismatch_or_replayed', 'sign_in_expired');
+  askedPage = attempt.return_to;
   // The federation answered with an error (RFC 6749 §4.1.2.1) for this attempt: say which.
   const upstreamError = currentUrl.searchParams.get('error');
   if (upstreamError === 'access_denied') return fail('cancelled', 'sign_in_cancelled');

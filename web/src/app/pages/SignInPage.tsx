@@ -1,10 +1,11 @@
 import type { AuthKey } from '@entente/common/i18n/catalog/auth.ts';
 import { formatMessage, hasMessage } from '@entente/common/i18n/format.ts';
 import { useEffect, useId, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Navigate, useSearchParams } from 'react-router';
 import { getJson } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { Page } from '../Page.tsx';
+import { useSession } from '../session.ts';
 
 interface Provider {
   name: string;
@@ -31,6 +32,7 @@ export function SignInPage() {
   const error = params.get('erreur');
   const errorKnown = error !== null && /^[a-z_]{1,60}$/.test(error) && hasMessage(`errors.${error}.title`);
   const returnTo = params.get('retour') ?? '/';
+  const session = useSession();
 
   useEffect(() => {
     const abort = new AbortController();
@@ -41,6 +43,8 @@ export function SignInPage() {
   }, []);
 
   const label = (p: Provider) => p.label[locale] ?? p.label['fr-FR'] ?? p.name;
+  // Already signed in (a bookmark, the back button): on to the page asked for. An error to read stays.
+  if (session.state === 'signedIn' && error === null) return <Navigate to={onThisSite(returnTo)} replace />;
   return (
     <Page title={a('auth.signIn.title')} className="sign-in">
       {error !== null && (
@@ -104,4 +108,10 @@ export function SignInPage() {
       )}
     </Page>
   );
+}
+
+/** A path of this site (the server checks `retour` again at /auth/login; this one is for the client's own redirect). */
+function onThisSite(path: string): string {
+  const controls = [...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  return /^\/(?![/\\])/.test(path) && !controls ? path : '/';
 }

@@ -302,6 +302,10 @@ export function registerDemoIdps(app: FastifyInstance, deps: DemoIdpsDeps): Demo
 
     if (req.method !== 'POST') return send(res, 405, renderErrorPage(locale, 'ui.demoIdp.error.interaction'), locale, csp);
     const form = await readForm(req);
+    // « Annuler »: the agent declines, and the client hears it the standard way (RFC 6749 §4.1.2.1).
+    if (form?.get('action') === 'cancel') {
+      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the agent cancelled the sign-in' }, { mergeWithLastSubmission: false });
+    }
     const account = form ? findDemoAccount(name, form.get('agent') ?? '') : undefined;
     if (!account) return send(res, 400, renderErrorPage(locale, 'ui.demoIdp.error.unknownAgent'), locale, csp);
     const secondFactor = form?.get('second_factor') === 'on';

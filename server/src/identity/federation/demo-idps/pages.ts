@@ -67,6 +67,7 @@ ${required}
 <p class="hint" id="second-factor-hint">${t('ui.demoIdp.secondFactor.hint', input.levels)}</p>
 </fieldset>
 <button type="submit">${t('ui.demoIdp.submit')}</button>
+<button type="submit" name="action" value="cancel" formnovalidate class="secondary">${t('ui.demoIdp.cancel')}</button>
 </form>`,
   );
 }
