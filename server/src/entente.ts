@@ -69,6 +69,7 @@ import { personalDataRoutes } from './identity/personal-data/routes.ts';
 import { workspacePersonalData } from './workspace/index.ts';
 // ── exports (helper E) ──
 import { documentExportRoutes } from './workspace/index.ts';
+import { spaceEventsRoutes } from './workspace/live/routes.ts';
 // ── end exports ──
 // ── end personal data ──
 // ── space deletion (helper F) ──
@@ -396,6 +397,8 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── exports (helper E): GET /api/documents/:id/export and /api/spaces/:id/export (PDF, DOCX, ODT, Markdown, HTML) ──
     documentExportRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, publicUrl: () => config.publicUrl });
     // ── end exports ──
+    // Open space pages hear of changes (server-sent events): GET /api/spaces/:id/events.
+    spaceEventsRoutes(app, { stores, events, logger });
     // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
     const deletionDeps = { ...workspaceDeps, cells };
     cleanup.push(registerSpaceDeletion({ ...deletionDeps, jobs, outbox }));

@@ -7,6 +7,7 @@ import { uuidv7 } from '../../platform/ids.ts';
 import type { Stores } from '../../platform/db/stores.ts';
 import { type DocumentAccess, documentAccessFor, effectiveRolesInSpace, lowerRole, memberDocumentAccessFor, requireNotMoving, roleAtLeast } from '../access.ts';
 import { type AuditTrx, DOCUMENT_ACCESS_CHANGED, publishQuietly, type RequestMeta, requireActor, requireAssuranceFor, type WorkspaceDeps } from '../spaces/deps.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
 import { findSpace } from '../spaces/spaces.repo.ts'; // share links (helper S)
 import type { SpaceRole } from '../workspace.tables.ts';
@@ -199,6 +200,7 @@ export async function createDocument(
     await deps.audit.record(auditEvent(actor, access, 'workspace.document.created', id, meta, { parentId, restricted: restrictedParent }), trx as unknown as AuditTrx);
     return inserted;
   });
+  await spaceChanged(deps, spaceId, 'documents');
   return summaryOf(row, role);
 }
 
@@ -260,6 +262,7 @@ export async function updateDocument(
   });
   // Under another parent, restrictions above it changed: live connections in the subtree are re-checked.
   if (row.parent_id !== before.parent_id) await publishQuietly(deps, DOCUMENT_ACCESS_CHANGED, { documentId, spaceId: access.spaceId });
+  await spaceChanged(deps, access.spaceId, 'documents');
   return summaryOf(row, access.role);
 }
 
@@ -303,6 +306,7 @@ export async function duplicateDocument(deps: WorkspaceDeps, actorOrNull: Actor 
     }
   }
   const fresh = (await findDocumentRow(cell, id)) ?? row;
+  await spaceChanged(deps, access.spaceId, 'documents');
   return summaryOf(fresh, access.role);
 }
 
@@ -320,6 +324,7 @@ export async function trashDocument(deps: WorkspaceDeps, actorOrNull: Actor | nu
     return { row: (await findDocumentRow(trx, documentId)) as DocumentRow, trashed: ids };
   });
   for (const id of trashed) await publishQuietly(deps, DOCUMENT_ACCESS_CHANGED, { documentId: id, spaceId: access.spaceId });
+  await spaceChanged(deps, access.spaceId, 'documents');
   return summaryOf(row, access.role);
 }
 
@@ -344,6 +349,7 @@ export async function restoreDocument(deps: WorkspaceDeps, actorOrNull: Actor | 
     await deps.audit.record(auditEvent(actor, access, 'workspace.document.restored', documentId, meta, { documents: ids.length }), trx as unknown as AuditTrx);
     return (await findDocumentRow(trx, documentId)) as DocumentRow;
   });
+  await spaceChanged(deps, access.spaceId, 'documents');
   return summaryOf(row, access.role);
 }
 
@@ -364,4 +370,5 @@ export async function deleteDocument(deps: WorkspaceDeps, actorOrNull: Actor | n
     return ids;
   });
   for (const id of removed) await publishQuietly(deps, DOCUMENT_ACCESS_CHANGED, { documentId: id, spaceId: access.spaceId });
+  await spaceChanged(deps, access.spaceId, 'documents');
 }

@@ -18,6 +18,7 @@ import {
   type WorkspaceDeps,
 } from './deps.ts';
 import { findSpace, findSpaces, insertDirectoryEntryIfAbsent, insertMemberIfAbsent, insertSpace, type SpaceRow, updateSpaceRow } from './spaces.repo.ts';
+import { spaceChanged } from '../live/space-events.ts';
 
 /**
  * Spaces: a name, a description, a home jurisdiction chosen at creation, a minimum level of
@@ -202,5 +203,6 @@ export async function updateSpace(
   });
   // A higher minimum level: live connections of sessions below it must end (no principal: all of them).
   if (changes.min_assurance) await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId });
+  await spaceChanged(deps, spaceId, 'space');
   return spaceView(row, access.jurisdiction, access.role);
 }

@@ -11,6 +11,8 @@ interface MembersPanelProps {
   role: SpaceRole;
   myId: string | null;
   act: (change: () => Promise<unknown>, done: string) => Promise<boolean>;
+  /** Changes when another agent changed the members: the list is read again. */
+  refreshKey?: number;
   /** Called after the agent left the space (they can no longer see it). */
   onLeft: () => void;
 }
@@ -20,7 +22,7 @@ interface MembersPanelProps {
  * waits for an agent who never signed in), change roles, remove members and cancel pending
  * invitations; any member may leave. The server keeps the last owner from leaving.
  */
-export function MembersPanel({ spaceId, role, myId, act, onLeft }: MembersPanelProps) {
+export function MembersPanel({ spaceId, role, myId, act, refreshKey = 0, onLeft }: MembersPanelProps) {
   const { w } = useWorkspaceText();
   const [members, setMembers] = useState<SpaceMember[] | null>(null);
   const [invitations, setInvitations] = useState<Invitation[]>([]);
@@ -37,9 +39,10 @@ export function MembersPanel({ spaceId, role, myId, act, onLeft }: MembersPanelP
       setMembers([]);
     }
   }, [spaceId]);
+  // refreshKey: another agent changed the members (useSpace's live events).
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, refreshKey]);
 
   const run = async (change: () => Promise<unknown>, done: string) => {
     const ok = await act(change, done);

@@ -22,7 +22,7 @@ export function SpacePage() {
   const { spaceId = '' } = useParams();
   const { w } = useWorkspaceText();
   const navigate = useNavigate();
-  const { loaded, act, reload, status, alert, setStatus } = useSpace(spaceId);
+  const { loaded, act, reload, status, alert, setStatus, membersTick } = useSpace(spaceId);
 
   if (loaded.state !== 'ready') return <SpaceNotReady state={loaded} />;
   const { space, documents, me } = loaded;
@@ -54,7 +54,7 @@ export function SpacePage() {
             />
           )}
           <ClassificationControl kind="space" id={space.id} /> {/* ── classification labels (helper B) ── */}
-          <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} onLeft={() => void navigate(PATHS.spaces)} />
+          <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} refreshKey={membersTick} onLeft={() => void navigate(PATHS.spaces)} />
           {roleAtLeast(space.role, 'editor') && <ImportPanel spaceId={space.id} spaceName={space.name} documents={documents} act={act} />} {/* ── document imports (helper I) ── */}
           {roleAtLeast(space.role, 'editor') && <TrashPanel space={space} act={act} liveDocuments={documents} />}
         </div>

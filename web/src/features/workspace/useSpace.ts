@@ -3,6 +3,7 @@ import { Problem } from '../../app/api.ts';
 import { fetchMe } from '../../app/me.ts';
 import { type DocumentSummary, documentsApi, type Me, type Space, spacesApi } from './api.ts';
 import { useWorkspaceText } from './text.ts';
+import { useSpaceEvents } from './useSpaceEvents.ts';
 
 export type SpaceState =
   | { state: 'loading' }
@@ -14,7 +15,8 @@ export type SpaceState =
 
 /**
  * A space, its live documents and who is looking, with `act`: run a change, reload, and say the
- * outcome in the page's live regions (`status` for success, `alert` for a failure).
+ * outcome in the page's live regions (`status` for success, `alert` for a failure). Kept current
+ * with what others change (useSpaceEvents); `membersTick` moves when the members did.
  */
 export function useSpace(spaceId: string) {
   const { problem } = useWorkspaceText();
@@ -48,6 +50,18 @@ export function useSpace(spaceId: string) {
     return () => abort.abort();
   }, [load]);
 
+  // Others' changes, as they happen: the tree and header reload; the members panel reloads on its tick.
+  const [membersTick, setMembersTick] = useState(0);
+  useSpaceEvents(
+    spaceId,
+    loaded.state === 'ready',
+    (parts) => {
+      if (parts.has('members')) setMembersTick((n) => n + 1);
+      void load();
+    },
+    () => void load(),
+  );
+
   const act = useCallback(
     async (change: () => Promise<unknown>, done: string): Promise<boolean> => {
       setStatus('');
@@ -65,5 +79,5 @@ export function useSpace(spaceId: string) {
     [load, problem],
   );
 
-  return { loaded, reload: load, act, status, alert, setStatus, setAlert };
+  return { loaded, reload: load, act, status, alert, setStatus, setAlert, membersTick };
 }
