@@ -425,9 +425,22 @@ describeInBrowser('Files of a space', () => {
       const postsBefore = posts();
       await dropFiles(tab, [{ name: 'COMPTE-RENDU.TXT', type: 'text/plain', text: 'v2' }]);
       await expect.poll(() => plain(queueItem(tab, 'COMPTE-RENDU.TXT').locator('.ws-files-queue-error'))).toBe(
-        'Failed: An item with this name already exists in this folder: choose another one.',
+        'This folder already holds “COMPTE-RENDU.TXT”. Upload this file as a new version of it, or keep both.',
       );
       expect(posts()).toBe(postsBefore + 1);
+      // Nothing to retry as it is: the two ways on instead.
+      expect(await queueItem(tab, 'COMPTE-RENDU.TXT').getByRole('button', { name: /Retry/ }).count()).toBe(0);
+      expect(describeViolations(await runAxe(tab))).toEqual([]);
+      // « Keep both »: it goes up beside it, numbered.
+      await queueItem(tab, 'COMPTE-RENDU.TXT').getByRole('button', { name: 'Keep both (upload “COMPTE-RENDU.TXT” under a numbered name)' }).click();
+      await row(tab, 'COMPTE-RENDU (2).TXT').waitFor({ timeout: 20_000 });
+      // The same name once more, as a new version: the existing file gets a second version.
+      await dropFiles(tab, [{ name: 'compte-rendu.txt', type: 'text/plain', text: 'v3' }]);
+      const again = queueItem(tab, 'compte-rendu.txt').last();
+      await again.getByRole('button', { name: 'Upload as a new version of “compte-rendu.txt”' }).click();
+      await expect.poll(() => plain(again.locator('.ws-files-queue-state')), { timeout: 30_000 }).toBe('New version saved');
+      const versions = await row(tab, 'compte-rendu.txt').textContent();
+      expect(versions).toMatch(/2 versions/);
       expect(await tab.locator('.ws-files-table img:not(.ws-files-thumb)').count()).toBe(0);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: '/work/screens/files-quota.png', fullPage: true });

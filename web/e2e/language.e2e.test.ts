@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { describeInBrowser, openPage, settled } from './support/browser.ts';
 import { tabTitle, text } from './support/pages.ts';
 import { browserSuite } from './support/suite.ts';
+import { DEMO_AGENTS } from '../../server/src/identity/demo-data.ts';
 
 const ONE_YEAR = 365 * 24 * 60 * 60;
 
@@ -85,6 +86,24 @@ describeInBrowser('language switch', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  it('marks a document’s title and text with its own language under an English interface', async () => {
+    const olivier = DEMO_AGENTS.find((a) => a.givenName === 'Olivier') as (typeof DEMO_AGENTS)[number];
+    const context = await suite.signedInContext(olivier);
+    try {
+      const tab = await openPage(context, suite.app.baseUrl, '/espaces/019ac9f0-0000-7000-8000-0000000e0001/documents/019ac9f0-0000-7000-8000-0000000d0001');
+      await tab.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => tab.evaluate(() => document.documentElement.lang)).toBe('en');
+      // Coopération is a Québec space: its documents are in Québec French.
+      await tab.locator('.ws-prose[lang="fr-CA"]').waitFor();
+      expect(await tab.getByRole('heading', { level: 1, name: 'Bienvenue', exact: true }).getAttribute('lang')).toBe('fr-CA');
+      
+      // The interface around it stays English.
+      expect(await tab.getByRole('button', { name: 'Export', exact: true }).getAttribute('lang')).toBeNull();
+    } finally {
+      await context.close();
     }
   });
 

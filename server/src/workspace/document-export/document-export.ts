@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import * as Y from 'yjs';
 import { formatMessage } from '../../../../common/src/i18n/format.ts';
 import type { Locale } from '../../../../common/src/i18n/locales.ts';
+import { contentLanguageOf } from '../../../../common/src/i18n/content-language.ts';
 import type { Jurisdiction } from '../../../../common/src/jurisdiction.ts';
 import type { Actor } from '../../identity/actor.ts';
 import type { AuditLog } from '../../platform/audit/audit-log.ts';
@@ -89,9 +90,7 @@ const tooLarge = (limits: ExportLimits) =>
   new AppError('export_too_large', { status: 413, params: { documents: limits.maxSpaceDocuments, megabytes: Math.round(limits.maxSpaceBytes / (1024 * 1024)) } });
 
 /** The language of a space's documents (callout words, document metadata). */
-function languageOf(jurisdiction: Jurisdiction): Locale {
-  return jurisdiction === 'QC' ? 'fr-CA' : 'fr-FR';
-}
+const languageOf = (jurisdiction: Jurisdiction): Locale => contentLanguageOf(jurisdiction);
 
 const calloutLabel = (language: Locale) => (tone: CalloutTone) => formatMessage(language, `exports.callout.${tone}`);
 

@@ -7,6 +7,7 @@ import { yDocToJson } from '../content/ydoc-json.ts';
 import type { DocumentContent } from '../spaces/deps.ts';
 import type { LinkByToken } from './share-links.repo.ts';
 import { longDateFormat } from '../../../../common/src/i18n/long-date.ts';
+import { contentLanguageOf } from '../../../../common/src/i18n/content-language.ts';
 
 /**
  * The page a public link shows (`GET /p/<token>`): a complete, read-only HTML page rendered on
@@ -88,7 +89,7 @@ export async function renderPublicDocument(content: DocumentContent, link: LinkB
 <p>${escapeHtml(t('sharing.public.banner'))}</p>
 ${expires ? `<p>${escapeHtml(t('sharing.public.expires', { date: expires }))}</p>` : ''}
 </header>
-<main>
+<main lang="${escapeHtmlAttr(contentLanguageOf(jurisdiction))}">
 <h1>${escapeHtml(link.title || t('sharing.public.untitled'))}</h1>
 <article>
 ${article}

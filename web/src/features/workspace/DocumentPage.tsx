@@ -1,3 +1,4 @@
+import { contentLanguageOf } from '@entente/common/i18n/content-language.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Page } from '../../app/Page.tsx';
@@ -54,6 +55,8 @@ export function DocumentPage() {
   return (
     <Page
       title={title}
+      // The document's own title is in its language; « Sans titre » and the like are the interface's.
+      headingLang={current ? contentLanguageOf(info.jurisdiction) : undefined}
       className="workspace ws-document-page"
       meta={
         <p className="ws-breadcrumb">
@@ -96,13 +99,14 @@ export function DocumentPage() {
                 readOnly={!roleAtLeast(loaded.doc.role, 'editor') || loaded.doc.trashedAt !== null}
                 me={space.loaded.me}
                 title={title}
+                lang={contentLanguageOf(loaded.doc.jurisdiction)}
                 onEpochChanged={() => {
                   setEpochNotice(w('workspace.document.epochChanged'));
                   void load();
                 }}
               />
               <CommentsPanel key={loaded.doc.id} documentId={loaded.doc.id} spaceId={loaded.doc.spaceId} /> {/* comments (helper C) */}
-              <HistoryPanel documentId={loaded.doc.id} canEdit={roleAtLeast(loaded.doc.role, 'editor') && loaded.doc.trashedAt === null} />
+              <HistoryPanel documentId={loaded.doc.id} canEdit={roleAtLeast(loaded.doc.role, 'editor') && loaded.doc.trashedAt === null} lang={contentLanguageOf(loaded.doc.jurisdiction)} />
             </>
           )}
         </div>

@@ -13,7 +13,7 @@ type Shown = { kind: 'view'; version: Version; content: JSONContent } | { kind: 
  * said in words and marked with + and −, not by colour alone); restore one, after confirming.
  * A restore is a new live change everyone receives: the editor above shows it by itself.
  */
-export function HistoryPanel({ documentId, canEdit }: { documentId: string; canEdit: boolean }) {
+export function HistoryPanel({ documentId, canEdit, lang }: { documentId: string; canEdit: boolean; /** The document's language. */ lang?: string }) {
   const { w, dateTime, problem } = useWorkspaceText();
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [status, setStatus] = useState('');
@@ -125,7 +125,7 @@ export function HistoryPanel({ documentId, canEdit }: { documentId: string; canE
             {w('workspace.history.closeShown')}
           </button>
           {shown.kind === 'view' ? (
-            <ReadOnlyDocument content={shown.content} label={w('workspace.history.viewHeading', { name: label(shown.version) })} />
+            <ReadOnlyDocument content={shown.content} lang={lang} label={w('workspace.history.viewHeading', { name: label(shown.version) })} />
           ) : (
             <DiffView blocks={shown.blocks} />
           )}

@@ -32,6 +32,8 @@ interface LiveEditorProps {
   readOnly: boolean;
   me: Me | null;
   title: string;
+  /** The document's language (contentLanguageOf its space's jurisdiction), whatever the interface's. */
+  lang?: string;
   onEpochChanged: () => void;
 }
 
@@ -40,7 +42,7 @@ interface LiveEditorProps {
  * `/collab`, presence avatars, named carets, the connection indicator, and a warning before
  * leaving the page while edits are not confirmed by the server.
  */
-export function LiveEditor({ documentId, epoch, readOnly, me, title, onEpochChanged }: LiveEditorProps) {
+export function LiveEditor({ documentId, epoch, readOnly, me, title, lang, onEpochChanged }: LiveEditorProps) {
   const { w } = useWorkspaceText();
   const [session, setSession] = useState<CollabSession | null>(null);
   useEffect(() => {
@@ -55,10 +57,17 @@ export function LiveEditor({ documentId, epoch, readOnly, me, title, onEpochChan
     [me, w],
   );
   if (!session) return <p role="status">{w('workspace.loading')}</p>;
-  return <SessionEditor key={`${documentId}-${epoch}`} session={session} user={user} readOnly={readOnly} title={title} documentId={documentId} />;
+  return <SessionEditor key={`${documentId}-${epoch}`} session={session} user={user} readOnly={readOnly} title={title} lang={lang} documentId={documentId} />;
 }
 
-function SessionEditor({ session, user, readOnly, title, documentId }: { session: CollabSession; user: SessionUser; readOnly: boolean; title: string; documentId: string }) {
+function SessionEditor({
+  session,
+  user,
+  readOnly,
+  title,
+  lang,
+  documentId,
+}: { session: CollabSession; user: SessionUser; readOnly: boolean; title: string; lang?: string; documentId: string }) {
   const { w } = useWorkspaceText();
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const locked = readOnly || snapshot.readOnly || isRefused(snapshot.state) || snapshot.state === 'epochChanged';
@@ -102,6 +111,7 @@ function SessionEditor({ session, user, readOnly, title, documentId }: { session
       editorProps: {
         attributes: {
           class: 'ws-prose',
+          ...(lang ? { lang } : {}),
           'aria-label': w('workspace.editor.label', { title }),
           'aria-multiline': 'true',
           role: 'textbox',

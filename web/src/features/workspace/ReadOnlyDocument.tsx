@@ -14,7 +14,7 @@ import { useWorkspaceText } from './text.ts';
  * A document shown, never edited: a version's content (ProseMirror JSON from the server) or a
  * draft's Y.Doc (through `extensions`, e.g. Collaboration on that doc). No connection to anyone.
  */
-export function ReadOnlyDocument({ content: given, extensions, label }: { content?: JSONContent; extensions?: AnyExtension[]; label: string }) {
+export function ReadOnlyDocument({ content: given, extensions, label, lang }: { content?: JSONContent; extensions?: AnyExtension[]; label: string; lang?: string }) {
   const { w } = useWorkspaceText();
   // The editor builds and renders its document by recursion: content deeper than the limit is
   // shown flattened (its text kept), never given to it whole (common/src/content-depth.ts).
@@ -25,7 +25,7 @@ export function ReadOnlyDocument({ content: given, extensions, label }: { conten
       content: extensions ? undefined : content,
       editable: false,
       injectCSS: false,
-      editorProps: { attributes: { class: 'ws-prose ws-prose-readonly', 'aria-label': label, role: 'document' } },
+      editorProps: { attributes: { class: 'ws-prose ws-prose-readonly', ...(lang ? { lang } : {}), 'aria-label': label, role: 'document' } },
     },
     [content, extensions],
   );

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { type QueueItem, uploadQueue } from './upload-queue.ts';
+import { nameTaken, type QueueItem, uploadQueue } from './upload-queue.ts';
 import { useFilesText } from './text.ts';
 import type { UploadFailure } from './uploads.ts';
 
@@ -48,12 +48,16 @@ export function UploadQueue({ items, onRetry, embedded = false }: UploadQueuePro
 function retryable(failure: UploadFailure | null): boolean {
   if (failure?.kind !== 'problem') return true;
   if (failure.slug === 'quota_exceeded') return true;
+  // The same name would be refused again: the row offers « new version » and « keep both » instead.
+  if (failure.slug === 'file_name_taken') return false;
   return failure.status >= 500 || failure.status === 408 || failure.status === 409 || failure.status === 423 || failure.status === 429;
 }
 
 function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueItem) => void }) {
   const { f, size, failure } = useFilesText();
   const name = item.file.name;
+  // The name it goes under (« Garder les deux » numbers it).
+  const shownName = item.target.name ?? name;
   const ratio = item.total > 0 ? Math.min(1, item.sent / item.total) : item.state === 'done' ? 1 : 0;
   const percent = f('files.queue.percent', { value: Math.floor(ratio * 100) / 100 });
   const label = f('files.queue.progress', { name });
@@ -78,13 +82,16 @@ function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueIte
       state = f('files.queue.cancelled');
       break;
     default:
-      state = f('files.queue.failedReason', { reason: failure(item.failure, name) });
+      state = nameTaken(item.failure) ? f('files.queue.nameTaken', { name: shownName }) : f('files.queue.failedReason', { reason: failure(item.failure, name) });
   }
+  // What a taken name leaves to choose: the existing item's id and kind come with the refusal.
+  const taken = item.state === 'failed' && nameTaken(item.failure) ? item.failure.members : null;
+  const takenFile = taken && taken.existingKind === 'file' && typeof taken.existingId === 'string' ? taken.existingId : null;
   const bad = item.state === 'failed' || item.state === 'quarantined';
   return (
     <li className={`ws-files-queue-item ws-files-queue-${item.state}`} data-upload={name}>
       <div className="ws-files-queue-head">
-        <span className="ws-member-name">{name}</span>
+        <span className="ws-member-name">{shownName}</span>
         <span className="ws-muted">
           {size(item.file.size)}
           {item.versionOf && ` · ${f('files.queue.newVersionOf', { name: item.versionOf })}`}
@@ -102,6 +109,16 @@ function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueIte
         {uploadQueue.isPending(item) && (
           <button type="button" className="button button-small button-secondary" onClick={() => uploadQueue.cancel(item.key)}>
             {f('files.queue.cancel', { name })}
+          </button>
+        )}
+        {takenFile && (
+          <button type="button" className="button button-small" onClick={() => uploadQueue.resolveNameTaken(item.key, { version: { fileId: takenFile, name: shownName } })}>
+            {f('files.queue.asNewVersion', { name: shownName })}
+          </button>
+        )}
+        {taken && (
+          <button type="button" className="button button-small button-secondary" onClick={() => uploadQueue.resolveNameTaken(item.key, 'keepBoth')}>
+            {f('files.queue.keepBoth', { name })}
           </button>
         )}
         {(item.state === 'cancelled' || (item.state === 'failed' && retryable(item.failure))) && (

@@ -1,28 +1,11 @@
 import { problemSentence } from '@entente/common/i18n/problem-sentence.ts';
 import type { FilesKey } from '@entente/common/i18n/catalog/files.ts';
 import { formatMessage, hasMessage, type MessageValues } from '@entente/common/i18n/format.ts';
-import type { Locale } from '@entente/common/i18n/locales.ts';
 import { useMemo } from 'react';
 import { Problem } from '../../../app/api.ts';
 import { useWorkspaceText, type WorkspaceText } from '../text.ts';
+import { formatSize, formatSizesApart } from './sizes.ts';
 import type { UploadFailure } from './uploads.ts';
-
-const UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-
-/**
- * A size in the reader's units: « 1,5 Mo » in French, "1.5 MB" in English. Binary multiples
- * (1 Mo = 1 024 ko), as file managers show them; under 1 ko, the exact count of bytes in words.
- */
-export function formatSize(locale: Locale, bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1024) return formatMessage(locale, 'files.size.bytes', { count: Math.max(0, Math.round(bytes || 0)) });
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: UNITS[unit], unitDisplay: 'short', maximumFractionDigits: value < 100 ? 1 : 0 }).format(value);
-}
 
 export interface FilesText extends WorkspaceText {
   /** A message of the `files` namespace. */
@@ -51,7 +34,8 @@ export function useFilesText(): FilesText {
         const needed = num(members.needed);
         const scope = members.scope === 'organisation' ? 'organisation' : 'space';
         if (used !== null && limit !== null && needed !== null) {
-          return f(`files.problem.quota_exceeded.${scope}`, { free: size(Math.max(0, limit - used)), limit: size(limit), needed: size(needed) });
+          const [freeText, neededText] = formatSizesApart(locale, Math.max(0, limit - used), needed);
+          return f(`files.problem.quota_exceeded.${scope}`, { free: freeText, limit: size(limit), needed: neededText });
         }
       }
       if (slug === 'file_too_large') {
@@ -70,10 +54,12 @@ export function useFilesText(): FilesText {
       if (error instanceof Problem) return fromProblem(error.status, error.slug, error.title, error.detail, {}, error);
       const upload = error as UploadFailure | null;
       switch (upload?.kind) {
-        case 'quota':
+        case 'quota': {
+          const [sizeText, freeText] = formatSizesApart(locale, upload.size, upload.free);
           return upload.scope === 'space'
-            ? f('files.quota.tooBig.space', { name: fileName, size: size(upload.size), free: size(upload.free), limit: size(upload.limit) })
-            : f('files.quota.tooBig.organisation', { name: fileName, size: size(upload.size), free: size(upload.free), limit: size(upload.limit), organisation: upload.organisation ?? '' });
+            ? f('files.quota.tooBig.space', { name: fileName, size: sizeText, free: freeText, limit: size(upload.limit) })
+            : f('files.quota.tooBig.organisation', { name: fileName, size: sizeText, free: freeText, limit: size(upload.limit), organisation: upload.organisation ?? '' });
+        }
         case 'problem':
           return fromProblem(upload.status, upload.slug, upload.title, upload.detail, upload.members, null);
         case 'network':

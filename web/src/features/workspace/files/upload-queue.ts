@@ -26,6 +26,8 @@ export interface QueueItem {
   readonly signature: string | null;
   readonly result: FileItem | null;
   readonly url: string | null;
+  /** « Garder les deux »: the number tried in the name (« rapport (2).pdf »); 0 otherwise. */
+  readonly copyNumber: number;
 }
 
 /** What happened to an item, for the page to announce and to read its listing again. */
@@ -92,6 +94,14 @@ function launch(item: QueueItem) {
         if (done) settled({ type: 'done', item: done, outcome });
       },
       onFailed: (failure) => {
+        // « Garder les deux » and that name is taken too: the next number, up to 99.
+        if (nameTaken(failure) && item.copyNumber > 0 && item.copyNumber < 99) {
+          const copyNumber = item.copyNumber + 1;
+          const next = update(item.key, { state: 'waiting', copyNumber, target: { ...item.target, name: numberedName(item.file.name, copyNumber) } });
+          handles.delete(item.key);
+          if (next) launch(next);
+          return;
+        }
         const failed = update(item.key, { state: 'failed', failure });
         if (failed) settled({ type: 'failed', item: failed });
       },
@@ -132,6 +142,7 @@ export const uploadQueue = {
       signature: null,
       result: null,
       url: null,
+      copyNumber: 0,
     };
     if (options.previous) resumeFrom.set(item.key, options.previous);
     items = [...items, item];
@@ -151,6 +162,21 @@ export const uploadQueue = {
       return;
     }
     update(key, { state: 'waiting', failure: null, sent: 0 });
+    pump();
+  },
+
+  /**
+   * The name was taken (409 `file_name_taken`): send the file as a new version of the file that has
+   * it (`version`, given its id and name), or beside it under a numbered name (`keepBoth`).
+   */
+  resolveNameTaken(key: string, choice: { version: { fileId: string; name: string } } | 'keepBoth') {
+    const item = items.find((candidate) => candidate.key === key);
+    if (item?.state !== 'failed') return;
+    const change: Partial<QueueItem> =
+      choice === 'keepBoth'
+        ? { copyNumber: 2, target: { ...item.target, fileId: null, name: numberedName(item.file.name, 2) } }
+        : { copyNumber: 0, versionOf: choice.version.name, target: { spaceId: item.target.spaceId, folderId: null, fileId: choice.version.fileId } };
+    update(key, { ...change, state: 'waiting', failure: null, sent: 0 });
     pump();
   },
 
@@ -186,6 +212,17 @@ export const uploadQueue = {
 
   isPending: (item: QueueItem) => PENDING.includes(item.state),
 };
+
+/** The server refused the name: another item of the folder has it. */
+export function nameTaken(failure: UploadFailure | null): failure is Extract<UploadFailure, { kind: 'problem' }> {
+  return failure?.kind === 'problem' && failure.slug === 'file_name_taken';
+}
+
+/** « rapport.pdf » → « rapport (2).pdf »; a name without an extension takes the number at its end. */
+export function numberedName(name: string, n: number): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+}
 
 export function useUploadQueue(): readonly QueueItem[] {
   return useSyncExternalStore(uploadQueue.subscribe, uploadQueue.snapshot);

@@ -23,6 +23,8 @@ export interface UploadTarget {
   spaceId: string;
   folderId: string | null;
   fileId: string | null;
+  /** The name to give the file on the server, when not the file's own (« Garder les deux »). */
+  name?: string;
 }
 
 /** Why an upload did not end in a file; said in the agent's language when shown (see text.ts). */
@@ -63,7 +65,7 @@ export interface UploadHandle {
 
 /** The key tus-js-client stores an upload under: the file and where it goes (same file elsewhere = another upload). */
 export function fingerprintOf(file: File, target: UploadTarget): string {
-  return ['entente-files', target.spaceId, target.folderId ?? '-', target.fileId ?? '-', file.name, file.type, file.size, file.lastModified].join('/');
+  return ['entente-files', target.spaceId, target.folderId ?? '-', target.fileId ?? '-', target.name ?? file.name, file.type, file.size, file.lastModified].join('/');
 }
 
 async function csrfHeaders(): Promise<Record<string, string>> {
@@ -137,7 +139,7 @@ export function startUpload(file: File, target: UploadTarget, events: UploadEven
       return;
     }
     if (cancelled) return;
-    const metadata: Record<string, string> = { spaceId: target.spaceId, filename: file.name };
+    const metadata: Record<string, string> = { spaceId: target.spaceId, filename: target.name ?? file.name };
     if (target.folderId) metadata.folderId = target.folderId;
     if (target.fileId) metadata.fileId = target.fileId;
     if (file.type) metadata.filetype = file.type;

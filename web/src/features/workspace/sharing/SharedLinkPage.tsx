@@ -1,3 +1,4 @@
+import { contentLanguageOf } from '@entente/common/i18n/content-language.ts';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Problem } from '../../../app/api.ts';
@@ -83,13 +84,13 @@ export function SharedLinkPage() {
   const { doc, me } = opened;
   const title = doc.title || w('workspace.tree.untitled');
   return (
-    <Page title={title} className="workspace ws-document-page" meta={<p className="ws-breadcrumb">{s('sharing.open.space', { space: doc.spaceName })}</p>}>
+    <Page title={title} headingLang={doc.title ? contentLanguageOf(doc.jurisdiction) : undefined} className="workspace ws-document-page" meta={<p className="ws-breadcrumb">{s('sharing.open.space', { space: doc.spaceName })}</p>}>
       <p className="ws-share-note">{s('sharing.open.through', { role: w(`workspace.role.${doc.role}`) })}</p>
       {doc.insufficientAssurance ? (
         <p role="alert">{w('workspace.document.assurance', { level: w(`workspace.assurance.${doc.minAssurance}`) })}</p>
       ) : (
         <>
-          <LiveEditor documentId={doc.id} epoch={doc.epoch} readOnly={!roleAtLeast(doc.role, 'editor') || doc.trashedAt !== null} me={me} title={title} onEpochChanged={() => window.location.reload()} />
+          <LiveEditor documentId={doc.id} epoch={doc.epoch} readOnly={!roleAtLeast(doc.role, 'editor') || doc.trashedAt !== null} me={me} title={title} lang={contentLanguageOf(doc.jurisdiction)} onEpochChanged={() => window.location.reload()} />
           {/* A commenter link is for commenting: the panel (the server decides who may write). */}
           <CommentsPanel documentId={doc.id} spaceId={doc.spaceId} />
         </>
