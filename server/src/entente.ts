@@ -379,6 +379,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
       audit: workspaceAudit,
       logger,
       scanner,
+      events,
       limits: {
         // A file clamd would refuse to read (its StreamMaxLength) is refused before any byte, not after.
         maxFileBytes: scanner.name === 'clamd' ? Math.min(config.files.maxFileBytes, config.scanning.clamd.streamMaxBytes) : config.files.maxFileBytes,

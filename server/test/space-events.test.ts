@@ -74,7 +74,7 @@ async function listen(agent: typeof camille, id = spaceId) {
 }
 
 describe('a space’s stream of changes', () => {
-  it('tells every member that the tree changed when another creates, renames, trashes a document — the part only', async () => {
+  it('tells every member that the tree or the files changed when another creates, renames, trashes — the part only', async () => {
     const camilles = await listen(camille);
     const hugos = await listen(hugo);
     try {
@@ -93,6 +93,10 @@ describe('a space’s stream of changes', () => {
       // Trashing says « documents » (and its access change says it again): at least one more.
       await camilles.until(() => camilles.events.length >= 3, 'the trash');
       expect(new Set(camilles.events.map((e) => e.data))).toEqual(new Set(['{"part":"documents"}']));
+      // A folder made in the files area: the files' part.
+      const folder = await c.json(emilie, 'POST', `/api/spaces/${spaceId}/folders`, { name: 'Pièces 2026', parentId: null });
+      expect(folder.status).toBe(201);
+      await hugos.until(() => hugos.events.some((e) => e.data === '{"part":"files"}'), 'the folder');
       // The space renamed by its owner: the header's part.
       expect((await c.json(camille, 'PATCH', `/api/spaces/${spaceId}`, { name: 'Renommé 2026' })).status).toBe(200);
       await hugos.until(() => hugos.events.some((e) => e.data === '{"part":"space"}'), 'the space renamed');

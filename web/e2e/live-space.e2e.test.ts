@@ -12,7 +12,7 @@ const emilie = agent('Émilie');
 describeInBrowser('A space page stays current with what others do', () => {
   const suite = browserSuite();
 
-  it('a document Émilie creates, then trashes, appears and goes in Camille’s tree without a reload; what Camille was typing stays', async () => {
+  it('a document Émilie creates, then trashes, appears and goes in Camille’s tree without a reload, her folder in Camille’s files; what Camille was typing stays', async () => {
     const { headers } = await suite.app.signIn(camille);
     await setEmailVerified(suite.app.entente.stores.cells[emilie.jurisdiction].db, emilie.id, emilie.email, true);
     const post = async (path: string, body: unknown, as = headers) => {
@@ -50,6 +50,12 @@ describeInBrowser('A space page stays current with what others do', () => {
       const id = created.documents.find((d) => d.title === 'Relevé de décisions')?.id as string;
       await post(`/api/documents/${id}/trash`, {}, (await suite.app.signIn(emilie)).headers);
       await tree.getByRole('link', { name: 'Relevé de décisions' }).waitFor({ state: 'detached', timeout: 10_000 });
+
+      // A folder Émilie makes appears in Camille's files page, without a reload.
+      await tab.goto(new URL(`/espaces/${space.id}/fichiers`, suite.app.baseUrl).href);
+      await tab.locator('.ws-files-table, .ws-files-empty').first().waitFor();
+      await post(`/api/spaces/${space.id}/folders`, { name: 'Pièces jointes', parentId: null }, (await suite.app.signIn(emilie)).headers);
+      await tab.getByRole('rowheader', { name: /Pièces jointes/ }).waitFor({ timeout: 10_000 });
 
       // The space renamed by Camille: Émilie's heading follows.
       const renamed = await fetch(`${suite.app.baseUrl}/api/spaces/${space.id}`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Suivi en direct (2026)' }) });

@@ -5,6 +5,7 @@ import type { AuditEvent, AuditLog } from '../../platform/audit/audit-log.ts';
 import type { Cells } from '../../platform/cells/cells.ts';
 import type { KeyOwner } from '../../platform/crypto/keyring.ts';
 import type { Stores } from '../../platform/db/stores.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { MalwareScanner } from '../../platform/scanning/malware-scanner.ts';
 import type { RequestMeta } from '../spaces/deps.ts';
@@ -26,6 +27,8 @@ export interface FilesDeps {
   logger: Logger;
   scanner: MalwareScanner;
   limits: FilesLimits;
+  /** Tells open files pages of a change (live/space-events); absent in tests that need none. */
+  events?: EventBus;
   /** Tests move time (trash purge, upload expiry). */
   now?: () => Date;
 }

@@ -12,6 +12,7 @@ import { namesOf } from '../spaces/members.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
 import type { SpaceRole } from '../workspace.tables.ts';
 import { nameKey, numberedName, validName } from './content-types.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { type FilesDeps, fileEvent, fileUrl, nowOf } from './deps.ts';
 import {
   ancestry,
@@ -275,6 +276,7 @@ export async function createFolder(
       trx as unknown as AuditTrx,
     );
   });
+  await spaceChanged(deps, ctx.spaceId, 'files');
   return viewOf(deps.stores, db, ctx.spaceId, id);
 }
 
@@ -329,6 +331,7 @@ export async function updateFile(
       );
     }
   });
+  await spaceChanged(deps, ctx.spaceId, 'files');
   return viewOf(deps.stores, db, ctx.spaceId, item.id);
 }
 
@@ -350,6 +353,7 @@ export async function trashFile(deps: FilesDeps, actorOrNull: Actor | null, file
       trx as unknown as AuditTrx,
     );
   });
+  await spaceChanged(deps, ctx.spaceId, 'files');
   return viewOf(deps.stores, db, ctx.spaceId, item.id);
 }
 
@@ -394,6 +398,7 @@ export async function restoreFile(deps: FilesDeps, actorOrNull: Actor | null, fi
       trx as unknown as AuditTrx,
     );
   });
+  await spaceChanged(deps, ctx.spaceId, 'files');
   return viewOf(deps.stores, db, ctx.spaceId, item.id);
 }
 
@@ -412,6 +417,7 @@ export async function deleteFile(deps: FilesDeps, actorOrNull: Actor | null, fil
     if (creators.some((c) => c !== actor.principalId)) throw forbidden();
   }
   await deleteForGood(deps, ctx.jurisdiction, ctx.spaceId, item.id, { actor, organisationId: await organisationOf(deps.stores, actor), meta, reason: 'agent' });
+  await spaceChanged(deps, ctx.spaceId, 'files');
 }
 
 async function deleteForGood(
@@ -535,6 +541,7 @@ export async function restoreFileVersion(deps: FilesDeps, actorOrNull: Actor | n
       trx as unknown as AuditTrx,
     );
   });
+  await spaceChanged(deps, ctx.spaceId, 'files');
   return viewOf(deps.stores, db, ctx.spaceId, item.id);
 }
 

@@ -9,6 +9,7 @@ import { ScannerUnavailableError, type ScanVerdict } from '../../platform/scanni
 import { type AuditTrx, type RequestMeta, requireActor } from '../spaces/deps.ts';
 import { cleanUploadName, nameKey, numberedName, THUMBNAIL_TYPES, TypeProbe } from './content-types.ts';
 import { type FilesDeps, fileEvent, nowOf, partKey, spaceKeyOwner, thumbnailKey, uploadPrefix, versionKey } from './deps.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { type FileItem, inTrash, nameTaken, requireRole, type SpaceContext, spaceContext, viewOf } from './files.ts';
 import { cancelObjectDeletions, findItem, findLiveNamesake, insertItem, insertVersion, nextVersionNumber, scheduleObjectDeletions, updateItem } from './files.repo.ts';
 import type { FileStatus } from './files.tables.ts';
@@ -515,6 +516,7 @@ async function finishUpload(deps: FilesDeps, actor: Actor, ctx: SpaceContext, up
     throw error;
   }
   if (committed) {
+    await spaceChanged(deps, ctx.spaceId, 'files');
     // The parts are no longer needed (the expiry job would remove them anyway).
     try {
       for await (const object of cell.objects.list(uploadPrefix(upload.space_id, upload.id))) await cell.objects.delete(object.key);

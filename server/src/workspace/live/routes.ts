@@ -32,7 +32,7 @@ export function spaceEventsRoutes(app: FastifyInstance, deps: SpaceStreamDeps, l
       config: { rateLimit: CONNECT_LIMIT },
       schema: {
         tags: ['workspace'],
-        summary: 'Changes of a space as they happen (server-sent events), for its members: `change` with the part (documents, space, members), `revoked` when the agent leaves it; 404 for non-members, 429 past 12 open streams per agent',
+        summary: 'Changes of a space as they happen (server-sent events), for its members: `change` with the part (documents, files, space, members), `revoked` when the agent leaves it; 404 for non-members, 429 past 12 open streams per agent',
         params: z.object({ spaceId: z.string().max(64) }).strict(),
       },
     },

@@ -18,12 +18,12 @@ import { isUuid } from '../../platform/ids.ts';
  * current again at its next reload, and the stream's client reloads whenever it reconnects.
  */
 export const SPACE_CHANGED = 'workspace.space.changed';
-export const SPACE_PARTS = ['documents', 'space', 'members'] as const;
+export const SPACE_PARTS = ['documents', 'files', 'space', 'members'] as const;
 export type SpacePart = (typeof SPACE_PARTS)[number];
 
-/** After the change is committed: tells the open pages of the space. */
-export function spaceChanged(deps: Pick<WorkspaceDeps, 'events' | 'logger'>, spaceId: string, part: SpacePart): Promise<void> {
-  return publishQuietly(deps, SPACE_CHANGED, { spaceId, part });
+/** After the change is committed: tells the open pages of the space (nothing without a bus: a test's deps). */
+export async function spaceChanged(deps: { events?: EventBus; logger: WorkspaceDeps['logger'] }, spaceId: string, part: SpacePart): Promise<void> {
+  if (deps.events) await publishQuietly({ events: deps.events, logger: deps.logger }, SPACE_CHANGED, { spaceId, part });
 }
 
 export interface SpaceStreamDeps {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 
-export type SpacePart = 'documents' | 'space' | 'members';
+export type SpacePart = 'documents' | 'files' | 'space' | 'members';
 
 /**
  * Listens to a space's changes (`GET /api/spaces/:id/events`, server-sent events) while `enabled`:
@@ -30,7 +30,7 @@ export function useSpaceEvents(spaceId: string, enabled: boolean, onChange: (par
       }, 300);
     };
     source.addEventListener('open', () => {
-      if (opened) for (const part of ['documents', 'space', 'members'] as const) soon(part);
+      if (opened) for (const part of ['documents', 'files', 'space', 'members'] as const) soon(part);
       opened = true;
     });
     source.addEventListener('change', (event) => {
@@ -40,7 +40,7 @@ export function useSpaceEvents(spaceId: string, enabled: boolean, onChange: (par
       } catch {
         part = undefined;
       }
-      soon(part === 'documents' || part === 'members' ? part : 'space');
+      soon(part === 'documents' || part === 'files' || part === 'members' ? part : 'space');
     });
     source.addEventListener('revoked', () => {
       source.close();

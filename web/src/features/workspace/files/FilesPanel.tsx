@@ -26,6 +26,8 @@ interface FilesPanelProps {
   /** Owners delete anything for good from the trash; others only what they uploaded. */
   isOwner: boolean;
   myId: string | null;
+  /** Changes when another agent changed the space's files: the listing is read again. */
+  refreshKey?: number;
   /** The page's live regions: what was done (status), what went wrong (alert). */
   say: { status: (text: string) => void; alert: (text: string) => void };
 }
@@ -43,7 +45,7 @@ type Dialog =
  * uploads (button, drag and drop, queue). Editing controls follow the listing's `canEdit`, the
  * server's answer for the agent's live role.
  */
-export function FilesPanel({ spaceId, folderId, trash, isOwner, myId, say }: FilesPanelProps) {
+export function FilesPanel({ spaceId, folderId, trash, isOwner, myId, refreshKey = 0, say }: FilesPanelProps) {
   const { f, w, failure, fieldError } = useFilesText();
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [sort, setSort] = useState<Sort>({ key: 'name', descending: false });
@@ -71,11 +73,12 @@ export function FilesPanel({ spaceId, folderId, trash, isOwner, myId, say }: Fil
     },
     [spaceId, folderId, trash],
   );
+  // refreshKey: another agent's change (useSpace's live events).
   useEffect(() => {
     const abort = new AbortController();
     void load(abort.signal);
     return () => abort.abort();
-  }, [load]);
+  }, [load, refreshKey]);
 
   const queueUrls = useMemo(() => new Set(queue.flatMap((item) => (item.url ? [item.url] : []))), [queue]);
   const refreshInterrupted = useCallback(() => {

@@ -17,7 +17,7 @@ export function SpaceFilesPage() {
   const trash = search.get('vue') === 'corbeille';
   const { w } = useWorkspaceText();
   const { f } = useFilesText();
-  const { loaded, act, status, alert, setStatus, setAlert } = useSpace(spaceId);
+  const { loaded, act, status, alert, setStatus, setAlert, filesTick } = useSpace(spaceId);
   const say = useMemo(() => ({ status: setStatus, alert: setAlert }), [setStatus, setAlert]);
 
   if (loaded.state !== 'ready') return <SpaceNotReady state={loaded} />;
@@ -44,6 +44,7 @@ export function SpaceFilesPage() {
             trash={trash}
             isOwner={space.role === 'owner'}
             myId={me?.principalId ?? null}
+            refreshKey={filesTick}
             say={say}
           />
         </div>
