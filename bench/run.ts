@@ -30,8 +30,9 @@ import { aiRedactionBench, DEFAULT_AI_REDACTION, printAiRedaction } from './ai-r
 import { aiGatewayBench, DEFAULT_AI_GATEWAY, printAiGateway } from './ai-gateway.ts'; // ── AI gateway overhead (helper F) ──
 import { catBench, DEFAULT_CAT, printCat } from './cat.ts'; // adaptive-test simulation (skills, issue 8)
 import { credentialsBench, DEFAULT_CREDENTIALS, printCredentials } from './credentials.ts'; // verifiable credentials (issue 9)
+import { DEFAULT_SPACE_EVENTS, printSpaceEvents, spaceEventsBench } from './space-events.ts'; // live space pages
 
-const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export', 'search', 'document-export', 'ai-redaction', 'ai-retrieval', 'ai-gateway', 'cat', 'credentials'] as const; // ai-gateway: helper F; cat: skills (issue 8)
+const BENCHES = ['cold-start', 'authenticated-read', 'sign-in', 'oidc-token', 'collab', 'audit', 'storage', 'export', 'search', 'document-export', 'ai-redaction', 'ai-retrieval', 'ai-gateway', 'cat', 'credentials', 'space-events'] as const; // ai-gateway: helper F; cat: skills (issue 8)
 type BenchName = (typeof BENCHES)[number];
 /** Above this 1-minute load on a shared machine, figures mostly measure the neighbours. */
 const QUIET_LOAD = 1.5;
@@ -241,6 +242,7 @@ for (const name of options.names) {
     else if (name === 'ai-redaction') printAiRedaction(await aiRedactionBench({ ...DEFAULT_AI_REDACTION, runs: Math.max(options.runs, DEFAULT_AI_REDACTION.runs) })); // AI redaction (helper E2)
     else if (name === 'cat') printCat(await catBench(DEFAULT_CAT)); // adaptive-test simulation (skills, issue 8)
     else if (name === 'credentials') printCredentials(await credentialsBench(DEFAULT_CREDENTIALS)); // verifiable credentials (issue 9)
+    else if (name === 'space-events') printSpaceEvents(await spaceEventsBench(DEFAULT_SPACE_EVENTS)); // live space pages
     else if (name === 'collab') printCollab(await collabBench({ ...DEFAULT_COLLAB, measuredSeconds: options.durationSeconds }));
     else printOidcToken(await oidcTokenBench({ ...DEFAULT_OIDC_TOKEN, measuredSeconds: options.durationSeconds }));
     // Each bench loads the machine itself: the load right after it says how much was ours.

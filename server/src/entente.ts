@@ -70,6 +70,7 @@ import { workspacePersonalData } from './workspace/index.ts';
 // ── exports (helper E) ──
 import { documentExportRoutes } from './workspace/index.ts';
 import { spaceEventsRoutes } from './workspace/live/routes.ts';
+import type { SpaceStreamLimits } from './workspace/live/space-events.ts';
 // ── end exports ──
 // ── end personal data ──
 // ── space deletion (helper F) ──
@@ -123,6 +124,8 @@ export interface EntenteOptions {
   collabAuthenticate?: CollabAuthenticate;
   /** Tests only: lower collaboration limits (connections per document, document size). */
   collabLimits?: Partial<CollabLimits>;
+  /** Benchmarks and tests: other limits for space pages' event streams (streams per agent…). */
+  spaceStreamLimits?: Partial<SpaceStreamLimits>;
   /** Run the background job runner (default true). */
   startJobs?: boolean;
 }
@@ -399,7 +402,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     documentExportRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, publicUrl: () => config.publicUrl });
     // ── end exports ──
     // Open space pages hear of changes (server-sent events): GET /api/spaces/:id/events.
-    spaceEventsRoutes(app, { stores, events, logger });
+    spaceEventsRoutes(app, { stores, events, logger }, options.spaceStreamLimits);
     // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
     const deletionDeps = { ...workspaceDeps, cells };
     cleanup.push(registerSpaceDeletion({ ...deletionDeps, jobs, outbox }));

@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { type SpaceStreamDeps, type SpaceStreamLimits, SpaceStreams } from './space-events.ts';
 
 /** Opening a stream: a browser reconnects every few minutes; a loop that reconnects at once is braked. */
-const CONNECT_LIMIT = {
-  max: 60,
+const connectLimit = (max: number) => ({
+  max,
   timeWindow: 60_000,
   keyGenerator: async (request: FastifyRequest) => {
     const actor = await request.actor();
     return actor ? `space-events:${actor.principalId}` : `space-events-ip:${request.ip}`;
   },
-};
+});
 
 /**
  * `GET /api/spaces/:spaceId/events`: server-sent events (`event: change`, `data: {"part": …}`) that
@@ -29,7 +29,7 @@ export function spaceEventsRoutes(app: FastifyInstance, deps: SpaceStreamDeps, l
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/spaces/:spaceId/events',
     {
-      config: { rateLimit: CONNECT_LIMIT },
+      config: { rateLimit: connectLimit(streams.limits.connectsPerMinute) },
       schema: {
         tags: ['workspace'],
         summary: 'Changes of a space as they happen (server-sent events), for its members: `change` with the part (documents, files, space, members), `revoked` when the agent leaves it; 404 for non-members, 429 past 12 open streams per agent',

@@ -39,9 +39,11 @@ export interface SpaceStreamLimits {
   lifetimeMs: number;
   /** A comment line this often keeps proxies from closing a quiet stream. */
   heartbeatMs: number;
+  /** Streams an agent may open a minute: a browser reconnects every few minutes, a loop is braked. */
+  connectsPerMinute: number;
 }
 
-export const DEFAULT_SPACE_STREAM_LIMITS: SpaceStreamLimits = { maxPerAgent: 12, lifetimeMs: 5 * 60_000, heartbeatMs: 25_000 };
+export const DEFAULT_SPACE_STREAM_LIMITS: SpaceStreamLimits = { maxPerAgent: 12, lifetimeMs: 5 * 60_000, heartbeatMs: 25_000, connectsPerMinute: 60 };
 
 export interface SpaceStream {
   /** Called with each change of the space, until `close`. */
