@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../src/platform/ids.ts';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import type { SignedInEvent } from '../src/identity/federation/signed-in.ts';
 import { listDemoOutbox } from '../src/platform/mail/index.ts';
@@ -55,7 +56,7 @@ async function api(session: TestSession | { headers: Record<string, string> }, m
   });
   const text = await response.text();
   // biome-ignore lint/suspicious/noExplicitAny: a test reads answers loosely and asserts on them
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }
 const newSpace = async (name: string) =>
   (await api(owner, 'POST', '/api/spaces', { name, jurisdiction: 'QC', minAssurance: 'low', classification: 'internal' })).body.id as string;
@@ -136,6 +137,34 @@ describe('what an invitation may send, and to whom (attack review)', () => {
     expect((await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: e.stores.cells.QC.db })).length).toBe(before);
     // A subdomain of a federation's domain is served by it.
     expect((await api(owner, 'POST', `/api/spaces/${space}/invitations`, { email: 'agent@service.mcn.demo-gouv-qc.test', role: 'reader' })).status).toBe(201);
+  });
+
+  it('sends at most 100 invitations an hour per agent, counted in both cells: 429 with the wait, nothing written, no mail', async () => {
+    const space = await newSpace('Invitations en nombre');
+    const e = t.entente;
+    const cell = e.stores.cells.QC.db;
+    const since = new Date(Date.now() - 3_600_000);
+    const sent = async () =>
+      Number((await cell.selectFrom('space_invitations').select((eb) => eb.fn.countAll().as('n')).where('invited_by', '=', camille.id).where('created_at', '>', since).executeTakeFirstOrThrow()).n) +
+      Number((await e.stores.cells.FR.db.selectFrom('space_invitations').select((eb) => eb.fn.countAll().as('n')).where('invited_by', '=', camille.id).where('created_at', '>', since).executeTakeFirstOrThrow()).n);
+    // The hour's earlier invitations, as the table would hold them (sending 100 by HTTP proves nothing more).
+    const filler = 100 - (await sent());
+    await cell
+      .insertInto('space_invitations')
+      .values(Array.from({ length: filler }, (_, i) => ({ id: uuidv7(), space_id: space, email: `agent.${i}@mcn.demo-gouv-qc.test`, role: 'reader' as const, invited_by: camille.id, expires_at: new Date(Date.now() + 86_400_000), accepted_at: null })))
+      .execute();
+    const before = (await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: cell })).length;
+    const refused = await api(owner, 'POST', `/api/spaces/${space}/invitations`, { email: 'une.de.trop@mcn.demo-gouv-qc.test', role: 'reader' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.type).toBe('urn:entente:problem:too-many-invitations');
+    expect(refused.headers.get('retry-after')).toBe('900');
+    expect(refused.body.detail).toBe('Vous avez envoyé 100 invitations au cours de la dernière heure, le maximum. Réessayez dans 15 minutes.');
+    expect((await listDemoOutbox({ FR: e.stores.cells.FR.db, QC: cell })).length).toBe(before);
+    expect(await sent()).toBe(100);
+    // An hour later, the allowance is back.
+    await cell.updateTable('space_invitations').set({ created_at: new Date(Date.now() - 2 * 3_600_000) }).where('invited_by', '=', camille.id).execute();
+    await e.stores.cells.FR.db.updateTable('space_invitations').set({ created_at: new Date(Date.now() - 2 * 3_600_000) }).where('invited_by', '=', camille.id).execute();
+    await invite(space, 'une.de.trop@mcn.demo-gouv-qc.test', 'reader');
   });
 
   it('mails a space name with a web address in it as text, not as a link', async () => {

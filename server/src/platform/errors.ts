@@ -25,6 +25,7 @@ export const STATUS_BY_SLUG = {
   insufficient_assurance: 403,
   last_owner: 409,
   already_member: 409,
+  too_many_invitations: 429,
   document_move_refused: 409,
   document_in_trash: 409,
   document_not_in_trash: 409,

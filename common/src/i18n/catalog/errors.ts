@@ -119,6 +119,8 @@ export const errors = {
     'errors.last_owner.detail': 'L’espace doit garder au moins un propriétaire : nommez-en un autre avant de quitter l’espace ou de changer ce rôle.',
     'errors.already_member.title': 'Déjà membre',
     'errors.already_member.detail': 'Cette personne est déjà membre de l’espace : changez plutôt son rôle dans la liste des membres.',
+    'errors.too_many_invitations.title': 'Trop d’invitations',
+    'errors.too_many_invitations.detail': 'Vous avez envoyé {limit} invitations au cours de la dernière heure, le maximum. Réessayez dans {minutes} minutes.',
     'errors.document_move_refused.title': 'Déplacement impossible',
     'errors.document_move_refused.detail':
       'Un document ne peut être placé ni sous lui-même ou l’un de ses sous-documents, ni sous un document d’un autre espace ou de la corbeille.',
@@ -436,6 +438,8 @@ export const errors = {
     'errors.last_owner.detail': 'The space must keep at least one owner: make someone else owner before leaving or changing this role.',
     'errors.already_member.title': 'Already a member',
     'errors.already_member.detail': 'This person is already a member of the space: change their role in the member list instead.',
+    'errors.too_many_invitations.title': 'Too many invitations',
+    'errors.too_many_invitations.detail': 'You sent {limit} invitations in the last hour, the most allowed. Try again in {minutes} minutes.',
     'errors.document_move_refused.title': 'Cannot move the document',
     'errors.document_move_refused.detail':
       'A document cannot be placed under itself or one of its sub-documents, nor under a document of another space or in the trash.',

@@ -17,6 +17,17 @@ export async function insertInvitation(db: CellDb, row: Omit<InvitationRow, 'cre
   await db.insertInto('space_invitations').values(row).execute();
 }
 
+/** How many invitations an agent sent from this cell since `since` (each one is a mail). */
+export async function countInvitationsSentSince(db: CellDb, principalId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('space_invitations')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('invited_by', '=', principalId)
+    .where('created_at', '>', since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Invitations neither accepted nor revoked (expired ones included: the owners see them expire). */
 export async function listPendingInvitations(db: CellDb, spaceId: string): Promise<InvitationRow[]> {
   return db

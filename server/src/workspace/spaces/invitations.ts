@@ -11,6 +11,7 @@ import type { Stores } from '../../platform/db/stores.ts';
 import { ROLE_RANK, type SpaceRole } from '../workspace.tables.ts';
 import { type AuditTrx, MEMBERSHIP_CHANGED, publishQuietly, type RequestMeta, requireActor, type WorkspaceDeps } from './deps.ts';
 import {
+  countInvitationsSentSince,
   acceptInvitationRow,
   deleteIndexRows,
   findPendingByHmac,
@@ -98,6 +99,22 @@ async function verifiedProfileFor(stores: Stores, email: string): Promise<(Profi
   return null;
 }
 
+/**
+ * Every invitation sends a mail whose space name the inviter wrote: per agent, at most
+ * INVITATIONS_PER_HOUR, counted in both cells over the last hour (a team's onboarding fits; a
+ * script mailing a federation's whole directory does not). Over it: 429 with the wait.
+ */
+export const INVITATIONS_PER_HOUR = 100;
+
+async function requireInvitationAllowance(deps: Pick<WorkspaceDeps, 'stores'>, principalId: string): Promise<void> {
+  const since = new Date(Date.now() - 3_600_000);
+  let sent = 0;
+  for (const jurisdiction of JURISDICTIONS) sent += await countInvitationsSentSince(deps.stores.cells[jurisdiction].db, principalId, since);
+  if (sent < INVITATIONS_PER_HOUR) return;
+  const minutes = 15;
+  throw new AppError('too_many_invitations', { params: { limit: INVITATIONS_PER_HOUR, minutes }, headers: { 'retry-after': String(minutes * 60) } });
+}
+
 export async function inviteMember(
   deps: WorkspaceDeps,
   actorOrNull: Actor | null,
@@ -119,6 +136,7 @@ export async function inviteMember(
     const current = await findMemberRole(deps.stores.control.db, spaceId, profile.principal_id);
     if (current) throw new AppError('already_member', { status: 409 });
   }
+  await requireInvitationAllowance(deps, actor.principalId);
   const now = new Date();
   const id = uuidv7();
   const expiresAt = new Date(now.getTime() + INVITATION_VALIDITY_DAYS * 86_400_000);

@@ -21,6 +21,9 @@ export interface WorkspaceText {
   fieldError: (issue: Pick<FieldIssue, 'code' | 'params'>) => string;
 }
 
+/** Problems whose detail carries how long to wait (and why): said with the server's figures. */
+const WAITS = new Set(['rate_limited', 'too_many_invitations']);
+
 export function useWorkspaceText(): WorkspaceText {
   const { locale } = useI18n();
   return useMemo(() => {
@@ -31,6 +34,8 @@ export function useWorkspaceText(): WorkspaceText {
       w,
       dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
       problem: (error) => {
+        // A wait or a count only the server knows: its own words (already in the page's language).
+        if (error instanceof Problem && WAITS.has(error.slug) && error.title && error.detail) return problemSentence(error.title, error.detail);
         const slug = error instanceof Problem && hasMessage(`errors.${error.slug}.title`) ? error.slug : 'unavailable';
         // Placeholders the client cannot know (request id, limits) are shown as a dash.
         const values = { requestId: (error instanceof Problem && error.requestId) || '—', reason: '—', limit: '—', level: '—', seconds: '—', method: '—', allow: '—' };
