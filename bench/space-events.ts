@@ -11,12 +11,12 @@
  * before, over their number), and the open streams' effect on an unrelated request (GET /api/me)
  * — whether holding them slows the server.
  */
-import net from 'node:net';
 import { loadConfig } from '../server/src/config.ts';
 import { createEntente } from '../server/src/entente.ts';
 import { csrfTokenFor } from '../server/src/platform/http/csrf.ts';
 import { DEMO_AGENTS } from '../server/src/identity/demo-data.ts';
 import { createLogger } from '../server/src/platform/logger.ts';
+import { freePort } from './support/processes.ts';
 import { fixed, median } from './support/stats.ts';
 import { printTable } from './support/table.ts';
 import { withDataDir } from './support/temporary-stores.ts';
@@ -39,18 +39,6 @@ export interface SpaceEventsResult {
 }
 
 const COOPERATION = '019ac9f0-0000-7000-8000-0000000e0001';
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 /** One open stream: resolves `next()` at each `change` event, with the time it arrived. */
 function openStream(url: string, cookie: string, abort: AbortSignal): Promise<{ arrivals: number[] }> {

@@ -1,9 +1,9 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { DEMO_AGENTS } from '../src/identity/demo-data.ts';
 import { setEmailVerified } from '../src/identity/profiles.repo.ts';
 import { until } from './collab-support.ts';
+import { storedAnchorOf } from './support/anchors.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
 /**
@@ -114,24 +114,6 @@ const OPERATIONS: [string, string][] = [
   ['post', '/api/notifications/{id}/read'],
   ['post', '/api/notifications/read-all'],
 ];
-
-/** An anchor on the stored document, as an editor's client makes it: Yjs relative positions. */
-async function anchorOn(spaceId: string, documentId: string, jurisdiction: string, words: string) {
-  const { state } = await t.entente.collab.store.load({ documentId, spaceId, jurisdiction: jurisdiction as 'FR' | 'QC' });
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  const fragment = doc.getXmlFragment('default');
-  for (let i = 0; i < fragment.length; i++) {
-    const node = fragment.get(i);
-    const text = node instanceof Y.XmlElement ? node.get(0) : null;
-    if (!(text instanceof Y.XmlText)) continue;
-    const at = text.toString().indexOf(words);
-    if (at < 0) continue;
-    const encode = (index: number, assoc: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc))).toString('base64');
-    return { start: encode(at, 0), end: encode(at + words.length, -1) };
-  }
-  throw new Error(`« ${words} » is not in the document`);
-}
 
 describe('a script with a personal access token (api:write), no cookie and no CSRF', () => {
   it('creates a space and a tree of documents, reads, renames, moves, imports, searches, exports, comments, is notified, deletes', async () => {
@@ -255,7 +237,7 @@ describe('a script with a personal access token (api:write), no cookie and no CS
     );
 
     // Hugo's own script opens a thread on the procedure: Camille, its creator, is told.
-    const anchor = await anchorOn(spaceId, procedureId, 'FR', 'ornithorynque');
+    const anchor = await storedAnchorOf(t.entente, { spaceId: spaceId, documentId: procedureId, jurisdiction: 'FR' }, 'ornithorynque');
     const thread = await call(as(hugoWrite), 'POST', `/api/documents/${procedureId}/comments`, { anchor, quote: 'ornithorynque', body: 'Quel formulaire ?' });
     expect(thread.status, JSON.stringify(thread.body)).toBe(201);
     const reply = await call(w, 'POST', `/api/documents/${procedureId}/comment-threads/${thread.body.thread.id}/replies`, { body: `<@${hugo.id}> le Cerfa 12345` });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -14,8 +14,8 @@ import { contentDisposition } from '../src/platform/http/content-disposition.ts'
 import { RICH_DOCUMENT } from '../src/workspace/content/fixtures.ts';
 import { type JSONContent, jsonToYDoc } from '../src/workspace/content/ydoc-json.ts';
 import { exportSpace } from '../src/workspace/document-export/document-export.ts';
-import { ZipReader } from '../src/workspace/export/zip.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
+import { zipEntries } from './support/zip-entries.ts';
 
 /**
  * Export of documents and spaces through the real server (PGlite, or PostgreSQL with
@@ -295,27 +295,12 @@ describe('who may export', () => {
 });
 
 describe('space export', () => {
-  async function entries(bytes: Buffer): Promise<Map<string, Buffer>> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'entente-test-export-'));
-    try {
-      const file = path.join(dir, 'x.zip');
-      await writeFile(file, bytes);
-      const reader = await ZipReader.open(file);
-      const out = new Map<string, Buffer>();
-      for (const e of reader.entries) out.set(e.name, await reader.read(e, 1 << 28));
-      await reader.close();
-      return out;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
   it('writes the tree as folders, images beside Markdown, links between pages relative; restricted and trashed pages left out', async () => {
     const got = await download(hugo, `/api/spaces/${spaceId}/export?format=md`);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/zip');
     expect(got.headers.get('content-disposition')).toContain(`filename*=UTF-8''Exports%20%C2%AB%20%C3%A9t%C3%A9%20%C2%BB%20%28md%29.zip`);
-    const files = await entries(got.bytes);
+    const files = await zipEntries(got.bytes);
     const imageId = imageUrl.split('/').pop();
     expect([...files.keys()].sort()).toEqual(
       ['Exports « été »/Compte rendu (été) _ 2026.md', 'Exports « été »/Compte rendu (été) _ 2026/Annexe.md', `Exports « été »/_images/${imageId}.png`].sort(),
@@ -325,16 +310,16 @@ describe('space export', () => {
     expect(parent).toContain('[Voir l’annexe](<Compte%20rendu%20(%C3%A9t%C3%A9)%20_%202026/Annexe.md>)');
     expect(files.get(`Exports « été »/_images/${imageId}.png`)?.equals(redPng)).toBe(true);
     // The owner's export has the restricted page; nobody's has the trash.
-    const owners = await entries((await download(camille, `/api/spaces/${spaceId}/export?format=md`)).bytes);
+    const owners = await zipEntries((await download(camille, `/api/spaces/${spaceId}/export?format=md`)).bytes);
     expect([...owners.keys()]).toContain('Exports « été »/Notes RH confidentielles.md');
     expect([...owners.keys()].some((k) => k.includes('Brouillon'))).toBe(false);
   });
 
   it('writes every document in the chosen format (PDF, DOCX)', async () => {
-    const pdf = await entries((await download(hugo, `/api/spaces/${spaceId}/export?format=pdf`)).bytes);
+    const pdf = await zipEntries((await download(hugo, `/api/spaces/${spaceId}/export?format=pdf`)).bytes);
     expect([...pdf.keys()].sort()).toEqual(['Exports « été »/Compte rendu (été) _ 2026.pdf', 'Exports « été »/Compte rendu (été) _ 2026/Annexe.pdf']);
     for (const bytes of pdf.values()) expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
-    const docx = await entries((await download(hugo, `/api/spaces/${spaceId}/export?format=docx`)).bytes);
+    const docx = await zipEntries((await download(hugo, `/api/spaces/${spaceId}/export?format=docx`)).bytes);
     const parent = docx.get('Exports « été »/Compte rendu (été) _ 2026.docx') as Buffer;
     expect(unzipText(parent, 'word/_rels/document.xml.rels')).toContain('Target="Compte%20rendu%20(%C3%A9t%C3%A9)%20_%202026/Annexe.docx"');
     const events = await t.entente.stores.cells.FR.db.selectFrom('audit_events').select(['details']).where('action', '=', 'workspace.space.exported').where('resource_id', '=', spaceId).execute();
@@ -352,7 +337,7 @@ describe('space export', () => {
     const got = await download(camille, `/api/spaces/${spaceId}/export?format=html`);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/zip');
-    const files = await entries(got.bytes);
+    const files = await zipEntries(got.bytes);
     // No `_images/` folder: HTML pages embed their images.
     expect([...files.keys()].sort()).toEqual([`${PARENT}.html`, `${CHILD}.html`, `${RESTRICTED}.html`].sort());
     const page = (name: string) => {
@@ -387,7 +372,7 @@ describe('space export', () => {
   it('writes every document in ODT: one package per document of the tree, mimetype first, its headings in content.xml', async () => {
     const got = await download(camille, `/api/spaces/${spaceId}/export?format=odt`);
     expect(got.status).toBe(200);
-    const files = await entries(got.bytes);
+    const files = await zipEntries(got.bytes);
     expect([...files.keys()].sort()).toEqual([`${PARENT}.odt`, `${CHILD}.odt`, `${RESTRICTED}.odt`].sort());
     const headings = (name: string) => {
       const bytes = files.get(name) as Buffer;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { DEMO_AGENTS, DEMO_ORGANISATIONS } from '../src/identity/demo-data.ts';
 import { exportPersonalData, OTHER_PERSON } from '../src/identity/personal-data/personal-data.ts';
 import { type PersonalDataExport, personalDataExport } from '../src/identity/personal-data/schema.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { DEMO_SPACES } from '../src/workspace/demo-content.ts';
 import { workspacePersonalData } from '../src/workspace/index.ts';
+import { storedAnchorOf } from './support/anchors.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
 
 /**
@@ -27,22 +27,6 @@ const WELCOME_ID = '019ac9f0-0000-7000-8000-0000000d0001';
 let camilleLink: { id: string; token: string };
 let camilleCommentId: string;
 
-/** An anchor on the stored document, as an editor's client makes it: Yjs relative positions. */
-async function anchorOn(spaceId: string, documentId: string, words: string) {
-  const { state } = await t.entente.collab.store.load({ documentId, spaceId, jurisdiction: 'QC' });
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  const fragment = doc.getXmlFragment('default');
-  for (let i = 0; i < fragment.length; i++) {
-    const node = fragment.get(i);
-    const text = node instanceof Y.XmlElement ? node.get(0) : null;
-    if (!(text instanceof Y.XmlText) || !text.toString().includes(words)) continue;
-    const at = text.toString().indexOf(words);
-    const encode = (index: number, assoc: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc))).toString('base64');
-    return { start: encode(at, 0), end: encode(at + words.length, -1) };
-  }
-  throw new Error(`« ${words} » is not in the document`);
-}
 
 const url = (path: string) => `${t.baseUrl}${path}`;
 async function post(session: TestSession, path: string, body: unknown) {
@@ -83,7 +67,7 @@ beforeAll(async () => {
   await post(camilleSession, `/api/assistant/conversations/${camilleConversationId}/messages`, { role: 'assistant', content: 'Passages trouvés 3131', mode: 'extractive', model: null });
   // Her comment mentioning Hugo and her reaction; Hugo's reply; a share link she made, which Hugo opens.
   const thread = (await post(camilleSession, `/api/documents/${WELCOME_ID}/comments`, {
-    anchor: await anchorOn(quebecSpace.id, WELCOME_ID, 'Cet espace réunit'),
+    anchor: await storedAnchorOf(t.entente, { documentId: WELCOME_ID, spaceId: quebecSpace.id, jurisdiction: 'QC' }, 'Cet espace réunit'),
     quote: 'Cet espace réunit',
     body: `Relire 8686 avec <@${hugo.id}>`,
   })) as { thread: { id: string }; comment: { id: string } };

@@ -1,12 +1,12 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/identity/actor.ts';
 import { AppError } from '../src/platform/errors.ts';
 import { exportSpace } from '../src/workspace/document-export/document-export.ts';
-import { ZipReader } from '../src/workspace/export/zip.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { zipEntries } from './support/zip-entries.ts';
 import { camille, FilesClient, hugo, olivier } from './files-support.ts';
 
 /**
@@ -52,26 +52,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function entries(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'entente-test-export-'));
-  try {
-    const file = path.join(dir, 'x.zip');
-    await writeFile(file, bytes);
-    const reader = await ZipReader.open(file);
-    const out = new Map<string, Buffer>();
-    for (const e of reader.entries) out.set(e.name, await reader.read(e, 1 << 28));
-    await reader.close();
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 describe('space export with files', () => {
   it('holds the live files, current versions, under « Fichiers (2) » beside a document folder « Fichiers »', async () => {
     const got = await c.download(hugo, `/api/spaces/${spaceId}/export?format=md`);
     expect(got.status).toBe(200);
-    const zip = await entries(got.bytes);
+    const zip = await zipEntries(got.bytes);
     const space = (await c.json(camille, 'GET', `/api/spaces/${spaceId}`)).body.name as string;
     expect([...zip.keys()].sort()).toEqual(
       [
