@@ -1,6 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import sharp from 'sharp';
@@ -15,7 +13,7 @@ import { RICH_DOCUMENT } from '../src/workspace/content/fixtures.ts';
 import { type JSONContent, jsonToYDoc } from '../src/workspace/content/ydoc-json.ts';
 import { exportSpace } from '../src/workspace/document-export/document-export.ts';
 import { startTestApp, type TestApp, type TestSession } from './support/app.ts';
-import { zipEntries } from './support/zip-entries.ts';
+import { withOwnTmpDir, zipEntries } from './support/zip-entries.ts';
 
 /**
  * Export of documents and spaces through the real server (PGlite, or PostgreSQL with
@@ -404,10 +402,7 @@ describe('space export', () => {
     // A temporary folder of this test's own (os.tmpdir() reads TMPDIR at each call; each test file
     // is its own process): other files and processes export into the shared one at the same time,
     // so counting there could not tell whose folder it saw.
-    const own = await mkdtemp(path.join(tmpdir(), 'entente-export-test-'));
-    const savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = own;
-    try {
+    await withOwnTmpDir(async (own) => {
       const deps = {
         stores: t.entente.stores,
         cells: t.entente.cells,
@@ -423,11 +418,7 @@ describe('space export', () => {
       const tooBig = await exportSpace({ ...deps, exportLimits: { maxSpaceBytes: 10 } }, hugoActor(), spaceId, 'md', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
       expect((tooBig as AppError).slug).toBe('export_too_large');
       expect(await readdir(own)).toEqual([]);
-    } finally {
-      if (savedTmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = savedTmp;
-      await rm(own, { recursive: true, force: true });
-    }
+    });
   });
 });
 

@@ -1,12 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/identity/actor.ts';
 import { AppError } from '../src/platform/errors.ts';
 import { exportSpace } from '../src/workspace/document-export/document-export.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { zipEntries } from './support/zip-entries.ts';
+import { withOwnTmpDir, zipEntries } from './support/zip-entries.ts';
 import { camille, FilesClient, hugo, olivier } from './files-support.ts';
 
 /**
@@ -80,10 +78,7 @@ describe('space export with files', () => {
   });
 
   it('files over the size limit: 413 « export_too_large », and no temporary file is left', async () => {
-    const own = await mkdtemp(path.join(tmpdir(), 'entente-export-files-test-'));
-    const savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = own;
-    try {
+    await withOwnTmpDir(async (own) => {
       const deps = {
         stores: t.entente.stores,
         cells: t.entente.cells,
@@ -114,11 +109,7 @@ describe('space export with files', () => {
       const tight = await exportSpace({ ...deps, exportLimits: { maxSpaceBytes: total + 10 } }, actor, spaceId, 'pdf', { ip: null, requestId: 'test' }).catch((e: unknown) => e);
       expect((tight as AppError).slug).toBe('export_too_large');
       expect(await readdir(own)).toEqual([]);
-    } finally {
-      if (savedTmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = savedTmp;
-      await rm(own, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a non-member gets 404, as for a space that does not exist', async () => {

@@ -18,3 +18,21 @@ export async function zipEntries(bytes: Buffer): Promise<Map<string, Buffer>> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs `use` with a temporary folder of its own as the system's (TMPDIR; os.tmpdir() reads it at
+ * each call, and each test file is its own process): what an export leaves there is this test's,
+ * not another file's running at the same time. The folder is removed afterwards.
+ */
+export async function withOwnTmpDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const own = await mkdtemp(path.join(tmpdir(), 'entente-export-test-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = own;
+  try {
+    return await use(own);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    await rm(own, { recursive: true, force: true });
+  }
+}
