@@ -370,7 +370,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     imageRoutes(app, { stores, cells, audit: workspaceAudit, logger, limits: { spaceQuotaBytes: config.files.spaceQuotaBytes } });
     // ── end images ──
     // ── document imports (helper I): POST /api/spaces/:id/imports, GET /api/imports/:id; runs on this node ──
-    const importRunner = importRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, spaceQuotaBytes: config.files.spaceQuotaBytes });
+    const importRunner = importRoutes(app, { stores, cells, audit: workspaceAudit, logger, events, content: () => collab.store, spaceQuotaBytes: config.files.spaceQuotaBytes });
     // Imports in progress end before the databases close (pushed last: runs first).
     cleanup.push(() => importRunner.idle());
     // ── end document imports ──
@@ -402,7 +402,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     documentExportRoutes(app, { stores, cells, audit: workspaceAudit, logger, content: () => collab.store, publicUrl: () => config.publicUrl });
     // ── end exports ──
     // Open space pages hear of changes (server-sent events): GET /api/spaces/:id/events.
-    spaceEventsRoutes(app, { stores, events, logger }, options.spaceStreamLimits);
+    spaceEventsRoutes(app, { stores, events, logger, sessions }, options.spaceStreamLimits);
     // ── space deletion (helper F): DELETE /api/spaces/:id, keys destroyed at once, purge job and sweep ──
     const deletionDeps = { ...workspaceDeps, cells };
     cleanup.push(registerSpaceDeletion({ ...deletionDeps, jobs, outbox }));
@@ -464,7 +464,7 @@ export async function createEntente(options: EntenteOptions): Promise<Entente> {
     // ── AI gateway (helper E1): /ai/v1 over the configured providers; its audit records are written off the request path ──
     // ── classification & residency (helper B): labels of spaces and documents; the gateway's policy ──
     const aiPolicy = createGatewayPolicy({ stores, policy: config.aiPolicy, logger });
-    classificationRoutes(app, { stores, audit: workspaceAudit, scale: classificationScale(config.aiPolicy) });
+    classificationRoutes(app, { stores, audit: workspaceAudit, scale: classificationScale(config.aiPolicy), events, logger });
     // ── end classification & residency ──
     // ── AI quotas & usage (helper A): quotas before the upstream (Redis counters shared by the nodes), usage rows batched off the request path ──
     const aiUsage = createAiUsage({

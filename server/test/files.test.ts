@@ -66,7 +66,7 @@ describe('folders, names and moves', () => {
     const first = await c.folder(camille, spaceId, 'Réunions');
     const taken = await c.json(camille, 'POST', `/api/spaces/${spaceId}/folders`, { name: 're\u0301unions', parentId: null });
     expect(taken.status).toBe(409);
-    expect(taken.body).toMatchObject({ type: 'urn:entente:problem:file-name-taken', existingId: first, existingKind: 'folder' });
+    expect(taken.body).toMatchObject({ type: 'urn:entente:problem:file-name-taken', existingId: first, existingKind: 'folder', existingName: 'Réunions' });
     // The same name elsewhere is fine; trimmed and stored composed.
     const other = await c.folder(camille, spaceId, '  Re\u0301unions  ', first);
     const inner = await list(camille, spaceId, `?folderId=${first}`);

@@ -14,7 +14,8 @@ let c: FilesClient;
 let spaceId: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // A short re-check, so that a token revoked elsewhere is seen within the test.
+  t = await startTestApp({ entente: { spaceStreamLimits: { recheckMs: 300 } } });
   c = new FilesClient(t);
   await c.signInAll();
   spaceId = await c.space('FR', [
@@ -106,6 +107,28 @@ describe('a space’s stream of changes', () => {
     }
   });
 
+  it('tells of a pending invitation and its revocation, an import, and the space’s classification', async () => {
+    const camilles = await listen(camille);
+    try {
+      const invited = await c.json(camille, 'POST', `/api/spaces/${spaceId}/invitations`, { email: 'pas.encore.inscrit@numerique.demo-gouv-fr.test', role: 'reader' });
+      expect(invited.status).toBe(201);
+      await camilles.until(() => camilles.events.filter((e) => e.data === '{"part":"members"}').length >= 1, 'the pending invitation');
+      expect((await c.json(camille, 'DELETE', `/api/spaces/${spaceId}/invitations/${invited.body.invitation.id}`)).status).toBe(204);
+      await camilles.until(() => camilles.events.filter((e) => e.data === '{"part":"members"}').length >= 2, 'the revocation');
+      const imported = await fetch(`${t.baseUrl}/api/spaces/${spaceId}/imports?${new URLSearchParams({ name: 'importé.md' })}`, {
+        method: 'POST',
+        headers: { ...c.session(emilie).headers, 'content-type': 'application/octet-stream' },
+        body: new TextEncoder().encode('# Importé\n\nUn paragraphe.'),
+      });
+      expect(imported.status).toBe(202);
+      await camilles.until(() => camilles.events.some((e) => e.data === '{"part":"documents"}'), 'the imported document');
+      expect((await c.json(camille, 'PUT', `/api/spaces/${spaceId}/classification`, { level: 'diffusion-restreinte' })).status).toBe(200);
+      await camilles.until(() => camilles.events.some((e) => e.data === '{"part":"space"}'), 'the classification');
+    } finally {
+      camilles.close();
+    }
+  });
+
   it('a member removed hears « revoked » and the stream ends; a non-member gets 404; no session 401', async () => {
     const hugos = await listen(hugo);
     const camilles = await listen(camille);
@@ -127,6 +150,49 @@ describe('a space’s stream of changes', () => {
       hugos.close();
       camilles.close();
     }
+  });
+
+  it('ends with the session (sign-out) or the token (revoked); takes the space id in any case', async () => {
+    const url = `${t.baseUrl}/api/spaces/${spaceId.toUpperCase()}/events`;
+    // Camille's own session, apart from the one the other tests use.
+    const signedIn = await t.signIn(camille);
+    const abort = new AbortController();
+    const response = await fetch(url, { headers: { cookie: signedIn.cookie }, signal: abort.signal });
+    expect(response.status).toBe(200);
+    const read = (async () => {
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    const out = await fetch(`${t.baseUrl}/auth/logout`, { method: 'POST', headers: signedIn.headers });
+    expect(out.status).toBeLessThan(400);
+    const text = await Promise.race([read, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stream outlived its session')), 5000))]);
+    expect(text).toContain('event: revoked');
+    abort.abort();
+
+    // A token with api:read: revoked from the account page, its stream ends at the next check.
+    const created = await c.json(camille, 'POST', '/api/me/tokens', { label: 'Flux', scopes: ['api:read'], expiresInDays: 7 });
+    expect(created.status).toBe(201);
+    const tokenAbort = new AbortController();
+    const byToken = await fetch(url, { headers: { authorization: `Bearer ${created.body.token}` }, signal: tokenAbort.signal });
+    expect(byToken.status).toBe(200);
+    const tokenRead = (async () => {
+      const reader = (byToken.body as ReadableStream<Uint8Array>).getReader();
+      let all = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return all;
+        all += new TextDecoder().decode(value);
+      }
+    })();
+    expect((await c.json(camille, 'DELETE', `/api/me/tokens/${created.body.id}`)).status).toBe(204);
+    const tokenText = await Promise.race([tokenRead, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stream outlived its token')), 5000))]);
+    expect(tokenText).toContain('event: revoked');
+    tokenAbort.abort();
   });
 
   it('refuses a 13th open stream of one agent (429), and takes one again once another closes', async () => {

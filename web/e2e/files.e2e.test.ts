@@ -425,7 +425,8 @@ describeInBrowser('Files of a space', () => {
       const postsBefore = posts();
       await dropFiles(tab, [{ name: 'COMPTE-RENDU.TXT', type: 'text/plain', text: 'v2' }]);
       await expect.poll(() => plain(queueItem(tab, 'COMPTE-RENDU.TXT').locator('.ws-files-queue-error'))).toBe(
-        'This folder already holds “COMPTE-RENDU.TXT”. Upload this file as a new version of it, or keep both.',
+        // Said with the existing file's own name (case and all).
+        'This folder already holds “compte-rendu.txt”. Upload this file as a new version of it, or keep both.',
       );
       expect(posts()).toBe(postsBefore + 1);
       // Nothing to retry as it is: the two ways on instead.
@@ -433,6 +434,8 @@ describeInBrowser('Files of a space', () => {
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       // « Keep both »: it goes up beside it, numbered.
       await queueItem(tab, 'COMPTE-RENDU.TXT').getByRole('button', { name: 'Keep both (upload “COMPTE-RENDU.TXT” under a numbered name)' }).click();
+      // The buttons went with the choice: the keyboard stays on the row.
+      expect(await tab.evaluate(() => document.activeElement?.getAttribute('data-upload'))).toBe('COMPTE-RENDU.TXT');
       await row(tab, 'COMPTE-RENDU (2).TXT').waitFor({ timeout: 20_000 });
       // The same name once more, as a new version: the existing file gets a second version.
       await dropFiles(tab, [{ name: 'compte-rendu.txt', type: 'text/plain', text: 'v3' }]);

@@ -100,6 +100,8 @@ describeInBrowser('language switch', () => {
       await tab.locator('.ws-prose[lang="fr-CA"]').waitFor();
       expect(await tab.getByRole('heading', { level: 1, name: 'Bienvenue', exact: true }).getAttribute('lang')).toBe('fr-CA');
       
+      // The tree's titles too.
+      expect(await tab.locator('.ws-tree-link span[lang="fr-CA"]').allTextContents()).toContain('Bienvenue');
       // The interface around it stays English.
       expect(await tab.getByRole('button', { name: 'Export', exact: true }).getAttribute('lang')).toBeNull();
     } finally {

@@ -66,4 +66,33 @@ describeInBrowser('A space page stays current with what others do', () => {
       await emilies.close();
     }
   }, 120_000);
+
+  it('two owners: Camille saves a description while Émilie renamed the space — the new name stays', async () => {
+    const { headers } = await suite.app.signIn(camille);
+    await setEmailVerified(suite.app.entente.stores.cells[emilie.jurisdiction].db, emilie.id, emilie.email, true);
+    const send = async (method: string, path: string, body: unknown, as = headers) => {
+      const response = await fetch(`${suite.app.baseUrl}${path}`, { method, headers: { ...as, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      return (await response.json()) as { id: string; name?: string; description?: string };
+    };
+    const space = await send('POST', '/api/spaces', { name: 'Nom d’origine', description: 'Avant', jurisdiction: 'FR', minAssurance: 'low', classification: 'internal' });
+    await send('POST', `/api/spaces/${space.id}/invitations`, { email: emilie.email, role: 'owner' });
+    const camilles = await suite.signedInContext(camille);
+    try {
+      const tab = await openPage(camilles, suite.app.baseUrl, `/espaces/${space.id}`);
+      const section = tab.getByRole('region', { name: 'Paramètres de l’espace' });
+      await section.getByRole('button', { name: 'Modifier le nom, la description et l’accès' }).click();
+      await section.getByLabel('Description (facultative)').fill('Après');
+      // Meanwhile, Émilie renames it; Camille's heading follows, her form keeps what she typed.
+      await send('PATCH', `/api/spaces/${space.id}`, { name: 'Nom choisi par Émilie' }, (await suite.app.signIn(emilie)).headers);
+      await tab.getByRole('heading', { level: 1, name: 'Nom choisi par Émilie' }).waitFor({ timeout: 10_000 });
+      expect(await section.getByLabel('Description (facultative)').inputValue()).toBe('Après');
+      await section.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+      await tab.getByRole('status').filter({ hasText: 'Paramètres de l’espace enregistrés.' }).waitFor();
+      const saved = (await (await fetch(`${suite.app.baseUrl}/api/spaces/${space.id}`, { headers: { cookie: (await suite.app.signIn(camille)).cookie } })).json()) as { name: string; description: string };
+      expect(saved).toMatchObject({ name: 'Nom choisi par Émilie', description: 'Après' });
+    } finally {
+      await camilles.close();
+    }
+  }, 120_000);
 });

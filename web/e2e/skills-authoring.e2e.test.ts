@@ -1,4 +1,5 @@
 import type { SkillsAuthoringKey } from '@entente/common/i18n/catalog/skills-authoring.ts';
+import type { SkillsKey } from '@entente/common/i18n/catalog/skills.ts';
 import { formatMessage, type MessageValues } from '@entente/common/i18n/format.ts';
 import type { Locale } from '@entente/common/i18n/locales.ts';
 import type { Page } from 'playwright-core';
@@ -17,6 +18,8 @@ type DemoAgent = (typeof DEMO_AGENTS)[number];
 const [CAMILLE] = DEMO_AGENTS as unknown as [DemoAgent];
 
 const t = (locale: Locale, key: SkillsAuthoringKey, values?: MessageValues) => formatMessage(locale, key, values);
+/** The skills pages' sub-navigation (shared with the agent's pages). */
+const navText = (locale: Locale, key: SkillsKey) => formatMessage(locale, key);
 
 async function shot(tab: Page, name: string): Promise<void> {
   await tab.screenshot({ path: `/tmp/authoring-${name}.png`, fullPage: true });
@@ -413,13 +416,21 @@ describeInBrowser('skills authoring', () => {
     await context.close();
   });
 
-  it('the sub-navigation’s tabs sit on one line', async () => {
+  it('the sub-navigation is the same on the agent’s skills and on the bank, its tabs on one line', async () => {
     const context = await suite.signedInContext(CAMILLE, { language: locale });
-    const tab = await openPage(context, suite.app.baseUrl, '/competences/banque');
-    await ready(tab);
-    const tops = await tab.locator('nav.authoring-nav a').evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
-    expect(tops).toHaveLength(2);
-    expect(tops[0]).toBe(tops[1]);
+    const names = async (path: string) => {
+      const page = await openPage(context, suite.app.baseUrl, path);
+      const nav = page.locator('nav.skills-nav');
+      // The trainer's tabs come once the agent's roles are read.
+      await nav.getByRole('link', { name: navText(locale, 'skills.nav.bank') }).waitFor();
+      return { page, names: await nav.getByRole('link').allTextContents() };
+    };
+    const own = await names('/competences');
+    const bank = await names('/competences/banque');
+    expect(bank.names).toEqual(own.names);
+    expect(bank.names).toEqual(expect.arrayContaining([navText(locale, 'skills.nav.overview'), navText(locale, 'skills.nav.bank'), navText(locale, 'skills.nav.framework')]));
+    const tops = await bank.page.locator('nav.skills-nav a').evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
     await context.close();
   });
 
@@ -441,7 +452,7 @@ describeInBrowser('skills authoring', () => {
     expect(main).toContain(t(locale, 'skillsAuthoring.noRights'));
     // Not the invitation to write questions, nor the tabs of screens they cannot use.
     expect(main).not.toContain(t(locale, 'skillsAuthoring.bank.intro'));
-    expect(await tab.locator('nav.authoring-nav').count()).toBe(0);
+    expect(await tab.locator('nav.skills-nav').count()).toBe(0);
     const back = tab.getByRole('link', { name: t(locale, 'skillsAuthoring.noRights.back') });
     expect(await back.getAttribute('href')).toBe('/competences');
     await expectAxeClean(tab);
@@ -565,7 +576,7 @@ describeInBrowser('skills authoring', () => {
     const editor = tab.locator('section.authoring-editor');
     const stem = editor.locator('fieldset.authoring-language').nth(0).getByLabel(t(locale, 'skillsAuthoring.editor.stem'));
     const { keepEdits, discard } = discardDialog(tab, locale);
-    const frameworkTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.framework') });
+    const frameworkTab = tab.locator('nav.skills-nav').getByRole('link', { name: navText(locale, 'skills.nav.framework') });
 
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
     await stem.fill('À ne pas perdre en changeant de page');
@@ -596,7 +607,7 @@ describeInBrowser('skills authoring', () => {
 
     // Back to the bank, edits again, then the browser's Back (to the framework page): asked too;
     // kept, the bank stays with its edits; confirmed, the framework page opens.
-    await tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.bank') }).click();
+    await tab.locator('nav.skills-nav').getByRole('link', { name: navText(locale, 'skills.nav.bank') }).click();
     await tab.waitForURL('**/competences/banque');
     await ready(tab);
     await tab.getByRole('button', { name: t(locale, 'skillsAuthoring.new') }).click();
@@ -666,7 +677,7 @@ describeInBrowser('skills authoring', () => {
     expect(await profileName.inputValue()).toBe('Profil non enregistré');
 
     // Another page of the app asks too.
-    const bankTab = tab.locator('nav.authoring-nav').getByRole('link', { name: t(locale, 'skillsAuthoring.nav.bank') });
+    const bankTab = tab.locator('nav.skills-nav').getByRole('link', { name: navText(locale, 'skills.nav.bank') });
     await bankTab.click();
     await keepEdits();
     expect(new URL(tab.url()).pathname).toBe('/competences/referentiel');
@@ -697,7 +708,7 @@ describeInBrowser('skills authoring', () => {
       const main = await tab.locator('main').textContent();
       expect(main).toContain(t(locale, 'skillsAuthoring.signedOut'));
       // Neither the tabs nor the invitation to author (was: both, above the notice).
-      expect(await tab.locator('nav.authoring-nav').count()).toBe(0);
+      expect(await tab.locator('nav.skills-nav').count()).toBe(0);
       expect(main).not.toContain(t(locale, 'skillsAuthoring.bank.intro'));
       expect(main).not.toContain(t(locale, 'skillsAuthoring.framework.intro'));
       const signIn = tab.locator('main').getByRole('link', { name: t(locale, 'skillsAuthoring.signIn') });

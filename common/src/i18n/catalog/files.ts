@@ -123,6 +123,7 @@ export const files = {
     'files.queue.announceQuarantined': '« {name} » a été mis en quarantaine : menace détectée ({signature}).',
     'files.queue.newVersionOf': 'nouvelle version de « {name} »',
     'files.queue.nameTaken': 'Ce dossier contient déjà « {name} ». Envoyez ce fichier comme nouvelle version de celui-ci, ou gardez les deux.',
+    'files.queue.nameTakenFolder': 'Ce dossier contient déjà un dossier « {name} ». Gardez les deux : le fichier prendra un nom numéroté.',
     'files.queue.asNewVersion': 'Envoyer comme nouvelle version de « {name} »',
     'files.queue.keepBoth': 'Garder les deux (envoyer « {name} » sous un nom numéroté)',
 
@@ -316,6 +317,7 @@ export const files = {
     'files.queue.announceQuarantined': '“{name}” was quarantined: threat detected ({signature}).',
     'files.queue.newVersionOf': 'new version of “{name}”',
     'files.queue.nameTaken': 'This folder already holds “{name}”. Upload this file as a new version of it, or keep both.',
+    'files.queue.nameTakenFolder': 'This folder already holds a folder “{name}”. Keep both: the file will take a numbered name.',
     'files.queue.asNewVersion': 'Upload as a new version of “{name}”',
     'files.queue.keepBoth': 'Keep both (upload “{name}” under a numbered name)',
 

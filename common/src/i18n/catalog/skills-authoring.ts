@@ -7,9 +7,6 @@
  */
 export const skillsAuthoring = {
   'fr-FR': {
-    'skillsAuthoring.nav.label': 'Administration des compétences',
-    'skillsAuthoring.nav.bank': 'Banque de questions',
-    'skillsAuthoring.nav.framework': 'Référentiel de l’organisation',
     'skillsAuthoring.loading': 'Chargement…',
     'skillsAuthoring.loadFailed': 'Impossible de charger cette page : {reason}',
     'skillsAuthoring.signedOut': 'Connectez-vous pour gérer les questions et le référentiel de votre organisation.',
@@ -218,9 +215,6 @@ export const skillsAuthoring = {
     'skillsAuthoring.path.exportedAt': 'Date de l’exportation',
   },
   en: {
-    'skillsAuthoring.nav.label': 'Skills administration',
-    'skillsAuthoring.nav.bank': 'Question bank',
-    'skillsAuthoring.nav.framework': 'Organisation framework',
     'skillsAuthoring.loading': 'Loading…',
     'skillsAuthoring.loadFailed': 'This page could not be loaded: {reason}',
     'skillsAuthoring.signedOut': 'Sign in to manage your organisation’s questions and framework.',

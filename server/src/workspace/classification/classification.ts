@@ -7,6 +7,9 @@ import { forbidden, notFound } from '../../platform/errors.ts';
 import { documentAccessFor, requireNotMoving, roleAtLeast, spaceAccessFor } from '../access.ts';
 import { type RequestMeta, requireActor, requireAssuranceFor } from '../spaces/deps.ts';
 import { loadSpace, spacePath } from '../spaces/spaces.ts';
+import type { EventBus } from '../../platform/events/index.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { findDocumentLevels, findSpaceLevels, findWorkspaceLabels, updateDocumentLevel, updateSpaceLevel } from './classification.repo.ts';
 
 /**
@@ -39,6 +42,9 @@ export interface ClassificationDeps {
   stores: Stores;
   audit: AuditLog;
   scale: ClassificationScale;
+  /** Tells open space pages that the level changed (live/space-events); absent in tests that need none. */
+  events?: EventBus;
+  logger?: Logger;
 }
 
 export interface LevelView {
@@ -136,6 +142,7 @@ export async function setSpaceClassification(
   requireAssuranceFor(actor, row.min_assurance, spacePath(spaceId));
   requireNotMoving(access);
   await updateSpaceLevel(deps.stores.control.db, spaceId, level);
+  if (deps.logger) await spaceChanged({ events: deps.events, logger: deps.logger }, spaceId, 'space');
   await audit('success');
   return labelView(deps, space.jurisdiction, level, after, access.role, locale);
 }

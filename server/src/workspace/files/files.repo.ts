@@ -135,10 +135,10 @@ export async function folderHeight(db: CellDb, id: string, cap: number): Promise
 }
 
 /** The live item of the folder with this name key, other than `exceptId`. */
-export async function findLiveNamesake(db: CellDb, spaceId: string, parentId: string | null, key: string, exceptId?: string): Promise<{ id: string; kind: FileKind } | undefined> {
+export async function findLiveNamesake(db: CellDb, spaceId: string, parentId: string | null, key: string, exceptId?: string): Promise<{ id: string; kind: FileKind; name: string } | undefined> {
   let query = db
     .selectFrom('files')
-    .select(['id', 'kind'])
+    .select(['id', 'kind', 'name'])
     .where('space_id', '=', spaceId)
     .where('parent_id', parentId === null ? 'is' : '=', parentId)
     .where('name_key', '=', key)

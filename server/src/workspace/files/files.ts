@@ -108,8 +108,9 @@ export const TRASH_RETENTION_DAYS = 30;
  */
 export const MAX_FOLDER_DEPTH = 64;
 
-export const nameTaken = (existing: { id: string; kind: FileKind }) =>
-  new AppError('file_name_taken', { status: 409, extensions: { existingId: existing.id, existingKind: existing.kind } });
+/** The item that has the name, said with the refusal: the client offers « new version » or « keep both » (members see its name anyway). */
+export const nameTaken = (existing: { id: string; kind: FileKind; name: string }) =>
+  new AppError('file_name_taken', { status: 409, extensions: { existingId: existing.id, existingKind: existing.kind, existingName: existing.name } });
 export const nameInvalid = () => new AppError('file_name_invalid', { status: 400 });
 export const inTrash = () => new AppError('file_in_trash', { status: 409 });
 const notInTrash = () => new AppError('file_not_in_trash', { status: 409 });

@@ -36,6 +36,8 @@ import {
   updateProgress,
 } from './imports.repo.ts';
 import type { ImportStatus } from './imports.tables.ts';
+import type { EventBus } from '../../platform/events/index.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { DEFAULT_IMPORT_LIMITS, extensionOf, type ImportLimits, NOT_YET_EXTENSIONS, UPLOAD_EXTENSIONS } from './limits.ts';
 
 /**
@@ -68,6 +70,8 @@ export interface ImportDeps {
   limits?: Partial<ImportLimits>;
   /** Where uploads wait while converted (the system's temporary folder by default). */
   tempDir?: string;
+  /** Tells open space pages that documents came (live/space-events); absent in tests that need none. */
+  events?: EventBus;
 }
 
 export interface ImportView {
@@ -278,6 +282,7 @@ async function commit(deps: ImportDeps, job: ImportJob, documents: PreparedDocum
     }
     await recordCreatedDocuments(trx, job.id, documents.map((d) => d.id));
   });
+  await spaceChanged(deps, job.spaceId, 'documents');
 
   // (3) Images, each in the space's quota (checked under the space's lock, as uploads are).
   const limit = deps.spaceQuotaBytes === undefined ? null : ((await findQuotaOverride(deps.stores.control.db, 'space', job.spaceId)) ?? deps.spaceQuotaBytes);

@@ -23,6 +23,7 @@ export function spaceEventsRoutes(app: FastifyInstance, deps: SpaceStreamDeps, l
   const open = new Set<() => void>();
   // Streams never end on their own before their lifetime: the server's shutdown ends them first.
   app.addHook('preClose', async () => {
+    streams.stop();
     for (const shutdown of [...open]) shutdown();
   });
 

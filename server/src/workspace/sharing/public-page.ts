@@ -85,13 +85,15 @@ export async function renderPublicDocument(content: DocumentContent, link: LinkB
     });
     const expires = link.expires_at ? longDateFormat(locale, { timeZone: 'UTC' }).format(link.expires_at) : null;
     const robots = robotsOf(link);
+    // The document's title and text are in its space's language; « Sans titre » and the rest are the reader's.
+    const lang = escapeHtmlAttr(contentLanguageOf(jurisdiction));
     const body = `<header>
 <p>${escapeHtml(t('sharing.public.banner'))}</p>
 ${expires ? `<p>${escapeHtml(t('sharing.public.expires', { date: expires }))}</p>` : ''}
 </header>
-<main lang="${escapeHtmlAttr(contentLanguageOf(jurisdiction))}">
-<h1>${escapeHtml(link.title || t('sharing.public.untitled'))}</h1>
-<article>
+<main>
+${link.title ? `<h1 lang="${lang}">${escapeHtml(link.title)}</h1>` : `<h1>${escapeHtml(t('sharing.public.untitled'))}</h1>`}
+<article lang="${lang}">
 ${article}
 </article>
 </main>

@@ -23,6 +23,7 @@ import {
 } from './invitations.repo.ts';
 import type { InvitationView, MemberView } from './members.ts';
 import { loadSpaceAsOwner } from './spaces.ts';
+import { spaceChanged } from '../live/space-events.ts';
 import { findActiveMove } from './move/move.repo.ts';
 import { findMemberRole, upsertMember } from './spaces.repo.ts';
 
@@ -181,6 +182,7 @@ export async function inviteMember(
   });
   await deps.outbox.apply(cell, access.jurisdiction, entry);
   if (profile) await publishQuietly(deps, MEMBERSHIP_CHANGED, { spaceId, principalId: profile.principal_id });
+  else await spaceChanged(deps, spaceId, 'members'); // a pending invitation: other owners' pages list it
   await sendInvitationMail(deps, actor, { email, role: input.role, spaceName: space.name, spaceJurisdiction: access.jurisdiction, profile });
   const invitation = { id, email, role: input.role, expiresAt: expiresAt.toISOString() };
   if (!profile) return { invitation };
@@ -255,6 +257,8 @@ export async function revokeInvitation(deps: WorkspaceDeps, actorOrNull: Actor |
     return recordInOutbox(trx, INVITATION_REVOKED, { invitationId });
   });
   await deps.outbox.apply(cell, access.jurisdiction, entry);
+  // Other owners' open pages list the pending invitations.
+  await spaceChanged(deps, spaceId, 'members');
 }
 
 /**

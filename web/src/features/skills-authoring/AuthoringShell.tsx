@@ -1,9 +1,10 @@
 import type { FrameworkView } from '@entente/common/skills.ts';
 import { type ReactNode, useEffect, useId, useState } from 'react';
-import { Link, NavLink, useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { PATHS } from '../../app/routes.ts';
 import { authorableScopes, isOperator, loadFramework, loadMe, Problem, type Scope } from './api.ts';
+import { SkillsNav } from '../skills/SkillsNav.tsx';
 import { useAuthoringText } from './text.ts';
 import './authoring.css';
 
@@ -49,16 +50,7 @@ export function AuthoringShell(props: { title: string; intro: string; withShared
     <Page title={props.title} className="authoring">
       {!noticeOnly && (
         <>
-          <nav className="authoring-nav" aria-label={a('skillsAuthoring.nav.label')}>
-            <ul>
-              <li>
-                <NavLink to={PATHS.skillsBank}>{a('skillsAuthoring.nav.bank')}</NavLink>
-              </li>
-              <li>
-                <NavLink to={PATHS.skillsFramework}>{a('skillsAuthoring.nav.framework')}</NavLink>
-              </li>
-            </ul>
-          </nav>
+          <SkillsNav />
           <p className="lead">{props.intro}</p>
         </>
       )}

@@ -44,9 +44,8 @@ export function OverviewPage() {
   const text = useSkillsText();
   const load = useCallback((signal: AbortSignal) => loadAll(signal), []);
   const { loaded, setLoaded } = useSkillsLoad(load);
-  const teams = loaded.state === 'ready' ? loaded.data.teams : [];
   return (
-    <SkillsPage title={text.s('skills.overview.title')} loaded={loaded} showTeams={teams.length > 0} showAuthoring={loaded.state === 'ready' && loaded.data.overview.canAuthor}>
+    <SkillsPage title={text.s('skills.overview.title')} loaded={loaded}>
       {(data) => (
         <Overview
           text={text}

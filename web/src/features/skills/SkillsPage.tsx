@@ -1,42 +1,11 @@
 import type { ReactNode } from 'react';
-import { Link, NavLink, useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { Page } from '../../app/Page.tsx';
 import { PATHS } from '../../app/routes.ts';
 import type { Loaded } from './useSkillsLoad.ts';
-import { SKILLS_PATHS } from './api.ts';
+import { SkillsNav } from './SkillsNav.tsx';
 import { useSkillsText } from './text.ts';
 import './skills.css';
-
-/** The skills pages' sub-navigation; « Mes équipes » only for managers (known once the overview has loaded). */
-function SkillsNav({ showTeams, showAuthoring }: { showTeams: boolean; showAuthoring: boolean }) {
-  const { s } = useSkillsText();
-  return (
-    <nav className="skills-nav" aria-label={s('skills.area.title')}>
-      <ul>
-        <li>
-          <NavLink to={SKILLS_PATHS.overview} end>
-            {s('skills.nav.overview')}
-          </NavLink>
-        </li>
-        {showTeams && (
-          <li>
-            <NavLink to={SKILLS_PATHS.teams}>{s('skills.nav.teams')}</NavLink>
-          </li>
-        )}
-        {showAuthoring && (
-          <>
-            <li>
-              <NavLink to={PATHS.skillsBank}>{s('skills.nav.bank')}</NavLink>
-            </li>
-            <li>
-              <NavLink to={PATHS.skillsFramework}>{s('skills.nav.framework')}</NavLink>
-            </li>
-          </>
-        )}
-      </ul>
-    </nav>
-  );
-}
 
 /**
  * One skills page: heading, sub-navigation, then its content once loaded. Signed out, it says so
@@ -45,9 +14,6 @@ function SkillsNav({ showTeams, showAuthoring }: { showTeams: boolean; showAutho
 export function SkillsPage<T>(props: {
   title: string;
   loaded: Loaded<T>;
-  showTeams?: boolean;
-  /** Trainers and administrators: links to the item bank and the organisation's framework. */
-  showAuthoring?: boolean;
   children: (data: T) => ReactNode;
 }) {
   const { s } = useSkillsText();
@@ -55,7 +21,7 @@ export function SkillsPage<T>(props: {
   const { loaded } = props;
   return (
     <Page title={props.title} className="skills">
-      {loaded.state !== 'signedOut' && <SkillsNav showTeams={props.showTeams ?? false} showAuthoring={props.showAuthoring ?? false} />}
+      {loaded.state !== 'signedOut' && <SkillsNav />}
       {/* The path beside the state lets a test tell this page's « ready » from the previous page's,
           which stays on screen while a navigation renders. */}
       <div data-skills-state={loaded.state} data-skills-path={pathname}>

@@ -35,7 +35,7 @@ export function TeamDashboardPage() {
   const { loaded } = useSkillsLoad(load);
   const title = loaded.state === 'ready' ? text.s('skills.team.title', { team: loaded.data.dashboard.team.name }) : text.s('skills.teams.title');
   return (
-    <SkillsPage title={title} loaded={loaded} showTeams>
+    <SkillsPage title={title} loaded={loaded}>
       {(data) => (
         <Dashboard
           key={data.dashboard.targetProfile.id}

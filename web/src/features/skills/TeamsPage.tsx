@@ -12,7 +12,7 @@ export function TeamsPage() {
   const load = useCallback((signal: AbortSignal) => loadTeams(signal), []);
   const { loaded } = useSkillsLoad<TeamSummary[]>(load);
   return (
-    <SkillsPage title={s('skills.teams.title')} loaded={loaded} showTeams>
+    <SkillsPage title={s('skills.teams.title')} loaded={loaded}>
       {(teams) => (
         <>
           <p className="lead">{s('skills.teams.intro')}</p>

@@ -26,7 +26,7 @@ interface LabelView {
 const enc = encodeURIComponent;
 const INHERIT = '';
 
-export function ClassificationControl({ kind, id }: { kind: 'space' | 'document'; id: string }) {
+export function ClassificationControl({ kind, id, refreshKey = 0 }: { kind: 'space' | 'document'; id: string; /** Moves when another agent changed the space: read again. */ refreshKey?: number }) {
   const { locale } = useI18n();
   const t = (key: string, values?: MessageValues) => formatMessage(locale, key, values);
   const [view, setView] = useState<LabelView | null>(null);
@@ -41,7 +41,7 @@ export function ClassificationControl({ kind, id }: { kind: 'space' | 'document'
       .then(setView)
       .catch(() => setView(null));
     return () => abort.abort();
-  }, [url]);
+  }, [url, refreshKey]);
 
   if (!view) return null;
   const rank = (levelId: string) => view.levels.findIndex((l) => l.id === levelId);

@@ -73,7 +73,7 @@ export function DocumentPage() {
       <div className="ws-layout">
         <aside className="ws-sidebar" aria-labelledby="tree-heading">
           <h2 id="tree-heading">{w('workspace.tree.heading')}</h2>
-          <DocumentTree spaceId={info.id} documents={documents} role={info.role} currentId={documentId} act={space.act} />
+          <DocumentTree spaceId={info.id} lang={contentLanguageOf(info.jurisdiction)} documents={documents} role={info.role} currentId={documentId} act={space.act} />
         </aside>
         <div className="ws-content">
           <SpaceMeta space={info} />

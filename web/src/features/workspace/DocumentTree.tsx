@@ -7,6 +7,8 @@ import { buildTree, type Move, type MoveKind, neighbourAfterRemoval, planDrop, p
 
 interface TreeProps {
   spaceId: string;
+  /** The documents' language (their space's): their titles are marked with it. */
+  lang?: string;
   documents: DocumentSummary[];
   role: SpaceRole;
   currentId?: string;
@@ -22,7 +24,7 @@ const MOVES: readonly MoveKind[] = ['up', 'down', 'indent', 'outdent'];
  * duplicate, trash). Moves work by drag and drop too; each outcome is announced in the page's
  * status region, and focus stays on the moved document's actions.
  */
-export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeProps) {
+export function DocumentTree({ spaceId, lang, documents, role, currentId, act }: TreeProps) {
   const { w } = useWorkspaceText();
   const roots = useMemo(() => buildTree(documents), [documents]);
   const [expanded, setExpanded] = useState<Set<string>>(() => {
@@ -108,6 +110,7 @@ export function DocumentTree({ spaceId, documents, role, currentId, act }: TreeP
           key={node.doc.id}
           node={node}
           spaceId={spaceId}
+          lang={lang}
           current={node.doc.id === currentId}
           open={expanded.has(node.doc.id)}
           editor={editor}
@@ -180,6 +183,7 @@ interface DragHandlers {
 function TreeItem(props: {
   node: TreeNode;
   spaceId: string;
+  lang: string | undefined;
   current: boolean;
   open: boolean;
   editor: boolean;
@@ -267,7 +271,7 @@ function TreeItem(props: {
           </InlineTextForm>
         ) : (
           <Link to={documentPath(props.spaceId, doc.id)} className="ws-tree-link" aria-current={props.current ? 'page' : undefined}>
-            {label}
+            {doc.title ? <span lang={props.lang}>{label}</span> : label}
             {doc.restricted && <span className="ws-tree-restricted"> {w('workspace.tree.restricted')}</span>}
           </Link>
         )}

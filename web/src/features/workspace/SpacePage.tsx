@@ -1,3 +1,4 @@
+import { contentLanguageOf } from '@entente/common/i18n/content-language.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Page } from '../../app/Page.tsx';
@@ -22,7 +23,7 @@ export function SpacePage() {
   const { spaceId = '' } = useParams();
   const { w } = useWorkspaceText();
   const navigate = useNavigate();
-  const { loaded, act, reload, status, alert, setStatus, membersTick } = useSpace(spaceId);
+  const { loaded, act, reload, status, alert, setStatus, membersTick, spaceTick } = useSpace(spaceId);
 
   if (loaded.state !== 'ready') return <SpaceNotReady state={loaded} />;
   const { space, documents, me } = loaded;
@@ -37,7 +38,7 @@ export function SpacePage() {
       <div className="ws-layout">
         <aside className="ws-sidebar" aria-labelledby="tree-heading">
           <h2 id="tree-heading">{w('workspace.tree.heading')}</h2>
-          <DocumentTree spaceId={space.id} documents={documents} role={space.role} act={act} />
+          <DocumentTree spaceId={space.id} lang={contentLanguageOf(space.jurisdiction)} documents={documents} role={space.role} act={act} />
         </aside>
         <div className="ws-content">
           <SpaceSections spaceId={space.id} />
@@ -53,7 +54,7 @@ export function SpacePage() {
               }}
             />
           )}
-          <ClassificationControl kind="space" id={space.id} /> {/* ── classification labels (helper B) ── */}
+          <ClassificationControl kind="space" id={space.id} refreshKey={spaceTick} /> {/* ── classification labels (helper B) ── */}
           <MembersPanel spaceId={space.id} role={space.role} myId={me?.principalId ?? null} act={act} refreshKey={membersTick} onLeft={() => void navigate(PATHS.spaces)} />
           {roleAtLeast(space.role, 'editor') && <ImportPanel spaceId={space.id} spaceName={space.name} documents={documents} act={act} />} {/* ── document imports (helper I) ── */}
           {roleAtLeast(space.role, 'editor') && <TrashPanel space={space} act={act} liveDocuments={documents} />}

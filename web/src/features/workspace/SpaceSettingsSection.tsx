@@ -23,6 +23,9 @@ export function SpaceSettingsSection({ space, onSaved }: { space: Space; onSaved
   const id = useId();
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<SpaceSettings>(() => settingsOf(space));
+  // What the form started from: the changes are the agent's edits against it, not against the
+  // space as it is now — another owner's change arriving meanwhile (live) must not be undone.
+  const [initial, setInitial] = useState<SpaceSettings>(() => settingsOf(space));
   const [errors, setErrors] = useState<ReadonlyMap<string, FieldIssue>>(new Map());
   const [alert, setAlert] = useState('');
   const [busy, setBusy] = useState(false);
@@ -37,14 +40,14 @@ export function SpaceSettingsSection({ space, onSaved }: { space: Space; onSaved
   const start = () => {
     // The form starts from the space as it is now (another owner may have changed it).
     setValues(settingsOf(space));
+    setInitial(settingsOf(space));
     setOpen(true);
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const wanted = { ...values, name: values.name.trim(), description: values.description.trim() };
-    const current = settingsOf(space);
-    const change = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => current[key as keyof SpaceSettings] !== value));
+    const change = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => initial[key as keyof SpaceSettings] !== value));
     if (Object.keys(change).length === 0) {
       close();
       await onSaved(w('workspace.settings.unchanged'));

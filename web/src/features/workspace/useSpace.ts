@@ -16,8 +16,8 @@ export type SpaceState =
 /**
  * A space, its live documents and who is looking, with `act`: run a change, reload, and say the
  * outcome in the page's live regions (`status` for success, `alert` for a failure). Kept current
- * with what others change (useSpaceEvents); `membersTick` and `filesTick` move when the members or
- * the files did (their panels read them again).
+ * with what others change (useSpaceEvents); `membersTick`, `filesTick` and `spaceTick` move when the
+ * members, the files or the space's own settings did (their panels read them again).
  */
 export function useSpace(spaceId: string) {
   const { problem } = useWorkspaceText();
@@ -54,12 +54,14 @@ export function useSpace(spaceId: string) {
   // Others' changes, as they happen: the tree and header reload; the members panel reloads on its tick.
   const [membersTick, setMembersTick] = useState(0);
   const [filesTick, setFilesTick] = useState(0);
+  const [spaceTick, setSpaceTick] = useState(0);
   useSpaceEvents(
     spaceId,
     loaded.state === 'ready',
     (parts) => {
       if (parts.has('members')) setMembersTick((n) => n + 1);
       if (parts.has('files')) setFilesTick((n) => n + 1);
+      if (parts.has('space')) setSpaceTick((n) => n + 1);
       // The tree and the header: only when they may have changed (files alone leave them be).
       if (parts.has('documents') || parts.has('space') || parts.has('members')) void load();
     },
@@ -83,5 +85,5 @@ export function useSpace(spaceId: string) {
     [load, problem],
   );
 
-  return { loaded, reload: load, act, status, alert, setStatus, setAlert, membersTick, filesTick };
+  return { loaded, reload: load, act, status, alert, setStatus, setAlert, membersTick, filesTick, spaceTick };
 }

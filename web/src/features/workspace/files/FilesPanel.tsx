@@ -12,7 +12,7 @@ import { quotaRefusal } from './quota.ts';
 import { useFilesText } from './text.ts';
 import { type QueueItem, uploadQueue, uploadsInProgress, useUploadQueue } from './upload-queue.ts';
 import { UploadDropZone } from './UploadDropZone.tsx';
-import { UploadQueue } from './UploadQueue.tsx';
+import { nameTakenMessage, UploadQueue } from './UploadQueue.tsx';
 import { discardUpload, type InterruptedUpload, interruptedUploads } from './uploads.ts';
 import { VersionsDialog } from './VersionsDialog.tsx';
 import './files.css';
@@ -94,7 +94,8 @@ export function FilesPanel({ spaceId, folderId, trash, isOwner, myId, refreshKey
         if (item.target.spaceId !== spaceId) return;
         const name = item.file.name;
         if (event.type === 'failed') {
-          say.alert(f('files.queue.announceFailed', { name, reason: failure(item.failure, name) }));
+          // A taken name: said with the two ways on, as the row offers them.
+          say.alert(nameTakenMessage(f, item) ?? f('files.queue.announceFailed', { name, reason: failure(item.failure, name) }));
           refreshInterrupted();
           return;
         }

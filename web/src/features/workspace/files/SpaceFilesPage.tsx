@@ -1,3 +1,4 @@
+import { contentLanguageOf } from '@entente/common/i18n/content-language.ts';
 import { useMemo } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { Page } from '../../../app/Page.tsx';
@@ -33,7 +34,7 @@ export function SpaceFilesPage() {
       <div className="ws-layout">
         <aside className="ws-sidebar" aria-labelledby="tree-heading">
           <h2 id="tree-heading">{w('workspace.tree.heading')}</h2>
-          <DocumentTree spaceId={space.id} documents={documents} role={space.role} act={act} />
+          <DocumentTree spaceId={space.id} lang={contentLanguageOf(space.jurisdiction)} documents={documents} role={space.role} act={act} />
         </aside>
         <div className="ws-content">
           <SpaceSections spaceId={space.id} />

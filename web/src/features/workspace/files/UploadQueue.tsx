@@ -1,5 +1,5 @@
-import { useId } from 'react';
-import { nameTaken, type QueueItem, uploadQueue } from './upload-queue.ts';
+import { useId, useRef } from 'react';
+import { nameTaken, type QueueItem, takenBy, uploadQueue } from './upload-queue.ts';
 import { useFilesText } from './text.ts';
 import type { UploadFailure } from './uploads.ts';
 
@@ -53,8 +53,16 @@ function retryable(failure: UploadFailure | null): boolean {
   return failure.status >= 500 || failure.status === 408 || failure.status === 409 || failure.status === 423 || failure.status === 429;
 }
 
+/** A taken name, said with the existing item's own name and what can be done: null for any other failure. */
+export function nameTakenMessage(f: ReturnType<typeof useFilesText>['f'], item: QueueItem): string | null {
+  const taken = takenBy(item.failure);
+  if (!taken) return nameTaken(item.failure) ? f('files.queue.nameTaken', { name: item.target.name ?? item.file.name }) : null;
+  return f(taken.kind === 'folder' ? 'files.queue.nameTakenFolder' : 'files.queue.nameTaken', { name: taken.name ?? item.target.name ?? item.file.name });
+}
+
 function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueItem) => void }) {
   const { f, size, failure } = useFilesText();
+  const row = useRef<HTMLLIElement>(null);
   const name = item.file.name;
   // The name it goes under (« Garder les deux » numbers it).
   const shownName = item.target.name ?? name;
@@ -82,14 +90,19 @@ function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueIte
       state = f('files.queue.cancelled');
       break;
     default:
-      state = nameTaken(item.failure) ? f('files.queue.nameTaken', { name: shownName }) : f('files.queue.failedReason', { reason: failure(item.failure, name) });
+      state = nameTakenMessage(f, item) ?? f('files.queue.failedReason', { reason: failure(item.failure, name) });
   }
-  // What a taken name leaves to choose: the existing item's id and kind come with the refusal.
-  const taken = item.state === 'failed' && nameTaken(item.failure) ? item.failure.members : null;
-  const takenFile = taken && taken.existingKind === 'file' && typeof taken.existingId === 'string' ? taken.existingId : null;
+  // What a taken name leaves to choose: the existing item's id, kind and name come with the refusal.
+  const taken = item.state === 'failed' ? takenBy(item.failure) : null;
+  const takenFile = taken?.kind === 'file' ? { fileId: taken.id, name: taken.name ?? shownName } : null;
+  // The choice's buttons go with it: the keyboard stays on the row, which says what happens next.
+  const choose = (choice: Parameters<typeof uploadQueue.resolveNameTaken>[1]) => {
+    uploadQueue.resolveNameTaken(item.key, choice);
+    row.current?.focus();
+  };
   const bad = item.state === 'failed' || item.state === 'quarantined';
   return (
-    <li className={`ws-files-queue-item ws-files-queue-${item.state}`} data-upload={name}>
+    <li ref={row} tabIndex={-1} className={`ws-files-queue-item ws-files-queue-${item.state}`} data-upload={name}>
       <div className="ws-files-queue-head">
         <span className="ws-member-name">{shownName}</span>
         <span className="ws-muted">
@@ -112,12 +125,12 @@ function QueueRow({ item, onRetry }: { item: QueueItem; onRetry: (item: QueueIte
           </button>
         )}
         {takenFile && (
-          <button type="button" className="button button-small" onClick={() => uploadQueue.resolveNameTaken(item.key, { version: { fileId: takenFile, name: shownName } })}>
-            {f('files.queue.asNewVersion', { name: shownName })}
+          <button type="button" className="button button-small" onClick={() => choose({ version: takenFile })}>
+            {f('files.queue.asNewVersion', { name: takenFile.name })}
           </button>
         )}
         {taken && (
-          <button type="button" className="button button-small button-secondary" onClick={() => uploadQueue.resolveNameTaken(item.key, 'keepBoth')}>
+          <button type="button" className="button button-small button-secondary" onClick={() => choose('keepBoth')}>
             {f('files.queue.keepBoth', { name })}
           </button>
         )}

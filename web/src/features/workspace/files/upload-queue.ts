@@ -218,10 +218,28 @@ export function nameTaken(failure: UploadFailure | null): failure is Extract<Upl
   return failure?.kind === 'problem' && failure.slug === 'file_name_taken';
 }
 
-/** « rapport.pdf » → « rapport (2).pdf »; a name without an extension takes the number at its end. */
+/** The longest name the server keeps (in characters), as server/src/workspace/files/content-types.ts. */
+const NAME_MAX = 255;
+
+/**
+ * « rapport.pdf » → « rapport (2).pdf »; a name without an extension takes the number at its end.
+ * A long name is shortened before the number, as the server numbers names: otherwise the server
+ * would cut the number off again and the name would stay taken.
+ */
 export function numberedName(name: string, n: number): string {
   const dot = name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+  const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const suffix = ` (${n})`;
+  const room = NAME_MAX - [...suffix].length - [...extension].length;
+  return `${[...stem].slice(0, Math.max(1, room)).join('')}${suffix}${extension}`;
+}
+
+/** What a name refusal says of the item that has the name: its id, kind and exact name (case included). */
+export function takenBy(failure: UploadFailure | null): { id: string; kind: 'file' | 'folder'; name: string | null } | null {
+  if (!nameTaken(failure)) return null;
+  const { existingId, existingKind, existingName } = failure.members;
+  if (typeof existingId !== 'string' || (existingKind !== 'file' && existingKind !== 'folder')) return null;
+  return { id: existingId, kind: existingKind, name: typeof existingName === 'string' ? existingName : null };
 }
 
 export function useUploadQueue(): readonly QueueItem[] {
