@@ -329,6 +329,10 @@ describe('team dashboards', () => {
     expect((await call(s.hugo!, 'GET', `/api/skills/teams/${big.id}/dashboard`)).status).toBe(404);
     expect((await call(s.emilie!, 'GET', `/api/skills/teams/${big.id}/dashboard.csv`)).status).toBe(404);
     expect((await call(s.hugo!, 'GET', '/api/skills/teams')).body.teams).toEqual([]);
+    // The sub-navigation's tabs: « Mes équipes » for a manager only, the bank for a trainer or administrator only.
+    expect((await call(s.hugo!, 'GET', '/api/skills/navigation')).body).toEqual({ teams: false, authoring: false });
+    expect((await call(s.camille!, 'GET', '/api/skills/navigation')).body).toEqual({ teams: true, authoring: true });
+    expect((await fetch(`${t.baseUrl}/api/skills/navigation`)).status).toBe(401);
     // Léa is a member of the team, not its manager: the figures are not hers to see.
     const member = await t.signIn({ ...DEMO_AGENTS[0]!, id: DEMO_COLLEAGUES[0].id });
     expect((await call(member, 'GET', `/api/skills/teams/${big.id}/dashboard`)).status).toBe(404);

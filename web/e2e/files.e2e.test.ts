@@ -442,8 +442,8 @@ describeInBrowser('Files of a space', () => {
       const again = queueItem(tab, 'compte-rendu.txt').last();
       await again.getByRole('button', { name: 'Upload as a new version of “compte-rendu.txt”' }).click();
       await expect.poll(() => plain(again.locator('.ws-files-queue-state')), { timeout: 30_000 }).toBe('New version saved');
-      const versions = await row(tab, 'compte-rendu.txt').textContent();
-      expect(versions).toMatch(/2 versions/);
+      // The listing is read again once the version is saved: the row shows it then.
+      await expect.poll(() => row(tab, 'compte-rendu.txt').textContent()).toMatch(/2 versions/);
       expect(await tab.locator('.ws-files-table img:not(.ws-files-thumb)').count()).toBe(0);
       expect(describeViolations(await runAxe(tab))).toEqual([]);
       await tab.screenshot({ path: '/work/screens/files-quota.png', fullPage: true });

@@ -9,7 +9,7 @@ import { certificatePdf } from './certificates/certificate.ts';
 import { dashboardCsvFile, managedTeams, teamDashboard } from './dashboards/team-dashboard.ts';
 import { frameworkView, resolveFramework } from './framework/framework.ts';
 import type { SkillsLanguage } from './items/localise.ts';
-import { chooseTargetProfile, setPathStatus, skillsOverview } from './paths/overview.ts';
+import { canAuthor, chooseTargetProfile, setPathStatus, skillsOverview } from './paths/overview.ts';
 import * as s from './schemas.ts';
 
 /**
@@ -152,6 +152,24 @@ export function skillsRoutes(app: FastifyInstance, deps: SkillsDeps): void {
         .header('content-disposition', contentDisposition('attachment', filename))
         .header('cache-control', 'private, no-store')
         .send(pdf);
+    },
+  );
+  // The skills pages' sub-navigation: which tabs the agent has, in one small read (no /api/me).
+  r.get(
+    '/api/skills/navigation',
+    {
+      config: { rateLimit: READS },
+      schema: {
+        tags,
+        ...read,
+        summary: 'Which skills tabs the agent has: « Mes équipes » (teams they manage or oversee) and the item bank and framework (trainers, administrators, operators)',
+        response: { 200: z.object({ teams: z.boolean(), authoring: z.boolean() }).strict(), ...s.errors },
+      },
+    },
+    async (request, reply) => {
+      const actor = await request.actor();
+      if (!actor) throw unauthenticated();
+      return reply.header('cache-control', noStore).send({ teams: (await managedTeams(deps, actor)).length > 0, authoring: canAuthor(actor) });
     },
   );
   r.get(

@@ -24,6 +24,11 @@ function requireActor(actor: Actor | null): Actor {
   return actor;
 }
 
+/** A trainer or administrator of an organisation, or an operator: may write items (the bank, the framework). */
+export function canAuthor(actor: Actor): boolean {
+  return actor.platformRoles.has('operator') || [...actor.memberships.values()].some((roles) => roles.includes('trainer') || roles.includes('admin'));
+}
+
 export async function skillsOverview(deps: SkillsDeps, actorOrNull: Actor | null, language: SkillsLanguage): Promise<SkillsOverview> {
   const actor = requireActor(actorOrNull);
   const db = deps.stores.cells[actor.homeJurisdiction].db;
@@ -61,7 +66,7 @@ export async function skillsOverview(deps: SkillsDeps, actorOrNull: Actor | null
     path,
     reassessment: { suggested: reason !== null, reason },
     certificate: latest ? { assessmentId: latest.id, url: `/api/skills/certificates/${latest.id}` } : null,
-    canAuthor: actor.platformRoles.has('operator') || [...actor.memberships.values()].some((roles) => roles.includes('trainer') || roles.includes('admin')),
+    canAuthor: canAuthor(actor),
   };
 }
 

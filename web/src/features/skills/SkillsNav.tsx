@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { NavLink } from 'react-router';
-import { fetchMe } from '../../app/me.ts';
+import { getJson } from '../../app/api.ts';
 import { PATHS } from '../../app/routes.ts';
-import { loadTeams, SKILLS_PATHS } from './api.ts';
+import { SKILLS_PATHS } from './api.ts';
 import { useSkillsText } from './text.ts';
 import './skills-nav.css';
 
@@ -13,20 +13,11 @@ interface NavFlags {
   authoring: boolean;
 }
 
-interface MeRoles {
-  principalId?: string;
-  organisations?: { roles?: string[] }[];
-  platformRoles?: string[];
-}
-
 /** The last flags read, so that the next skills page shows its tabs at once (then checks again). */
 let lastKnown: NavFlags = { teams: false, authoring: false };
 
-async function readFlags(signal: AbortSignal): Promise<NavFlags> {
-  const [me, teams] = await Promise.all([fetchMe<MeRoles>(signal), loadTeams(signal).catch(() => [])]);
-  const authoring = (me.platformRoles ?? []).includes('operator') || (me.organisations ?? []).some((o) => (o.roles ?? []).some((r) => r === 'trainer' || r === 'admin'));
-  return { teams: teams.length > 0, authoring };
-}
+/** One small read of the skills module (not /api/me: the page and the header ask for that once). */
+const readFlags = (signal: AbortSignal): Promise<NavFlags> => getJson<NavFlags>('/api/skills/navigation', signal);
 
 /**
  * The skills pages' one sub-navigation, the same on every one of them — the agent's pages, the
